@@ -1,0 +1,1 @@
+"""Domain: tickets, KPIs, scoring, calendars (pandas; no Excel library)."""

@@ -1,0 +1,1 @@
+"""Live-Excel layer (xlwings, imported lazily) and the add-in builder."""

@@ -1,0 +1,1 @@
+"""Readers for ticket exports (.xlsx/.xlsm via fastexcel, .csv) into raw tables."""

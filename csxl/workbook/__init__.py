@@ -1,0 +1,1 @@
+"""Workbook layer (openpyxl): layout, sheets, reader, writer."""
