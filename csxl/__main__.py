@@ -1,0 +1,3 @@
+from csxl.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""Printing for people: rich tables on stdout, messages on stderr."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from csxl.domain.catalog import CATALOG, format_value
+
+out = Console()
+err = Console(stderr=True)
+
+# The KPIs shown per group in the terminal; the JSON holds all of them.
+GROUP_COLUMNS = (
+    "tickets",
+    "csat",
+    "frt_mean",
+    "frt_p90",
+    "fcr",
+    "resolution_rate",
+    "reopen_rate",
+    "survey_response_rate",
+)
+TEXT = {
+    "zh": {
+        "kpi": "指标",
+        "value": "数值",
+        "group": "分组",
+        "unassigned": "未分配",
+        "rows": "读取 {read} 行：有效 {valid}，拒绝 {rejected}，重复 {duplicates}",
+        "period": "期间 {a} 至 {b}",
+        "na": "无法计算",
+        "alerts": "标签激增预警",
+        "problems": "被拒绝的行（前 {n} 条，共 {total} 条问题）",
+        "dups": "{n} 个重复工单号：保留最后一行",
+    },
+    "en": {
+        "kpi": "KPI",
+        "value": "Value",
+        "group": "Group",
+        "unassigned": "Unassigned",
+        "rows": "Read {read} rows: {valid} valid, {rejected} rejected, {duplicates} duplicates",
+        "period": "Period {a} to {b}",
+        "na": "Not available",
+        "alerts": "Tag surge alerts",
+        "problems": "Rejected rows (first {n} of {total} problems)",
+        "dups": "{n} duplicated ticket ids: the last row is kept",
+    },
+}
+SHOW_PROBLEMS = 20
+
+
+def warn(line: str) -> None:
+    err.print(f"[yellow]![/] {line}", highlight=False)
+
+
+def print_kpis(doc: dict, lang: str = "zh") -> None:
+    t = TEXT[lang]
+    out.print(
+        f"[bold]{doc['source']}[/]  "
+        + t["period"].format(a=doc["period"]["from"], b=doc["period"]["to"]),
+        highlight=False,
+    )
+    out.print(t["rows"].format(**doc["rows"]), highlight=False)
+    overall = next(g for g in doc["groups"] if g["by"] == "all")["kpis"]
+    table = Table(show_header=True, header_style="bold")
+    table.add_column(t["kpi"])
+    table.add_column(t["value"], justify="right")
+    for key, value in overall.items():
+        if key in doc["unavailable"]:
+            continue
+        table.add_row(CATALOG[key].label(lang), format_value(key, value))
+    out.print(table)
+    for by in dict.fromkeys(g["by"] for g in doc["groups"] if g["by"] != "all"):
+        rows = [g for g in doc["groups"] if g["by"] == by]
+        cols = [c for c in GROUP_COLUMNS if c not in doc["unavailable"]]
+        table = Table(title=by, show_header=True, header_style="bold")
+        table.add_column(t["group"])
+        for c in cols:
+            table.add_column(CATALOG[c].label(lang), justify="right")
+        for g in rows:
+            key = g["key"] if g["key"] is not None else t["unassigned"]
+            table.add_row(key, *(format_value(c, g["kpis"][c]) for c in cols))
+        out.print(table)
+    if doc["unavailable"]:
+        out.print(
+            f"[dim]{t['na']}: "
+            + "; ".join(
+                f"{CATALOG[k].label(lang) if k in CATALOG else k} ({why})"
+                for k, why in doc["unavailable"].items()
+            )
+            + "[/]",
+            highlight=False,
+        )
+    if doc["tag_alerts"]:
+        out.print(
+            f"[bold red]{t['alerts']}[/]: "
+            + ", ".join(f"{a['tag']} {a['date']}" for a in doc["tag_alerts"]),
+            highlight=False,
+        )
+
+
+def print_problems(tickets, lang: str = "zh") -> None:
+    """Rejected rows and duplicates, on stderr, so that --json output stays clean."""
+    t = TEXT[lang]
+    if tickets.problems:
+        frame = tickets.errors_frame(lang)
+        err.print(
+            t["problems"].format(n=min(SHOW_PROBLEMS, len(frame)), total=len(frame)),
+            style="yellow",
+            highlight=False,
+        )
+        where = tickets.source + (f" [{tickets.sheet}]" if tickets.sheet else "")
+        for row in frame.head(SHOW_PROBLEMS).itertuples(index=False):
+            err.print(
+                f"  {where} {row[0]} {row[1]}: {row[2]} ({row[3]})", highlight=False, markup=False
+            )
+    if tickets.duplicates:
+        err.print(t["dups"].format(n=tickets.duplicates), style="yellow", highlight=False)
+    for note in tickets.notes:
+        warn(note)

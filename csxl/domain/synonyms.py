@@ -1,0 +1,219 @@
+"""Header synonyms: which export header means which canonical column.
+
+Headers are matched after `normalise_header`: Unicode NFKC (full-width letters, digits and
+brackets become half-width), case folded, all whitespace removed. So `Id`, `ID` and `Ｉｄ`
+match, and `处理时长（秒）` matches `处理时长(秒)`.
+
+The built-in table covers zh-CN exports (千牛/七鱼-style), English names and the Zendesk
+and Freshdesk CSV exports; a user extends it with a Mapping sheet or a file (`extend`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from csxl.domain.columns import COLUMNS, REQUIRED
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_header(text: object) -> str:
+    if text is None:
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+@dataclass(frozen=True)
+class Synonym:
+    column: str
+    scale: float = 1.0  # a duration in minutes has scale 60
+
+
+# Earlier synonyms win when two headers of one file name the same column.
+_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
+    "ticket_id": (
+        "工单号",
+        "工单编号",
+        "工单ID",
+        "会话ID",
+        "会话编号",
+        "服务单号",
+        "Ticket ID",
+        "Ticket",
+        "ID",
+    ),
+    "created_at": (
+        "创建时间",
+        "进线时间",
+        "接入时间",
+        "会话开始时间",
+        "Created at",
+        "Created time",
+        "Created",
+        "Requested",
+        "Date created",
+    ),
+    "first_response_at": (
+        "首次响应时间",
+        "首响时间",
+        "首次回复时间",
+        "First response at",
+        "First responded at",
+        "Initial response time",
+    ),
+    # Zendesk's wall-clock reply time; its "... within business hours" twin is not mapped.
+    "first_response_s": (
+        "首响时长(秒)",
+        "首次响应时长(秒)",
+        "首响时长",
+        "First response (s)",
+        "First reply time in seconds",
+        ("首响时长(分钟)", 60.0),
+        ("First reply time in minutes", 60.0),
+    ),
+    "resolved_at": (
+        "解决时间",
+        "结案时间",
+        "完结时间",
+        "Resolved at",
+        "Resolved time",
+        "Solved at",
+    ),
+    "channel": ("渠道", "来源渠道", "接入渠道", "Channel", "Via", "Source"),
+    # Zendesk's and Freshdesk's "Group" is the team a plan is made for.
+    "team": ("团队", "组别", "客服组", "技能组", "Team", "Group"),
+    "group": ("小组", "班组", "Sub-group", "Subgroup"),
+    "agent": ("客服", "坐席", "处理人", "受理人", "客服昵称", "Assignee", "Agent"),
+    "tags": ("问题标签", "问题分类", "标签", "Tags"),
+    "severity": ("紧急程度", "优先级", "Priority", "Severity"),
+    "csat": (
+        "满意度",
+        "评分",
+        "满意度评分",
+        "Satisfaction",
+        "Satisfaction Score",
+        "CSAT",
+        "Rating",
+    ),
+    "survey_sent": ("是否推送评价", "已推送评价", "Survey sent"),
+    "survey_sent_at": ("评价推送时间", "Survey sent at"),
+    "fcr": ("是否一次解决", "一次解决", "FCR", "First contact resolution"),
+    "contacts": ("联系次数", "进线次数", "Contacts", "Replies", "Agent interactions"),
+    "reopens": ("重开次数", "Reopens"),
+    "complaint": ("是否投诉", "投诉", "Complaint"),
+    "escalated": ("升级投诉", "是否升级", "Escalated"),
+    "escalated_verified": ("升级投诉已核实", "是否核实", "Escalation verified"),
+    "handle_s": (
+        "处理时长(秒)",
+        "处理时长",
+        "Handle time (s)",
+        "Handle time",
+        ("处理时长(分钟)", 60.0),
+    ),
+    "bad_review_reason": ("差评原因", "Bad review reason"),
+    "reviewed": ("是否复核", "已复核", "Reviewed"),
+    "dept": ("协作部门", "Department"),
+    "dept_type": ("协作类型", "Collaboration type"),
+    "dept_sent_at": ("转交时间", "Sent to department at"),
+    "dept_done_at": ("部门完成时间", "Department done at"),
+    "status": ("状态", "工单状态", "Status"),
+    "customer_id": ("客户ID", "买家昵称", "客户", "Customer ID", "Customer", "Requester"),
+}
+
+# Headers of per-agent summary exports (七鱼, V5 ...): recognised so that we can say that
+# per-ticket data is needed instead of misreading a summary.
+SUMMARY_HEADERS = frozenset(
+    normalise_header(h)
+    for h in (
+        "平均首响时长",
+        "平均响应时长",
+        "好评数",
+        "差评数",
+        "接待量",
+        "会话量",
+        "满意率",
+        "好评率",
+        "平均会话时长",
+        "接待人数",
+        "参评数",
+    )
+)
+
+
+@dataclass
+class HeaderMatch:
+    """How the headers of one file map to canonical columns."""
+
+    columns: dict[str, int]  # canonical column -> position in the header row
+    scales: dict[str, float]
+    headers: list[str]
+    unmapped: list[str] = field(default_factory=list)
+    ambiguous: list[tuple[str, str, str]] = field(default_factory=list)  # (ignored, used, col)
+
+    def header_of(self, column: str) -> str:
+        return self.headers[self.columns[column]]
+
+    @property
+    def missing_required(self) -> list[str]:
+        return [c for c in REQUIRED if c not in self.columns]
+
+
+class Synonyms:
+    """The synonym table, built-in first, user additions override."""
+
+    def __init__(self) -> None:
+        self._table: dict[str, tuple[Synonym, int]] = {}
+        for column, names in _BUILTIN.items():
+            for rank, entry in enumerate(names):
+                name, scale = entry if isinstance(entry, tuple) else (entry, 1.0)
+                self._table[normalise_header(name)] = (Synonym(column, scale), rank)
+
+    def extend(self, pairs: Iterable[tuple[str, str] | tuple[str, str, float]]) -> None:
+        """Add user synonyms (header, canonical column[, scale]); they rank first."""
+        for pair in pairs:
+            header, column = pair[0], pair[1]
+            scale = float(pair[2]) if len(pair) > 2 else 1.0
+            if column not in COLUMNS:
+                known = ", ".join(COLUMNS)
+                raise ValueError(
+                    f"unknown column {column!r} for header {header!r}; use one of {known}"
+                )
+            self._table[normalise_header(header)] = (Synonym(column, scale), -1)
+
+    def lookup(self, header: object) -> Synonym | None:
+        hit = self._table.get(normalise_header(header))
+        return hit[0] if hit else None
+
+    def match(self, headers: Sequence[object]) -> HeaderMatch:
+        texts = ["" if h is None else str(h).strip() for h in headers]
+        best: dict[str, tuple[int, int]] = {}  # column -> (rank, position)
+        result = HeaderMatch(columns={}, scales={}, headers=texts)
+        for pos, text in enumerate(texts):
+            if not text:
+                continue
+            hit = self._table.get(normalise_header(text))
+            if hit is None:
+                result.unmapped.append(text)
+                continue
+            synonym, rank = hit
+            previous = best.get(synonym.column)
+            if previous is None or rank < previous[0]:
+                if previous is not None:
+                    result.ambiguous.append((texts[previous[1]], text, synonym.column))
+                best[synonym.column] = (rank, pos)
+                result.scales[synonym.column] = synonym.scale
+            else:
+                result.ambiguous.append((text, texts[previous[1]], synonym.column))
+        result.columns = {col: pos for col, (_, pos) in best.items()}
+        return result
+
+    def score(self, headers: Sequence[object]) -> int:
+        """How many distinct canonical columns a candidate header row names."""
+        return len({s.column for h in headers if (s := self.lookup(h)) is not None})
+
+
+def looks_like_summary(headers: Sequence[object]) -> bool:
+    return sum(normalise_header(h) in SUMMARY_HEADERS for h in headers) >= 2

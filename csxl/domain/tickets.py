@@ -1,0 +1,201 @@
+"""From a raw table to valid tickets: typed columns, row-level rejects, duplicates.
+
+Order (../shared/spec/kpis.md, "Rows"): count the non-blank rows, reject the rows that
+cannot be used (each problem listed with row, column and reason), then among valid rows keep
+the last row of each ticket id. So read = valid + rejected + duplicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from csxl.domain import normalise
+from csxl.domain.columns import COLUMNS, ORDERED_TIMES, Kind
+
+# Reason codes with their zh and en texts; {a} and {b} are column headers.
+REASONS: dict[str, tuple[str, str]] = {
+    "missing_id": ("工单号为空", "ticket id is empty"),
+    "missing_created": ("创建时间为空", "created time is empty"),
+    "bad_datetime": ("不是有效的日期时间", "not a valid date and time"),
+    "bad_number": ("不是数字", "not a number"),
+    "bad_bool": ("不是 是/否 值", "not a yes/no value"),
+    "bad_csat": (
+        "满意度不在 1-5 分之内或无法识别",
+        "satisfaction score outside 1-5 or not recognised",
+    ),
+    "negative": ("时长或次数为负数", "negative duration or count"),
+    "time_backwards": ("{a} 早于 {b}", "{a} is before {b}"),
+}
+
+RESOLVED_STATUS = frozenset({"resolved", "solved", "closed", "已解决", "已关闭", "已完结"})
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str  # the header as written in the file
+    code: str
+    value: object
+    other: str | None = None  # the other header of a time_backwards pair
+
+    def reason(self, lang: str = "zh") -> str:
+        zh, en = REASONS[self.code]
+        return (zh if lang == "zh" else en).format(a=self.column, b=self.other)
+
+
+@dataclass
+class TicketSet:
+    """Valid, de-duplicated tickets (index: the row number the user sees) and the rest."""
+
+    source: str
+    sheet: str | None
+    frame: pd.DataFrame
+    columns: frozenset[str]  # canonical columns the file provides
+    read: int
+    rejected: int
+    duplicates: int
+    problems: list[Problem] = field(default_factory=list)
+    duplicate_rows: pd.DataFrame | None = None  # ticket_id, row dropped, row kept
+    unmapped: list[str] = field(default_factory=list)
+    ambiguous: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    csat_scale: str = "score"  # "score" (1-5 / words) or "good_bad" (only good/bad answers)
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> file header
+
+    @property
+    def valid(self) -> int:
+        return len(self.frame)
+
+    def errors_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Every problem, sorted by row, for the Errors sheet and messages."""
+        rows = [
+            (p.row, p.column, p.reason(lang), "" if p.value is None else str(p.value))
+            for p in self.problems
+        ]
+        cols = ["行", "列", "原因", "值"] if lang == "zh" else ["Row", "Column", "Reason", "Value"]
+        return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
+
+
+def load_tickets(table) -> TicketSet:
+    """Type, validate and de-duplicate a `csxl.readers.table.RawTable`."""
+    raw = table.frame
+    header = table.match.header_of
+    blank = _blank_rows(raw)
+    raw = raw[~blank]
+    out: dict[str, pd.Series] = {}
+    bad: dict[str, tuple[pd.Series, str]] = {}
+    for column in raw.columns:
+        kind = COLUMNS[column]
+        series = raw[column]
+        if kind is Kind.DATETIME:
+            parsed = normalise.datetimes(series)
+            out[column], bad[column] = parsed.values, (parsed.bad, "bad_datetime")
+        elif kind is Kind.SECONDS:
+            parsed = normalise.durations(series, table.match.scales.get(column, 1.0))
+            out[column] = parsed.values
+            negative = parsed.values < 0
+            bad[column] = (parsed.bad, "bad_number")
+            bad[column + "#neg"] = (negative, "negative")
+        elif kind is Kind.INT:
+            parsed = normalise.numbers(series)
+            out[column] = parsed.values
+            bad[column] = (parsed.bad, "bad_number")
+            bad[column + "#neg"] = (parsed.values < 0, "negative")
+        elif kind is Kind.BOOL:
+            parsed = normalise.booleans(series)
+            out[column], bad[column] = parsed.values, (parsed.bad, "bad_bool")
+        elif kind is Kind.CSAT:
+            c = normalise.csat(series)
+            out["csat"], out["csat_good"], out["csat_offered"] = c.score, c.good, c.sent
+            bad[column] = (c.bad, "bad_csat")
+        elif kind is Kind.SEVERITY:
+            out[column] = normalise.severity(series)
+        else:
+            out[column] = normalise.text(series)
+    frame = pd.DataFrame(out, index=raw.index)
+
+    bad["ticket_id#missing"] = (frame["ticket_id"].isna(), "missing_id")
+    created_missing = frame["created_at"].isna() & ~bad["created_at"][0]
+    bad["created_at#missing"] = (created_missing, "missing_created")
+
+    problems: list[Problem] = []
+    rejected = pd.Series(False, index=frame.index)
+    for key, (mask, code) in bad.items():
+        column = key.split("#")[0]
+        if not mask.any():
+            continue
+        mask = mask.fillna(False).astype(bool)
+        rejected |= mask
+        values = raw[column] if column in raw else pd.Series(None, index=raw.index)
+        problems += [
+            Problem(int(r), header(column), code, _show(v)) for r, v in values[mask].items()
+        ]
+    for later, earlier in ORDERED_TIMES:
+        if later in frame and earlier in frame:
+            backwards = (frame[later] < frame[earlier]).fillna(False)
+            if backwards.any():
+                rejected |= backwards
+                problems += [
+                    Problem(
+                        int(r),
+                        header(later),
+                        "time_backwards",
+                        _show(raw.at[r, later]),
+                        header(earlier),
+                    )
+                    for r in backwards[backwards].index
+                ]
+
+    valid = frame[~rejected]
+    dup = valid["ticket_id"].duplicated(keep="last")
+    duplicate_rows = None
+    if dup.any():
+        kept = valid.loc[~dup].reset_index().set_index("ticket_id")["index"]
+        dropped = valid.loc[dup, ["ticket_id"]].reset_index(names="row")
+        dropped["kept_row"] = dropped["ticket_id"].map(kept)
+        duplicate_rows = dropped
+    valid = valid[~dup]
+    problems.sort(key=lambda p: (p.row, p.column))
+
+    present = frozenset(c for c in raw.columns)
+    answered_scores = valid["csat"].notna().any() if "csat" in valid else False
+    answered_good_bad = (
+        (valid["csat_good"].notna() & valid["csat"].isna()).any() if "csat" in valid else False
+    )
+    return TicketSet(
+        source=table.source,
+        sheet=table.sheet,
+        frame=valid,
+        columns=present,
+        read=len(frame),
+        rejected=int(rejected.sum()),
+        duplicates=int(dup.sum()),
+        problems=problems,
+        duplicate_rows=duplicate_rows,
+        unmapped=list(table.match.unmapped),
+        ambiguous=list(table.match.ambiguous),
+        notes=list(table.notes),
+        csat_scale="good_bad" if answered_good_bad and not answered_scores else "score",
+        headers={c: header(c) for c in raw.columns},
+    )
+
+
+def _blank_rows(raw: pd.DataFrame) -> pd.Series:
+    blank = pd.Series(True, index=raw.index)
+    for column in raw.columns:
+        s = raw[column]
+        if pd.api.types.is_string_dtype(s) or s.dtype == object:
+            blank &= s.isna() | (s.astype("string").str.strip(" \t\r\n\u3000\xa0") == "").fillna(
+                True
+            )
+        else:
+            blank &= s.isna()
+    return blank
+
+
+def _show(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value

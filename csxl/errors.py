@@ -1,0 +1,63 @@
+"""One error hierarchy whose messages say where the problem is and what to do.
+
+A user never learns of an error from a traceback: the CLI prints `str(error)` on one line
+and exits with `error.exit_code` (see ../shared/spec/cli.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_WARNINGS = 1
+EXIT_REFUSED = 2
+EXIT_OPEN_IN_EXCEL = 3
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the user's files a problem is; every part optional."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None  # as the user sees it in Excel (1-based)
+    column: str | None = None  # the header as written in the file
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+
+class CsxlError(Exception):
+    """Base of every error csxl reports to a user."""
+
+    exit_code = EXIT_REFUSED
+
+    def __init__(self, message: str, where: Location | None = None, hint: str | None = None):
+        self.message = message
+        self.where = where or Location()
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.where)
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text} {self.hint}" if self.hint else text
+
+
+class InputError(CsxlError):
+    """The input cannot be used at all (missing, corrupt, encrypted, no header...)."""
+
+
+class WorkbookOpenError(CsxlError):
+    """Excel holds the workbook open; only the live path may write it."""
+
+    exit_code = EXIT_OPEN_IN_EXCEL

@@ -1,0 +1,85 @@
+"""Read a ticket CSV in UTF-8 (with or without BOM), GBK or GB18030.
+
+Chinese Excel saves "CSV" in the system code page (GBK); GB18030 is its superset, so a file
+that is not valid UTF-8 is decoded as GB18030. Rows are CSV records, which is what Excel
+shows as rows (a quoted field with line breaks stays in one row).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from csxl.domain.synonyms import Synonyms
+from csxl.errors import InputError, Location
+from csxl.readers.header import SCAN_ROWS, find_header
+from csxl.readers.table import RawTable
+
+
+def decode(data: bytes, where: Location) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the text is neither UTF-8 nor GBK/GB18030 (byte {exc.start}).",
+            where,
+            "Save the file as CSV UTF-8 in Excel and try again.",
+        ) from None
+
+
+def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
+    import pandas as pd
+
+    where = Location(file=path.name)
+    text, encoding = decode(path.read_bytes(), where)
+    if "\x00" in text[:4096]:
+        raise InputError("this is a binary file, not CSV or Excel.", where)
+    dialect = _dialect(text)
+    probe = list(_first_records(text, dialect, SCAN_ROWS))
+    index, match = find_header(probe, synonyms, where)
+    positions = {pos: col for col, pos in match.columns.items()}
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=dialect.delimiter,
+            header=None,
+            skiprows=index + 1,
+            usecols=sorted(positions),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputError(f"cannot parse the CSV ({str(exc).splitlines()[0]}).", where) from None
+    frame.columns = [positions[c] for c in frame.columns]
+    frame.index = frame.index + index + 2
+    table = RawTable(path.name, None, index + 1, match, frame)
+    if encoding.startswith("gb"):
+        table.notes.append("read as GBK/GB18030 (the Chinese Windows code page)")
+    return table
+
+
+def _dialect(text: str) -> csv.Dialect:
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def _first_records(text: str, dialect: csv.Dialect, n: int):
+    for i, record in enumerate(csv.reader(io.StringIO(text), dialect)):
+        if i >= n:
+            return
+        yield record
