@@ -8,7 +8,7 @@ from rich.table import Table
 from csxl.domain.catalog import CATALOG, format_value
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one problem per line, never wrapped
 
 # The KPIs shown per group in the terminal; the JSON holds all of them.
 GROUP_COLUMNS = (
@@ -33,6 +33,7 @@ TEXT = {
         "alerts": "标签激增预警",
         "problems": "被拒绝的行（前 {n} 条，共 {total} 条问题）",
         "dups": "{n} 个重复工单号：保留最后一行",
+        "where": "{file}{sheet} 第 {row} 行 {column}：{reason}（值：{value}）",
     },
     "en": {
         "kpi": "KPI",
@@ -45,6 +46,7 @@ TEXT = {
         "alerts": "Tag surge alerts",
         "problems": "Rejected rows (first {n} of {total} problems)",
         "dups": "{n} duplicated ticket ids: the last row is kept",
+        "where": "{file}{sheet}, row {row}, column {column}: {reason} (value: {value})",
     },
 }
 SHOW_PROBLEMS = 20
@@ -75,7 +77,7 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
         rows = [g for g in doc["groups"] if g["by"] == by]
         cols = [c for c in GROUP_COLUMNS if c not in doc["unavailable"]]
         table = Table(title=by, show_header=True, header_style="bold")
-        table.add_column(t["group"])
+        table.add_column(t["group"], no_wrap=True)
         for c in cols:
             table.add_column(CATALOG[c].label(lang), justify="right")
         for g in rows:
@@ -110,11 +112,12 @@ def print_problems(tickets, lang: str = "zh") -> None:
             style="yellow",
             highlight=False,
         )
-        where = tickets.source + (f" [{tickets.sheet}]" if tickets.sheet else "")
-        for row in frame.head(SHOW_PROBLEMS).itertuples(index=False):
-            err.print(
-                f"  {where} {row[0]} {row[1]}: {row[2]} ({row[3]})", highlight=False, markup=False
+        sheet = f" [{tickets.sheet}]" if tickets.sheet else ""
+        for row, column, reason, value in frame.head(SHOW_PROBLEMS).itertuples(index=False):
+            line = t["where"].format(
+                file=tickets.source, sheet=sheet, row=row, column=column, reason=reason, value=value
             )
+            err.print("  " + line, highlight=False, markup=False)
     if tickets.duplicates:
         err.print(t["dups"].format(n=tickets.duplicates), style="yellow", highlight=False)
     for note in tickets.notes:
