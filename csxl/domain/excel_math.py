@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import overload
 
@@ -47,3 +47,19 @@ def edate(start: date, months: int) -> date:
     year, month0 = divmod(index, 12)
     last_day = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(start.day, last_day))
+
+
+_EPOCH = datetime(1899, 12, 30)  # Excel's day 0, so that 1900-03-01 onwards is exact
+
+
+def excel_serial(value: date | datetime) -> float | int:
+    """Excel's serial number of a date (an int) or a date-time (days plus a day fraction)."""
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - _EPOCH
+        return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+    return (value - _EPOCH.date()).days
+
+
+def from_serial(serial: float) -> datetime:
+    """The date-time of an Excel serial number, rounded to the second."""
+    return _EPOCH + timedelta(seconds=round(serial * 86400))

@@ -1,0 +1,235 @@
+"""Building a plan workbook: inputs in, a finished package out.
+
+Each sheet has its own module in `csxl.workbook.sheets` with a `build(ctx)` function. A
+sheet module writes every formula through `Ctx.formula`, together with the value the
+Python engine computes for it; `package.finish` puts those values into the file, so that
+fast readers, Protected View and printing show numbers before Excel recalculates.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
+from csxl.workbook import layout, style
+
+
+@dataclass
+class PlanInputs:
+    """What a manager types into a plan; the defaults are those of a new plan."""
+
+    lang: str = "zh"
+    team: str = ""
+    year: int = field(default_factory=lambda: date.today().year)
+    as_of: date | None = None  # Settings' as-of input; None means TODAY()
+    today: date = field(default_factory=date.today)  # TODAY() when values are cached
+    active_customers: float | None = None
+    targets: tuple[Target, ...] = DEFAULT_TARGETS
+    incentives: Incentives = DEFAULT_INCENTIVES
+    # Owned by refresh; a new plan has none. Tests fill them to check formulas.
+    actuals: dict[str, float] = field(default_factory=dict)
+    # Monthly stretch targets typed over the default (key -> 12 values, None = inherit).
+    monthly: dict[str, Sequence[float | None]] = field(default_factory=dict)
+    milestones: list[Any] | None = None  # None: the defaults of csxl.domain.plan
+    budget: list[Any] | None = None
+    risks: list[Any] | None = None
+
+    @property
+    def effective_as_of(self) -> date:
+        return self.as_of or self.today
+
+
+class Ctx:
+    """The workbook being built, the inputs, and the cached value of every formula."""
+
+    def __init__(self, inputs: PlanInputs) -> None:
+        self.inputs = inputs
+        self.lang = inputs.lang
+        self.wb = Workbook()
+        self.wb.remove(self.wb.active)
+        style.register(self.wb)
+        self.cached: dict[tuple[str, str], object] = {}
+        self.validations: dict[str, dict[str, DataValidation]] = {}
+        for sheet in layout.SHEETS:
+            self.wb.create_sheet(sheet.title(self.lang))
+
+    def t(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def sheet(self, key: str) -> Worksheet:
+        return self.wb[layout.title(key, self.lang)]
+
+    def ref(self, key: str, address: str) -> str:
+        return layout.ref(key, self.lang, address)
+
+    def formula(
+        self,
+        ws: Worksheet,
+        address: str,
+        text: str,
+        value: object,
+        fmt: str | None = None,
+        cell_style: str = style.COMPUTED,
+    ) -> None:
+        """A computed cell: the formula and the value Python computes for it."""
+        if not text.startswith("="):
+            raise ValueError(f"{ws.title}!{address}: formula must start with '=': {text}")
+        cell = ws[address]
+        cell.value = text
+        cell.style = cell_style
+        if fmt:
+            cell.number_format = fmt
+        self.cached[(ws.title, address)] = value
+
+    def input(
+        self,
+        ws: Worksheet,
+        address: str,
+        value: object,
+        fmt: str | None = None,
+        validation: DataValidation | None = None,
+    ) -> None:
+        """An unlocked input cell in the input style. Text is never taken as a formula."""
+        cell = ws[address]
+        cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        cell.style = style.INPUT
+        if fmt:
+            cell.number_format = fmt
+        if validation is not None:
+            validation.add(address)
+
+    def input_formula(
+        self, ws: Worksheet, address: str, text: str, value: object, fmt: str | None = None
+    ) -> None:
+        """An input cell whose default is a formula (e.g. a month inheriting the year's target)."""
+        self.formula(ws, address, text, value, fmt, cell_style=style.INPUT)
+
+    def label(
+        self,
+        ws: Worksheet,
+        address: str,
+        text: object,
+        cell_style: str = style.LABEL,
+        fmt: str | None = None,
+    ) -> None:
+        cell = ws[address]
+        cell.value = text
+        if isinstance(text, str) and text.startswith("="):
+            cell.data_type = "s"
+        cell.style = cell_style
+        if fmt:
+            cell.number_format = fmt
+
+    def header(self, ws: Worksheet, row: int, first_col: int, labels: Iterable[str]) -> None:
+        for i, text in enumerate(labels):
+            self.label(ws, f"{layout.col(first_col + i)}{row}", text, style.HEADER)
+
+    def title(self, ws: Worksheet, text: str, subtitle: str | None = None) -> None:
+        self.label(ws, "A1", text, style.TITLE)
+        if subtitle:
+            self.label(ws, "A2", subtitle, style.NOTE)
+
+    def validation(self, ws: Worksheet, name: str, **kwargs: Any) -> DataValidation:
+        """One DataValidation object per rule and sheet, shared by all cells it covers."""
+        per_sheet = self.validations.setdefault(ws.title, {})
+        if name not in per_sheet:
+            dv = DataValidation(allow_blank=True, showErrorMessage=True, **kwargs)
+            ws.add_data_validation(dv)
+            per_sheet[name] = dv
+        return per_sheet[name]
+
+    def list_validation(
+        self, ws: Worksheet, name: str, items: Sequence[str] | str
+    ) -> DataValidation:
+        source = items if isinstance(items, str) else '"' + ",".join(items) + '"'
+        return self.validation(
+            ws,
+            name,
+            type="list",
+            formula1=source,
+            errorTitle=self.t("请从列表中选择", "Choose from the list"),
+            error=self.t("请从下拉列表中选择一个值。", "Please pick a value from the list."),
+        )
+
+
+def setup_sheet(
+    ws: Worksheet,
+    *,
+    widths: dict[str, float],
+    freeze: str | None = None,
+    header_rows: str | None = None,
+    protect: bool = True,
+    landscape: bool = True,
+) -> None:
+    """Column widths for Chinese text, frozen panes, A4 print setup and protection."""
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_rows:
+        ws.print_title_rows = header_rows
+    ws.sheet_view.zoomScale = 100
+    if protect:
+        # No password: protection keeps formulas from accidental edits, it is not security.
+        p = ws.protection
+        p.sheet = True
+        p.formatColumns = False
+        p.formatRows = False
+        p.autoFilter = False
+        p.sort = False
+
+
+def build(inputs: PlanInputs) -> bytes:
+    """The finished plan package as bytes."""
+    from csxl.workbook import package
+    from csxl.workbook.sheets import SHEET_BUILDERS
+
+    ctx = Ctx(inputs)
+    for builder in SHEET_BUILDERS.values():
+        builder(ctx)
+    for name, target in layout.defined_names(ctx.lang).items():
+        ctx.wb.defined_names[name] = DefinedName(name, attr_text=target)
+    ctx.wb.active = 0
+    props = ctx.wb.properties
+    props.creator = "csxl"
+    props.title = ctx.t("客服年度计划", "Customer service plan")
+    raw = io.BytesIO()
+    ctx.wb.save(raw)
+    return package.finish(raw.getvalue(), ctx.cached)
+
+
+def new_plan(path: str | Path, inputs: PlanInputs) -> Path:
+    """Write a new plan workbook; refuses to overwrite an existing file."""
+    from csxl.errors import InputError, Location
+    from csxl.workbook import package
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(
+            "a plan workbook is an .xlsx file.", Location(path.name), "Give a path ending in .xlsx."
+        )
+    if path.exists():
+        raise InputError(
+            "the file exists already; csxl new never overwrites a workbook.",
+            Location(path.name),
+            "Choose another name or move the old file.",
+        )
+    package.write_atomic(path, build(inputs))
+    return path

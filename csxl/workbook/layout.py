@@ -1,0 +1,261 @@
+"""Every sheet name, table, defined name and cell address of the plan workbook.
+
+Code refers to sheets by key, never by position or by a name in one language; a reader
+finds any cell of the plan here. Rows and columns are 1-based as in Excel. A region that
+csxl owns (fills on refresh) is marked OWNED; everything else that is not a label is the
+manager's input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+TEMPLATE_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class SheetName:
+    key: str
+    en: str
+    zh: str
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+# Tab order: what a manager opens first comes first.
+SHEETS: tuple[SheetName, ...] = (
+    SheetName("Guide", "Guide", "指南"),
+    SheetName("Dashboard", "Dashboard", "看板"),
+    SheetName("Goals", "Goals", "目标"),
+    SheetName("Scores", "Scores", "考核"),
+    SheetName("Milestones", "Milestones", "里程碑"),
+    SheetName("Budget", "Budget", "预算"),
+    SheetName("Risks", "Risks", "风险登记"),
+    SheetName("Incentives", "Incentives", "激励"),
+    SheetName("Data", "Data", "数据"),
+    SheetName("Mapping", "Mapping", "映射"),
+    SheetName("Errors", "Errors", "错误"),
+    SheetName("Trend", "Trend", "趋势"),
+    SheetName("Settings", "Settings", "设置"),
+)
+SHEET = {s.key: s for s in SHEETS}
+
+
+def title(key: str, lang: str) -> str:
+    return SHEET[key].title(lang)
+
+
+def sheet_key(name: str) -> str | None:
+    """The key of a sheet named in either language (what a reader needs)."""
+    for s in SHEETS:
+        if name in (s.en, s.zh):
+            return s.key
+    return None
+
+
+def col(n: int) -> str:
+    return get_column_letter(n)
+
+
+def ref(key: str, lang: str, address: str) -> str:
+    """A cross-sheet reference: '目标'!$G$5."""
+    return f"'{title(key, lang)}'!{address}"
+
+
+# ---------------------------------------------------------------- Settings (设置)
+class Settings:
+    LABEL_COL = 1  # A: label, B: value, C: note
+    VALUE_COL = 2
+    ROW_VERSION = 3
+    ROW_TEAM = 4
+    ROW_YEAR = 5
+    ROW_LANG = 6
+    ROW_AS_OF_INPUT = 7  # blank = today
+    ROW_AS_OF = 8  # =IF(ISBLANK(B7),TODAY(),B7): the only volatile cell of the plan
+    ROW_ACTIVE_CUSTOMERS = 9
+    ROW_FRT_TARGET = 10
+    ROW_RT_TARGET = 11
+    ROW_PEAK_START = 12
+    ROW_PEAK_END = 13
+    ROW_EXE_PATH = 14
+    ROW_PYTHON = 15
+    ROW_LAST_REFRESH = 16  # OWNED
+    ROW_SOURCE_ROWS = 17  # OWNED
+    ROW_REFRESH_MONTH = 18  # OWNED
+
+    @staticmethod
+    def value(row: int) -> str:
+        return f"B{row}"
+
+
+# ---------------------------------------------------------------- Incentives (激励)
+class Incentives:
+    ROW_MODE = 4  # B4: step / linear (阶梯/线性)
+    ROW_BASE_BONUS = 5
+    ROW_DEDUCTION = 6  # per escalated complaint
+    ROW_CAP_MULTIPLE = 7
+    ROW_RED_LINE_CAP = 8  # the grade a red line caps at
+    ROW_STAR_MIN_SURVEYS = 9
+    ROW_NEW_HIRE_MONTHS = 10
+    # Tier table: label, points (step mode), flag colour; rows in tier order 0..3.
+    TIER_HEADER_ROW = 13
+    TIER_FIRST_ROW = 14
+    TIER_ROWS = 4
+    # Grade bands, ascending minimum score so that MATCH(score, mins, 1) finds the band.
+    GRADE_HEADER_ROW = 20
+    GRADE_FIRST_ROW = 21
+    GRADE_ROWS = 5
+    # Red lines and award rules: text the manager edits.
+    RED_LINE_HEADER_ROW = 28
+    RED_LINE_FIRST_ROW = 29
+    RED_LINE_ROWS = 5
+    AWARD_HEADER_ROW = 36
+    AWARD_FIRST_ROW = 37
+    AWARD_ROWS = 3
+
+
+# ---------------------------------------------------------------- Goals (目标)
+class Goals:
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    KPI_ROWS = 8  # one per default target of the spec
+    # Columns of the KPI table.
+    KEY, LABEL, UNIT, DIRECTION, WEIGHT = 1, 2, 3, 4, 5
+    BASELINE, STRETCH, CHALLENGE = 6, 7, 8
+    ACTUAL = 9  # OWNED: written by refresh
+    TIER, VARIANCE, VARIANCE_PCT, FLAG, POINTS = 10, 11, 12, 13, 14
+    NOTE = 15  # the SMART wording of the goal
+    # Monthly stretch targets to the right of each KPI row (input; default = annual stretch),
+    # then quarter averages.
+    MONTH_FIRST = 17  # Q
+    QUARTER_FIRST = MONTH_FIRST + 12  # AC
+    # Cascade: per group or agent overrides, long format; blank = inherit the team target.
+    CASCADE_TITLE_ROW = 16
+    CASCADE_HEADER_ROW = 17
+    CASCADE_FIRST_ROW = 18
+    CASCADE_ROWS = 60
+    C_LEVEL, C_NAME, C_KPI, C_WEIGHT, C_BASELINE, C_STRETCH, C_CHALLENGE = 2, 3, 4, 5, 6, 7, 8
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.KPI_ROWS - 1
+
+
+# ---------------------------------------------------------------- Milestones (里程碑)
+class Milestones:
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 16  # four per quarter
+    QUARTER, NAME, DELIVERABLE, ACCEPTANCE, OWNER, START, END, PCT = 1, 2, 3, 4, 5, 6, 7, 8
+    ELAPSED, STATUS, OVERDUE, BEHIND = 9, 10, 11, 12
+    GRID_FIRST = 14  # N: one column per week, Monday dates in the header row
+    WEEKS = 53
+    WEEK_ROW = 3  # week start dates above the header row
+
+
+# ---------------------------------------------------------------- Budget (预算)
+class Budget:
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    CATEGORY_ROWS = 8  # four defaults and room for four more
+    CATEGORY = 1
+    PLAN_FIRST = 2  # B..M: plan per month
+    ACTUAL_FIRST = 15  # O..Z: actual per month
+    VARIANCE_FIRST = 28  # AB..AM: monthly variance (actual - plan)
+    YTD_PLAN, YTD_ACTUAL, YTD_VARIANCE, YTD_VARIANCE_PCT = 41, 42, 43, 44
+    FORECAST, YEAR_PLAN, FLAG = 45, 46, 47
+    TOTAL_ROW = FIRST_ROW + CATEGORY_ROWS  # 13
+    CHART_ANCHOR = "B16"
+
+
+# ---------------------------------------------------------------- Risks (风险登记)
+class Risks:
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 30
+    ID, RISK, CATEGORY, LIKELIHOOD, IMPACT, SCORE, LEVEL = 1, 2, 3, 4, 5, 6, 7
+    TRIGGER, PREVENTION, RESPONSE, OWNER, STATUS, REVIEW = 8, 9, 10, 11, 12, 13
+    HEAT_TITLE_ROW = 4
+    HEAT_COL = 15  # O: likelihood labels; P..T impact 1..5
+    HEAT_FIRST_ROW = 6  # likelihood 5 at the top, 1 at the bottom
+
+
+# ---------------------------------------------------------------- Data (数据) and Mapping (映射)
+class Data:
+    HEADER_ROW = 1
+    FIRST_ROW = 2
+    TABLE = "tblData"
+
+
+class Mapping:
+    HEADER_ROW = 3
+    FIRST_ROW = 4
+    ROWS = 100
+    HEADER, COLUMN, SCALE = 1, 2, 3
+    TABLE = "tblMapping"
+
+
+# ---------------------------------------------------------------- Dashboard, Scores, Errors, Trend
+class Dashboard:
+    """OWNED. KPI rows mirror Goals; refresh writes actuals there and this sheet shows them."""
+
+    ROW_REFRESHED = 3  # B3: refresh time; D3: source rows; F3: month
+    HEADER_ROW = 5
+    FIRST_ROW = 6
+    LABEL, ACTUAL, BASELINE, STRETCH, CHALLENGE, TIER, VARIANCE_PCT = 1, 2, 3, 4, 5, 6, 7
+    CHART_ANCHOR = "I5"
+    TAGS_TITLE_ROW = 17
+    TAGS_HEADER_ROW = 18
+    TAGS_FIRST_ROW = 19  # Top-20 tags of the month: tag, count, alert
+    TAGS_ROWS = 20
+
+
+class Scores:
+    """OWNED, except the manager's columns (red-line tick, appeal note)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 200
+    AGENT, TEAM, TICKETS, ANSWERED = 1, 2, 3, 4
+    KPI_FIRST = 5  # per scored KPI: value, points (two columns each)
+    # The columns after the KPI pairs are laid out by the Scores module from the KPI count.
+
+
+class Errors:
+    """OWNED."""
+
+    HEADER_ROW = 3
+    FIRST_ROW = 4
+    FILE, SHEET_NAME, ROW, COLUMN, REASON, VALUE = 1, 2, 3, 4, 5, 6
+
+
+class Trend:
+    """OWNED. One row per month and KPI (team) and per month, agent and KPI."""
+
+    HEADER_ROW = 3
+    FIRST_ROW = 4
+    MONTH, SCOPE, NAME, KPI, VALUE, TIER, POINTS = 1, 2, 3, 4, 5, 6, 7
+
+
+# ---------------------------------------------------------------- Defined names
+def defined_names(lang: str) -> dict[str, str]:
+    """Workbook-level names: what formulas and the add-in refer to."""
+    s, i = "Settings", "Incentives"
+    tiers = (Incentives.TIER_FIRST_ROW, Incentives.TIER_FIRST_ROW + Incentives.TIER_ROWS - 1)
+    grades = (Incentives.GRADE_FIRST_ROW, Incentives.GRADE_FIRST_ROW + Incentives.GRADE_ROWS - 1)
+    return {
+        "csxl_AsOf": ref(s, lang, f"$B${Settings.ROW_AS_OF}"),
+        "csxl_Year": ref(s, lang, f"$B${Settings.ROW_YEAR}"),
+        "csxl_Version": ref(s, lang, f"$B${Settings.ROW_VERSION}"),
+        "csxl_ActiveCustomers": ref(s, lang, f"$B${Settings.ROW_ACTIVE_CUSTOMERS}"),
+        "csxl_Mode": ref(i, lang, f"$B${Incentives.ROW_MODE}"),
+        "csxl_TierLabels": ref(i, lang, f"$A${tiers[0]}:$A${tiers[1]}"),
+        "csxl_TierPoints": ref(i, lang, f"$B${tiers[0]}:$B${tiers[1]}"),
+        "csxl_FlagLabels": ref(i, lang, f"$C${tiers[0]}:$C${tiers[1]}"),
+        "csxl_GradeNames": ref(i, lang, f"$A${grades[0]}:$A${grades[1]}"),
+        "csxl_GradeMins": ref(i, lang, f"$B${grades[0]}:$B${grades[1]}"),
+        "csxl_GradeCoefs": ref(i, lang, f"$C${grades[0]}:$C${grades[1]}"),
+    }

@@ -1,0 +1,123 @@
+"""Saving a workbook package: cached formula values, deterministic parts, atomic replace.
+
+openpyxl writes a formula cell as `<f>..</f><v />`: no value until Excel recalculates, so
+fast readers, Protected View and printing would show blanks. After openpyxl has written
+the package, each formula cell gets the value the Python engine computed for it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from csxl.domain.excel_math import excel_serial
+
+# Zip entries get a fixed time so that the same inputs give the same bytes.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CELL = re.compile(
+    rb'<c r="(?P<ref>[A-Z]{1,3}[0-9]+)"(?P<attrs>[^>]*)>'
+    rb"(?P<f><f(?:\s[^>]*)?>.*?</f>|<f[^>]*/>)<v ?/>"
+)
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+Cached = Mapping[tuple[str, str], object]  # (sheet title, "B5") -> value
+
+
+def cell_value(value: object) -> tuple[bytes, bytes]:
+    """(type attribute, <v> text) for a cached formula result."""
+    if isinstance(value, bool):
+        return b' t="b"', b"1" if value else b"0"
+    if isinstance(value, datetime | date):
+        return b"", repr(excel_serial(value)).encode()
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return b' t="e"', b"#NUM!"
+        return b"", repr(float(value) if isinstance(value, float) else value).encode()
+    if value is None:
+        value = ""
+    text = str(value)
+    if text.startswith("#") and text.endswith(("!", "?", "A")) and text in _ERRORS:
+        return b' t="e"', text.encode()
+    return b' t="str"', escape(text).encode("utf-8")
+
+
+_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
+
+
+def sheet_parts(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Sheet title -> part name, from workbook.xml and its relationships."""
+    rels = {
+        r.get("Id"): r.get("Target", "")
+        for r in ElementTree.fromstring(files["xl/_rels/workbook.xml.rels"])
+    }
+    out = {}
+    for sheet in ElementTree.fromstring(files["xl/workbook.xml"]).iter(f"{{{_MAIN}}}sheet"):
+        target = rels[sheet.get(f"{{{_REL}}}id")]
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
+
+
+def inject(sheet_xml: bytes, values: Mapping[str, object], sheet: str) -> bytes:
+    """Put cached values into a sheet part; every formula cell must have one."""
+    seen: set[str] = set()
+
+    def put(m: re.Match[bytes]) -> bytes:
+        ref = m["ref"].decode()
+        if ref not in values:
+            raise KeyError(f"{sheet}!{ref}: formula written without a cached value")
+        seen.add(ref)
+        kind, text = cell_value(values[ref])
+        attrs = re.sub(rb'\st="[^"]*"', b"", m["attrs"])
+        return b'<c r="%s"%s%s>%s<v>%s</v>' % (m["ref"], attrs, kind, m["f"], text)
+
+    out = _CELL.sub(put, sheet_xml)
+    missing = set(values) - seen
+    if missing:
+        raise KeyError(f"{sheet}: cached values for cells without a formula: {sorted(missing)[:5]}")
+    return out
+
+
+def finish(raw: bytes, cached: Cached) -> bytes:
+    """openpyxl's package -> the same package with cached values and fixed zip times."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as zin:
+        names = zin.namelist()
+        files = {n: zin.read(n) for n in names}
+    parts = sheet_parts(files)
+    by_sheet: dict[str, dict[str, object]] = {}
+    for (sheet, ref), value in cached.items():
+        by_sheet.setdefault(sheet, {})[ref] = value
+    for sheet, values in by_sheet.items():
+        part = parts[sheet]
+        files[part] = inject(files[part], values, sheet)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
+        for name in names:
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, files[name])
+    return buf.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write next to the target and replace it in one step: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~csxl-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,357 @@
+"""Goals (目标): SMART KPI targets with three tiers, weights, cascade and monthly breakdown.
+
+Tier, variance, flag, points and the team's weighted score are live formulas that refer to
+the targets on this sheet and the rules on Incentives; `csxl.domain.scoring` computes the
+same values for the cache (and is what refresh uses).
+"""
+
+from __future__ import annotations
+
+from csxl.domain import scoring
+from csxl.domain.catalog import CATALOG
+from csxl.domain.scoring import Target
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import col
+from csxl.workbook.sheets.incentives import mode_label
+
+DIRECTIONS = {"zh": ("越高越好", "越低越好"), "en": ("Higher is better", "Lower is better")}
+UNITS = {
+    "%": ("%", "%", style.PERCENT),
+    "s": ("秒", "s", "0.0"),
+    "per 10k": ("每万人", "per 10k", "0.00"),
+}
+MONTHS = {
+    "zh": [f"{m}月" for m in range(1, 13)],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+LEVELS = {"zh": ("小组", "客服"), "en": ("Group", "Agent")}
+
+
+def direction_label(lang: str, target: Target) -> str:
+    return DIRECTIONS[lang][0 if target.direction == "higher" else 1]
+
+
+def unit_format(target: Target) -> str:
+    return UNITS.get(target.unit, (target.unit, target.unit, style.NUMBER))[2]
+
+
+def _cell(c: int, r: int) -> str:
+    return f"${col(c)}{r}"
+
+
+def tier_number(lang: str, r: int) -> str:
+    """Excel twin of scoring.tier: 3/2/1/0 from the top, in the KPI's direction."""
+    a, b, s, c, d = (
+        _cell(x, r) for x in (G.ACTUAL, G.BASELINE, G.STRETCH, G.CHALLENGE, G.DIRECTION)
+    )
+    high = DIRECTIONS[lang][0]
+    return (
+        f'IF({d}="{high}",IF({a}>={c},3,IF({a}>={s},2,IF({a}>={b},1,0))),'
+        f"IF({a}<={c},3,IF({a}<={s},2,IF({a}<={b},1,0))))"
+    )
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Goals")
+    p = ctx.inputs
+    lang, t = ctx.lang, ctx.t
+    team = p.team or t("本团队", "this team")
+    ctx.title(
+        ws,
+        t(f"{p.year} 年度目标 · {team}", f"{p.year} goals · {team}"),
+        t(
+            "黄色为可填写的目标与权重；实际值由“刷新指标”填写。达成档位：未达标/保底/冲刺/挑战。",
+            "Yellow cells are targets and weights you set; Refresh fills the actuals. "
+            "Tiers: below baseline / baseline / stretch / challenge.",
+        ),
+    )
+    ctx.header(
+        ws,
+        G.HEADER_ROW,
+        1,
+        [
+            t("指标键", "Key"),
+            t("指标", "KPI"),
+            t("单位", "Unit"),
+            t("方向", "Direction"),
+            t("权重", "Weight"),
+            t("保底", "Baseline"),
+            t("冲刺", "Stretch"),
+            t("挑战", "Challenge"),
+            t("实际", "Actual"),
+            t("达成档位", "Tier"),
+            t("差异", "Variance"),
+            t("差异%", "Variance %"),
+            t("标识", "Flag"),
+            t("得分", "Points"),
+            t("目标说明（SMART）", "Goal (SMART)"),
+        ],
+    )
+    ctx.header(ws, G.HEADER_ROW, G.MONTH_FIRST, [*MONTHS[lang], "Q1", "Q2", "Q3", "Q4"])
+    ctx.label(
+        ws,
+        f"{col(G.MONTH_FIRST)}{G.HEADER_ROW - 1}",
+        t(
+            "月度冲刺目标（默认沿用年度冲刺目标，可逐月改写）；季度为月度平均",
+            "Monthly stretch targets (default: the annual stretch; type over to change); "
+            "quarters average their months",
+        ),
+        style.NOTE,
+    )
+
+    directions = ctx.list_validation(ws, "direction", DIRECTIONS[lang])
+    weights = ctx.validation(
+        ws,
+        "weight",
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        errorTitle=t("权重", "Weight"),
+        error=t("权重为 0 到 100 之间的数字。", "A weight is a number from 0 to 100."),
+    )
+    numbers = ctx.validation(
+        ws,
+        "number",
+        type="decimal",
+        operator="between",
+        formula1="-1000000000",
+        formula2="1000000000",
+    )
+    tiers = scoring.TIER_LABELS[lang]
+    from csxl.workbook.sheets.incentives import FLAG_LABELS
+
+    mode = p.incentives.mode
+    linear = mode_label(lang, "linear")
+    points_by_kpi: dict[str, float | None] = {}
+    weight_by_kpi: dict[str, float] = {}
+    for i, target in enumerate(p.targets[: G.KPI_ROWS]):
+        r = G.FIRST_ROW + i
+        info = CATALOG[target.key]
+        fmt = unit_format(target)
+        ctx.label(ws, f"A{r}", target.key, style.NOTE)
+        ctx.label(ws, f"B{r}", info.label(lang))
+        unit = UNITS.get(target.unit, (target.unit, target.unit, ""))
+        ctx.label(ws, f"C{r}", unit[0] if lang == "zh" else unit[1])
+        ctx.input(ws, f"D{r}", direction_label(lang, target), validation=directions)
+        ctx.input(ws, f"E{r}", target.weight, "0.##", weights)
+        for c, value in (
+            (G.BASELINE, target.baseline),
+            (G.STRETCH, target.stretch),
+            (G.CHALLENGE, target.challenge),
+        ):
+            ctx.input(ws, f"{col(c)}{r}", value, fmt, numbers)
+        actual = p.actuals.get(target.key)
+        ctx.label(ws, f"{col(G.ACTUAL)}{r}", actual, style.COMPUTED, fmt)
+        level = scoring.tier(actual, target)
+        a = _cell(G.ACTUAL, r)
+        j = _cell(G.TIER, r)
+        ctx.formula(
+            ws,
+            f"{col(G.TIER)}{r}",
+            f'=IF(ISNUMBER({a}),INDEX(csxl_TierLabels,{tier_number(lang, r)}+1),"")',
+            "" if level is None else tiers[level],
+        )
+        s = _cell(G.STRETCH, r)
+        ctx.formula(
+            ws,
+            f"{col(G.VARIANCE)}{r}",
+            f'=IF(ISNUMBER({a}),{a}-{s},"")',
+            _blank(scoring.variance(actual, target)),
+            fmt,
+        )
+        ctx.formula(
+            ws,
+            f"{col(G.VARIANCE_PCT)}{r}",
+            f'=IF(AND(ISNUMBER({a}),{s}<>0),({a}-{s})/{s},"")',
+            _blank(scoring.variance_pct(actual, target)),
+            style.PERCENT,
+        )
+        ctx.formula(
+            ws,
+            f"{col(G.FLAG)}{r}",
+            f'=IF({j}="","",INDEX(csxl_FlagLabels,MATCH({j},csxl_TierLabels,0)))',
+            "" if level is None else FLAG_LABELS[lang][level],
+        )
+        n = f"(MATCH({j},csxl_TierLabels,0)-1)"
+        b, c = _cell(G.BASELINE, r), _cell(G.CHALLENGE, r)
+        lin = (
+            f"IF({n}=3,100,IF({n}=2,80+20*({a}-{s})/({c}-{s}),"
+            f"IF({n}=1,60+20*({a}-{b})/({s}-{b}),0)))"
+        )
+        pts = scoring.points(actual, target, mode)
+        ctx.formula(
+            ws,
+            f"{col(G.POINTS)}{r}",
+            f'=IF({j}="","",IF(csxl_Mode="{linear}",{lin},'
+            f"INDEX(csxl_TierPoints,MATCH({j},csxl_TierLabels,0))))",
+            _blank(pts),
+            "0.0",
+        )
+        points_by_kpi[target.key] = pts
+        weight_by_kpi[target.key] = target.weight
+        ctx.label(ws, f"{col(G.NOTE)}{r}", smart_text(lang, p.year, target, info.label(lang)))
+        _months(ctx, ws, r, target, fmt)
+
+    _team_score(ctx, ws, points_by_kpi, weight_by_kpi)
+    _cascade(ctx, ws)
+    _flag_colours(ws)
+    widths = {
+        "A": 12,
+        "B": 18,
+        "C": 8,
+        "D": 14,
+        "E": 7,
+        "F": 10,
+        "G": 10,
+        "H": 10,
+        "I": 10,
+        "J": 10,
+        "K": 10,
+        "L": 10,
+        "M": 7,
+        "N": 8,
+        "O": 52,
+        "P": 2,
+    }
+    widths |= {col(c): 9 for c in range(G.MONTH_FIRST, G.QUARTER_FIRST + 4)}
+    setup_sheet(
+        ws, widths=widths, freeze=f"C{G.FIRST_ROW}", header_rows=f"{G.HEADER_ROW}:{G.HEADER_ROW}"
+    )
+    ws.column_dimensions["A"].hidden = False
+
+
+def _blank(value: float | None) -> object:
+    return "" if value is None else value
+
+
+def smart_text(lang: str, year: int, target: Target, label: str) -> str:
+    fmt = unit_format(target)
+
+    def show(v: float) -> str:
+        if fmt == style.PERCENT:
+            return f"{v:.0%}" if round(v * 100, 6) == round(v * 100) else f"{v:.1%}"
+        return f"{v:g}"
+
+    better = "≥" if target.direction == "higher" else "≤"
+    unit = {"s": ("秒", " s"), "per 10k": ("", "")}.get(target.unit, ("", ""))
+    u = unit[0] if lang == "zh" else unit[1]
+    if lang == "zh":
+        return (
+            f"{year} 年{label}{better}{show(target.stretch)}{u}（冲刺）；保底 {show(target.baseline)}{u}，"
+            f"挑战 {show(target.challenge)}{u}；按月统计，权重 {target.weight:g}"
+        )
+    return (
+        f"{year}: {label} {better} {show(target.stretch)}{u} (stretch); baseline "
+        f"{show(target.baseline)}{u}, challenge {show(target.challenge)}{u}; measured monthly, "
+        f"weight {target.weight:g}"
+    )
+
+
+def _months(ctx: Ctx, ws, r: int, target: Target, fmt: str) -> None:
+    typed = ctx.inputs.monthly.get(target.key, [None] * 12)
+    values: list[float | None] = []
+    for m in range(12):
+        address = f"{col(G.MONTH_FIRST + m)}{r}"
+        value = typed[m] if m < len(typed) else None
+        if value is None:
+            ctx.input_formula(ws, address, f"=${col(G.STRETCH)}{r}", target.stretch, fmt)
+            values.append(target.stretch)
+        else:
+            ctx.input(ws, address, value, fmt)
+            values.append(value)
+    for q in range(4):
+        first, last = col(G.MONTH_FIRST + 3 * q), col(G.MONTH_FIRST + 3 * q + 2)
+        part = [v for v in values[3 * q : 3 * q + 3] if v is not None]
+        ctx.formula(
+            ws,
+            f"{col(G.QUARTER_FIRST + q)}{r}",
+            f'=IF(COUNT({first}{r}:{last}{r})=0,"",AVERAGE({first}{r}:{last}{r}))',
+            sum(part) / len(part) if part else "",
+            fmt,
+        )
+
+
+def _team_score(ctx: Ctx, ws, points: dict[str, float | None], weights: dict[str, float]) -> None:
+    r = G.last_row() + 1
+    first, last = G.FIRST_ROW, G.last_row()
+    w = f"${col(G.WEIGHT)}${first}:${col(G.WEIGHT)}${last}"
+    pts = f"${col(G.POINTS)}${first}:${col(G.POINTS)}${last}"
+    ctx.label(ws, f"B{r}", ctx.t("团队加权得分 / 等级", "Team weighted score / grade"))
+    score = scoring.weighted_score(points, weights)
+    den = f"SUMPRODUCT({w},--ISNUMBER({pts}))"
+    ctx.formula(
+        ws,
+        f"{col(G.ACTUAL)}{r}",
+        f'=IF({den}=0,"",ROUND(SUMPRODUCT({w},{pts})/{den},2))',
+        _blank(score),
+        "0.00",
+    )
+    grade = scoring.grade(score, ctx.inputs.incentives)
+    a = f"{col(G.ACTUAL)}{r}"
+    ctx.formula(
+        ws,
+        f"{col(G.TIER)}{r}",
+        f'=IF(ISNUMBER({a}),INDEX(csxl_GradeNames,MATCH({a},csxl_GradeMins,1)),"")',
+        grade or "",
+    )
+
+
+def _cascade(ctx: Ctx, ws) -> None:
+    t = ctx.t
+    ctx.label(
+        ws,
+        f"B{G.CASCADE_TITLE_ROW}",
+        t(
+            "分解目标：小组或客服的个别目标（留空则沿用团队目标）",
+            "Cascade: targets for a group or an agent (blank = the team's target)",
+        ),
+        style.TITLE,
+    )
+    ctx.header(
+        ws,
+        G.CASCADE_HEADER_ROW,
+        G.C_LEVEL,
+        [
+            t("层级", "Level"),
+            t("小组或客服", "Group or agent"),
+            t("指标", "KPI"),
+            t("权重", "Weight"),
+            t("保底", "Baseline"),
+            t("冲刺", "Stretch"),
+            t("挑战", "Challenge"),
+        ],
+    )
+    levels = ctx.list_validation(ws, "level", LEVELS[ctx.lang])
+    kpis = ctx.list_validation(ws, "kpi", f"=$B${G.FIRST_ROW}:$B${G.last_row()}")
+    numbers = ctx.validations[ws.title]["number"]
+    for i in range(G.CASCADE_ROWS):
+        r = G.CASCADE_FIRST_ROW + i
+        ctx.input(ws, f"{col(G.C_LEVEL)}{r}", None, validation=levels)
+        ctx.input(ws, f"{col(G.C_NAME)}{r}", None)
+        ctx.input(ws, f"{col(G.C_KPI)}{r}", None, validation=kpis)
+        ctx.input(ws, f"{col(G.C_WEIGHT)}{r}", None, validation=ctx.validations[ws.title]["weight"])
+        for c in (G.C_BASELINE, G.C_STRETCH, G.C_CHALLENGE):
+            ctx.input(ws, f"{col(c)}{r}", None, validation=numbers)
+
+
+def _flag_colours(ws) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    first, last = G.FIRST_ROW, G.last_row()
+    area = f"{col(G.TIER)}{first}:{col(G.TIER)}{last} {col(G.FLAG)}{first}:{col(G.FLAG)}{last}"
+    for level in range(4):
+        ws.conditional_formatting.add(
+            area,
+            FormulaRule(
+                formula=[f"${col(G.TIER)}{first}=INDEX(csxl_TierLabels,{level + 1})"],
+                fill=PatternFill(
+                    "solid", fgColor=style.FLAG_FILLS[level], bgColor=style.FLAG_FILLS[level]
+                ),
+                font=Font(color=style.FLAG_FONTS[level], bold=True),
+                stopIfTrue=True,
+            ),
+        )

@@ -1,0 +1,183 @@
+"""Incentives (激励): points mode, tiers, grade bands, bonus, red lines, awards."""
+
+from __future__ import annotations
+
+from csxl.domain.scoring import STEP_POINTS, TIER_LABELS
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Incentives as I
+
+MODE_LABELS = {"zh": {"step": "阶梯", "linear": "线性"}, "en": {"step": "step", "linear": "linear"}}
+FLAG_LABELS = {"zh": ("红", "黄", "绿", "蓝"), "en": ("Red", "Amber", "Green", "Blue")}
+
+
+def mode_label(lang: str, mode: str) -> str:
+    return MODE_LABELS[lang][mode]
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Incentives")
+    inc = ctx.inputs.incentives
+    t = ctx.t
+    lang = ctx.lang
+    ctx.title(
+        ws,
+        t("激励规则", "Incentive rules"),
+        t(
+            "考核按这些规则计分；修改后点击“计算考核”重新计分。",
+            "Scores follow these rules; after a change press Score to re-score.",
+        ),
+    )
+    modes = ctx.list_validation(ws, "mode", list(MODE_LABELS[lang].values()))
+    money = ctx.validation(ws, "money", type="decimal", operator="greaterThanOrEqual", formula1="0")
+    whole = ctx.validation(ws, "whole", type="whole", operator="greaterThanOrEqual", formula1="0")
+    grades = ctx.list_validation(
+        ws, "grade", [g for g, _ in reversed(inc.grade_bands)] + [inc.lowest_grade]
+    )
+    rows = [
+        (
+            I.ROW_MODE,
+            t("KPI 计分方式", "KPI points mode"),
+            mode_label(lang, inc.mode),
+            None,
+            modes,
+            t(
+                "阶梯：0/60/80/100；线性：保底 60 至冲刺 80 至挑战 100 线性插值",
+                "step: 0/60/80/100; linear: 60 at baseline to 80 at stretch to 100 at challenge",
+            ),
+        ),
+        (
+            I.ROW_BASE_BONUS,
+            t("基础奖金（元/人/月）", "Base bonus (CNY per agent per month)"),
+            inc.base_bonus,
+            style.MONEY,
+            money,
+            "",
+        ),
+        (
+            I.ROW_DEDUCTION,
+            t("每起升级投诉扣款（元）", "Deduction per escalated complaint (CNY)"),
+            inc.deduction_per_escalated,
+            style.MONEY,
+            money,
+            "",
+        ),
+        (
+            I.ROW_CAP_MULTIPLE,
+            t("奖金上限（基础奖金倍数）", "Bonus cap (x base bonus)"),
+            inc.bonus_cap_multiple,
+            "0.0#",
+            money,
+            "",
+        ),
+        (
+            I.ROW_RED_LINE_CAP,
+            t("触碰红线时等级最高为", "A red line caps the grade at"),
+            inc.red_line_cap,
+            None,
+            grades,
+            "",
+        ),
+        (
+            I.ROW_STAR_MIN_SURVEYS,
+            t("服务明星最少回评数", "Service star: minimum answered surveys"),
+            inc.star_min_answered_surveys,
+            style.INTEGER,
+            whole,
+            "",
+        ),
+        (
+            I.ROW_NEW_HIRE_MONTHS,
+            t("新锐标兵：入职不满（月）", "Rising star: tenure under (months)"),
+            inc.new_hire_months,
+            style.INTEGER,
+            whole,
+            "",
+        ),
+    ]
+    for row, label, value, fmt, dv, note in rows:
+        ctx.label(ws, f"A{row}", label)
+        ctx.input(ws, f"B{row}", value, fmt, dv)
+        ctx.label(ws, f"C{row}", note, style.NOTE)
+
+    ctx.header(
+        ws,
+        I.TIER_HEADER_ROW,
+        1,
+        [t("达成档位", "Tier"), t("阶梯得分", "Step points"), t("标识", "Flag")],
+    )
+    for i in range(I.TIER_ROWS):
+        row = I.TIER_FIRST_ROW + i
+        ctx.input(ws, f"A{row}", TIER_LABELS[lang][i])
+        ctx.input(ws, f"B{row}", STEP_POINTS[i], style.INTEGER, money)
+        ctx.input(ws, f"C{row}", FLAG_LABELS[lang][i])
+        ws[f"C{row}"].fill = style.PatternFill("solid", fgColor=style.FLAG_FILLS[i])
+
+    ctx.header(
+        ws,
+        I.GRADE_HEADER_ROW,
+        1,
+        [
+            t("等级", "Grade"),
+            t("最低分（含）", "Minimum score (incl.)"),
+            t("奖金系数", "Bonus coefficient"),
+        ],
+    )
+    coefficients = dict(inc.coefficients)
+    bands = [(inc.lowest_grade, 0.0), *reversed(inc.grade_bands)]  # ascending for MATCH(,,1)
+    for i, (name, minimum) in enumerate(bands):
+        row = I.GRADE_FIRST_ROW + i
+        ctx.input(ws, f"A{row}", name)
+        ctx.input(ws, f"B{row}", minimum, "0.##", money)
+        ctx.input(ws, f"C{row}", coefficients[name], "0.0#", money)
+    ctx.label(
+        ws,
+        f"D{I.GRADE_FIRST_ROW}",
+        t("按最低分从小到大排列", "Keep sorted by minimum, ascending"),
+        style.NOTE,
+    )
+
+    ctx.header(
+        ws, I.RED_LINE_HEADER_ROW, 1, [t("红线（触碰即封顶等级）", "Red lines (cap the grade)")]
+    )
+    red_lines = [
+        t(
+            "经核实的升级投诉（在“考核”表勾选）",
+            "A verified escalated complaint (ticked in Scores)",
+        ),
+        t("泄露客户隐私信息", "Disclosing customer personal information"),
+        t("辱骂或威胁客户", "Abusing or threatening a customer"),
+        t("虚假承诺或私下交易", "False promises or private deals"),
+    ]
+    for i in range(I.RED_LINE_ROWS):
+        ctx.input(ws, f"A{I.RED_LINE_FIRST_ROW + i}", red_lines[i] if i < len(red_lines) else None)
+
+    ctx.header(ws, I.AWARD_HEADER_ROW, 1, [t("月度奖项", "Monthly award"), t("评选规则", "Rule")])
+    awards = [
+        (
+            t("服务明星", "Service star"),
+            t(
+                f"满意度最高（回评不少于 {inc.star_min_answered_surveys} 条）；并列时工单多者、再按姓名",
+                f"Highest CSAT (at least {inc.star_min_answered_surveys} answered surveys); ties: more tickets, then name",
+            ),
+        ),
+        (
+            t("岗位能手", "Top performer"),
+            t(
+                "加权得分最高；并列时工单多者、再按姓名",
+                "Highest weighted score; ties: more tickets, then name",
+            ),
+        ),
+        (
+            t("新锐标兵", "Rising star"),
+            t(
+                f"入职不满 {inc.new_hire_months} 个月者中加权得分最高",
+                f"Highest weighted score among agents with under {inc.new_hire_months} months' tenure",
+            ),
+        ),
+    ]
+    for i, (name, rule) in enumerate(awards):
+        row = I.AWARD_FIRST_ROW + i
+        ctx.input(ws, f"A{row}", name)
+        ctx.input(ws, f"B{row}", rule)
+    setup_sheet(ws, widths={"A": 34, "B": 18, "C": 16, "D": 48}, landscape=False)

@@ -1,0 +1,107 @@
+"""Settings (设置): as-of date, language, paths and the template version."""
+
+from __future__ import annotations
+
+from csxl.workbook import layout, style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Settings as S
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Settings")
+    p = ctx.inputs
+    t = ctx.t
+    ctx.title(
+        ws,
+        t("设置", "Settings"),
+        t(
+            "黄色单元格可以修改；基准日期留空即为今天。",
+            "Yellow cells are yours to change; leave the as-of date blank for today.",
+        ),
+    )
+    rows = {
+        S.ROW_VERSION: (
+            t("模板版本", "Template version"),
+            t("升级工作簿时使用，请勿修改", "Used by upgrades; do not edit"),
+        ),
+        S.ROW_TEAM: (t("团队", "Team"), t("计划所属团队", "The team this plan is for")),
+        S.ROW_YEAR: (t("计划年度", "Plan year"), ""),
+        S.ROW_LANG: (t("语言", "Language"), "zh / en"),
+        S.ROW_AS_OF_INPUT: (
+            t("基准日期（留空=今天）", "As-of date (blank = today)"),
+            t(
+                "里程碑、预算年累计以此日期为准；固定一个日期可复现结果",
+                "Milestones and budget YTD use this date; fix it to reproduce results",
+            ),
+        ),
+        S.ROW_AS_OF: (t("生效基准日期", "Effective as-of date"), ""),
+        S.ROW_ACTIVE_CUSTOMERS: (
+            t("活跃客户数（月）", "Active customers (month)"),
+            t("万人投诉率的分母", "Denominator of complaints per 10k"),
+        ),
+        S.ROW_FRT_TARGET: (
+            t("首响时限（秒）", "First response target (s)"),
+            t("默认 30 秒", "Default 30 s"),
+        ),
+        S.ROW_RT_TARGET: (
+            t("解决时限（秒）", "Resolution target (s)"),
+            t("默认 300 秒", "Default 300 s"),
+        ),
+        S.ROW_PEAK_START: (t("高峰开始", "Peak starts"), "09:00"),
+        S.ROW_PEAK_END: (t("高峰结束（不含）", "Peak ends (excluded)"), "11:00"),
+        S.ROW_EXE_PATH: (
+            t("csxl 程序路径", "csxl executable path"),
+            t("留空则在加载项旁或 PATH 中查找", "Blank: next to the add-in or on PATH"),
+        ),
+        S.ROW_PYTHON: (
+            t("Python 解释器", "Python interpreter"),
+            t("仅在没有 csxl 程序时使用", "Only when there is no csxl executable"),
+        ),
+        S.ROW_LAST_REFRESH: (
+            t("上次刷新", "Last refresh"),
+            t("由刷新按钮填写", "Written by Refresh"),
+        ),
+        S.ROW_SOURCE_ROWS: (
+            t("数据行数", "Source rows"),
+            t("由刷新按钮填写", "Written by Refresh"),
+        ),
+        S.ROW_REFRESH_MONTH: (
+            t("刷新月份", "Refreshed month"),
+            t("由刷新按钮填写", "Written by Refresh"),
+        ),
+    }
+    for row, (label, note) in rows.items():
+        ctx.label(ws, f"A{row}", label)
+        ctx.label(ws, f"C{row}", note, style.NOTE)
+    v = S.value
+    ctx.label(ws, v(S.ROW_VERSION), layout.TEMPLATE_VERSION, style.COMPUTED)
+    ctx.input(ws, v(S.ROW_TEAM), p.team or None)
+    years = ctx.validation(
+        ws, "year", type="whole", operator="between", formula1="2000", formula2="2100"
+    )
+    ctx.input(ws, v(S.ROW_YEAR), p.year, validation=years)
+    ctx.label(ws, v(S.ROW_LANG), p.lang, style.COMPUTED)
+    dates = ctx.validation(ws, "date", type="date", operator="greaterThan", formula1="36526")
+    ctx.input(ws, v(S.ROW_AS_OF_INPUT), p.as_of, style.DATE, validation=dates)
+    # The one volatile formula of the plan: everything "today" refers to this cell.
+    ctx.formula(
+        ws,
+        v(S.ROW_AS_OF),
+        f"=IF(ISBLANK({v(S.ROW_AS_OF_INPUT)}),TODAY(),{v(S.ROW_AS_OF_INPUT)})",
+        p.effective_as_of,
+        style.DATE,
+    )
+    positive = ctx.validation(
+        ws, "positive", type="decimal", operator="greaterThanOrEqual", formula1="0"
+    )
+    ctx.input(ws, v(S.ROW_ACTIVE_CUSTOMERS), p.active_customers, style.INTEGER, validation=positive)
+    ctx.input(ws, v(S.ROW_FRT_TARGET), 30, style.INTEGER, validation=positive)
+    ctx.input(ws, v(S.ROW_RT_TARGET), 300, style.INTEGER, validation=positive)
+    ctx.input(ws, v(S.ROW_PEAK_START), "09:00")
+    ctx.input(ws, v(S.ROW_PEAK_END), "11:00")
+    ctx.input(ws, v(S.ROW_EXE_PATH), None)
+    ctx.input(ws, v(S.ROW_PYTHON), None)
+    for row in (S.ROW_LAST_REFRESH, S.ROW_SOURCE_ROWS, S.ROW_REFRESH_MONTH):
+        ctx.label(ws, v(row), None, style.COMPUTED)
+    ws[v(S.ROW_LAST_REFRESH)].number_format = style.DATETIME
+    setup_sheet(ws, widths={"A": 26, "B": 22, "C": 48}, landscape=False)
