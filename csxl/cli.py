@@ -101,6 +101,22 @@ def kpi(data, by, month, date_from, date_to, as_json, mapping, active_customers,
 
 
 @main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--team", default="", help="The team the plan is for.")
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--year", type=click.IntRange(2000, 2100), help="Plan year (default: this year).")
+def new(path, team, lang, year) -> None:
+    """Write a new plan workbook (never overwrites a file)."""
+    from datetime import date
+
+    from csxl.workbook.book import PlanInputs, new_plan
+
+    inputs = PlanInputs(lang=lang, team=team, year=year or date.today().year)
+    written = new_plan(path, inputs)
+    click.echo(("已生成计划工作簿：" if lang == "zh" else "Plan workbook written: ") + str(written))
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False), default="csxl-demo", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 def demo(out, lang) -> None:

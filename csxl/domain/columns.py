@@ -66,7 +66,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "resolved_at": ("解决时间", "Resolved at"),
     "channel": ("渠道", "Channel"),
     "team": ("团队", "Team"),
-    "group": ("小组", "Group"),
+    "group": ("小组", "Sub-group"),
     "agent": ("客服", "Agent"),
     "tags": ("问题标签", "Tags"),
     "severity": ("紧急程度", "Severity"),

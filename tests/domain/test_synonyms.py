@@ -84,3 +84,13 @@ def test_missing_required_columns_are_named():
 def test_per_agent_summaries_are_recognised():
     assert looks_like_summary(["客服", "接待量", "好评数", "差评数", "平均首响时长"])
     assert not looks_like_summary(["工单号", "创建时间", "客服"])
+
+
+@pytest.mark.parametrize("lang", [0, 1])
+def test_every_canonical_label_maps_back_to_its_column(lang):
+    from csxl.domain.columns import LABELS
+
+    s = Synonyms()
+    for column, labels in LABELS.items():
+        hit = s.lookup(labels[lang])
+        assert hit is not None and hit.column == column, (column, labels[lang])
