@@ -149,7 +149,7 @@ def _is_range(operand: str) -> bool:
     return ":" in operand.split("!")[-1]
 
 
-def _function_problems(name: str) -> list[str]:
+def _function_problems(name: str, allow_today: bool = False) -> list[str]:
     """Problems with one called function, as written (``_xlfn.IFNA``)."""
     bare = name
     prefixed = False
@@ -158,6 +158,8 @@ def _function_problems(name: str) -> list[str]:
             prefixed = prefixed or prefix == _PREFIX
             bare = bare[len(prefix) :]
     upper = bare.upper()
+    if upper == "TODAY" and allow_today and bare == upper:
+        return []
     if upper in VOLATILE:
         return [f"{upper}() is volatile: {_WHY_NOT[upper]}"]
     if upper not in _ALLOWED_BARE:
@@ -213,11 +215,10 @@ def _call_problems(tokens: list[Token], array: bool) -> Iterator[str]:
 def lint(formula: str, *, allow_volatile: bool = False, array: bool = False) -> list[str]:
     """Problems with one formula (with or without its leading ``=``); empty when it is fine.
 
-    ``allow_volatile=True`` is for the single as-of date cell: it may then be exactly
-    ``=TODAY()``, and nothing more. ``array=True`` for an explicit (legacy) array formula.
+    ``allow_volatile=True`` is for the single as-of date cell: it may call TODAY() (e.g.
+    ``=IF(ISBLANK(B7),TODAY(),B7)``), and no other volatile function.
+    ``array=True`` for an explicit (legacy) array formula.
     """
-    if allow_volatile and re.fullmatch(r"=?\s*TODAY\(\s*\)", formula.strip(), re.IGNORECASE):
-        return []
     try:
         tokens = _tokens(formula)
     except TokenizerError as error:
@@ -227,7 +228,7 @@ def lint(formula: str, *, allow_volatile: bool = False, array: bool = False) -> 
     for token in tokens:
         if token.type == Token.FUNC and token.subtype == Token.OPEN:
             depth += 1
-            problems.extend(_function_problems(token.value[:-1]))
+            problems.extend(_function_problems(token.value[:-1], allow_volatile))
         elif token.type == Token.PAREN and token.subtype == Token.OPEN:
             depth += 1
         elif token.type in (Token.FUNC, Token.PAREN) and token.subtype == Token.CLOSE:

@@ -216,12 +216,37 @@ class Dashboard:
 class Scores:
     """OWNED, except the manager's columns (red-line tick, appeal note)."""
 
+    KEY_ROW = 3  # the KPI key above each value column: which KPI a column pair holds
     HEADER_ROW = 4
     FIRST_ROW = 5
     ROWS = 200
     AGENT, TEAM, TICKETS, ANSWERED = 1, 2, 3, 4
-    KPI_FIRST = 5  # per scored KPI: value, points (two columns each)
-    # The columns after the KPI pairs are laid out by the Scores module from the KPI count.
+    KPI_FIRST = 5  # per scored KPI: value, points (two columns each), in Goals order
+    # KPIs scored for agents (targets whose scored_for has "agent"): csat, frt_mean, fcr,
+    # resolution_rate, reopen_rate, survey_response_rate.
+    KPI_COUNT = 6
+    SCORE = KPI_FIRST + 2 * KPI_COUNT  # Q: weighted score
+    GRADE = SCORE + 1
+    BONUS = SCORE + 2
+    DEDUCTIONS = SCORE + 3
+    RED_LINES = SCORE + 4  # red-line hits
+    AWARD = SCORE + 5
+    # The manager's columns: unlocked input; refresh reads them and never writes them.
+    RED_LINE_TICK = SCORE + 6  # 是/否: a verified escalated complaint
+    APPEAL = SCORE + 7  # appeal or override note
+    LAST = APPEAL
+
+    @classmethod
+    def kpi_value(cls, i: int) -> int:
+        return cls.KPI_FIRST + 2 * i
+
+    @classmethod
+    def kpi_points(cls, i: int) -> int:
+        return cls.KPI_FIRST + 2 * i + 1
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
 
 
 class Errors:

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from csxl.workbook.sheets import goals, incentives, settings
+from csxl.workbook.sheets import (
+    dashboard,
+    data,
+    errors,
+    goals,
+    guide,
+    incentives,
+    mapping,
+    scores,
+    settings,
+    trend,
+)
 
 SHEET_BUILDERS: dict[str, Callable] = {
     "Settings": settings.build,
     "Incentives": incentives.build,
     "Goals": goals.build,
+    # Dashboard reads the Settings and Goals cells built above.
+    "Guide": guide.build,
+    "Dashboard": dashboard.build,
+    "Scores": scores.build,
+    "Data": data.build,
+    "Mapping": mapping.build,
+    "Errors": errors.build,
+    "Trend": trend.build,
 }

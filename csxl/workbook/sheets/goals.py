@@ -159,14 +159,14 @@ def build(ctx: Ctx) -> None:
             ws,
             f"{col(G.VARIANCE)}{r}",
             f'=IF(ISNUMBER({a}),{a}-{s},"")',
-            _blank(scoring.variance(actual, target)),
+            blank(scoring.variance(actual, target)),
             fmt,
         )
         ctx.formula(
             ws,
             f"{col(G.VARIANCE_PCT)}{r}",
             f'=IF(AND(ISNUMBER({a}),{s}<>0),({a}-{s})/{s},"")',
-            _blank(scoring.variance_pct(actual, target)),
+            blank(scoring.variance_pct(actual, target)),
             style.PERCENT,
         )
         ctx.formula(
@@ -187,7 +187,7 @@ def build(ctx: Ctx) -> None:
             f"{col(G.POINTS)}{r}",
             f'=IF({j}="","",IF(csxl_Mode="{linear}",{lin},'
             f"INDEX(csxl_TierPoints,MATCH({j},csxl_TierLabels,0))))",
-            _blank(pts),
+            blank(pts),
             "0.0",
         )
         points_by_kpi[target.key] = pts
@@ -223,7 +223,7 @@ def build(ctx: Ctx) -> None:
     ws.column_dimensions["A"].hidden = False
 
 
-def _blank(value: float | None) -> object:
+def blank(value: float | None) -> object:
     return "" if value is None else value
 
 
@@ -286,7 +286,7 @@ def _team_score(ctx: Ctx, ws, points: dict[str, float | None], weights: dict[str
         ws,
         f"{col(G.ACTUAL)}{r}",
         f'=IF({den}=0,"",ROUND(SUMPRODUCT({w},{pts})/{den},2))',
-        _blank(score),
+        blank(score),
         "0.00",
     )
     grade = scoring.grade(score, ctx.inputs.incentives)
@@ -325,7 +325,8 @@ def _cascade(ctx: Ctx, ws) -> None:
         ],
     )
     levels = ctx.list_validation(ws, "level", LEVELS[ctx.lang])
-    kpis = ctx.list_validation(ws, "kpi", f"=$B${G.FIRST_ROW}:$B${G.last_row()}")
+    # A list source range is stored without "=" (Excel repairs a file that has one).
+    kpis = ctx.list_validation(ws, "kpi", f"$B${G.FIRST_ROW}:$B${G.last_row()}")
     numbers = ctx.validations[ws.title]["number"]
     for i in range(G.CASCADE_ROWS):
         r = G.CASCADE_FIRST_ROW + i
@@ -338,16 +339,21 @@ def _cascade(ctx: Ctx, ws) -> None:
 
 
 def _flag_colours(ws) -> None:
+    first, last = G.FIRST_ROW, G.last_row()
+    area = f"{col(G.TIER)}{first}:{col(G.TIER)}{last} {col(G.FLAG)}{first}:{col(G.FLAG)}{last}"
+    flag_colours(ws, area, f"${col(G.TIER)}{first}")
+
+
+def flag_colours(ws, area: str, tier_cell: str) -> None:
+    """Flag colours on `area` by the tier label in `tier_cell` (its first row, column fixed)."""
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
 
-    first, last = G.FIRST_ROW, G.last_row()
-    area = f"{col(G.TIER)}{first}:{col(G.TIER)}{last} {col(G.FLAG)}{first}:{col(G.FLAG)}{last}"
     for level in range(4):
         ws.conditional_formatting.add(
             area,
             FormulaRule(
-                formula=[f"${col(G.TIER)}{first}=INDEX(csxl_TierLabels,{level + 1})"],
+                formula=[f"{tier_cell}=INDEX(csxl_TierLabels,{level + 1})"],
                 fill=PatternFill(
                     "solid", fgColor=style.FLAG_FILLS[level], bgColor=style.FLAG_FILLS[level]
                 ),

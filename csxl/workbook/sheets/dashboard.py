@@ -1,0 +1,208 @@
+"""Dashboard (看板): this month at a glance. OWNED by refresh; laid out here.
+
+Every KPI cell is a formula that refers to its Goals row (refresh writes actuals into Goals,
+and Goals computes tiers and variance), so the Dashboard never disagrees with Goals. The
+refresh row shows the Settings cells refresh fills; the chart compares actual with stretch
+for the ratio KPIs; the Top-20 tags block is left empty for refresh.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
+from openpyxl.chart.series import Series, SeriesLabel
+
+from csxl.domain import scoring
+from csxl.domain.catalog import CATALOG
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Dashboard as D
+from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import Settings as S
+from csxl.workbook.layout import col
+from csxl.workbook.sheets.goals import blank, flag_colours, unit_format
+
+SCORE_ROW = D.FIRST_ROW + G.KPI_ROWS  # the team's weighted score and grade, below the KPIs
+
+
+def _mirror(ref: str) -> str:
+    """A reference that shows a blank source as blank, not as 0."""
+    return f'=IF(ISBLANK({ref}),"",{ref})'
+
+
+def _setting(ctx: Ctx, row: int) -> object:
+    """What a Settings value cell holds as the Dashboard shows it ("" when blank)."""
+    ws = ctx.sheet("Settings")
+    cell = ws[S.value(row)]
+    if cell.data_type == "f":
+        return ctx.cached[(ws.title, S.value(row))]
+    return "" if cell.value is None else cell.value
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Dashboard")
+    p = ctx.inputs
+    t, lang = ctx.t, ctx.lang
+    team = p.team or t("本团队", "this team")
+    ctx.title(
+        ws,
+        t(f"{p.year} 看板 · {team}", f"{p.year} dashboard · {team}"),
+        t(
+            "由“刷新指标”更新，本表只显示结果；目标和权重请在“目标”表修改。",
+            "Updated by Refresh; this sheet only shows results. Change targets and weights on Goals.",
+        ),
+    )
+    ws.merge_cells(f"A2:{col(D.VARIANCE_PCT)}2")
+    ws.row_dimensions[2].height = 28  # merged cells do not grow with their text
+    _refresh_row(ctx, ws)
+    ctx.header(
+        ws,
+        D.HEADER_ROW,
+        D.LABEL,
+        [
+            t("指标", "KPI"),
+            t("实际", "Actual"),
+            t("保底", "Baseline"),
+            t("冲刺", "Stretch"),
+            t("挑战", "Challenge"),
+            t("达成档位", "Tier"),
+            t("差异%", "Variance %"),
+        ],
+    )
+    tiers = scoring.TIER_LABELS[lang]
+    points: dict[str, float | None] = {}
+    weights: dict[str, float] = {}
+    ratio_rows: list[int] = []
+    for i, target in enumerate(p.targets[: G.KPI_ROWS]):
+        r, g = D.FIRST_ROW + i, G.FIRST_ROW + i
+        actual = p.actuals.get(target.key)
+        fmt = unit_format(target)
+
+        def goals(c: int, g: int = g) -> str:
+            """The Goals cell of this KPI in column c."""
+            return ctx.ref("Goals", f"${col(c)}${g}")
+
+        ctx.formula(
+            ws,
+            f"{col(D.LABEL)}{r}",
+            _mirror(goals(G.LABEL)),
+            CATALOG[target.key].label(lang),
+            cell_style=style.LABEL,
+        )
+        ctx.formula(
+            ws,
+            f"{col(D.ACTUAL)}{r}",
+            f'=IF(ISNUMBER({goals(G.ACTUAL)}),{goals(G.ACTUAL)},"")',
+            blank(actual),
+            fmt,
+        )
+        for c, gc, value in (
+            (D.BASELINE, G.BASELINE, target.baseline),
+            (D.STRETCH, G.STRETCH, target.stretch),
+            (D.CHALLENGE, G.CHALLENGE, target.challenge),
+        ):
+            ctx.formula(ws, f"{col(c)}{r}", _mirror(goals(gc)), value, fmt)
+        level = scoring.tier(actual, target)
+        ctx.formula(
+            ws, f"{col(D.TIER)}{r}", f"={goals(G.TIER)}", "" if level is None else tiers[level]
+        )
+        ctx.formula(
+            ws,
+            f"{col(D.VARIANCE_PCT)}{r}",
+            f"={goals(G.VARIANCE_PCT)}",
+            blank(scoring.variance_pct(actual, target)),
+            style.PERCENT,
+        )
+        points[target.key] = scoring.points(actual, target, p.incentives.mode)
+        weights[target.key] = target.weight
+        if target.unit == "%":
+            ratio_rows.append(r)
+
+    # The team's weighted score and grade, as Goals shows them below its KPI rows.
+    g = G.last_row() + 1
+    score = scoring.weighted_score(points, weights)
+    ctx.label(
+        ws, f"{col(D.LABEL)}{SCORE_ROW}", t("团队加权得分 / 等级", "Team weighted score / grade")
+    )
+    ctx.formula(
+        ws,
+        f"{col(D.ACTUAL)}{SCORE_ROW}",
+        f"={ctx.ref('Goals', f'${col(G.ACTUAL)}${g}')}",
+        blank(score),
+        "0.00",
+    )
+    ctx.formula(
+        ws,
+        f"{col(D.TIER)}{SCORE_ROW}",
+        f"={ctx.ref('Goals', f'${col(G.TIER)}${g}')}",
+        scoring.grade(score, p.incentives) or "",
+    )
+
+    last = D.FIRST_ROW + G.KPI_ROWS - 1
+    tier_col = col(D.TIER)
+    flag_colours(ws, f"{tier_col}{D.FIRST_ROW}:{tier_col}{last}", f"${tier_col}{D.FIRST_ROW}")
+    if ratio_rows:
+        ws.add_chart(_chart(ctx, ws.title, ratio_rows), D.CHART_ANCHOR)
+    _tags(ctx, ws)
+    widths = {"A": 24, "B": 11, "C": 11, "D": 11, "E": 11, "F": 13, "G": 11, "H": 3}
+    setup_sheet(ws, widths=widths, header_rows=f"{D.HEADER_ROW}:{D.HEADER_ROW}")
+
+
+def _refresh_row(ctx: Ctx, ws) -> None:
+    """Row 3: last refresh time, source rows and month, from the Settings cells refresh fills."""
+    t, r = ctx.t, D.ROW_REFRESHED
+    cells = (
+        ("A", "B", t("上次刷新", "Last refresh"), S.ROW_LAST_REFRESH, style.DATETIME),
+        ("C", "D", t("数据行数", "Source rows"), S.ROW_SOURCE_ROWS, style.INTEGER),
+        ("E", "F", t("月份", "Month"), S.ROW_REFRESH_MONTH, None),
+    )
+    for label_col, value_col, text, row, fmt in cells:
+        ctx.label(ws, f"{label_col}{r}", text, style.NOTE)
+        source = ctx.ref("Settings", f"$B${row}")
+        ctx.formula(ws, f"{value_col}{r}", _mirror(source), _setting(ctx, row), fmt)
+
+
+def _chart(ctx: Ctx, title: str, rows: list[int]) -> BarChart:
+    """Actual vs stretch for the ratio KPIs: a union reference picks their rows."""
+    t = ctx.t
+    sheet = f"'{title}'"
+
+    def union(c: int) -> str:
+        return "(" + ",".join(f"{sheet}!${col(c)}${r}" for r in rows) + ")"
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = t("KPI 实际 vs 冲刺目标（比率类）", "KPI vs target: actual vs stretch (ratios)")
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.2
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.width, chart.height = 20, 9
+    for c in (D.ACTUAL, D.STRETCH):
+        series = Series(
+            val=NumDataSource(numRef=NumRef(f=union(c))),
+            cat=AxDataSource(strRef=StrRef(f=union(D.LABEL))),
+            tx=SeriesLabel(strRef=StrRef(f=f"{sheet}!${col(c)}${D.HEADER_ROW}")),
+        )
+        chart.series.append(series)
+    return chart
+
+
+def _tags(ctx: Ctx, ws) -> None:
+    """The Top-20 tags of the month: empty rows refresh fills (tag, count, alert)."""
+    t = ctx.t
+    ctx.label(
+        ws, f"A{D.TAGS_TITLE_ROW}", t("本月 Top-20 问题标签", "Top-20 tags this month"), style.TITLE
+    )
+    ctx.header(
+        ws, D.TAGS_HEADER_ROW, 1, [t("标签", "Tag"), t("工单数", "Tickets"), t("预警", "Alert")]
+    )
+    for i in range(D.TAGS_ROWS):
+        r = D.TAGS_FIRST_ROW + i
+        ctx.label(ws, f"A{r}", None, style.COMPUTED)
+        ctx.label(ws, f"B{r}", None, style.COMPUTED, style.INTEGER)
+        ctx.label(ws, f"C{r}", None, style.COMPUTED)
