@@ -1,0 +1,215 @@
+"""Rewrite a few parts of a zip package and copy every other part byte for byte.
+
+A refresh changes a handful of small sheet parts; the pasted Data sheet can be 60 MB of
+compressed XML. Python's zipfile can only copy an entry by inflating and deflating it
+again (seconds per refresh, and a different byte stream). This module copies each
+untouched entry's local header and compressed bytes as they are, writes the replaced
+entries anew, and writes a central directory with the new offsets (PKWARE APPNOTE 4.3).
+Zip64 archives (over 4 GiB or 65,535 entries) are refused: no workbook csxl accepts is one.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import BinaryIO
+
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")  # local file header, without name and extra
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")  # central directory header
+_END = struct.Struct("<4sHHHHIIH")  # end of central directory record
+_LOCAL_SIG, _CENTRAL_SIG, _END_SIG = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"
+_DESCRIPTOR_SIG = b"PK\x07\x08"
+_FLAG_DESCRIPTOR = 0x08
+_FLAG_UTF8 = 0x800
+_DEFLATED = 8
+_DOS_TIME, _DOS_DATE = 0, (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01 00:00
+
+
+class SpliceError(ValueError):
+    """The archive cannot be spliced (damaged, zip64, encrypted)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    central: bytes  # the whole central directory record (header, name, extra, comment)
+    offset: int  # of the local header
+    compress_size: int
+    flags: int
+
+
+def _entries(f: BinaryIO) -> tuple[list[Entry], bytes]:
+    """The central directory's entries, and the archive comment."""
+    f.seek(0, 2)
+    size = f.tell()
+    tail_len = min(size, _END.size + 65535)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    at = tail.rfind(_END_SIG)
+    if at < 0:
+        raise SpliceError("not a zip archive (no end of central directory)")
+    (_, disk, _, count, total, cd_size, cd_offset, comment_len) = _END.unpack_from(tail, at)
+    if disk != 0 or count != total:
+        raise SpliceError("multi-disk zip archives are not supported")
+    if 0xFFFFFFFF in (cd_size, cd_offset) or count == 0xFFFF:
+        raise SpliceError("zip64 archives are not supported")
+    comment = tail[at + _END.size : at + _END.size + comment_len]
+    f.seek(cd_offset)
+    directory = f.read(cd_size)
+    entries: list[Entry] = []
+    pos = 0
+    for _ in range(count):
+        fields = _CENTRAL.unpack_from(directory, pos)
+        if fields[0] != _CENTRAL_SIG:
+            raise SpliceError("damaged central directory")
+        flags, csize, name_len, extra_len, comment_len_e, offset = (
+            fields[3],
+            fields[8],
+            fields[10],
+            fields[11],
+            fields[12],
+            fields[16],
+        )
+        if flags & 0x1:
+            raise SpliceError("encrypted zip entries are not supported")
+        end = pos + _CENTRAL.size + name_len + extra_len + comment_len_e
+        raw_name = directory[pos + _CENTRAL.size : pos + _CENTRAL.size + name_len]
+        name = raw_name.decode("utf-8" if flags & _FLAG_UTF8 else "cp437")
+        entries.append(Entry(name, directory[pos:end], offset, csize, flags))
+        pos = end
+    return entries, comment
+
+
+def names(f: BinaryIO) -> list[str]:
+    return [e.name for e in _entries(f)[0]]
+
+
+def _local_span(f: BinaryIO, entry: Entry) -> bytes:
+    """The entry's local header, compressed data and data descriptor, as stored."""
+    f.seek(entry.offset)
+    header = f.read(_LOCAL.size)
+    fields = _LOCAL.unpack(header)
+    if fields[0] != _LOCAL_SIG:
+        raise SpliceError(f"damaged local header for {entry.name}")
+    name_len, extra_len = fields[9], fields[10]
+    length = _LOCAL.size + name_len + extra_len + entry.compress_size
+    if entry.flags & _FLAG_DESCRIPTOR:
+        f.seek(entry.offset + length)
+        length += 16 if f.read(4) == _DESCRIPTOR_SIG else 12
+    f.seek(entry.offset)
+    return f.read(length)
+
+
+def _new_entry(name: str, data: bytes, level: int) -> tuple[bytes, bytes]:
+    """Local header + deflated data, and the central record (offset patched later)."""
+    raw_name = name.encode("utf-8")
+    flags = _FLAG_UTF8 if not raw_name.isascii() else 0
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    body = packer.compress(data) + packer.flush()
+    crc = zlib.crc32(data)
+    local = (
+        _LOCAL.pack(
+            _LOCAL_SIG,
+            20,
+            flags,
+            _DEFLATED,
+            _DOS_TIME,
+            _DOS_DATE,
+            crc,
+            len(body),
+            len(data),
+            len(raw_name),
+            0,
+        )
+        + raw_name
+        + body
+    )
+    central = _CENTRAL.pack(
+        _CENTRAL_SIG,
+        20,
+        20,
+        flags,
+        _DEFLATED,
+        _DOS_TIME,
+        _DOS_DATE,
+        crc,
+        len(body),
+        len(data),
+        len(raw_name),
+        0,
+        0,
+        0,
+        0,
+        0o600 << 16,
+        0,
+    )
+    return local, central + raw_name
+
+
+def splice(
+    src: BinaryIO,
+    dst: BinaryIO,
+    replace: Mapping[str, bytes],
+    add_order: list[str] | None = None,
+    level: int = 6,
+) -> None:
+    """Copy `src` to `dst`, replacing (or adding) the parts in `replace`.
+
+    Entries keep their order; new entries go at the end (in `add_order` if given).
+    """
+    entries, comment = _entries(src)
+    records: list[bytes] = []
+    seen: set[str] = set()
+
+    def emit(local: bytes, central: bytes) -> None:
+        offset = dst.tell()
+        dst.write(local)
+        # Patch the central record's local-header offset (its last fixed field).
+        fixed = bytearray(central[: _CENTRAL.size])
+        struct.pack_into("<I", fixed, _CENTRAL.size - 4, offset)
+        records.append(bytes(fixed) + central[_CENTRAL.size :])
+        if offset > 0xFFFFFFFF:
+            raise SpliceError("the rewritten archive would need zip64")
+
+    for entry in entries:
+        seen.add(entry.name)
+        if entry.name in replace:
+            emit(*_new_entry(entry.name, replace[entry.name], level))
+        else:
+            emit(_local_span(src, entry), entry.central)
+    for name in add_order or sorted(replace):
+        if name not in seen:
+            emit(*_new_entry(name, replace[name], level))
+            seen.add(name)
+    cd_offset = dst.tell()
+    for record in records:
+        dst.write(record)
+    cd_size = dst.tell() - cd_offset
+    dst.write(
+        _END.pack(_END_SIG, 0, 0, len(records), len(records), cd_size, cd_offset, len(comment))
+        + comment
+    )
+
+
+def read(src: BinaryIO, name: str) -> bytes:
+    """One part's uncompressed bytes (stored or deflated), checked against its CRC."""
+    for entry in _entries(src)[0]:
+        if entry.name == name:
+            span = _local_span(src, entry)
+            fields = _LOCAL.unpack_from(span)
+            method = struct.unpack_from("<H", entry.central, 10)[0]
+            crc = struct.unpack_from("<I", entry.central, 16)[0]
+            start = _LOCAL.size + fields[9] + fields[10]
+            body = span[start : start + entry.compress_size]
+            if method == 0:
+                data = body
+            elif method == _DEFLATED:
+                data = zlib.decompress(body, -15)
+            else:
+                raise SpliceError(f"{name}: compression method {method} is not supported")
+            if zlib.crc32(data) != crc:
+                raise SpliceError(f"{name}: CRC mismatch (damaged archive)")
+            return data
+    raise KeyError(name)
