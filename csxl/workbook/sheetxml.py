@@ -1,0 +1,149 @@
+"""Write cells into a worksheet part's XML, leaving everything else in it as it was.
+
+Refresh owns a few regions of a few sheets. It rewrites only the `<c>` elements of the
+cells it owns: a cell keeps its style (`s`), a missing cell or row is inserted in order,
+and every other byte of the part (other cells, validations, conditional formats,
+extensions Excel adds) is kept. Text is written as inline strings so that the shared
+string table never has to change; text from data is never written as a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from csxl.workbook.package import cell_value
+
+_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(?P<body>.*?)</sheetData>", re.S)
+_ROW = re.compile(rb"<row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</row>)", re.S)
+_CELL = re.compile(rb"<c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)", re.S)
+_R = re.compile(rb'\sr="(?P<ref>[A-Z]+)?(?P<row>\d+)"')
+_STYLE = re.compile(rb'\ss="\d+"')
+_SPANS = re.compile(rb'\sspans="[^"]*"')
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+# Characters XML 1.0 cannot hold at all (control characters from pasted data).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula (with its leading '=') and the value the Python engine computed for it."""
+
+    text: str
+    value: object
+
+
+Value = object  # None (empty), bool, int, float, str, date/datetime, or Formula
+Cells = Mapping[tuple[int, int], Value]  # (row, column), 1-based
+
+
+def _cell_xml(ref: bytes, style: bytes, value: Value) -> bytes:
+    if isinstance(value, Formula):
+        kind, text = cell_value(value.value)
+        body = escape(value.text[1:]).encode("utf-8")
+        return b'<c r="%s"%s%s><f>%s</f><v>%s</v></c>' % (ref, style, kind, body, text)
+    if value is None or value == "":
+        return b'<c r="%s"%s/>' % (ref, style)
+    if isinstance(value, str):
+        # Inline string: data that looks like a formula ("=cmd|...") stays text.
+        text = escape(_INVALID_XML.sub("", value)).encode("utf-8")
+        return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
+            ref,
+            style,
+            text,
+        )
+    kind, text = cell_value(value)
+    return b'<c r="%s"%s%s><v>%s</v></c>' % (ref, style, kind, text)
+
+
+def _col_of(attrs: bytes) -> int:
+    m = _R.search(attrs)
+    if m is None or m["ref"] is None:
+        raise ValueError("a cell without an r attribute: csxl cannot patch this sheet safely")
+    return column_index_from_string(m["ref"].decode())
+
+
+def _patch_row(row_no: int, body: bytes, cells: Mapping[int, Value]) -> bytes:
+    """A row's cells with `cells` (column -> value) written in, in column order."""
+    existing: list[tuple[int, bytes, bytes]] = []  # (column, xml, style attribute)
+    for m in _CELL.finditer(body):
+        column = _col_of(m["attrs"])
+        style = _STYLE.search(m["attrs"])
+        existing.append((column, m.group(0), style.group(0) if style else b""))
+    out: dict[int, bytes] = {c: xml for c, xml, _ in existing}
+    styles = {c: s for c, _, s in existing}
+    for column, value in cells.items():
+        ref = f"{get_column_letter(column)}{row_no}".encode()
+        out[column] = _cell_xml(ref, styles.get(column, b""), value)
+    return b"".join(out[c] for c in sorted(out))
+
+
+def patch(sheet_xml: bytes, cells: Cells, clear: Iterable[tuple[int, int, int, int]] = ()) -> bytes:
+    """Write `cells` into the part; empty every other cell inside the `clear` rectangles
+    (min_row, min_col, max_row, max_col), keeping their styles."""
+    wanted: dict[int, dict[int, Value]] = {}
+    for (r, c), value in cells.items():
+        wanted.setdefault(r, {})[c] = value
+    rects = list(clear)
+    m = _SHEET_DATA.search(sheet_xml)
+    if m is None:
+        raise ValueError("no <sheetData> in the worksheet part")
+    body = m["body"] or b""
+    rows: dict[int, bytes] = {}
+    order: list[int] = []
+    for rm in _ROW.finditer(body):
+        r = int(_R.search(rm["attrs"])["row"]) if _R.search(rm["attrs"]) else None
+        if r is None:
+            raise ValueError("a row without an r attribute: csxl cannot patch this sheet safely")
+        rows[r] = rm.group(0)
+        order.append(r)
+    # Cells to empty: existing cells inside a clear rectangle that are not written anew.
+    for r, xml in rows.items():
+        for rect in rects:
+            if rect[0] <= r <= rect[2]:
+                inner = _ROW.match(xml)["body"] or b""
+                for cm in _CELL.finditer(inner):
+                    c = _col_of(cm["attrs"])
+                    if rect[1] <= c <= rect[3]:
+                        wanted.setdefault(r, {}).setdefault(c, None)
+    for r, by_col in wanted.items():
+        if r in rows:
+            rm = _ROW.match(rows[r])
+            attrs = _SPANS.sub(b"", rm["attrs"])
+            inner = _patch_row(r, rm["body"] or b"", by_col)
+        else:
+            attrs = b' r="%d"' % r
+            inner = _patch_row(r, b"", by_col)
+            order.append(r)
+        rows[r] = b"<row%s>%s</row>" % (attrs, inner) if inner else b"<row%s/>" % attrs
+    new_body = b"".join(rows[r] for r in sorted(set(order)))
+    out = (
+        sheet_xml[: m.start()] + b"<sheetData>" + new_body + b"</sheetData>" + sheet_xml[m.end() :]
+    )
+    return _grow_dimension(out, max(order, default=1), _max_col(wanted))
+
+
+def _max_col(wanted: Mapping[int, Mapping[int, Value]]) -> int:
+    return max((c for cols in wanted.values() for c in cols), default=1)
+
+
+def _grow_dimension(xml: bytes, max_row: int, max_col: int) -> bytes:
+    """Keep <dimension> covering what was written (Excel reads it as a hint)."""
+    m = _DIMENSION.search(xml)
+    if m is None:
+        return xml
+    ref = re.search(rb'ref="([^"]*)"', m.group(0))[1].decode()
+    first, _, last = ref.partition(":")
+    last = last or first
+    lm = re.fullmatch(r"([A-Z]+)(\d+)", last)
+    if lm is None:
+        return xml
+    col = max(column_index_from_string(lm[1]), max_col)
+    row = max(int(lm[2]), max_row)
+    start = first if ":" in ref or first != last else "A1"
+    new = f'<dimension ref="{start}:{get_column_letter(col)}{row}"/>'.encode()
+    return xml[: m.start()] + new + xml[m.end() :]
