@@ -85,8 +85,8 @@ def test_volatile_functions_are_caught(formula: str, function: str) -> None:
 
 def test_today_only_in_the_as_of_cell() -> None:
     assert lint("=TODAY()", allow_volatile=True) == []
-    assert lint('=IF(ISBLANK(B7),TODAY(),B7)', allow_volatile=True) == []
-    assert lint('=IF(ISBLANK(B7),TODAY(),B7)') != []
+    assert lint("=IF(ISBLANK(B7),TODAY(),B7)", allow_volatile=True) == []
+    assert lint("=IF(ISBLANK(B7),TODAY(),B7)") != []
     assert lint("=today()", allow_volatile=True) != []  # names are written in upper case
     assert lint("=NOW()", allow_volatile=True) != []
     assert lint("=IF(A1,TODAY(),OFFSET(A1,1,1))", allow_volatile=True) != []

@@ -13,9 +13,16 @@ SCENARIOS = {
     # Between tiers, and below baseline.
     "mixed": {"csat": 0.92, "frt_mean": 45.0, "fcr": 0.79, "resolution_rate": 0.96},
     # Every target met exactly: a met target counts as met in both engines.
-    "exact": {"csat": 0.90, "frt_mean": 60.0, "fcr": 0.95, "resolution_rate": 0.90,
-              "reopen_rate": 0.03, "survey_response_rate": 0.28, "complaints_per_10k": 13.9,
-              "bad_review_reviewed": 1.0},
+    "exact": {
+        "csat": 0.90,
+        "frt_mean": 60.0,
+        "fcr": 0.95,
+        "resolution_rate": 0.90,
+        "reopen_rate": 0.03,
+        "survey_response_rate": 0.28,
+        "complaints_per_10k": 13.9,
+        "bad_review_reviewed": 1.0,
+    },
     "empty": {},
 }
 
@@ -25,8 +32,12 @@ SCENARIOS = {
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_libreoffice_agrees_with_the_engine(libreoffice, tmp_path, lang, mode, scenario):
     inputs = PlanInputs(
-        lang=lang, team="售后一组", year=2026, as_of=date(2026, 5, 15),
-        active_customers=20000, actuals=SCENARIOS[scenario],
+        lang=lang,
+        team="售后一组",
+        year=2026,
+        as_of=date(2026, 5, 15),
+        active_customers=20000,
+        actuals=SCENARIOS[scenario],
         incentives=Incentives(**{**DEFAULT_INCENTIVES.__dict__, "mode": mode}),
     )
     path = tmp_path / f"plan_{lang}.xlsx"
