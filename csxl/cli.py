@@ -116,6 +116,68 @@ def new(path, team, lang, year) -> None:
     click.echo(("已生成计划工作簿：" if lang == "zh" else "Plan workbook written: ") + str(written))
 
 
+def _book(workbook: str, live: bool):
+    """The workbook as a Book: the file itself, or (with --live) the one open in Excel."""
+    if live:
+        from csxl.excel.live import LiveBook
+
+        return LiveBook.attach(workbook)
+    from csxl.workbook.port import PackageBook
+
+    return PackageBook(workbook)
+
+
+def _report(outcome, lang: str) -> None:
+    from csxl import console
+
+    console.print_outcome(outcome, lang)
+    sys.exit(EXIT_WARNINGS if outcome.problems else EXIT_OK)
+
+
+LIVE = click.option(
+    "--live", is_flag=True, help="Work on the workbook open in Excel (what the ribbon buttons use)."
+)
+WORKBOOK = click.argument("workbook", type=click.Path(dir_okay=False))
+
+
+@main.command()
+@WORKBOOK
+@click.option("--month", help="The month to refresh (YYYY-MM; default: the latest in the data).")
+@LIVE
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def refresh(workbook, month, live, lang) -> None:
+    """Refresh KPIs, scores, errors and history from the pasted data."""
+    from csxl import refresh as engine
+    from csxl.kpi_report import Period
+
+    if month:
+        Period.parse(month, None, None)  # refuse a bad month before touching anything
+    _report(engine.refresh(_book(workbook, live), month), lang)
+
+
+@main.command()
+@WORKBOOK
+@LIVE
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def validate(workbook, live, lang) -> None:
+    """Check the pasted data; list every rejected row on the Errors sheet."""
+    from csxl import refresh as engine
+
+    _report(engine.validate(_book(workbook, live)), lang)
+
+
+@main.command()
+@WORKBOOK
+@click.option("--month", help="Accepted for symmetry; Scores always shows its refreshed month.")
+@LIVE
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def score(workbook, month, live, lang) -> None:
+    """Re-score agents after targets or rules changed, without re-reading the data."""
+    from csxl import refresh as engine
+
+    _report(engine.score(_book(workbook, live)), lang)
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False), default="csxl-demo", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)

@@ -122,3 +122,55 @@ def print_problems(tickets, lang: str = "zh") -> None:
         err.print(t["dups"].format(n=tickets.duplicates), style="yellow", highlight=False)
     for note in tickets.notes:
         warn(note)
+
+
+OUTCOME = {
+    "zh": {
+        "done": "已更新 {book}",
+        "month": "月份 {month}",
+        "agents": "{n} 位客服已计分",
+        "problems": "{n} 个数据问题，见“错误”表",
+        "agent": "客服",
+        "score": "加权得分",
+        "grade": "等级",
+        "bonus": "奖金",
+    },
+    "en": {
+        "done": "Updated {book}",
+        "month": "month {month}",
+        "agents": "{n} agents scored",
+        "problems": "{n} data problems: see the Errors sheet",
+        "agent": "Agent",
+        "score": "Weighted score",
+        "grade": "Grade",
+        "bonus": "Bonus",
+    },
+}
+
+
+def print_outcome(outcome, lang: str = "zh") -> None:
+    """What refresh/score/validate did: a line, the row counts, and the scores table."""
+    t = OUTCOME[lang]
+    head = t["done"].format(book=outcome.workbook)
+    if outcome.month:
+        head += "  " + t["month"].format(month=outcome.month)
+    out.print(f"[bold]{head}[/]", highlight=False)
+    if outcome.rows:
+        out.print(TEXT[lang]["rows"].format(**outcome.rows), highlight=False)
+    for line in outcome.warnings:
+        warn(line)
+    if outcome.scores:
+        table = Table(show_header=True, header_style="bold")
+        for name in ("agent", "score", "grade", "bonus"):
+            table.add_column(t[name], justify="left" if name == "agent" else "right", no_wrap=True)
+        for agent, score, grade, bonus in outcome.scores:
+            table.add_row(
+                str(agent),
+                "—" if score in (None, "") else f"{score:.2f}",
+                str(grade or "—"),
+                "—" if bonus in (None, "") else f"{bonus:,.0f}",
+            )
+        out.print(table)
+        out.print(t["agents"].format(n=outcome.agents), highlight=False)
+    if outcome.problems:
+        err.print(t["problems"].format(n=outcome.problems), style="yellow", highlight=False)

@@ -142,7 +142,12 @@ def variance_pct(actual: float | None, target: Target) -> float | None:
     return diff / target.stretch
 
 
-def points(actual: float | None, target: Target, mode: Mode = "step") -> float | None:
+def points(
+    actual: float | None,
+    target: Target,
+    mode: Mode = "step",
+    step_points: tuple[float, ...] = STEP_POINTS,
+) -> float | None:
     """KPI points; None when the actual is null.
 
     step: 0 / 60 / 80 / 100 by tier. linear: 0 below baseline; from baseline to stretch
@@ -158,7 +163,7 @@ def points(actual: float | None, target: Target, mode: Mode = "step") -> float |
         return None
     assert actual is not None
     if mode == "step":
-        return STEP_POINTS[level]
+        return step_points[level]
     if mode != "linear":
         raise ValueError(f"unknown points mode {mode!r}")
     if level == 3:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,23 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
 from csxl.workbook import layout, style
+
+
+@dataclass(frozen=True)
+class Override:
+    """A cascade row of Goals: a group's or an agent's own targets (None = inherit)."""
+
+    row: int  # the row of the Goals cascade block it sits in
+    level: str  # "group" or "agent"
+    name: str
+    key: str
+    weight: float | None = None
+    baseline: float | None = None
+    stretch: float | None = None
+    challenge: float | None = None
 
 
 @dataclass
@@ -40,13 +55,42 @@ class PlanInputs:
     actuals: dict[str, float] = field(default_factory=dict)
     # Monthly stretch targets typed over the default (key -> 12 values, None = inherit).
     monthly: dict[str, Sequence[float | None]] = field(default_factory=dict)
-    milestones: list[Any] | None = None  # None: the defaults of csxl.domain.plan
-    budget: list[Any] | None = None
-    risks: list[Any] | None = None
+    # Labels and step points the manager may edit on Incentives (None: the defaults).
+    tier_labels: tuple[str, ...] | None = None
+    flag_labels: tuple[str, ...] | None = None
+    step_points: tuple[float, ...] | None = None
+    # Group/agent target overrides as typed in the Goals cascade block.
+    cascade: list[Override] = field(default_factory=list)
+    # What refresh found: written into the regions csxl owns.
+    refreshed_at: datetime | None = None
+    source_rows: int | None = None
+    refresh_month: str | None = None
+    agents: list[Any] = field(default_factory=list)  # csxl.workbook.sheets.scores.AgentRow
+    errors: list[tuple[object, ...]] = field(default_factory=list)  # Errors sheet rows
+    trend: list[tuple[object, ...]] = field(default_factory=list)  # Trend sheet rows
+    top_tags: list[tuple[str, int, bool]] = field(default_factory=list)  # tag, count, alert
+    milestones: Sequence[Milestone] | None = None  # None: the defaults of csxl.domain.plan
+    budget: Sequence[BudgetLine] | None = None
+    risks: Sequence[Risk] | None = None
 
     @property
     def effective_as_of(self) -> date:
         return self.as_of or self.today
+
+    def tiers(self) -> tuple[str, ...]:
+        from csxl.domain.scoring import TIER_LABELS
+
+        return self.tier_labels or TIER_LABELS[self.lang]
+
+    def flags(self) -> tuple[str, ...]:
+        from csxl.workbook.sheets.incentives import FLAG_LABELS
+
+        return self.flag_labels or FLAG_LABELS[self.lang]
+
+    def points_table(self) -> tuple[float, ...]:
+        from csxl.domain.scoring import STEP_POINTS
+
+        return self.step_points or STEP_POINTS
 
 
 class Ctx:

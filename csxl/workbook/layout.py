@@ -146,29 +146,62 @@ class Goals:
 
 # ---------------------------------------------------------------- Milestones (里程碑)
 class Milestones:
-    HEADER_ROW = 4
+    """The milestone table (A..L) and, right of it, a weekly Gantt grid drawn by CF."""
+
+    LEGEND_ROW = 2  # over the grid: what the three Gantt colours mean
+    MONTH_ROW = 3  # over the grid: the month whose 1st falls in the week
+    HEADER_ROW = 4  # the table's header; over the grid: the week start dates (Mondays)
+    WEEK_ROW = HEADER_ROW
     FIRST_ROW = 5
     ROWS = 16  # four per quarter
     QUARTER, NAME, DELIVERABLE, ACCEPTANCE, OWNER, START, END, PCT = 1, 2, 3, 4, 5, 6, 7, 8
-    ELAPSED, STATUS, OVERDUE, BEHIND = 9, 10, 11, 12
-    GRID_FIRST = 14  # N: one column per week, Monday dates in the header row
-    WEEKS = 53
-    WEEK_ROW = 3  # week start dates above the header row
+    ELAPSED, STATUS, OVERDUE, BEHIND = 9, 10, 11, 12  # computed
+    GRID_FIRST = 14  # N: one column per week
+    # Mondays from the one on or before 1 January while the week starts in the year: 53, or
+    # 54 in a leap year that starts on a Sunday; the 54th column is blank in other years.
+    WEEKS = 54
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
+
+    @classmethod
+    def grid_last(cls) -> int:
+        return cls.GRID_FIRST + cls.WEEKS - 1
 
 
 # ---------------------------------------------------------------- Budget (预算)
 class Budget:
+    """Category rows x (summary, 12 plan, 12 actual, 12 variance, 12 variance % columns).
+
+    The year-to-date summary sits next to the category, the month blocks to its right, each
+    under a header row of month dates (DATE(csxl_Year, m, 1), shown as 1月 / Jan).
+    """
+
+    THROUGH_ROW = 3  # A3 label, B3: the month YTD runs through (0..12, from csxl_AsOf)
+    THROUGH = "B3"
+    BLOCK_ROW = 3  # titles over the month blocks
     HEADER_ROW = 4
     FIRST_ROW = 5
     CATEGORY_ROWS = 8  # four defaults and room for four more
     CATEGORY = 1
-    PLAN_FIRST = 2  # B..M: plan per month
-    ACTUAL_FIRST = 15  # O..Z: actual per month
-    VARIANCE_FIRST = 28  # AB..AM: monthly variance (actual - plan)
-    YTD_PLAN, YTD_ACTUAL, YTD_VARIANCE, YTD_VARIANCE_PCT = 41, 42, 43, 44
-    FORECAST, YEAR_PLAN, FLAG = 45, 46, 47
+    YEAR_PLAN, YTD_PLAN, YTD_ACTUAL, YTD_VARIANCE, YTD_VARIANCE_PCT = 2, 3, 4, 5, 6
+    FORECAST, FLAG = 7, 8
+    PLAN_FIRST = 10  # J..U: plan per month (input)
+    ACTUAL_FIRST = 23  # W..AH: actual per month (input)
+    VARIANCE_FIRST = 36  # AJ..AU: monthly variance (actual - plan)
+    VARIANCE_PCT_FIRST = 49  # AW..BH: monthly variance %
+    MONTHS = 12
     TOTAL_ROW = FIRST_ROW + CATEGORY_ROWS  # 13
-    CHART_ANCHOR = "B16"
+    CHART_ANCHOR = "A16"
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.CATEGORY_ROWS - 1
+
+    @classmethod
+    def last_col(cls) -> int:
+        return cls.VARIANCE_PCT_FIRST + cls.MONTHS - 1
 
 
 # ---------------------------------------------------------------- Risks (风险登记)
@@ -178,9 +211,21 @@ class Risks:
     ROWS = 30
     ID, RISK, CATEGORY, LIKELIHOOD, IMPACT, SCORE, LEVEL = 1, 2, 3, 4, 5, 6, 7
     TRIGGER, PREVENTION, RESPONSE, OWNER, STATUS, REVIEW = 8, 9, 10, 11, 12, 13
+    # The 5x5 heat map right of the table: open risks per likelihood x impact.
     HEAT_TITLE_ROW = 4
+    HEAT_IMPACT_ROW = 5  # P5..T5: impact 1..5
     HEAT_COL = 15  # O: likelihood labels; P..T impact 1..5
-    HEAT_FIRST_ROW = 6  # likelihood 5 at the top, 1 at the bottom
+    HEAT_FIRST_ROW = 6  # likelihood 5 at the top (row 6), 1 at the bottom (row 10)
+    HEAT_NOTE_ROW = 11
+    LEGEND_FIRST_ROW = 13  # one row per level, highest first: band and open risks
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
+
+    @classmethod
+    def heat_cell(cls, likelihood: int, impact: int) -> str:
+        return f"{col(cls.HEAT_COL + impact)}{cls.HEAT_FIRST_ROW + 5 - likelihood}"
 
 
 # ---------------------------------------------------------------- Data (数据) and Mapping (映射)
@@ -228,12 +273,13 @@ class Scores:
     SCORE = KPI_FIRST + 2 * KPI_COUNT  # Q: weighted score
     GRADE = SCORE + 1
     BONUS = SCORE + 2
-    DEDUCTIONS = SCORE + 3
-    RED_LINES = SCORE + 4  # red-line hits
-    AWARD = SCORE + 5
+    ESCALATED = SCORE + 3  # escalated complaints this month: each costs a deduction
+    DEDUCTIONS = SCORE + 4  # = escalated x the deduction on Incentives
+    RED_LINES = SCORE + 5  # red-line hits: verified escalations in the data
+    AWARD = SCORE + 6
     # The manager's columns: unlocked input; refresh reads them and never writes them.
-    RED_LINE_TICK = SCORE + 6  # 是/否: a verified escalated complaint
-    APPEAL = SCORE + 7  # appeal or override note
+    RED_LINE_TICK = SCORE + 7  # 是/否: a verified escalated complaint
+    APPEAL = SCORE + 8  # appeal or override note
     LAST = APPEAL
 
     @classmethod

@@ -7,6 +7,7 @@ import pytest
 
 from csxl.domain.scoring import DEFAULT_INCENTIVES, Incentives
 from csxl.workbook.book import PlanInputs, build
+from tests.workbook import plan_samples
 from tests.workbook.parity import differences, formula_cells
 
 SCENARIOS = {
@@ -24,6 +25,16 @@ SCENARIOS = {
         "bad_review_reviewed": 1.0,
     },
     "empty": {},
+    # Budget, milestones and risks filled in (see plan_samples), with the mixed actuals.
+    "plan rules": {"csat": 0.92, "frt_mean": 45.0, "fcr": 0.79, "resolution_rate": 0.96},
+}
+# Milestones, Budget and Risks inputs per scenario (by language); the defaults otherwise.
+PLAN_RULES = {
+    "plan rules": lambda lang: {
+        "milestones": plan_samples.milestones(lang),
+        "budget": plan_samples.budget(lang),
+        "risks": plan_samples.risks(lang),
+    },
 }
 
 
@@ -39,6 +50,7 @@ def test_libreoffice_agrees_with_the_engine(libreoffice, tmp_path, lang, mode, s
         active_customers=20000,
         actuals=SCENARIOS[scenario],
         incentives=Incentives(**{**DEFAULT_INCENTIVES.__dict__, "mode": mode}),
+        **(PLAN_RULES[scenario](lang) if scenario in PLAN_RULES else {}),
     )
     path = tmp_path / f"plan_{lang}.xlsx"
     path.write_bytes(build(inputs))

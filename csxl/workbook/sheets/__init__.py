@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csxl.workbook.sheets import (
+    budget,
     dashboard,
     data,
     errors,
@@ -12,6 +13,8 @@ from csxl.workbook.sheets import (
     guide,
     incentives,
     mapping,
+    milestones,
+    risks,
     scores,
     settings,
     trend,
@@ -29,4 +32,7 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Mapping": mapping.build,
     "Errors": errors.build,
     "Trend": trend.build,
+    "Milestones": milestones.build,
+    "Budget": budget.build,
+    "Risks": risks.build,
 }

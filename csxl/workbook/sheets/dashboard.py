@@ -69,7 +69,7 @@ def build(ctx: Ctx) -> None:
             t("差异%", "Variance %"),
         ],
     )
-    tiers = scoring.TIER_LABELS[lang]
+    tiers = p.tiers()
     points: dict[str, float | None] = {}
     weights: dict[str, float] = {}
     ratio_rows: list[int] = []
@@ -113,7 +113,7 @@ def build(ctx: Ctx) -> None:
             blank(scoring.variance_pct(actual, target)),
             style.PERCENT,
         )
-        points[target.key] = scoring.points(actual, target, p.incentives.mode)
+        points[target.key] = scoring.points(actual, target, p.incentives.mode, p.points_table())
         weights[target.key] = target.weight
         if target.unit == "%":
             ratio_rows.append(r)
@@ -201,8 +201,11 @@ def _tags(ctx: Ctx, ws) -> None:
     ctx.header(
         ws, D.TAGS_HEADER_ROW, 1, [t("标签", "Tag"), t("工单数", "Tickets"), t("预警", "Alert")]
     )
+    alert = t("预警", "Alert")
+    tags = ctx.inputs.top_tags
     for i in range(D.TAGS_ROWS):
         r = D.TAGS_FIRST_ROW + i
-        ctx.label(ws, f"A{r}", None, style.COMPUTED)
-        ctx.label(ws, f"B{r}", None, style.COMPUTED, style.INTEGER)
-        ctx.label(ws, f"C{r}", None, style.COMPUTED)
+        tag, count, alerting = tags[i] if i < len(tags) else (None, None, False)
+        ctx.label(ws, f"A{r}", tag, style.COMPUTED)
+        ctx.label(ws, f"B{r}", count, style.COMPUTED, style.INTEGER)
+        ctx.label(ws, f"C{r}", alert if alerting else None, style.COMPUTED)

@@ -120,8 +120,7 @@ def build(ctx: Ctx) -> None:
         formula1="-1000000000",
         formula2="1000000000",
     )
-    tiers = scoring.TIER_LABELS[lang]
-    from csxl.workbook.sheets.incentives import FLAG_LABELS
+    tiers, flags = p.tiers(), p.flags()
 
     mode = p.incentives.mode
     linear = mode_label(lang, "linear")
@@ -173,7 +172,7 @@ def build(ctx: Ctx) -> None:
             ws,
             f"{col(G.FLAG)}{r}",
             f'=IF({j}="","",INDEX(csxl_FlagLabels,MATCH({j},csxl_TierLabels,0)))',
-            "" if level is None else FLAG_LABELS[lang][level],
+            "" if level is None else flags[level],
         )
         n = f"(MATCH({j},csxl_TierLabels,0)-1)"
         b, c = _cell(G.BASELINE, r), _cell(G.CHALLENGE, r)
@@ -181,7 +180,7 @@ def build(ctx: Ctx) -> None:
             f"IF({n}=3,100,IF({n}=2,80+20*({a}-{s})/({c}-{s}),"
             f"IF({n}=1,60+20*({a}-{b})/({s}-{b}),0)))"
         )
-        pts = scoring.points(actual, target, mode)
+        pts = scoring.points(actual, target, mode, p.points_table())
         ctx.formula(
             ws,
             f"{col(G.POINTS)}{r}",
@@ -328,14 +327,34 @@ def _cascade(ctx: Ctx, ws) -> None:
     # A list source range is stored without "=" (Excel repairs a file that has one).
     kpis = ctx.list_validation(ws, "kpi", f"$B${G.FIRST_ROW}:$B${G.last_row()}")
     numbers = ctx.validations[ws.title]["number"]
+    typed = {o.row: o for o in ctx.inputs.cascade}
+    labels = {x.key: CATALOG[x.key].label(ctx.lang) for x in ctx.inputs.targets}
     for i in range(G.CASCADE_ROWS):
         r = G.CASCADE_FIRST_ROW + i
-        ctx.input(ws, f"{col(G.C_LEVEL)}{r}", None, validation=levels)
-        ctx.input(ws, f"{col(G.C_NAME)}{r}", None)
-        ctx.input(ws, f"{col(G.C_KPI)}{r}", None, validation=kpis)
-        ctx.input(ws, f"{col(G.C_WEIGHT)}{r}", None, validation=ctx.validations[ws.title]["weight"])
-        for c in (G.C_BASELINE, G.C_STRETCH, G.C_CHALLENGE):
-            ctx.input(ws, f"{col(c)}{r}", None, validation=numbers)
+        o = typed.get(r)
+        level = None if o is None else LEVELS[ctx.lang][0 if o.level == "group" else 1]
+        ctx.input(ws, f"{col(G.C_LEVEL)}{r}", level, validation=levels)
+        ctx.input(ws, f"{col(G.C_NAME)}{r}", None if o is None else o.name)
+        ctx.input(
+            ws,
+            f"{col(G.C_KPI)}{r}",
+            None if o is None else labels.get(o.key, o.key),
+            validation=kpis,
+        )
+        ctx.input(
+            ws,
+            f"{col(G.C_WEIGHT)}{r}",
+            None if o is None else o.weight,
+            validation=ctx.validations[ws.title]["weight"],
+        )
+        for c, field in (
+            (G.C_BASELINE, "baseline"),
+            (G.C_STRETCH, "stretch"),
+            (G.C_CHALLENGE, "challenge"),
+        ):
+            ctx.input(
+                ws, f"{col(c)}{r}", None if o is None else getattr(o, field), validation=numbers
+            )
 
 
 def _flag_colours(ws) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from csxl.domain.scoring import STEP_POINTS, TIER_LABELS
 from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Incentives as I
@@ -108,9 +107,9 @@ def build(ctx: Ctx) -> None:
     )
     for i in range(I.TIER_ROWS):
         row = I.TIER_FIRST_ROW + i
-        ctx.input(ws, f"A{row}", TIER_LABELS[lang][i])
-        ctx.input(ws, f"B{row}", STEP_POINTS[i], style.INTEGER, money)
-        ctx.input(ws, f"C{row}", FLAG_LABELS[lang][i])
+        ctx.input(ws, f"A{row}", ctx.inputs.tiers()[i])
+        ctx.input(ws, f"B{row}", ctx.inputs.points_table()[i], style.INTEGER, money)
+        ctx.input(ws, f"C{row}", ctx.inputs.flags()[i])
         ws[f"C{row}"].fill = style.PatternFill("solid", fgColor=style.FLAG_FILLS[i])
 
     ctx.header(

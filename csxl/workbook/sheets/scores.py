@@ -10,16 +10,23 @@ override note. A new plan has no agents: the rows are laid out empty.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from openpyxl.styles import Alignment
 
+from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
-from csxl.workbook import style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.domain.scoring import Target
+from csxl.workbook import layout, style
+from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
+from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.data import text_width
-from csxl.workbook.sheets.goals import unit_format
+from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
+from csxl.workbook.sheets.incentives import mode_label
 
 TICKS = {"zh": ("是", "否"), "en": ("Yes", "No")}
 WRAP = Alignment(vertical="center", wrap_text=True)
@@ -53,6 +60,7 @@ def build(ctx: Ctx) -> None:
         S.SCORE: t("加权得分", "Weighted score"),
         S.GRADE: t("等级", "Grade"),
         S.BONUS: t("奖金（元）", "Bonus (CNY)"),
+        S.ESCALATED: t("升级投诉", "Escalated"),
         S.DEDUCTIONS: t("扣款（元）", "Deductions (CNY)"),
         S.RED_LINES: t("红线次数", "Red-line hits"),
         S.AWARD: t("奖项", "Award"),
@@ -66,6 +74,7 @@ def build(ctx: Ctx) -> None:
         S.BONUS: style.MONEY,
         S.DEDUCTIONS: style.MONEY,
         S.RED_LINES: style.INTEGER,
+        S.ESCALATED: style.INTEGER,
     }
     for i, target in enumerate(scored):
         label = CATALOG[target.key].label(lang)
@@ -98,6 +107,7 @@ def build(ctx: Ctx) -> None:
         col(S.SCORE): 9,
         col(S.GRADE): 6,
         col(S.BONUS): 10,
+        col(S.ESCALATED): 8,
         col(S.DEDUCTIONS): 10,
         col(S.RED_LINES): 8,
         col(S.AWARD): 11,
@@ -106,9 +116,183 @@ def build(ctx: Ctx) -> None:
     }
     lines = max(math.ceil(text_width(text) / (widths[col(c)] - 1)) for c, text in headers.items())
     ws.row_dimensions[S.HEADER_ROW].height = 14 * max(2, lines) + 2
+    write_agents(ctx, ws, scored)
     setup_sheet(
         ws,
         widths=widths,
         freeze=f"{col(S.AGENT + 1)}{S.FIRST_ROW}",
         header_rows=f"{S.HEADER_ROW}:{S.HEADER_ROW}",
     )
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    """One agent's month, as refresh computed it from the Data sheet."""
+
+    agent: str | None  # None: tickets without an agent (未分配)
+    group: str | None
+    tickets: int
+    answered: int
+    values: Mapping[str, float | None]  # KPI key -> the agent's value
+    escalated: int = 0  # escalated complaints: each costs a deduction
+    verified: int = 0  # verified escalations in the data: red-line hits
+    tick: str | None = None  # the manager's red-line tick, as typed
+    appeal: str | None = None  # the manager's note, as typed
+    award: str = ""
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The target values an agent is held to, and the Goals cells they come from."""
+
+    target: Target
+    weight_ref: str
+    baseline_ref: str
+    stretch_ref: str
+    challenge_ref: str
+
+
+def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow) -> Effective:
+    """Agent override, else group override, else the team's target, field by field."""
+    overrides = {(o.level, o.name, o.key): o for o in p.cascade}
+    chain = [
+        overrides.get(("agent", agent.agent, target.key)),
+        overrides.get(("group", agent.group, target.key)),
+    ]
+    team_row = G.FIRST_ROW + index
+    values: dict[str, float] = {}
+    refs: dict[str, str] = {}
+    for field, team_col, cascade_col in (
+        ("weight", G.WEIGHT, G.C_WEIGHT),
+        ("baseline", G.BASELINE, G.C_BASELINE),
+        ("stretch", G.STRETCH, G.C_STRETCH),
+        ("challenge", G.CHALLENGE, G.C_CHALLENGE),
+    ):
+        source = next((o for o in chain if o is not None and getattr(o, field) is not None), None)
+        if source is None:
+            values[field] = getattr(target, field)
+            refs[field] = layout.ref("Goals", p.lang, f"${col(team_col)}${team_row}")
+        else:
+            values[field] = getattr(source, field)
+            refs[field] = layout.ref("Goals", p.lang, f"${col(cascade_col)}${source.row}")
+    return Effective(
+        replace(target, **values),
+        refs["weight"],
+        refs["baseline"],
+        refs["stretch"],
+        refs["challenge"],
+    )
+
+
+def score_of(p: PlanInputs, agent: AgentRow) -> float | None:
+    """The agent's weighted score, as the Scores formulas compute it."""
+    index = {t.key: i for i, t in enumerate(p.targets)}
+    points: dict[str, float | None] = {}
+    weights: dict[str, float] = {}
+    for target in p.targets:
+        if "agent" not in target.scored_for:
+            continue
+        e = effective_target(p, index[target.key], target, agent).target
+        points[target.key] = scoring.points(
+            agent.values.get(target.key), e, p.incentives.mode, p.points_table()
+        )
+        weights[target.key] = e.weight
+    return scoring.weighted_score(points, weights)
+
+
+def _points_formula(ctx: Ctx, v: str, e: Effective, goals_row: int) -> str:
+    """Excel twin of scoring.points on the effective targets (see goals.tier_number)."""
+    d = ctx.ref("Goals", f"${col(G.DIRECTION)}${goals_row}")
+    high = DIRECTIONS[ctx.lang][0]
+    b, s, c = e.baseline_ref, e.stretch_ref, e.challenge_ref
+    tier = (
+        f'IF({d}="{high}",IF({v}>={c},3,IF({v}>={s},2,IF({v}>={b},1,0))),'
+        f"IF({v}<={c},3,IF({v}<={s},2,IF({v}<={b},1,0))))"
+    )
+    linear = (
+        f"IF({tier}=3,100,IF({tier}=2,80+20*({v}-{s})/({c}-{s}),"
+        f"IF({tier}=1,60+20*({v}-{b})/({s}-{b}),0)))"
+    )
+    mode = mode_label(ctx.lang, "linear")
+    return f'=IF(ISNUMBER({v}),IF(csxl_Mode="{mode}",{linear},INDEX(csxl_TierPoints,{tier}+1)),"")'
+
+
+def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
+    """The agent rows: values as numbers, everything derived from them as live formulas."""
+    p = ctx.inputs
+    inc = p.incentives
+    yes = TICKS[ctx.lang][0]
+    index = {t.key: i for i, t in enumerate(p.targets)}
+    base = ctx.ref("Incentives", f"$B${I.ROW_BASE_BONUS}")
+    per_escalated = ctx.ref("Incentives", f"$B${I.ROW_DEDUCTION}")
+    cap = ctx.ref("Incentives", f"$B${I.ROW_CAP_MULTIPLE}")
+    cap_grade = ctx.ref("Incentives", f"$B${I.ROW_RED_LINE_CAP}")
+    for n, agent in enumerate(p.agents):
+        r = S.FIRST_ROW + n
+        if r > S.last_row():
+            raise ValueError(f"more than {S.ROWS} agents: the Scores sheet has {S.ROWS} rows")
+        unassigned = ctx.t("未分配", "Unassigned")
+        ctx.label(ws, f"{col(S.AGENT)}{r}", agent.agent or unassigned, style.COMPUTED)
+        ctx.label(ws, f"{col(S.TEAM)}{r}", agent.group, style.COMPUTED)
+        ctx.label(ws, f"{col(S.TICKETS)}{r}", agent.tickets, style.COMPUTED, style.INTEGER)
+        ctx.label(ws, f"{col(S.ANSWERED)}{r}", agent.answered, style.COMPUTED, style.INTEGER)
+        points: dict[str, float | None] = {}
+        weights: dict[str, float] = {}
+        num, den = [], []
+        for i, target in enumerate(scored):
+            goals_row = G.FIRST_ROW + index[target.key]
+            e = effective_target(p, index[target.key], target, agent)
+            value = agent.values.get(target.key)
+            v, pc = f"{col(S.kpi_value(i))}{r}", f"{col(S.kpi_points(i))}{r}"
+            ctx.label(ws, v, value, style.COMPUTED, unit_format(target))
+            pts = scoring.points(value, e.target, inc.mode, p.points_table())
+            ctx.formula(
+                ws, pc, _points_formula(ctx, v, e, goals_row), "" if pts is None else pts, "0.0"
+            )
+            points[target.key], weights[target.key] = pts, e.target.weight
+            num.append(f"IF(ISNUMBER({pc}),{e.weight_ref}*{pc},0)")
+            den.append(f"IF(ISNUMBER({pc}),{e.weight_ref},0)")
+        score = scoring.weighted_score(points, weights)
+        sc = f"{col(S.SCORE)}{r}"
+        ctx.formula(
+            ws,
+            sc,
+            f'=IF(({"+".join(den)})=0,"",ROUND(({"+".join(num)})/({"+".join(den)}),2))',
+            "" if score is None else score,
+            "0.00",
+        )
+        red_line = agent.tick == yes or agent.verified > 0
+        grade = scoring.grade(score, inc, red_line)
+        rl = f"{col(S.RED_LINES)}{r}"
+        tick = f"{col(S.RED_LINE_TICK)}{r}"
+        band = f"MATCH({sc},csxl_GradeMins,1)"
+        ctx.formula(
+            ws,
+            f"{col(S.GRADE)}{r}",
+            f'=IF(ISNUMBER({sc}),INDEX(csxl_GradeNames,IF(OR({tick}="{yes}",{rl}>0),'
+            f'MIN({band},MATCH({cap_grade},csxl_GradeNames,0)),{band})),"")',
+            grade or "",
+        )
+        esc = f"{col(S.ESCALATED)}{r}"
+        ctx.label(ws, esc, agent.escalated, style.COMPUTED, style.INTEGER)
+        ded = f"{col(S.DEDUCTIONS)}{r}"
+        ctx.formula(
+            ws,
+            ded,
+            f"={esc}*{per_escalated}",
+            agent.escalated * inc.deduction_per_escalated,
+            style.MONEY,
+        )
+        gr = f"{col(S.GRADE)}{r}"
+        ctx.formula(
+            ws,
+            f"{col(S.BONUS)}{r}",
+            f'=IF({gr}="",0,ROUND(MIN({base}*{cap},MAX(0,{base}*INDEX(csxl_GradeCoefs,'
+            f"MATCH({gr},csxl_GradeNames,0))-{ded})),2))",
+            scoring.bonus(grade, inc, agent.escalated),
+            style.MONEY,
+        )
+        ctx.label(ws, rl, agent.verified, style.COMPUTED, style.INTEGER)
+        ctx.label(ws, f"{col(S.AWARD)}{r}", agent.award or None, style.COMPUTED)
+        ctx.input(ws, tick, agent.tick)
+        ctx.input(ws, f"{col(S.APPEAL)}{r}", agent.appeal)

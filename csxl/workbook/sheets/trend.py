@@ -11,6 +11,7 @@ from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.layout import col
+from csxl.workbook.sheets.errors import write_rows
 
 
 def build(ctx: Ctx) -> None:
@@ -37,6 +38,7 @@ def build(ctx: Ctx) -> None:
     }
     for c, text in headers.items():
         ctx.label(ws, f"{col(c)}{T.HEADER_ROW}", text, style.HEADER)
+    write_rows(ctx, ws, T.FIRST_ROW, ctx.inputs.trend)
     ws.merge_cells(f"A2:{col(T.POINTS)}2")
     ws.row_dimensions[2].height = 40  # merged cells do not grow with their text
     widths = {

@@ -1,0 +1,489 @@
+"""Refresh, score and validate a plan workbook: the engine behind the ribbon buttons.
+
+Each works on a `csxl.workbook.port.Book`, so `csxl refresh FILE` (the package adapter) and
+the ribbon button (the live xlwings adapter) run the same code. A plan is rendered in memory
+from the manager's current inputs plus what the data gives (the same code that builds a new
+plan, so every formula and its cached value come from one place), and only the regions csxl
+owns are copied from that rendering into the workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from csxl.domain import scoring
+from csxl.domain.catalog import CATALOG
+from csxl.errors import InputError, Location
+from csxl.workbook import layout
+from csxl.workbook.book import Ctx, PlanInputs
+from csxl.workbook.plan_reader import PlanState, read_plan
+from csxl.workbook.port import Book, Rect
+from csxl.workbook.sheets.scores import TICKS, AgentRow
+from csxl.workbook.sheetxml import Formula
+
+
+@dataclass
+class Outcome:
+    """What a command did, for the message shown to the manager."""
+
+    workbook: str
+    month: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    agents: int = 0
+    problems: int = 0
+    warnings: list[str] = field(default_factory=list)
+    scores: list[tuple[str, object, object, object]] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ reading tickets
+def _tickets(book: Book, state: PlanState):
+    from csxl.domain.synonyms import Synonyms
+    from csxl.domain.tickets import load_tickets
+
+    synonyms = Synonyms()
+    synonyms.extend(state.mapping)
+    return load_tickets(book.data(synonyms))
+
+
+def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
+    return [
+        (
+            tickets.source,
+            tickets.sheet,
+            p.row,
+            p.column,
+            p.reason(lang),
+            None if p.value is None else str(p.value),
+        )
+        for p in tickets.problems
+    ]
+
+
+# ------------------------------------------------------------------ commands
+def validate(book: Book) -> Outcome:
+    """Check the Data sheet and list every rejected row on Errors; nothing else changes."""
+    state = read_plan(book)
+    tickets = _tickets(book, state)
+    state.inputs.errors = _error_rows(tickets, book.lang)
+    ctx = render(state.inputs)
+    _write_errors(book, ctx)
+    book.commit()
+    return Outcome(book.name, rows=_rows(tickets), problems=len(tickets.problems))
+
+
+def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
+    """Data sheet -> Goals actuals, Dashboard, Scores, Errors, Trend, Settings' refresh info."""
+    from csxl.domain import kpis
+    from csxl.kpi_report import Period
+
+    state = read_plan(book)
+    p = state.inputs
+    tickets = _tickets(book, state)
+    if tickets.valid == 0:
+        raise InputError(
+            "the Data sheet has no usable tickets.",
+            Location(book.name, layout.title("Data", p.lang)),
+            "Paste the export below the header row; the Errors sheet lists rejected rows.",
+        )
+    month = month or tickets.frame["created_at"].max().strftime("%Y-%m")
+    period = Period.parse(month, None, None)
+    window = (period.start, period.end)
+    result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
+    team = result.groups[0]["kpis"]
+    p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
+    frame = kpis.in_period(tickets.frame, window)
+    carried = _month_switch(state, month)
+    p.agents = _agent_rows(state, result.groups, frame, carried)
+    p.agents = _with_awards(p, month)
+    p.errors = _error_rows(tickets, p.lang)
+    p.trend = _trend(state, month, team)
+    p.top_tags = _top_tags(tickets, frame)
+    p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
+    p.source_rows = tickets.read
+    p.refresh_month = month
+    ctx = render(p)
+    _write_all(book, ctx)
+    book.commit()
+    return Outcome(
+        book.name,
+        month,
+        _rows(tickets),
+        len(p.agents),
+        len(tickets.problems),
+        result.warnings,
+        _summary(ctx, p),
+    )
+
+
+def score(book: Book, now: datetime | None = None) -> Outcome:
+    """Re-score the agents on Scores with the current targets and rules (no data read)."""
+    state = read_plan(book)
+    p = state.inputs
+    if not state.agents:
+        raise InputError(
+            "Scores has no agents yet.",
+            Location(book.name, layout.title("Scores", p.lang)),
+            "Run Refresh first.",
+        )
+    team_row = {t.key: None for t in p.targets}
+    p.actuals = _goals_actuals(book, p) or team_row
+    p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
+    p.agents = _with_awards(p, state.shown_month)
+    p.refresh_month = state.shown_month
+    ctx = render(p)
+    _write(book, ctx, "Scores", [_scores_rect()])
+    _write_formulas(book, ctx, "Goals")
+    _write_formulas(book, ctx, "Dashboard")
+    book.commit()
+    return Outcome(book.name, state.shown_month, agents=len(p.agents), scores=_summary(ctx, p))
+
+
+# ------------------------------------------------------------------ the month's results
+def _month_switch(state: PlanState, month: str) -> dict[str, tuple[object, object]]:
+    """The manager's ticks and notes for `month`. Switching months moves the shown month's
+    entries into Trend (and brings `month`'s back from there): input is never dropped."""
+    p = state.inputs
+    label_tick, label_note = _manager_labels(p.lang)
+    if state.shown_month in (None, month):
+        return dict(state.manager)
+    agent_scope = _scope(p.lang, "agent")
+    for agent, (tick, note) in state.manager.items():
+        for label, value in ((label_tick, tick), (label_note, note)):
+            if value is not None:
+                p.trend.append(
+                    (state.shown_month, agent_scope, agent, label, str(value), None, None)
+                )
+    back: dict[str, list[object]] = {}
+    kept = []
+    for row in p.trend:
+        if row[0] == month and row[1] == agent_scope and row[3] in (label_tick, label_note):
+            back.setdefault(str(row[2]), [None, None])[0 if row[3] == label_tick else 1] = row[4]
+        else:
+            kept.append(row)
+    p.trend = kept
+    return {agent: (v[0], v[1]) for agent, v in back.items()}
+
+
+def _agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[AgentRow]:
+    p = state.inputs
+    scored = [t.key for t in p.targets if "agent" in t.scored_for]
+    extra = _per_agent_counts(frame)
+    rows: dict[str | None, AgentRow] = {}
+    for g in groups:
+        if g["by"] != "agent":
+            continue
+        key = g["key"]
+        counts = extra.get(key, {})
+        shown = key if key is not None else ("未分配" if p.lang == "zh" else "Unassigned")
+        tick, note = manager.get(shown, (None, None))
+        rows[key] = AgentRow(
+            agent=key,
+            group=counts.get("group"),
+            tickets=int(g["kpis"]["tickets"]),
+            answered=int(counts.get("answered", 0)),
+            values={k: g["kpis"].get(k) for k in scored},
+            escalated=int(counts.get("escalated", 0)),
+            verified=int(counts.get("verified", 0)),
+            tick=None if tick is None else str(tick),
+            appeal=None if note is None else str(note),
+        )
+    # Agents keep the row order Scores had, so that a row never changes hands; new agents
+    # follow in code-point order, tickets without an agent last.
+    order = [a.agent for a in state.agents if a.agent in rows]
+    order += sorted((k for k in rows if k is not None and k not in order), key=str)
+    order += [None] if None in rows else []
+    return [rows[k] for k in order]
+
+
+def _per_agent_counts(frame) -> dict[str | None, dict[str, object]]:
+    """Answered surveys, escalations, verified escalations and the usual group per agent."""
+    import pandas as pd
+
+    if "agent" not in frame:
+        return {}
+    agent = frame["agent"]
+    out: dict[str | None, dict[str, object]] = {}
+    parts = {
+        "answered": frame["csat_good"].notna() if "csat_good" in frame else None,
+        "escalated": frame["escalated"].fillna(False).astype(bool)
+        if "escalated" in frame
+        else None,
+        "verified": (
+            frame["escalated_verified"].fillna(False).astype(bool)
+            if "escalated_verified" in frame
+            else None
+        ),
+    }
+    for name, flags in parts.items():
+        if flags is None:
+            continue
+        for key, n in flags.groupby(agent, dropna=False).sum().items():
+            out.setdefault(None if pd.isna(key) else key, {})[name] = int(n)
+    if "group" in frame:
+        usual = (
+            frame.dropna(subset=["group"])
+            .groupby(agent, dropna=False)["group"]
+            .agg(lambda s: s.value_counts().index[0])
+        )
+        for key, g in usual.items():
+            out.setdefault(None if pd.isna(key) else key, {})["group"] = g
+    return out
+
+
+def _with_awards(p: PlanInputs, month: str | None) -> list[AgentRow]:
+    """Monthly awards from the same scores the Scores formulas compute."""
+    import pandas as pd
+
+    from csxl.workbook.sheets.scores import score_of
+
+    if not p.agents:
+        return []
+    named = [a for a in p.agents if a.agent is not None]
+    table = pd.DataFrame(
+        {
+            "csat": [a.values.get("csat") for a in named],
+            "weighted_score": [score_of(p, a) for a in named],
+            "tickets": [a.tickets for a in named],
+            "answered_surveys": [a.answered for a in named],
+        },
+        index=pd.Index([a.agent for a in named], dtype=object),
+    )
+    as_of = p.effective_as_of
+    won = scoring.awards(table, p.incentives, as_of) if len(table) else {}
+    names = dict(zip(scoring.AWARDS, _award_labels(p.lang), strict=True))
+    by_agent: dict[str, list[str]] = {}
+    for award, agent in won.items():
+        if agent is not None:
+            by_agent.setdefault(agent, []).append(names[award])
+    return [
+        AgentRow(**{**a.__dict__, "award": "、".join(by_agent.get(a.agent, []))}) for a in p.agents
+    ]
+
+
+def _trend(state: PlanState, month: str, team: dict) -> list[tuple[object, ...]]:
+    """History: this month's rows replace any earlier refresh of the same month."""
+    from csxl.workbook.sheets.scores import effective_target, score_of
+
+    p = state.inputs
+    scope_team, scope_agent = _scope(p.lang, "team"), _scope(p.lang, "agent")
+    manager_labels = _manager_labels(p.lang)
+    kept = [r for r in p.trend if not (r[0] == month and r[3] not in manager_labels)]
+    tiers, name = p.tiers(), p.team or layout.title("Goals", p.lang)
+    fresh: list[tuple[object, ...]] = []
+    for t in p.targets:
+        value = team.get(t.key)
+        if isinstance(value, int | float):
+            level = scoring.tier(value, t)
+            fresh.append(
+                (
+                    month,
+                    scope_team,
+                    name,
+                    CATALOG[t.key].label(p.lang),
+                    value,
+                    tiers[level],
+                    scoring.points(value, t, p.incentives.mode, p.points_table()),
+                )
+            )
+    score_label = "加权得分" if p.lang == "zh" else "Weighted score"
+    index = {t.key: i for i, t in enumerate(p.targets)}
+    for a in p.agents:
+        who = a.agent or ("未分配" if p.lang == "zh" else "Unassigned")
+        for target in p.targets:
+            value = a.values.get(target.key)
+            if "agent" in target.scored_for and isinstance(value, int | float):
+                t = effective_target(p, index[target.key], target, a).target
+                level = scoring.tier(value, t)
+                fresh.append(
+                    (
+                        month,
+                        scope_agent,
+                        who,
+                        CATALOG[t.key].label(p.lang),
+                        value,
+                        tiers[level],
+                        scoring.points(value, t, p.incentives.mode, p.points_table()),
+                    )
+                )
+        s = score_of(p, a)
+        if s is not None:
+            red = a.tick == TICKS[p.lang][0] or a.verified > 0
+            fresh.append(
+                (month, scope_agent, who, score_label, s, scoring.grade(s, p.incentives, red), None)
+            )
+    return sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
+
+
+def _top_tags(tickets, frame) -> list[tuple[str, int, bool]]:
+    """The month's Top-20 tags by tickets, ties by name; alerting tags flagged."""
+    from csxl.domain import tags
+    from csxl.workbook.layout import Dashboard
+
+    if "tags" not in frame or frame.empty:
+        return []
+    spaced = tags.is_space_separated(frame["tags"], tickets.headers.get("tags", ""))
+    counts = tags.daily_counts(frame["created_at"], frame["tags"], spaced)
+    if counts.empty:
+        return []
+    alerting = {a["tag"] for a in tags.alerts(counts)}
+    total = counts.sum()
+    ranked = sorted(
+        ((str(t), int(n)) for t, n in total.items() if n > 0),
+        key=lambda x: (-x[1], tuple(map(ord, x[0]))),
+    )
+    return [(t, n, t in alerting) for t, n in ranked[: Dashboard.TAGS_ROWS]]
+
+
+def _goals_actuals(book: Book, p: PlanInputs) -> dict[str, float]:
+    from csxl.workbook.layout import Goals as G
+    from csxl.workbook.plan_reader import cell
+
+    rows = book.rows("Goals")
+    out = {}
+    for i, t in enumerate(p.targets):
+        value = cell(rows, G.FIRST_ROW + i, G.ACTUAL)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[t.key] = float(value)
+    return out
+
+
+# ------------------------------------------------------------------ rendering and writing
+def render(p: PlanInputs) -> Ctx:
+    """The whole plan built in memory from `p` (nothing saved): cells and cached values."""
+    from csxl.workbook.sheets import SHEET_BUILDERS
+
+    ctx = Ctx(p)
+    for builder in SHEET_BUILDERS.values():
+        builder(ctx)
+    return ctx
+
+
+def _cells(ctx: Ctx, key: str, rects: Iterable[Rect]) -> dict[tuple[int, int], object]:
+    ws = ctx.sheet(key)
+    out: dict[tuple[int, int], object] = {}
+    for r0, c0, r1, c1 in rects:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                out[(r, c)] = _value(ctx, ws, r, c)
+    return out
+
+
+def _value(ctx: Ctx, ws, r: int, c: int) -> object:
+    cell = ws.cell(r, c)
+    if cell.data_type == "f":
+        return Formula(cell.value, ctx.cached[(ws.title, cell.coordinate)])
+    return cell.value
+
+
+def _write(
+    book: Book, ctx: Ctx, key: str, rects: list[Rect], extra_clear: Iterable[Rect] = ()
+) -> None:
+    book.write(key, _cells(ctx, key, rects), clear=[*rects, *extra_clear])
+
+
+def _write_formulas(book: Book, ctx: Ctx, key: str) -> None:
+    """Every formula csxl put on a sheet, with its value for the current inputs."""
+    from openpyxl.utils import coordinate_to_tuple
+
+    title = ctx.sheet(key).title
+    cells = {
+        coordinate_to_tuple(address): Formula(ctx.sheet(key)[address].value, value)
+        for (sheet, address), value in ctx.cached.items()
+        if sheet == title
+    }
+    book.write(key, cells)
+
+
+def _scores_rect() -> Rect:
+    from csxl.workbook.layout import Scores as S
+
+    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.AWARD)
+
+
+def _grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tuple[Rect, Rect]:
+    """The rows to write, and the rows of an earlier, longer list to empty."""
+    old = len(book.rows(key))
+    last = first + max(new_rows, 1) - 1
+    return (first, 1, last, last_col), (first, 1, max(old, last), last_col)
+
+
+def _write_errors(book: Book, ctx: Ctx) -> None:
+    from csxl.workbook.layout import Errors as E
+
+    write, clear = _grow(book, "Errors", E.FIRST_ROW, E.VALUE, len(ctx.inputs.errors))
+    _write(book, ctx, "Errors", [write], [clear])
+
+
+def _write_all(book: Book, ctx: Ctx) -> None:
+    from csxl.workbook.layout import Dashboard as D
+    from csxl.workbook.layout import Goals as G
+    from csxl.workbook.layout import Settings as St
+    from csxl.workbook.layout import Trend as T
+
+    p = ctx.inputs
+    _write(
+        book,
+        ctx,
+        "Settings",
+        [(St.ROW_LAST_REFRESH, St.VALUE_COL, St.ROW_REFRESH_MONTH, St.VALUE_COL)],
+    )
+    book.write("Goals", _cells(ctx, "Goals", [(G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL)]))
+    _write_formulas(book, ctx, "Goals")
+    _write_formulas(book, ctx, "Dashboard")
+    _write(book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)])
+    _write(book, ctx, "Scores", [_scores_rect()])
+    _write_errors(book, ctx)
+    write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
+    _write(book, ctx, "Trend", [write], [clear])
+
+
+# ------------------------------------------------------------------ labels and summaries
+def _scope(lang: str, which: str) -> str:
+    return {"zh": {"team": "团队", "agent": "客服"}, "en": {"team": "Team", "agent": "Agent"}}[
+        lang
+    ][which]
+
+
+def _manager_labels(lang: str) -> tuple[str, str]:
+    return (
+        ("经核实的升级投诉", "申诉/调整说明")
+        if lang == "zh"
+        else ("Verified escalated complaint", "Appeal / override note")
+    )
+
+
+def _award_labels(lang: str) -> tuple[str, ...]:
+    return (
+        ("服务明星", "岗位能手", "新锐标兵")
+        if lang == "zh"
+        else ("Service star", "Top performer", "Rising star")
+    )
+
+
+def _rows(tickets) -> dict[str, int]:
+    return {
+        "read": tickets.read,
+        "valid": tickets.valid,
+        "rejected": tickets.rejected,
+        "duplicates": tickets.duplicates,
+    }
+
+
+def _summary(ctx: Ctx, p: PlanInputs) -> list[tuple[str, object, object, object]]:
+    """(agent, weighted score, grade, bonus) as the Scores sheet shows them."""
+    from openpyxl.utils import get_column_letter
+
+    from csxl.workbook.layout import Scores as S
+
+    ws = ctx.sheet("Scores")
+    out = []
+    for n, a in enumerate(p.agents):
+        r = S.FIRST_ROW + n
+
+        def shown(c: int, r: int = r) -> object:
+            return ctx.cached.get((ws.title, f"{get_column_letter(c)}{r}"))
+
+        out.append((a.agent or "—", shown(S.SCORE), shown(S.GRADE), shown(S.BONUS)))
+    return out

@@ -1,0 +1,327 @@
+"""Read a plan's current inputs back from its workbook, by the addresses in layout.py.
+
+Values are read as the file holds them (cached values for formula cells), which Excel,
+LibreOffice and WPS keep current when they save, and csxl writes with every formula.
+A sheet whose rows were moved or deleted is refused with the row and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from csxl.domain.catalog import CATALOG
+from csxl.domain.excel_math import from_serial
+from csxl.domain.kpis import KpiSettings
+from csxl.domain.scoring import DEFAULT_TARGETS, Incentives, Target
+from csxl.errors import InputError, Location
+from csxl.workbook import layout
+from csxl.workbook.book import Override, PlanInputs
+from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import Incentives as I
+from csxl.workbook.layout import Mapping as M
+from csxl.workbook.layout import Scores as S
+from csxl.workbook.layout import Settings as St
+from csxl.workbook.layout import Trend as T
+from csxl.workbook.port import Book
+from csxl.workbook.sheets.goals import DIRECTIONS, LEVELS
+from csxl.workbook.sheets.incentives import MODE_LABELS
+from csxl.workbook.sheets.scores import AgentRow
+
+DEFAULTS = {t.key: t for t in DEFAULT_TARGETS}
+UNASSIGNED = frozenset({"未分配", "Unassigned"})  # how Scores shows tickets without an agent
+
+
+@dataclass
+class PlanState:
+    inputs: PlanInputs
+    kpi_settings: KpiSettings = field(default_factory=KpiSettings)
+    shown_month: str | None = None  # the month Scores shows (Settings' refreshed month)
+    mapping: list[tuple[str, str, float]] = field(default_factory=list)
+    manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
+    agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
+
+
+def cell(rows: list[list[object]], r: int, c: int) -> object:
+    if r > len(rows) or c > len(rows[r - 1]):
+        return None
+    value = rows[r - 1][c - 1]
+    return None if value == "" else value
+
+
+def number(rows, r: int, c: int, where: Location) -> float | None:
+    value = cell(rows, r, c)
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
+
+
+def day(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        return from_serial(float(value)).date()
+    return date.fromisoformat(str(value).strip()[:10])
+
+
+def read_plan(book: Book) -> PlanState:
+    lang = book.lang
+    title = lambda key: layout.title(key, lang)  # noqa: E731
+
+    settings = book.rows("Settings")
+    sv = lambda row: cell(settings, row, St.VALUE_COL)  # noqa: E731
+    year = int(
+        number(
+            settings,
+            St.ROW_YEAR,
+            St.VALUE_COL,
+            Location(book.name, title("Settings"), St.ROW_YEAR, "B"),
+        )
+        or 0
+    )
+    inputs = PlanInputs(
+        lang=lang,
+        team=str(sv(St.ROW_TEAM) or ""),
+        year=year or date.today().year,
+        as_of=day(sv(St.ROW_AS_OF_INPUT)),
+        active_customers=number(
+            settings,
+            St.ROW_ACTIVE_CUSTOMERS,
+            2,
+            Location(book.name, title("Settings"), St.ROW_ACTIVE_CUSTOMERS, "B"),
+        ),
+    )
+    inputs.targets, inputs.monthly, inputs.cascade = _goals(book, lang)
+    _incentives(book, inputs)
+    where = lambda row: Location(book.name, title("Settings"), row, "B")  # noqa: E731
+    state = PlanState(
+        inputs,
+        KpiSettings(
+            frt_target_s=number(settings, St.ROW_FRT_TARGET, 2, where(St.ROW_FRT_TARGET)) or 30.0,
+            rt_target_s=number(settings, St.ROW_RT_TARGET, 2, where(St.ROW_RT_TARGET)) or 300.0,
+            peak_start=_clock(sv(St.ROW_PEAK_START), time(9), where(St.ROW_PEAK_START)),
+            peak_end=_clock(sv(St.ROW_PEAK_END), time(11), where(St.ROW_PEAK_END)),
+            active_customers=inputs.active_customers,
+        ),
+        shown_month=None if sv(St.ROW_REFRESH_MONTH) is None else str(sv(St.ROW_REFRESH_MONTH)),
+    )
+    _scores(book, state)
+    inputs.trend = [
+        tuple(r[: T.POINTS])
+        for r in book.rows("Trend")[T.FIRST_ROW - 1 :]
+        if any(v != "" for v in r[: T.POINTS])
+    ]
+    state.mapping = _mapping(book)
+    return state
+
+
+def _goals(book: Book, lang: str):
+    rows = book.rows("Goals")
+    sheet = layout.title("Goals", lang)
+    targets: list[Target] = []
+    monthly: dict[str, list[float | None]] = {}
+    for i in range(G.KPI_ROWS):
+        r = G.FIRST_ROW + i
+        key = cell(rows, r, G.KEY)
+        if key not in DEFAULTS:
+            raise InputError(
+                f"row {r} should hold a KPI key in column A, not {key!r}: the sheet's rows were "
+                "moved or deleted.",
+                Location(book.name, sheet, r, "A"),
+                "Undo the change, or restore the workbook from csxl-backups.",
+            )
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        direction = cell(rows, r, G.DIRECTION)
+        if direction not in DIRECTIONS[lang]:
+            raise InputError(
+                f"direction {direction!r} is not one of {' / '.join(DIRECTIONS[lang])}.",
+                where(G.DIRECTION),
+                "Pick it from the list.",
+            )
+        base = DEFAULTS[key]
+        try:
+            targets.append(
+                replace(
+                    base,
+                    direction="higher" if direction == DIRECTIONS[lang][0] else "lower",
+                    weight=number(rows, r, G.WEIGHT, where(G.WEIGHT)) or 0.0,
+                    baseline=_required(rows, r, G.BASELINE, where),
+                    stretch=_required(rows, r, G.STRETCH, where),
+                    challenge=_required(rows, r, G.CHALLENGE, where),
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                f"the targets of {CATALOG[key].label(lang)} are not usable: {exc}.",
+                where(G.BASELINE),
+                "Put 保底, 冲刺 and 挑战 in order.",
+            ) from None
+        monthly[key] = [
+            number(rows, r, G.MONTH_FIRST + m, where(G.MONTH_FIRST + m)) for m in range(12)
+        ]
+    labels = {CATALOG[t.key].label(lang): t.key for t in targets}
+    cascade: list[Override] = []
+    for i in range(G.CASCADE_ROWS):
+        r = G.CASCADE_FIRST_ROW + i
+        level, name, kpi = (cell(rows, r, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI))
+        if level is None and name is None and kpi is None:
+            continue
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        if level not in LEVELS[lang] or name is None or kpi not in labels:
+            raise InputError(
+                "a cascade row needs a level, a name and a KPI from the lists.",
+                where(G.C_LEVEL),
+                "Complete or clear the row.",
+            )
+        values = {
+            f: number(rows, r, c, where(c))
+            for f, c in (
+                ("weight", G.C_WEIGHT),
+                ("baseline", G.C_BASELINE),
+                ("stretch", G.C_STRETCH),
+                ("challenge", G.C_CHALLENGE),
+            )
+        }
+        cascade.append(
+            Override(
+                r,
+                "group" if level == LEVELS[lang][0] else "agent",
+                str(name),
+                labels[kpi],
+                **values,
+            )
+        )
+    return tuple(targets), monthly, cascade
+
+
+def _clock(value: object, default: time, where: Location) -> time:
+    if value is None:
+        return default
+    if isinstance(value, time):
+        return value
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, int | float):  # an Excel time: a fraction of a day
+        return (datetime.min + timedelta(seconds=round(float(value) * 86400))).time()
+    try:
+        return time.fromisoformat(str(value).strip().replace("：", ":"))
+    except ValueError:
+        raise InputError(f"{value!r} is not a time of day.", where, "Write it as 09:00.") from None
+
+
+def _required(rows, r: int, c: int, where) -> float:
+    value = number(rows, r, c, where(c))
+    if value is None:
+        raise InputError("a target is empty.", where(c), "Type the target.")
+    return value
+
+
+def _incentives(book: Book, inputs: PlanInputs) -> None:
+    rows = book.rows("Incentives")
+    lang = inputs.lang
+    sheet = layout.title("Incentives", lang)
+    where = lambda r, c=2: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    modes = {v: k for k, v in MODE_LABELS[lang].items()}
+    mode = cell(rows, I.ROW_MODE, 2)
+    if mode not in modes:
+        raise InputError(
+            f"points mode {mode!r} is not one of {' / '.join(modes)}.",
+            where(I.ROW_MODE),
+            "Pick it from the list.",
+        )
+    tiers = range(I.TIER_FIRST_ROW, I.TIER_FIRST_ROW + I.TIER_ROWS)
+    grades = range(I.GRADE_FIRST_ROW, I.GRADE_FIRST_ROW + I.GRADE_ROWS)
+    names = [str(cell(rows, r, 1)) for r in grades]
+    mins = [number(rows, r, 2, where(r)) for r in grades]
+    coefs = [number(rows, r, 3, where(r, 3)) for r in grades]
+    try:
+        inputs.incentives = Incentives(
+            mode=modes[mode],
+            grade_bands=tuple(
+                (n, m) for n, m in reversed(list(zip(names[1:], mins[1:], strict=True)))
+            ),
+            lowest_grade=names[0],
+            coefficients=tuple(zip(names, coefs, strict=True)),
+            base_bonus=number(rows, I.ROW_BASE_BONUS, 2, where(I.ROW_BASE_BONUS)) or 0.0,
+            deduction_per_escalated=number(rows, I.ROW_DEDUCTION, 2, where(I.ROW_DEDUCTION)) or 0.0,
+            bonus_cap_multiple=number(rows, I.ROW_CAP_MULTIPLE, 2, where(I.ROW_CAP_MULTIPLE))
+            or 0.0,
+            red_line_cap=str(cell(rows, I.ROW_RED_LINE_CAP, 2)),
+            star_min_answered_surveys=int(
+                number(rows, I.ROW_STAR_MIN_SURVEYS, 2, where(I.ROW_STAR_MIN_SURVEYS)) or 0
+            ),
+            new_hire_months=int(
+                number(rows, I.ROW_NEW_HIRE_MONTHS, 2, where(I.ROW_NEW_HIRE_MONTHS)) or 0
+            ),
+        )
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"the grade table is not usable: {exc}.",
+            where(I.GRADE_FIRST_ROW, 1),
+            "Keep one row per grade, minimums ascending, a coefficient each.",
+        ) from None
+    inputs.tier_labels = tuple(str(cell(rows, r, 1)) for r in tiers)
+    inputs.step_points = tuple(number(rows, r, 2, where(r)) or 0.0 for r in tiers)
+    inputs.flag_labels = tuple(str(cell(rows, r, 3)) for r in tiers)
+
+
+def _scores(book: Book, state: PlanState) -> None:
+    """The Scores rows as they are: for re-scoring, and the manager's columns by agent."""
+    rows = book.rows("Scores")
+    sheet = layout.title("Scores", book.lang)
+    scored = [t.key for t in state.inputs.targets if "agent" in t.scored_for]
+    for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
+        agent = cell(rows, r, S.AGENT)
+        if agent is None:
+            continue
+
+        def value(c: int, r: int = r) -> float | None:
+            return number(rows, r, c, Location(book.name, sheet, r, layout.col(c)))
+
+        tick, appeal = cell(rows, r, S.RED_LINE_TICK), cell(rows, r, S.APPEAL)
+        state.manager[str(agent)] = (tick, appeal)
+        group = cell(rows, r, S.TEAM)
+        state.agents.append(
+            AgentRow(
+                agent=None if agent in UNASSIGNED else str(agent),
+                group=None if group is None else str(group),
+                tickets=int(value(S.TICKETS) or 0),
+                answered=int(value(S.ANSWERED) or 0),
+                values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)},
+                escalated=int(value(S.ESCALATED) or 0),
+                verified=int(value(S.RED_LINES) or 0),
+                tick=None if tick is None else str(tick),
+                appeal=None if appeal is None else str(appeal),
+                award=str(cell(rows, r, S.AWARD) or ""),
+            )
+        )
+
+
+def _mapping(book: Book) -> list[tuple[str, str, float]]:
+    from csxl.domain.columns import COLUMNS
+
+    rows = book.rows("Mapping")
+    pairs = []
+    sheet = layout.title("Mapping", book.lang)
+    for r in range(M.FIRST_ROW, M.FIRST_ROW + M.ROWS):
+        header, column = cell(rows, r, M.HEADER), cell(rows, r, M.COLUMN)
+        if header is None or column is None:
+            continue
+        if column not in COLUMNS:
+            raise InputError(
+                f"{column!r} is not a csxl column.",
+                Location(book.name, sheet, r, layout.col(M.COLUMN)),
+                "Pick it from the list.",
+            )
+        scale = number(rows, r, M.SCALE, Location(book.name, sheet, r, layout.col(M.SCALE)))
+        pairs.append((str(header), str(column), scale or 1.0))
+    return pairs

@@ -1,0 +1,239 @@
+"""The "book" port: what refresh, scoring and validation need from a plan workbook.
+
+Two adapters implement it: `PackageBook` (headless: reads the file with fast readers and
+patches only the sheet parts csxl owns) and `csxl.excel.live.LiveBook` (the workbook open in
+Excel, through xlwings). `MemoryBook` serves behaviour tests. Refresh code sees only this
+protocol, so the ribbon button and `csxl refresh` run the same code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from csxl.errors import InputError, Location, WorkbookOpenError
+from csxl.workbook import layout
+from csxl.workbook.sheetxml import Cells, Formula
+
+if TYPE_CHECKING:
+    from csxl.domain.synonyms import Synonyms
+    from csxl.readers.table import RawTable
+
+Rect = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
+BACKUPS_KEPT = 5
+
+
+class Book(Protocol):
+    name: str  # the file name, for messages
+    lang: str
+
+    def rows(self, key: str) -> list[list[object]]:
+        """A sheet's values (cached values for formulas) from A1; "" for empty cells."""
+
+    def data(self, synonyms: Synonyms) -> RawTable:
+        """The Data sheet's tickets as a raw table (header found by the synonyms)."""
+
+    def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
+        """Queue cells for a sheet; `clear` empties the rest of those rectangles."""
+
+    def commit(self) -> None:
+        """Make the queued writes permanent (all or nothing)."""
+
+
+def detect_lang(sheet_names: Iterable[str], file: str) -> str:
+    names = set(sheet_names)
+    for lang in ("zh", "en"):
+        if {layout.title(k, lang) for k in ("Goals", "Data", "Scores")} <= names:
+            return lang
+    raise InputError(
+        "this is not a csxl plan workbook (no Goals/目标, Data/数据 and Scores/考核 sheets).",
+        Location(file),
+        "Make a plan with `csxl new`, or restore the renamed or deleted sheets.",
+    )
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Excel's owner file beside an open workbook: ~$ + the name (or its tail)."""
+    return [
+        p
+        for p in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]))
+        if p.exists()
+    ]
+
+
+class PackageBook:
+    """A plan workbook file, patched in place: only owned sheet parts change."""
+
+    def __init__(self, path: str | Path) -> None:
+        from csxl.readers.sniff import Kind, sniff
+
+        self.path = Path(path)
+        self.name = self.path.name
+        if sniff(self.path) is not Kind.XLSX:
+            raise InputError("a plan workbook is an .xlsx file.", Location(self.name))
+        if lock_files(self.path):
+            raise WorkbookOpenError(
+                "the workbook is open in Excel.",
+                Location(self.name),
+                "Use the ribbon button (csxl ... --live), or close the workbook and run again.",
+            )
+        self._stat = self.path.stat()
+        import zipfile
+
+        from csxl.workbook.package import sheet_parts
+
+        with zipfile.ZipFile(self.path) as zf:
+            small = {n: zf.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
+        self._parts = sheet_parts(small)
+        self.lang = detect_lang(self._parts, self.name)
+        self._calamine = None
+        self._pending: dict[str, bytes] = {}
+
+    def title(self, key: str) -> str:
+        return layout.title(key, self.lang)
+
+    def rows(self, key: str) -> list[list[object]]:
+        from python_calamine import CalamineWorkbook
+
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_path(str(self.path))
+        title = self.title(key)
+        if title not in self._parts:
+            raise InputError(
+                f"the {title} sheet is missing.",
+                Location(self.name),
+                "Restore it from a backup, or run `csxl upgrade`.",
+            )
+        return self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
+
+    def data(self, synonyms: Synonyms) -> RawTable:
+        from csxl.readers.excel import read_excel
+
+        return read_excel(self.path, synonyms, self.title("Data"))
+
+    def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
+        from csxl.workbook import sheetxml, zipsplice
+
+        part = self._parts[self.title(key)]
+        if part not in self._pending:
+            with self.path.open("rb") as f:
+                self._pending[part] = zipsplice.read(f, part)
+        try:
+            self._pending[part] = sheetxml.patch(self._pending[part], cells, clear)
+        except ValueError as exc:
+            raise InputError(
+                f"cannot update the {self.title(key)} sheet: {exc}.",
+                Location(self.name, self.title(key)),
+            ) from None
+
+    def commit(self) -> None:
+        from csxl.workbook import zipsplice
+
+        if not self._pending:
+            return
+        if lock_files(self.path):
+            raise WorkbookOpenError(
+                "the workbook was opened in Excel meanwhile.",
+                Location(self.name),
+                "Close it and run again.",
+            )
+        now = self.path.stat()
+        if (now.st_mtime_ns, now.st_size) != (self._stat.st_mtime_ns, self._stat.st_size):
+            raise InputError(
+                "the workbook changed while csxl was working on it; nothing was written.",
+                Location(self.name),
+                "Run the command again.",
+            )
+        backup(self.path)
+        fd, tmp = tempfile.mkstemp(prefix=".~csxl-", suffix=".xlsx", dir=self.path.parent)
+        try:
+            os.fchmod(fd, now.st_mode & 0o777)
+            with os.fdopen(fd, "wb") as dst, self.path.open("rb") as src:
+                zipsplice.splice(src, dst, self._pending)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._pending.clear()
+
+
+def backups_folder(path: Path) -> Path:
+    return path.parent / "csxl-backups"
+
+
+def backup(path: Path) -> Path:
+    """Copy the workbook aside before it is rewritten; keep the newest few per workbook."""
+    folder = backups_folder(path)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+    shutil.copy2(path, target)
+    mine = sorted(folder.glob(f"{path.stem}.*{path.suffix}"), key=lambda p: p.stat().st_mtime_ns)
+    for old in mine[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+class MemoryBook:
+    """A plan held as values in memory: for behaviour tests of refresh and scoring."""
+
+    def __init__(
+        self,
+        name: str,
+        lang: str,
+        sheets: Mapping[str, list[list[object]]],
+        data: RawTable | None = None,
+    ) -> None:
+        self.name, self.lang = name, lang
+        self.sheets = {k: [list(r) for r in rows] for k, rows in sheets.items()}
+        self._data = data
+        self.commits = 0
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> MemoryBook:
+        """Every sheet's values of a workbook file, and its Data table."""
+        book = PackageBook(path)
+        sheets = {
+            s.key: book.rows(s.key) for s in layout.SHEETS if book.title(s.key) in book._parts
+        }
+        from csxl.domain.synonyms import Synonyms
+
+        return cls(book.name, book.lang, sheets, book.data(Synonyms()))
+
+    def rows(self, key: str) -> list[list[object]]:
+        return [list(r) for r in self.sheets[key]]
+
+    def data(self, synonyms: Synonyms) -> RawTable:
+        if self._data is None:
+            raise InputError("the Data sheet is empty.", Location(self.name))
+        return self._data
+
+    def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
+        grid = self.sheets[key]
+        for r0, c0, r1, c1 in clear:
+            for r in range(r0, min(r1, len(grid)) + 1):
+                for c in range(c0, min(c1, len(grid[r - 1])) + 1):
+                    grid[r - 1][c - 1] = ""
+        for (r, c), value in cells.items():
+            while len(grid) < r:
+                grid.append([])
+            row = grid[r - 1]
+            while len(row) < c:
+                row.append("")
+            row[c - 1] = (
+                value.value if isinstance(value, Formula) else ("" if value is None else value)
+            )
+
+    def commit(self) -> None:
+        self.commits += 1
