@@ -1,36 +1,53 @@
-"""`csxl demo`: generated ticket data for a six-team centre, and its KPIs.
+"""`csxl demo`: a refreshed plan workbook for a demo team, from generated ticket data.
 
-Until the plan workbook exists, the demo writes a realistic export (title rows, a few dirty
-values and unusable rows, as managers' exports have) and prints what `csxl kpi` makes of it.
+The demo writes a realistic export (title rows, a few dirty values and unusable rows, as
+managers' exports have), makes a plan for one team, pastes that team's tickets into the
+plan's Data sheet, refreshes it, and prints the team's scores.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 DEMO_MONTH = "2026-10"  # National Day and its make-up working day exercise the calendar
 DEMO_TICKETS = 3000
-DEMO_FILE = "demo_tickets.xlsx"
+DEMO_TEAM = "售后一组"
+EXPORT = "demo_tickets.xlsx"
+PLAN = {"zh": "演示计划.xlsx", "en": "demo_plan.xlsx"}
 
 
 def run_demo(out: str | Path, lang: str = "zh") -> Path:
     from csxl import console
+    from csxl import refresh as engine
     from csxl.demo_data import generate_tickets, write_xlsx
-    from csxl.kpi_report import kpi_document
+    from csxl.workbook.book import PlanInputs, build
+    from csxl.workbook.data_sheet import paste
+    from csxl.workbook.package import write_atomic
+    from csxl.workbook.port import PackageBook
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / DEMO_FILE
     frame = generate_tickets(DEMO_TICKETS, month=DEMO_MONTH, dirty=True)
     title = "客服工单明细导出（演示数据）" if lang == "zh" else "Ticket export (demo data)"
-    write_xlsx(frame, path, title=title)
-    doc, tickets, warnings = kpi_document(path, ("all", "team"))
-    for line in warnings:
-        console.warn(line)
-    console.print_kpis(doc, lang)
-    console.print_problems(tickets, lang)
-    done = "演示数据已写入" if lang == "zh" else "Demo data written to"
-    more = "试试" if lang == "zh" else "Try"
-    console.out.print(f"\n{done} [bold]{path}[/]", highlight=False)
-    console.out.print(f"{more}: csxl kpi {path} --by team,agent", highlight=False)
-    return path
+    write_xlsx(frame, folder / EXPORT, title=title)
+
+    plan = folder / PLAN[lang]
+    year, month = (int(x) for x in DEMO_MONTH.split("-"))
+    inputs = PlanInputs(
+        lang=lang, team=DEMO_TEAM, year=year, as_of=date(year, month, 31), active_customers=20_000
+    )
+    write_atomic(plan, build(inputs))  # the demo plan is regenerated on every run
+    team = frame[frame["团队"] == DEMO_TEAM]
+    book = PackageBook(plan)
+    paste(book, team)
+    book.commit()
+    outcome = engine.refresh(PackageBook(plan), DEMO_MONTH, now=datetime(year, month + 1, 1, 8))
+    console.print_outcome(outcome, lang)
+    done = "演示计划已生成" if lang == "zh" else "Demo plan written to"
+    more = "原始导出" if lang == "zh" else "The raw export"
+    console.out.print(f"\n{done}: [bold]{plan}[/]", highlight=False)
+    console.out.print(
+        f"{more}: {folder / EXPORT} (csxl kpi {folder / EXPORT} --by team)", highlight=False
+    )
+    return plan

@@ -131,6 +131,10 @@ class PackageBook:
                 Location(self.name, self.title(key)),
             ) from None
 
+    def write_part(self, name: str, data: bytes) -> None:
+        """Replace a whole non-sheet part (e.g. a table's range) in the same commit."""
+        self._pending[name] = data
+
     def commit(self) -> None:
         from csxl.workbook import zipsplice
 

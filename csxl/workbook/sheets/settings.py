@@ -101,8 +101,11 @@ def build(ctx: Ctx) -> None:
     ctx.input(ws, v(S.ROW_PEAK_END), "11:00")
     ctx.input(ws, v(S.ROW_EXE_PATH), None)
     ctx.input(ws, v(S.ROW_PYTHON), None)
-    refreshed = {S.ROW_LAST_REFRESH: p.refreshed_at, S.ROW_SOURCE_ROWS: p.source_rows,
-                 S.ROW_REFRESH_MONTH: p.refresh_month}
+    refreshed = {
+        S.ROW_LAST_REFRESH: p.refreshed_at,
+        S.ROW_SOURCE_ROWS: p.source_rows,
+        S.ROW_REFRESH_MONTH: p.refresh_month,
+    }
     for row, value in refreshed.items():
         ctx.label(ws, v(row), value, style.COMPUTED)
     ws[v(S.ROW_LAST_REFRESH)].number_format = style.DATETIME

@@ -1,0 +1,68 @@
+"""Paste a ticket table into a plan's Data sheet, as a manager's paste would.
+
+Used by `csxl demo` and `csxl batch --data`. The rows go below the Data header through the
+book port (only the Data part and its table range change); values are written as they are,
+so text that looks like a formula stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from csxl.domain.synonyms import Synonyms
+from csxl.workbook import layout
+from csxl.workbook.layout import Data as D
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from csxl.workbook.port import PackageBook
+
+
+def paste(book: PackageBook, frame: pd.DataFrame) -> int:
+    """Write `frame` (any recognised headers) below the Data header; returns rows written.
+
+    Columns are matched to the Data sheet's header by canonical column, so an export with
+    zh, en or vendor headers lands under the right heading; unknown columns are left out.
+    """
+    import pandas as pd
+
+    header = [h for h in book.rows("Data")[D.HEADER_ROW - 1] if h != ""]
+    synonyms = Synonyms()
+    target = {s.column: i + 1 for i, h in enumerate(header) if (s := synonyms.lookup(h))}
+    cells: dict[tuple[int, int], object] = {}
+    for name in frame.columns:
+        found = synonyms.lookup(name)
+        if found is None or found.column not in target:
+            continue
+        c = target[found.column]
+        values = frame[name].astype(object).where(frame[name].notna(), None)
+        for i, value in enumerate(values):
+            if isinstance(value, pd.Timestamp):
+                value = value.to_pydatetime()
+            cells[(D.FIRST_ROW + i, c)] = value
+    old = len(book.rows("Data"))
+    last = D.FIRST_ROW + max(len(frame), 1) - 1
+    book.write("Data", cells, clear=[(D.FIRST_ROW, 1, max(old, last), len(header))])
+    _grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}")
+    return len(frame)
+
+
+def _grow_table(book: PackageBook, ref: str) -> None:
+    """Make the Data table cover the pasted rows, as Excel does when a manager pastes."""
+    from csxl.workbook import zipsplice
+
+    with book.path.open("rb") as f:
+        names = [n for n in zipsplice.names(f) if n.startswith("xl/tables/")]
+        for name in names:
+            xml = zipsplice.read(f, name)
+            if f'name="{D.TABLE}"'.encode() in xml or f'displayName="{D.TABLE}"'.encode() in xml:
+                for element in (b"table", b"autoFilter"):
+                    xml = _set_ref(xml, element, ref.encode())
+                book.write_part(name, xml)
+
+
+def _set_ref(xml: bytes, element: bytes, ref: bytes) -> bytes:
+    pattern = rb"(<" + element + rb'\b[^>]*?\sref=")[^"]*(")'
+    return re.sub(pattern, rb"\g<1>" + ref + rb"\2", xml, count=1)
