@@ -7,6 +7,7 @@ plan's Data sheet, refreshes it, and prints the team's scores.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
     from csxl import console
     from csxl import refresh as engine
     from csxl.demo_data import generate_tickets, write_xlsx
+    from csxl.domain.plan import default_milestones
     from csxl.workbook.book import PlanInputs, build
     from csxl.workbook.data_sheet import paste
     from csxl.workbook.package import write_atomic
@@ -34,8 +36,18 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
 
     plan = folder / PLAN[lang]
     year, month = (int(x) for x in DEMO_MONTH.split("-"))
+    progress = (1.0, 1.0, 0.8, 0.15)  # where a team stands at the end of October
+    milestones = [
+        replace(m, pct_complete=pct)
+        for m, pct in zip(default_milestones(year, lang), progress, strict=True)
+    ]
     inputs = PlanInputs(
-        lang=lang, team=DEMO_TEAM, year=year, as_of=date(year, month, 31), active_customers=20_000
+        lang=lang,
+        team=DEMO_TEAM,
+        year=year,
+        as_of=date(year, month, 31),
+        active_customers=20_000,
+        milestones=milestones,
     )
     write_atomic(plan, build(inputs))  # the demo plan is regenerated on every run
     team = frame[frame["团队"] == DEMO_TEAM]

@@ -247,7 +247,9 @@ class Mapping:
 class Dashboard:
     """OWNED. KPI rows mirror Goals; refresh writes actuals there and this sheet shows them."""
 
-    ROW_REFRESHED = 3  # B3: refresh time; D3: source rows; F3: month
+    ROW_REFRESHED = 3
+    # Row 3's value cells; the refresh time gets B3:C3 merged (a date and time is wide).
+    REFRESHED_AT, REFRESH_ROWS, REFRESH_MONTH = "B", "E", "G"
     HEADER_ROW = 5
     FIRST_ROW = 6
     LABEL, ACTUAL, BASELINE, STRETCH, CHALLENGE, TIER, VARIANCE_PCT = 1, 2, 3, 4, 5, 6, 7

@@ -238,7 +238,7 @@ def test_dashboard_caches_what_goals_shows(lang, case, tmp_path):
     tiers = [dash[f"{col(D.TIER)}{D.FIRST_ROW + i}"] for i in range(len(plan.targets))]
     assert sum(t != "" for t in tiers) == len(plan.actuals)
     # A new plan has not been refreshed: the refresh row shows blanks, not 0.
-    for c in ("B", "D", "F"):
+    for c in (D.REFRESHED_AT, D.REFRESH_ROWS, D.REFRESH_MONTH):
         assert dash[f"{c}{D.ROW_REFRESHED}"] == ""
 
 
@@ -253,9 +253,9 @@ def test_dashboard_formulas_refer_to_goals_and_settings(books, lang):
     assert goals + f"$J${G.FIRST_ROW}" in formulas[f"{col(D.TIER)}{D.FIRST_ROW}"]
     settings = f"'{layout.title('Settings', lang)}'!"
     for c, row in (
-        ("B", layout.Settings.ROW_LAST_REFRESH),
-        ("D", layout.Settings.ROW_SOURCE_ROWS),
-        ("F", layout.Settings.ROW_REFRESH_MONTH),
+        (D.REFRESHED_AT, layout.Settings.ROW_LAST_REFRESH),
+        (D.REFRESH_ROWS, layout.Settings.ROW_SOURCE_ROWS),
+        (D.REFRESH_MONTH, layout.Settings.ROW_REFRESH_MONTH),
     ):
         assert formulas[f"{c}{D.ROW_REFRESHED}"] == (
             f'=IF(ISBLANK({settings}$B${row}),"",{settings}$B${row})'

@@ -152,14 +152,15 @@ def _refresh_row(ctx: Ctx, ws) -> None:
     """Row 3: last refresh time, source rows and month, from the Settings cells refresh fills."""
     t, r = ctx.t, D.ROW_REFRESHED
     cells = (
-        ("A", "B", t("上次刷新", "Last refresh"), S.ROW_LAST_REFRESH, style.DATETIME),
-        ("C", "D", t("数据行数", "Source rows"), S.ROW_SOURCE_ROWS, style.INTEGER),
-        ("E", "F", t("月份", "Month"), S.ROW_REFRESH_MONTH, None),
+        ("A", D.REFRESHED_AT, t("上次刷新", "Last refresh"), S.ROW_LAST_REFRESH, style.DATETIME),
+        ("D", D.REFRESH_ROWS, t("数据行数", "Source rows"), S.ROW_SOURCE_ROWS, style.INTEGER),
+        ("F", D.REFRESH_MONTH, t("月份", "Month"), S.ROW_REFRESH_MONTH, None),
     )
     for label_col, value_col, text, row, fmt in cells:
         ctx.label(ws, f"{label_col}{r}", text, style.NOTE)
         source = ctx.ref("Settings", f"$B${row}")
         ctx.formula(ws, f"{value_col}{r}", _mirror(source), _setting(ctx, row), fmt)
+    ws.merge_cells(f"{D.REFRESHED_AT}{r}:C{r}")
 
 
 def _chart(ctx: Ctx, title: str, rows: list[int]) -> BarChart:

@@ -197,8 +197,10 @@ def build(ctx: Ctx) -> None:
     _team_score(ctx, ws, points_by_kpi, weight_by_kpi)
     _cascade(ctx, ws)
     _flag_colours(ws)
+    for i in range(min(len(p.targets), G.KPI_ROWS)):
+        ws.row_dimensions[G.FIRST_ROW + i].height = 30  # the SMART text takes two lines
     widths = {
-        "A": 12,
+        "A": 20,
         "B": 18,
         "C": 8,
         "D": 14,

@@ -31,6 +31,7 @@ LEVEL_COLOURS = {
     "high": ("F8CBAD", "843C0C"),
     "critical": ("C0504D", "FFFFFF"),
 }
+HEAT_ROW_HEIGHT = 30  # the least height of a heat-map row (it shares rows with the register)
 HEAT_FORMAT = "0;-0;;@"  # zero shows as an empty cell: only the counts stand out
 
 
@@ -159,6 +160,9 @@ def build(ctx: Ctx) -> None:
     _level_colours(ws, labels)
     _heat_map(ctx, ws, rows)
     fit_rows(ws, texts, widths)
+    for r in range(R.HEAT_FIRST_ROW, R.HEAT_FIRST_ROW + 5):  # heat-map squares, roughly
+        height = ws.row_dimensions[r].height
+        ws.row_dimensions[r].height = max(height or 0, HEAT_ROW_HEIGHT)
     ws.row_dimensions[R.HEADER_ROW].height = HEADER_HEIGHT
     setup_sheet(
         ws,

@@ -1,0 +1,104 @@
+"""Render the Dashboard, Goals and Milestones sheets of the demo plan to PNG for the docs.
+
+    python docs/make_images.py
+
+Runs `csxl demo` into a temporary folder, then LibreOffice headless prints each sheet to
+PDF (recalculating on load) and pdftoppm renders the content of its first page into
+docs/img/<sheet>.png.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from csxl.demo import run_demo  # noqa: E402
+from csxl.workbook import layout  # noqa: E402
+from tests.libreoffice import LibreOffice  # noqa: E402
+
+# Each sheet's region worth showing, as a share of the printed content's width (the Goals
+# and Milestones pages are wide: fit-to-width makes them tiny at page scale).
+SHEETS = {"Dashboard": 1.0, "Goals": 0.62, "Milestones": 1.0}
+OUT = ROOT / "docs" / "img"
+DPI = 200
+
+
+def content_box(pdf: Path, work: Path, dpi: int = 30) -> tuple[int, int, int, int]:
+    """(x, y, width, height) of the non-white area of page 1, in pixels at `dpi`."""
+    import numpy as np
+
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(work / "probe"),
+        ],
+        check=True,
+    )
+    data = (work / "probe.pgm").read_bytes()
+    # Binary PGM: "P5", width, height, maxval, one whitespace, then the pixels.
+    head = data.split(maxsplit=4)
+    width, height = int(head[1]), int(head[2])
+    pixels = np.frombuffer(data[len(data) - width * height :], dtype=np.uint8)
+    ink = pixels.reshape(height, width) < 245
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1)
+
+
+def render(pdf: Path, target: Path, share: float, work: Path) -> None:
+    x, y, w, h = content_box(pdf, work)
+    scale = DPI / 30
+    box = [round(v * scale) for v in (x - 2, y - 2, w * share + 4, h + 4)]
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(DPI),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-x",
+            str(box[0]),
+            "-y",
+            str(box[1]),
+            "-W",
+            str(box[2]),
+            "-H",
+            str(box[3]),
+            str(pdf),
+            str(target.with_suffix("")),
+        ],
+        check=True,
+    )
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, LibreOffice.start() as office:
+        plan = run_demo(Path(tmp) / "demo", "zh")
+        for key, share in SHEETS.items():
+            work = Path(tmp) / key
+            pdf = office.convert_to_pdf(plan, work, [layout.title(key, "zh")])
+            target = OUT / f"{key.lower()}.png"
+            render(pdf, target, share, work)
+            print(target)
+
+
+if __name__ == "__main__":
+    main()
