@@ -1,0 +1,1 @@
+"""Tests of the Excel layer: the VBA project generator and the add-in."""
