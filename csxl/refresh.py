@@ -90,6 +90,14 @@ def refresh(book: Book, month: str | None = None, now: datetime | None = None) -
     month = month or tickets.frame["created_at"].max().strftime("%Y-%m")
     period = Period.parse(month, None, None)
     window = (period.start, period.end)
+    if kpis.in_period(tickets.frame, window).empty:
+        first = tickets.frame["created_at"].min().strftime("%Y-%m")
+        last = tickets.frame["created_at"].max().strftime("%Y-%m")
+        raise InputError(
+            f"the Data sheet has no tickets created in {month}.",
+            Location(book.name, layout.title("Data", p.lang)),
+            f"Its tickets run from {first} to {last}; give one of those months.",
+        )
     result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
     team = result.groups[0]["kpis"]
     p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
@@ -189,9 +197,24 @@ def _agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[Ag
             tick=None if tick is None else str(tick),
             appeal=None if note is None else str(note),
         )
-    # Agents keep the row order Scores had, so that a row never changes hands; new agents
-    # follow in code-point order, tickets without an agent last.
-    order = [a.agent for a in state.agents if a.agent in rows]
+    # An agent without tickets this month keeps a row while the manager has an entry for
+    # them: a tick or a note is never dropped.
+    unassigned = "未分配" if p.lang == "zh" else "Unassigned"
+    for shown, (tick, note) in manager.items():
+        key = None if shown == unassigned else shown
+        if key not in rows and (tick is not None or note is not None):
+            rows[key] = AgentRow(
+                agent=key,
+                group=None,
+                tickets=0,
+                answered=0,
+                values={},
+                tick=None if tick is None else str(tick),
+                appeal=None if note is None else str(note),
+            )
+    # Agents keep the row order Scores had; new agents follow in code-point order, tickets
+    # without an agent last. The manager's columns are written with their agent's row.
+    order = [a.agent for a in state.agents if a.agent is not None and a.agent in rows]
     order += sorted((k for k in rows if k is not None and k not in order), key=str)
     order += [None] if None in rows else []
     return [rows[k] for k in order]
@@ -399,7 +422,9 @@ def _write_formulas(book: Book, ctx: Ctx, key: str) -> None:
 def _scores_rect() -> Rect:
     from csxl.workbook.layout import Scores as S
 
-    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.AWARD)
+    # The manager's two columns are included: they are rewritten with their agent's row
+    # (same values), so that a tick stays with its agent when rows change.
+    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.APPEAL)
 
 
 def _grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tuple[Rect, Rect]:
@@ -429,7 +454,11 @@ def _write_all(book: Book, ctx: Ctx) -> None:
         "Settings",
         [(St.ROW_LAST_REFRESH, St.VALUE_COL, St.ROW_REFRESH_MONTH, St.VALUE_COL)],
     )
-    book.write("Goals", _cells(ctx, "Goals", [(G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL)]))
+    owned_goals = [
+        (G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL),
+        (G.FIRST_ROW, G.NOTE, G.last_row(), G.NOTE),
+    ]  # the SMART text follows targets
+    book.write("Goals", _cells(ctx, "Goals", owned_goals))
     _write_formulas(book, ctx, "Goals")
     _write_formulas(book, ctx, "Dashboard")
     _write(book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)])

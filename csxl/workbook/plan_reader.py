@@ -129,13 +129,14 @@ def _goals(book: Book, lang: str):
     sheet = layout.title("Goals", lang)
     targets: list[Target] = []
     monthly: dict[str, list[float | None]] = {}
+    formulas = book.formulas("Goals")
     for i in range(G.KPI_ROWS):
         r = G.FIRST_ROW + i
         key = cell(rows, r, G.KEY)
-        if key not in DEFAULTS:
+        if key != DEFAULT_TARGETS[i].key:
             raise InputError(
-                f"row {r} should hold a KPI key in column A, not {key!r}: the sheet's rows were "
-                "moved or deleted.",
+                f"row {r} should hold the KPI key {DEFAULT_TARGETS[i].key!r} in column A, not "
+                f"{key!r}: the sheet's rows were moved or deleted.",
                 Location(book.name, sheet, r, "A"),
                 "Undo the change, or restore the workbook from csxl-backups.",
             )
@@ -165,8 +166,13 @@ def _goals(book: Book, lang: str):
                 where(G.BASELINE),
                 "Put 保底, 冲刺 and 挑战 in order.",
             ) from None
+        # A month cell still holding its formula inherits the annual stretch (None); a
+        # typed number is the manager's own target for that month.
         monthly[key] = [
-            number(rows, r, G.MONTH_FIRST + m, where(G.MONTH_FIRST + m)) for m in range(12)
+            None
+            if (r, G.MONTH_FIRST + m) in formulas
+            else number(rows, r, G.MONTH_FIRST + m, where(G.MONTH_FIRST + m))
+            for m in range(12)
         ]
     labels = {CATALOG[t.key].label(lang): t.key for t in targets}
     cascade: list[Override] = []

@@ -9,6 +9,7 @@ protocol, so the ribbon button and `csxl refresh` run the same code.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -37,6 +38,9 @@ class Book(Protocol):
 
     def data(self, synonyms: Synonyms) -> RawTable:
         """The Data sheet's tickets as a raw table (header found by the synonyms)."""
+
+    def formulas(self, key: str) -> set[tuple[int, int]]:
+        """The cells of a sheet that hold a formula (row, column), whatever it computes."""
 
     def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
         """Queue cells for a sheet; `clear` empties the rest of those rectangles."""
@@ -116,6 +120,12 @@ class PackageBook:
 
         return read_excel(self.path, synonyms, self.title("Data"))
 
+    def formulas(self, key: str) -> set[tuple[int, int]]:
+        from csxl.workbook import sheetxml, zipsplice
+
+        with self.path.open("rb") as f:
+            return sheetxml.formula_cells(zipsplice.read(f, self._parts[self.title(key)]))
+
     def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
         from csxl.workbook import sheetxml, zipsplice
 
@@ -183,7 +193,10 @@ def backup(path: Path) -> Path:
         n += 1
         target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
     shutil.copy2(path, target)
-    mine = sorted(folder.glob(f"{path.stem}.*{path.suffix}"), key=lambda p: p.stat().st_mtime_ns)
+    own = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}(-\d+)?" + re.escape(path.suffix))
+    mine = sorted(
+        (p for p in folder.iterdir() if own.fullmatch(p.name)), key=lambda p: p.stat().st_mtime_ns
+    )
     for old in mine[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return target
@@ -198,10 +211,12 @@ class MemoryBook:
         lang: str,
         sheets: Mapping[str, list[list[object]]],
         data: RawTable | None = None,
+        formulas: Mapping[str, set[tuple[int, int]]] | None = None,
     ) -> None:
         self.name, self.lang = name, lang
         self.sheets = {k: [list(r) for r in rows] for k, rows in sheets.items()}
         self._data = data
+        self._formulas = {k: set(v) for k, v in (formulas or {}).items()}
         self.commits = 0
 
     @classmethod
@@ -213,7 +228,8 @@ class MemoryBook:
         }
         from csxl.domain.synonyms import Synonyms
 
-        return cls(book.name, book.lang, sheets, book.data(Synonyms()))
+        formulas = {key: book.formulas(key) for key in sheets}
+        return cls(book.name, book.lang, sheets, book.data(Synonyms()), formulas)
 
     def rows(self, key: str) -> list[list[object]]:
         return [list(r) for r in self.sheets[key]]
@@ -223,8 +239,17 @@ class MemoryBook:
             raise InputError("the Data sheet is empty.", Location(self.name))
         return self._data
 
+    def formulas(self, key: str) -> set[tuple[int, int]]:
+        return set(self._formulas.get(key, ()))
+
     def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
         grid = self.sheets[key]
+        marks = self._formulas.setdefault(key, set())
+        for cell, value in cells.items():
+            if isinstance(value, Formula):
+                marks.add(cell)
+            else:
+                marks.discard(cell)
         for r0, c0, r1, c1 in clear:
             for r in range(r0, min(r1, len(grid)) + 1):
                 for c in range(c0, min(c1, len(grid[r - 1])) + 1):

@@ -147,3 +147,13 @@ def _grow_dimension(xml: bytes, max_row: int, max_col: int) -> bytes:
     start = first if ":" in ref or first != last else "A1"
     new = f'<dimension ref="{start}:{get_column_letter(col)}{row}"/>'.encode()
     return xml[: m.start()] + new + xml[m.end() :]
+
+
+def formula_cells(sheet_xml: bytes) -> set[tuple[int, int]]:
+    """(row, column) of every cell holding a formula, shared-formula members included."""
+    found = set()
+    for m in _CELL.finditer(sheet_xml):
+        if m["body"] and b"<f" in m["body"]:
+            r = _R.search(m["attrs"])
+            found.add((int(r["row"]), column_index_from_string(r["ref"].decode())))
+    return found

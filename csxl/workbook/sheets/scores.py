@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
+from csxl.errors import InputError, Location
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Goals as G
@@ -175,12 +176,18 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
         else:
             values[field] = getattr(source, field)
             refs[field] = layout.ref("Goals", p.lang, f"${col(cascade_col)}${source.row}")
+    try:
+        effective = replace(target, **values)
+    except ValueError as exc:
+        rows = sorted({o.row for o in chain if o is not None})
+        raise InputError(
+            f"{agent.agent or agent.group}'s targets for {CATALOG[target.key].label(p.lang)} "
+            f"are not usable once the cascade is applied: {exc}.",
+            Location(sheet=layout.title("Goals", p.lang), row=rows[0] if rows else team_row),
+            "Put 保底, 冲刺 and 挑战 of the override in order with the ones it inherits.",
+        ) from None
     return Effective(
-        replace(target, **values),
-        refs["weight"],
-        refs["baseline"],
-        refs["stretch"],
-        refs["challenge"],
+        effective, refs["weight"], refs["baseline"], refs["stretch"], refs["challenge"]
     )
 
 
