@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from csxl.domain import normalise
@@ -83,7 +84,8 @@ def load_tickets(table) -> TicketSet:
     raw = table.frame
     header = table.match.header_of
     blank = _blank_rows(raw)
-    raw = raw[~blank]
+    if blank.any():
+        raw = raw[~blank]
     out: dict[str, pd.Series] = {}
     bad: dict[str, tuple[pd.Series, str]] = {}
     for column in raw.columns:
@@ -114,49 +116,57 @@ def load_tickets(table) -> TicketSet:
             out[column] = normalise.severity(series)
         else:
             out[column] = normalise.text(series)
-    frame = pd.DataFrame(out, index=raw.index)
+    frame = pd.DataFrame(out, index=raw.index, copy=False)
 
     bad["ticket_id#missing"] = (frame["ticket_id"].isna(), "missing_id")
     created_missing = frame["created_at"].isna() & ~bad["created_at"][0]
     bad["created_at#missing"] = (created_missing, "missing_created")
 
+    rows = raw.index.to_numpy()
     problems: list[Problem] = []
-    rejected = pd.Series(False, index=frame.index)
+    rejected = np.zeros(len(frame), dtype=bool)
     for key, (mask, code) in bad.items():
         column = key.split("#")[0]
-        if not mask.any():
+        hit = _flags(mask)
+        if not hit.any():
             continue
-        mask = mask.fillna(False).astype(bool)
-        rejected |= mask
-        values = raw[column] if column in raw else pd.Series(None, index=raw.index)
+        rejected |= hit
+        at = np.flatnonzero(hit)
+        values = raw[column].iloc[at].tolist() if column in raw else [None] * len(at)
         problems += [
-            Problem(int(r), header(column), code, _show(v)) for r, v in values[mask].items()
+            Problem(int(r), header(column), code, _show(v))
+            for r, v in zip(rows[at], values, strict=True)
         ]
     for later, earlier in ORDERED_TIMES:
         if later in frame and earlier in frame:
-            backwards = (frame[later] < frame[earlier]).fillna(False)
+            backwards = frame[later].to_numpy() < frame[earlier].to_numpy()  # NaT: False
             if backwards.any():
                 rejected |= backwards
+                at = np.flatnonzero(backwards)
                 problems += [
-                    Problem(
-                        int(r),
-                        header(later),
-                        "time_backwards",
-                        _show(raw.at[r, later]),
-                        header(earlier),
-                    )
-                    for r in backwards[backwards].index
+                    Problem(int(r), header(later), "time_backwards", _show(v), header(earlier))
+                    for r, v in zip(rows[at], raw[later].iloc[at].tolist(), strict=True)
                 ]
 
-    valid = frame[~rejected]
-    dup = valid["ticket_id"].duplicated(keep="last")
+    # Among valid rows, the last row of each ticket id is kept.
+    ok = np.flatnonzero(~rejected)
+    codes = _codes(frame["ticket_id"].iloc[ok])
+    dup = pd.Series(codes).duplicated(keep="last").to_numpy()
+    keep = ~rejected
+    keep[ok[dup]] = False
     duplicate_rows = None
     if dup.any():
-        kept = valid.loc[~dup].reset_index().set_index("ticket_id")["index"]
-        dropped = valid.loc[dup, ["ticket_id"]].reset_index(names="row")
-        dropped["kept_row"] = dropped["ticket_id"].map(kept)
-        duplicate_rows = dropped
-    valid = valid[~dup]
+        last = np.zeros(codes.max() + 1, dtype=np.int64)
+        last[codes[~dup]] = ok[~dup]
+        dropped = ok[dup]
+        duplicate_rows = pd.DataFrame(
+            {
+                "row": rows[dropped],
+                "ticket_id": frame["ticket_id"].iloc[dropped].reset_index(drop=True),
+                "kept_row": rows[last[codes[dup]]],
+            }
+        )
+    valid = frame[keep]
     problems.sort(key=lambda p: (p.row, p.column))
 
     present = frozenset(c for c in raw.columns)
@@ -183,16 +193,30 @@ def load_tickets(table) -> TicketSet:
 
 
 def _blank_rows(raw: pd.DataFrame) -> pd.Series:
-    blank = pd.Series(True, index=raw.index)
+    """Rows whose every cell is empty or only blanks (spaces, U+3000, NBSP)."""
+    blank = np.ones(len(raw), dtype=bool)
     for column in raw.columns:
         s = raw[column]
         if pd.api.types.is_string_dtype(s) or s.dtype == object:
-            blank &= s.isna() | (s.astype("string").str.strip(" \t\r\n\u3000\xa0") == "").fillna(
-                True
-            )
+            blank &= ~normalise.text(s).notna().to_numpy()
         else:
-            blank &= s.isna()
-    return blank
+            blank &= s.isna().to_numpy()
+        if not blank.any():
+            break
+    return pd.Series(blank, index=raw.index)
+
+
+def _flags(mask) -> np.ndarray:
+    """A boolean mask (possibly nullable) as numpy, NA as False."""
+    if isinstance(mask, pd.Series):
+        return mask.to_numpy(dtype=bool, na_value=False)
+    return np.asarray(mask, dtype=bool)
+
+
+def _codes(ids: pd.Series) -> np.ndarray:
+    """One integer per distinct ticket id (ids has no missing values)."""
+    codes, _ = pd.factorize(ids, use_na_sentinel=False)
+    return codes
 
 
 def _show(value: object) -> object:

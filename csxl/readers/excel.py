@@ -1,8 +1,10 @@
 """Read a ticket sheet from .xlsx/.xlsm with fastexcel (calamine into Arrow).
 
-One pass over the sheet: the header is found in the first rows of a small probe, then only
-the mapped columns are loaded, with types guessed over all rows so that a mixed column
-comes back as text instead of losing its odd values.
+One pass over the sheet: calamine parses the whole sheet even to return its first rows, so
+the sheet is loaded once, every cell as text, from its first row (leading blank rows kept, so
+that row i of the table is sheet row i + 1); the header is found in the first rows of that
+table and the mapped columns below it are the data. Text for every cell means no sampled
+types: a late odd value in a column of numbers or dates is seen, never silently nulled.
 """
 
 from __future__ import annotations
@@ -36,13 +38,13 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     problems: list[InputError] = []
     for name in candidates:
         sheet_where = Location(path.name, name)
-        probe = _probe(reader, name, sheet_where)
+        cells = _load(reader, name, sheet_where)
         try:
-            index, match = find_header(probe, synonyms, sheet_where)
+            index, match = find_header(_head(cells), synonyms, sheet_where)
         except InputError as exc:
             problems.append(exc)
             continue
-        return _load(reader, name, index, match, path, sheet_where)
+        return _below(cells, index, match, path, name)
     raise problems[0]
 
 
@@ -57,36 +59,38 @@ def _candidate_sheets(names: Sequence[str], wanted: str | None, where: Location)
     return data or list(names)
 
 
-def _probe(reader, name: str, where: Location) -> list[list[object]]:
+def _load(reader, name: str, where: Location):
+    """The whole sheet as text (a pyarrow RecordBatch): row i is sheet row i + 1.
+
+    header_row=None with skip_rows=0 keeps leading blank rows, so positions are sheet rows;
+    columns start at the sheet's first used column (the same for the header and the data).
+    """
     try:
-        sheet = reader.load_sheet(
-            name, header_row=None, n_rows=SCAN_ROWS, dtypes="string", skip_rows=0
-        )
-        table = sheet.to_arrow()
+        return reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", eager=True)
     except Exception as exc:
         if "empty" in str(exc).lower():
-            return []
+            return None
         raise InputError(f"cannot read the sheet ({_reason(exc)}).", where) from None
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+
+
+def _head(cells) -> list[list[object]]:
+    if cells is None or cells.num_columns == 0:
+        return []
+    top = cells.slice(0, SCAN_ROWS)
+    columns = [top.column(i).to_pylist() for i in range(top.num_columns)]
     return [list(row) for row in zip(*columns, strict=True)]
 
 
-def _load(reader, name, index, match, path: Path, where: Location) -> RawTable:
-    positions = {pos: col for col, pos in match.columns.items()}
-    try:
-        sheet = reader.load_sheet(
-            name,
-            header_row=index,
-            use_columns=sorted(positions),
-            schema_sample_rows=None,  # a sample would silently null late odd values
-        )
-        frame = sheet.to_arrow().to_pandas()
-        info = sheet.selected_columns
-    except Exception as exc:
-        raise InputError(f"cannot read the data ({_reason(exc)}).", where) from None
-    frame.columns = [positions[c.absolute_index] for c in info]
+def _below(cells, index: int, match, path: Path, name: str) -> RawTable:
+    import pandas as pd
+    import pyarrow as pa
+
+    positions = sorted((pos, col) for col, pos in match.columns.items())
+    data = cells.slice(index + 1)
+    table = pa.table([data.column(pos) for pos, _ in positions], names=[c for _, c in positions])
+    frame = table.to_pandas()
     # Sheet row as the user sees it: the header's row (index + 1) plus the data offset.
-    frame.index = frame.index + index + 2
+    frame.index = pd.RangeIndex(index + 2, index + 2 + len(frame))
     return RawTable(path.name, name, index + 1, match, frame)
 
 
