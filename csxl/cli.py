@@ -6,7 +6,9 @@ Heavy libraries (pandas, openpyxl, fastexcel) are imported inside the commands s
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
 
 import click
@@ -15,6 +17,11 @@ from csxl import __version__
 from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError
 
 LANGS = click.Choice(["zh", "en"])
+RESULT_FILE = click.option(
+    "--result-file",
+    type=click.Path(dir_okay=False),
+    help="Also write what happened to this file as UTF-8 text (the ribbon buttons show it).",
+)
 
 
 class Command(click.Command):
@@ -44,6 +51,95 @@ class Command(click.Command):
 
 class Group(click.Group):
     command_class = Command
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """With --result-file (the ribbon buttons pass it), everything the run tells a person,
+        usage errors included, is also written to that file as UTF-8 text."""
+        target = _result_file_arg(sys.argv[1:] if args is None else list(args))
+        if target is None:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        with _ResultFile(target):
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+
+
+class _Tee:
+    """A text stream that keeps a copy of what is written (and passes it on, if it can)."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, stream, copy: list[str]) -> None:
+        self._stream = stream
+        self._copy = copy
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # click probes with b"" for a binary stream
+            raise TypeError("a text stream")
+        self._copy.append(text)
+        if self._stream is not None:  # None in a windowed executable
+            with contextlib.suppress(Exception):
+                self._stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            with contextlib.suppress(Exception):
+                self._stream.flush()
+
+    def isatty(self) -> bool:  # plain text: no colours or boxes to decode in a message box
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+
+class _ResultFile:
+    """Collects what a run tells a person and writes it to the result file at the end:
+    the summary a command set with `_summary`, else everything it printed (the error line
+    included). UTF-8 with CRLF line ends, for the add-in's message box (ADODB.Stream)."""
+
+    active: _ResultFile | None = None
+    _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.summary: str | None = None
+        self._copy: list[str] = []
+
+    def __enter__(self) -> _ResultFile:
+        self._saved = (sys.stdout, sys.stderr)
+        sys.stdout = _Tee(sys.stdout, self._copy)
+        sys.stderr = _Tee(sys.stderr, self._copy)
+        _ResultFile.active = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sys.stdout, sys.stderr = self._saved
+        _ResultFile.active = None
+        text = self.summary if self.summary is not None else "".join(self._copy)
+        text = self._ANSI.sub("", text).strip()
+        with (
+            contextlib.suppress(OSError),
+            open(self.path, "w", encoding="utf-8", newline="\r\n") as f,
+        ):
+            f.write(text + "\n")
+
+
+def _summary(text: str) -> None:
+    """The message the ribbon shows for this run (when --result-file was given)."""
+    if _ResultFile.active is not None:
+        _ResultFile.active.summary = text
+
+
+def _result_file_arg(args: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg == "--result-file" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--result-file="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,7 +201,8 @@ def kpi(data, by, month, date_from, date_to, as_json, mapping, active_customers,
 @click.option("--team", default="", help="The team the plan is for.")
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option("--year", type=click.IntRange(2000, 2100), help="Plan year (default: this year).")
-def new(path, team, lang, year) -> None:
+@RESULT_FILE
+def new(path, team, lang, year, result_file) -> None:
     """Write a new plan workbook (never overwrites a file)."""
     from datetime import date
 
@@ -131,7 +228,37 @@ def _report(outcome, lang: str) -> None:
     from csxl import console
 
     console.print_outcome(outcome, lang)
+    _summary(_outcome_text(outcome, lang))
     sys.exit(EXIT_WARNINGS if outcome.problems else EXIT_OK)
+
+
+SUMMARY_AGENTS = 15  # agents listed in the ribbon's message box
+
+
+def _outcome_text(outcome, lang: str) -> str:
+    """What refresh/score/validate did, as plain lines for a message box."""
+    from csxl.console import OUTCOME, TEXT
+
+    t = OUTCOME[lang]
+    head = t["done"].format(book=outcome.workbook)
+    if outcome.month:
+        head += "  " + t["month"].format(month=outcome.month)
+    lines = [head]
+    if outcome.rows:
+        lines.append(TEXT[lang]["rows"].format(**outcome.rows))
+    if outcome.problems:
+        lines.append(t["problems"].format(n=outcome.problems))
+    lines += [f"! {w}" for w in outcome.warnings[:5]]
+    if outcome.scores:
+        lines += ["", t["agents"].format(n=outcome.agents)]
+        lines.append("  ".join(t[k] for k in ("agent", "score", "grade", "bonus")))
+        for agent, score, grade, bonus in outcome.scores[:SUMMARY_AGENTS]:
+            shown_score = "—" if score in (None, "") else f"{score:.2f}"
+            shown_bonus = "—" if bonus in (None, "") else f"{bonus:,.0f}"
+            lines.append(f"{agent}  {shown_score}  {grade or '—'}  {shown_bonus}")
+        if len(outcome.scores) > SUMMARY_AGENTS:
+            lines.append("…")
+    return "\n".join(lines)
 
 
 LIVE = click.option(
@@ -145,7 +272,8 @@ WORKBOOK = click.argument("workbook", type=click.Path(dir_okay=False))
 @click.option("--month", help="The month to refresh (YYYY-MM; default: the latest in the data).")
 @LIVE
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def refresh(workbook, month, live, lang) -> None:
+@RESULT_FILE
+def refresh(workbook, month, live, lang, result_file) -> None:
     """Refresh KPIs, scores, errors and history from the pasted data."""
     from csxl import refresh as engine
     from csxl.kpi_report import Period
@@ -159,7 +287,8 @@ def refresh(workbook, month, live, lang) -> None:
 @WORKBOOK
 @LIVE
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def validate(workbook, live, lang) -> None:
+@RESULT_FILE
+def validate(workbook, live, lang, result_file) -> None:
     """Check the pasted data; list every rejected row on the Errors sheet."""
     from csxl import refresh as engine
 
@@ -171,7 +300,8 @@ def validate(workbook, live, lang) -> None:
 @click.option("--month", help="Accepted for symmetry; Scores always shows its refreshed month.")
 @LIVE
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def score(workbook, month, live, lang) -> None:
+@RESULT_FILE
+def score(workbook, month, live, lang, result_file) -> None:
     """Re-score agents after targets or rules changed, without re-reading the data."""
     from csxl import refresh as engine
 
@@ -186,3 +316,88 @@ def demo(out, lang) -> None:
     from csxl.demo import run_demo
 
     run_demo(out, lang)
+
+
+@main.command("build-addin")
+@click.option("--out", type=click.Path(file_okay=False), default="workbooks", show_default=True)
+def build_addin(out) -> None:
+    """Build the Excel add-in csxl.xlam (and its csxl.xlsm test twin) from macros/."""
+    from csxl.excel.addin import build_addin as build
+
+    for path in build(out):
+        click.echo(str(path))
+
+
+@main.command()
+@click.option(
+    "--addin",
+    "addin_file",
+    type=click.Path(dir_okay=False),
+    help="The add-in file to check (the Check button passes the one Excel loaded).",
+)
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@RESULT_FILE
+def doctor(addin_file, lang, result_file) -> None:
+    """Say what csxl finds: versions, the program, xlwings, the add-in, macro trust."""
+    from csxl.excel.addin import diagnose
+
+    for line in diagnose(addin_file, lang):
+        click.echo(line)
+
+
+@main.command("roster-template")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def roster_template(path, lang) -> None:
+    """Write a roster workbook: headers and two example rows (never overwrites)."""
+    from csxl.roster import write_template
+
+    written = write_template(path, lang)
+    click.echo(
+        ("已生成花名册模板：" if lang == "zh" else "Roster template written: ") + str(written)
+    )
+
+
+@main.command()
+@click.argument("roster", type=click.Path(dir_okay=False))
+@click.option(
+    "--out", type=click.Path(file_okay=False), required=True, help="Folder for the plans."
+)
+@click.option("--data", type=click.Path(dir_okay=False), help="A ticket export to split by team.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes with --data.")
+@click.option("--force", is_flag=True, help="Overwrite workbooks edited since (a backup is kept).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Plan year (default: this year).")
+@click.option("--lang", type=LANGS, help="Plan language (default: the roster's).")
+def batch(roster, out, data, jobs, force, year, lang) -> None:
+    """One plan workbook per team of a roster, and batch-report.xlsx."""
+    from csxl import console
+    from csxl.batch import run_batch
+
+    with console.BatchProgress(lang or "zh") as progress:
+        result = run_batch(
+            roster,
+            out,
+            data=data,
+            jobs=jobs,
+            force=force,
+            year=year,
+            lang=lang,
+            on_start=progress.start,
+            on_done=progress.advance,
+        )
+    console.print_batch(result)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="The summary .xlsx.")
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def consolidate(folder, out, lang) -> None:
+    """Roll the team plans of a folder up into a department summary."""
+    from csxl import console
+    from csxl.consolidate import consolidate as run
+
+    summary = run(folder, out, lang)
+    console.print_consolidation(summary, lang)
+    sys.exit(EXIT_WARNINGS if summary.problems else EXIT_OK)

@@ -1,19 +1,353 @@
-"""The live adapter: the workbook open in Excel, through xlwings (imported lazily).
+"""The live adapter: the plan workbook open in Excel, through xlwings (imported lazily).
 
-Built out in the Excel-integration work (issue 6); until then `--live` says clearly that
-it is not available rather than failing obscurely.
+`LiveBook` implements the book port (`csxl.workbook.port.Book`) for `--live`, which is what
+the ribbon buttons use: Excel holds a lock on an open workbook, so the live path writes into
+the running Excel, never into the file, and never saves it (saving stays the manager's
+choice). Refresh, scoring and validation run the same code as headless `csxl refresh`; this
+module only translates, following the lessons of xlwings' most reported problems:
+
+- the workbook is found by its full name among the running Excel instances (the caller
+  passes `ActiveWorkbook.FullName`), and no Book or App object is kept at module level
+  (such references leave Excel processes behind);
+- each sheet is read once, in one bulk `range.value` call over its used range from A1
+  (and, where refresh asks which cells hold formulas, one bulk `range.formula` call);
+- queued cells are written once per contiguous rectangle (one `range.value` or
+  `range.formula` call each, never cell by cell), with screen updating off and restored
+  in `finally`;
+- formula cells are written as formulas and Excel computes them; text is written so that
+  Excel stores it as text (never as a formula, number or date it happens to look like).
+
+`run_button` is the entry point of the add-in's RunPython path (Mac, or Windows without the
+csxl executable): it runs the same command line as the executable.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
 from csxl.errors import InputError, Location
+from csxl.workbook import layout
+from csxl.workbook.port import Rect, detect_lang
+from csxl.workbook.sheetxml import Cells, Formula
+
+if TYPE_CHECKING:
+    from csxl.domain.synonyms import Synonyms
+    from csxl.readers.table import RawTable
+
+INSTALL_HINT = (
+    "The csxl program includes it; with Python, install it with: pip install 'csxl[excel]'."
+)
+# Text Excel would turn into something else when it is entered as a value: formulas (=, +,
+# -, @), errors (#N/A), numbers, dates, times, percentages and fractions (they all hold a
+# digit), booleans, and text that already starts with the quote that marks text.
+_TEXT_PREFIX = "'"
+_ACTIVE_START = ("=", "+", "-", "@", "#", "'")
+_BOOLEANS = {"TRUE", "FALSE"}
+SHOW_RESULT_MACRO = "'csxl.xlam'!csxl_ShowResult"  # in macros/csxlRun.bas
+
+
+def _xlwings() -> Any:
+    try:
+        import xlwings
+    except ImportError:
+        raise InputError("--live needs the xlwings package.", hint=INSTALL_HINT) from None
+    return xlwings
+
+
+def _same_file(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if "://" in a or "://" in b:  # OneDrive/SharePoint workbooks have URLs for names
+        return a.casefold() == b.casefold()
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def find_open_book(workbook: str) -> Any:
+    """The xlwings Book open in any running Excel whose full name is `workbook`.
+
+    Falls back to the file name alone when exactly one open workbook has it (a path typed
+    relative to another folder, a mapped drive seen as a UNC path).
+    """
+    xw = _xlwings()
+    try:
+        books = [book for app in xw.apps for book in app.books]
+    except Exception as exc:  # no Excel running, or COM unavailable
+        raise InputError(
+            f"cannot reach a running Excel ({type(exc).__name__}: {exc}).",
+            Location(workbook),
+            "Open the workbook in Excel first, or run the command without --live.",
+        ) from None
+    for book in books:
+        if _same_file(str(book.fullname), workbook):
+            return book
+    name = os.path.basename(workbook.replace("\\", "/"))
+    same_name = [book for book in books if str(book.name).casefold() == name.casefold()]
+    if len(same_name) == 1:
+        return same_name[0]
+    raise InputError(
+        "the workbook is not open in Excel.",
+        Location(workbook),
+        "Open it in Excel (or press the ribbon button in it), or run without --live.",
+    )
 
 
 class LiveBook:
+    """A plan workbook open in Excel, seen through the book port."""
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+        self.name = str(book.name)
+        self._titles = [str(sheet.name) for sheet in book.sheets]
+        self.lang = detect_lang(self._titles, self.name)
+        self._values: dict[str, list[list[object]]] = {}  # raw values per sheet title
+        self._formulas: dict[str, set[tuple[int, int]]] = {}
+        self._pending: dict[str, dict[tuple[int, int], object]] = {}
+
     @classmethod
     def attach(cls, workbook: str) -> LiveBook:
-        raise InputError(
-            "--live (working through the open Excel window) is not available in this version.",
-            Location(workbook),
-            "Close the workbook in Excel and run the command without --live.",
+        """The workbook `workbook` (a full name, as Excel shows it) in the running Excel."""
+        return cls(find_open_book(workbook))
+
+    def title(self, key: str) -> str:
+        return layout.title(key, self.lang)
+
+    # ------------------------------------------------------------------ reading
+    def _sheet(self, key: str) -> Any:
+        title = self.title(key)
+        if title not in self._titles:
+            raise InputError(
+                f"the {title} sheet is missing.",
+                Location(self.name),
+                "Restore it from a backup, or run `csxl upgrade`.",
+            )
+        return self._book.sheets[title]
+
+    def _read(self, key: str) -> list[list[object]]:
+        """The sheet's values from A1 to the end of its used range: one bulk read."""
+        title = self.title(key)
+        if title not in self._values:
+            sheet = self._sheet(key)
+            last = sheet.used_range.last_cell
+            area = sheet.range((1, 1), (last.row, last.column))
+            values = area.options(ndim=2, err_to_str=True).value
+            self._values[title] = [list(row) for row in values or []]
+        return self._values[title]
+
+    def formulas(self, key: str) -> set[tuple[int, int]]:
+        """The cells holding a formula: one bulk read of the used range's formulas."""
+        title = self.title(key)
+        if title not in self._formulas:
+            sheet = self._sheet(key)
+            last = sheet.used_range.last_cell
+            texts = sheet.range((1, 1), (last.row, last.column)).formula
+            if isinstance(texts, str):  # a one-cell range
+                texts = ((texts,),)
+            self._formulas[title] = {
+                (r, c)
+                for r, row in enumerate(texts, start=1)
+                for c, text in enumerate(row, start=1)
+                if isinstance(text, str) and text.startswith("=")
+            }
+        return set(self._formulas[title])
+
+    def rows(self, key: str) -> list[list[object]]:
+        return [["" if v is None else v for v in row] for row in self._read(key)]
+
+    def data(self, synonyms: Synonyms) -> RawTable:
+        """The Data sheet as the file reader sees it: every cell as text, the header found
+        among the first rows by the same `find_header`, the mapped columns below it."""
+        import pandas as pd
+        import pyarrow as pa
+
+        from csxl.readers.header import SCAN_ROWS, find_header
+        from csxl.readers.table import RawTable
+
+        title = self.title("Data")
+        text = [[as_text(v) for v in row] for row in self._read("Data")]
+        while text and all(v is None for v in text[-1]):
+            text.pop()  # the used range can outlast the values (formats, cleared cells)
+        index, match = find_header(text[:SCAN_ROWS], synonyms, Location(self.name, title))
+        positions = sorted((pos, col) for col, pos in match.columns.items())
+        below = text[index + 1 :]
+        # Arrow string columns to pandas, as the file reader does: the same dtypes and nulls.
+        table = pa.table(
+            [pa.array([_at(row, pos) for row in below], type=pa.string()) for pos, _ in positions],
+            names=[col for _, col in positions],
         )
+        frame = table.to_pandas()
+        frame.index = pd.RangeIndex(index + 2, index + 2 + len(below))
+        return RawTable(self.name, title, index + 1, match, frame)
+
+    # ------------------------------------------------------------------ writing
+    def write(self, key: str, cells: Cells, clear: Iterable[Rect] = ()) -> None:
+        """Queue cells; `clear` empties the rest of those rectangles (as the file writer)."""
+        self._sheet(key)
+        grid = self._pending.setdefault(self.title(key), {})
+        for r0, c0, r1, c1 in clear:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    grid[(r, c)] = None
+        grid.update(cells)
+
+    def commit(self) -> None:
+        """Write every queued cell, one call per contiguous rectangle, screen updating off.
+
+        Excel cannot write several sheets atomically; the workbook is not saved, so closing
+        it without saving drops a partial write. Cached reads are dropped after a commit.
+        """
+        if not self._pending:
+            return
+        app = self._book.app
+        before = app.screen_updating
+        app.screen_updating = False
+        try:
+            for title, grid in self._pending.items():
+                sheet = self._book.sheets[title]
+                for r0, c0, r1, c1 in regions(grid):
+                    block = [
+                        [grid.get((r, c)) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)
+                    ]
+                    target = sheet.range((r0, c0), (r1, c1))
+                    if any(isinstance(v, Formula) for row in block for v in row):
+                        target.formula = [
+                            [excel_input(v, formula=True) for v in row] for row in block
+                        ]
+                    else:
+                        target.value = [[excel_input(v) for v in row] for row in block]
+        finally:
+            app.screen_updating = before
+        self._pending.clear()
+        self._values.clear()
+        self._formulas.clear()
+
+
+# ------------------------------------------------------------------ translation
+def regions(cells: Iterable[tuple[int, int]]) -> list[Rect]:
+    """Cover the cells with rectangles: runs of adjacent columns per row, and runs with the
+    same columns in consecutive rows merged. A filled rectangle comes back as one."""
+    by_row: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
+    out: list[Rect] = []
+    open_runs: dict[tuple[int, int], list[int]] = {}  # (c0, c1) -> [first row, last row]
+    for r in sorted(by_row):
+        current: dict[tuple[int, int], list[int]] = {}
+        for span in _runs(sorted(set(by_row[r]))):
+            rows = open_runs.get(span)
+            if rows is not None and rows[1] == r - 1:
+                rows[1] = r
+                current[span] = rows
+            else:
+                current[span] = [r, r]
+        for span, rows in open_runs.items():
+            if current.get(span) is not rows:
+                out.append((rows[0], span[0], rows[1], span[1]))
+        open_runs = current
+    out += [(rows[0], span[0], rows[1], span[1]) for span, rows in open_runs.items()]
+    return sorted(out)
+
+
+def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for c in columns:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+def excel_input(value: object, formula: bool = False) -> object:
+    """What to hand Excel for one cell so that it stores `value` as csxl means it."""
+    if isinstance(value, Formula):
+        return value.text
+    if value is None or value == "":
+        return "" if formula else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "#NUM!"  # as the file writer does
+        return float(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = str(value)
+    if needs_text_prefix(text):
+        return _TEXT_PREFIX + text
+    return text
+
+
+def needs_text_prefix(text: str) -> bool:
+    """Whether Excel would read `text`, entered as a value, as anything but that text."""
+    stripped = text.strip()
+    return (
+        stripped.startswith(_ACTIVE_START)
+        or any(ch.isdigit() for ch in stripped)
+        or stripped.upper() in _BOOLEANS
+    )
+
+
+def as_text(value: object) -> str | None:
+    """A cell value as the file reader's text (fastexcel, every cell as a string)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        # fastexcel writes numbers with at most 9 decimals, trailing zeros dropped.
+        number = float(value)
+        if not math.isfinite(number):
+            return str(number)
+        return format(number, ".9f").rstrip("0").rstrip(".")
+    if isinstance(value, datetime):
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        return text + (f".{value.microsecond // 1000:03d}" if value.microsecond else "")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d 00:00:00")
+    return str(value)
+
+
+def _at(row: Sequence[object], i: int) -> object:
+    return row[i] if i < len(row) else None
+
+
+# ------------------------------------------------------------------ the RunPython path
+def run_button(args: Sequence[str]) -> None:
+    """Run `csxl ARGS` for a ribbon button (RunPython) and exit with its code.
+
+    Called by the add-in as `python -c "import csxl.excel.live as L; L.run_button([...])"`
+    with the same arguments it gives the csxl executable (verb, --live, the workbook's full
+    name, --result-file). On Mac Python runs after the button's macro has returned, so
+    the result is shown by calling the add-in's csxl_ShowResult macro.
+    """
+    from csxl.cli import main
+
+    code = 0
+    try:
+        main.main(args=list(args), prog_name="csxl", standalone_mode=True)
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
+    if sys.platform == "darwin":
+        _show_on_mac(list(args), code)
+    sys.exit(code)
+
+
+def _show_on_mac(args: list[str], code: int) -> None:
+    if "--result-file" not in args:
+        return
+    result = args[args.index("--result-file") + 1]
+    try:
+        if "--live" in args:
+            app = find_open_book(args[args.index("--live") + 1]).app
+        else:
+            app = _xlwings().apps.active
+        app.macro(SHOW_RESULT_MACRO)(result, code)
+    except Exception:  # the message box is a courtesy; the result file stays
+        return
