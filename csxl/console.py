@@ -174,3 +174,119 @@ def print_outcome(outcome, lang: str = "zh") -> None:
         out.print(t["agents"].format(n=outcome.agents), highlight=False)
     if outcome.problems:
         err.print(t["problems"].format(n=outcome.problems), style="yellow", highlight=False)
+
+
+# ------------------------------------------------------------------ batch and consolidate
+BATCH = {
+    "zh": {
+        "teams": "团队",
+        "rate": "{speed:.1f} 个/秒",
+        "title": "批量生成：{out}",
+        "team": "团队",
+        "file": "文件",
+        "status": "状态",
+        "seconds": "用时",
+        "message": "说明",
+        "report": "报告：{path}",
+    },
+    "en": {
+        "teams": "teams",
+        "rate": "{speed:.1f} teams/s",
+        "title": "Batch: {out}",
+        "team": "Team",
+        "file": "File",
+        "status": "Status",
+        "seconds": "Seconds",
+        "message": "Message",
+        "report": "Report: {path}",
+    },
+}
+
+
+class BatchProgress:
+    """A progress bar on stderr (teams done, rate, time left); silent when not a terminal."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        text = BATCH[lang]
+
+        class Rate(ProgressColumn):
+            def render(self, task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text("" if speed is None else text["rate"].format(speed=speed))
+
+        self.progress = Progress(
+            TextColumn(text["teams"]),
+            BarColumn(),
+            MofNCompleteColumn(),
+            Rate(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        )
+        self.task = None
+
+    def __enter__(self) -> BatchProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def start(self, total: int) -> None:
+        self.task = self.progress.add_task("batch", total=total)
+
+    def advance(self, _result: object) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+
+def print_batch(result) -> None:
+    """The batch's table on stdout; warnings on stderr."""
+    from csxl.batch import NEEDS_A_LOOK, STATUS_LABELS
+
+    t = BATCH[result.lang]
+    table = Table(title=t["title"].format(out=result.out), show_header=True, header_style="bold")
+    for name in ("team", "file", "status", "seconds", "message"):
+        table.add_column(t[name], justify="right" if name == "seconds" else "left")
+    for r in result.teams:
+        status = STATUS_LABELS[result.lang][r.status]
+        shown = f"[bold red]{status}[/]" if r.status in NEEDS_A_LOOK else status
+        table.add_row(r.team, r.file, shown, f"{r.seconds:.2f}", r.message)
+    out.print(table)
+    for line in result.warnings:
+        warn(line)
+    if result.report:
+        out.print(t["report"].format(path=result.report), highlight=False)
+
+
+def print_consolidation(summary, lang: str = "zh") -> None:
+    """Teams read, the ranking, and every problem (missing, malformed, old version)."""
+    zh = lang == "zh"
+    table = Table(show_header=True, header_style="bold")
+    for name in (
+        ("排名", "Rank"),
+        ("团队", "Team"),
+        ("加权得分", "Score"),
+        ("等级", "Grade"),
+        ("状态", "State"),
+    ):
+        table.add_column(name[0] if zh else name[1])
+    never = "未刷新" if zh else "never refreshed"
+    for rank, tb in summary.ranking:
+        score = "—" if tb.score is None else f"{tb.score:.2f}"
+        table.add_row(str(rank or "—"), tb.team, score, tb.grade or "—", tb.month or never)
+    out.print(table)
+    for file, problem in summary.problems:
+        warn(f"{file}: {problem}")
+    done = "汇总已写入" if zh else "Summary written to"
+    out.print(f"{done}: [bold]{summary.path}[/]", highlight=False)

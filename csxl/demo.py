@@ -62,4 +62,23 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
     console.out.print(
         f"{more}: {folder / EXPORT} (csxl kpi {folder / EXPORT} --by team)", highlight=False
     )
+    _demo_department(folder, lang, year)
     return plan
+
+
+ROSTER = {"zh": "演示花名册.xlsx", "en": "demo_roster.xlsx"}
+TEAMS_DIR = "teams"
+
+
+def _demo_department(folder: Path, lang: str, year: int) -> None:
+    """The demo roster, one refreshed plan per team (`csxl batch`), as a department head runs it."""
+    from csxl import console
+    from csxl.batch import run_batch
+    from csxl.demo_data import agent_roster
+    from csxl.roster import demo_roster_rows, template_bytes
+    from csxl.workbook.package import write_atomic
+
+    roster = folder / ROSTER[lang]
+    write_atomic(roster, template_bytes(lang, demo_roster_rows(agent_roster(month=DEMO_MONTH))))
+    result = run_batch(roster, folder / TEAMS_DIR, data=folder / EXPORT, lang=lang, year=year)
+    console.print_batch(result)

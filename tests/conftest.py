@@ -14,3 +14,19 @@ def libreoffice() -> Iterator[LibreOffice]:
     """The LibreOffice oracle; skips without soffice/uno, fails instead under CI=true."""
     with LibreOffice.start() as office:
         yield office
+
+
+@pytest.fixture(scope="session")
+def department(tmp_path_factory):
+    """A batch run with --data over a three-team roster: (roster, export, team folder).
+
+    Read-only for tests: copy the folder before changing anything in it.
+    """
+    from csxl.batch import run_batch
+    from tests.batch_fixtures import MONTH, make_department
+
+    folder = tmp_path_factory.mktemp("department")
+    roster, export = make_department(folder)
+    result = run_batch(roster, folder / "teams", data=export, jobs=2, year=int(MONTH[:4]))
+    assert result.exit_code == 0, result.teams
+    return roster, export, folder / "teams"

@@ -1,0 +1,681 @@
+"""`csxl batch`: one plan workbook per team of a roster, fast, and safe to re-run.
+
+How a workbook is made: the plan is built once per run (`book.build`) with a placeholder
+team name, and each team's copy is specialised by rewriting only the parts that differ:
+the sheets whose title holds the team name, and with target overrides the Goals and
+Dashboard cells that depend on targets (inputs, SMART text, monthly and quarter targets and
+their cached values) and the Goals cascade rows. Every other part is copied raw
+(`zipsplice`). The result is cell for cell what `build(PlanInputs(team=..., targets=...,
+cascade=...))` writes, values, formulas and cached values (tests/test_batch.py proves it),
+at a few milliseconds a team instead of about a second.
+
+With `--data`, each team's rows of the export are pasted into its Data sheet and the plan
+is refreshed: that is real work (pandas, KPIs, a render), so it runs in a process pool.
+
+Re-running is safe. `csxl-batch.json` beside the workbooks records, per team, the file, a
+fingerprint of its inputs (roster targets and cascade, plan year and language, csxl and
+template versions, the export's digest) and the SHA-256 of the bytes written. A team whose
+inputs are unchanged and whose file still has those bytes is skipped; a file whose bytes
+differ was edited (by a manager, or by Excel saving it) and is never overwritten unless
+`--force`, which keeps a copy in `csxl-backups/` first. A sidecar is used rather than a
+property inside the workbook because a file cannot carry the digest of its own bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, astuple, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, unescape
+
+from csxl.errors import CsxlError, InputError, Location
+from csxl.roster import Roster, Team, read_roster
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from csxl.domain.scoring import Target
+    from csxl.workbook.book import Override
+
+MANIFEST = "csxl-batch.json"
+REPORT = "batch-report.xlsx"
+WORK_DIR = ".csxl-work"
+PLACEHOLDER = "CSXLTEAMPLACEHOLDER7F3A"  # the team name the template is built with
+
+# Statuses (stable keys) and how they are shown.
+WRITTEN, REFRESHED, UP_TO_DATE, EDITED, NO_DATA, FAILED = (
+    "written",
+    "refreshed",
+    "up to date",
+    "edited",
+    "no data",
+    "failed",
+)
+NEEDS_A_LOOK = (EDITED, NO_DATA, FAILED)
+STATUS_LABELS = {
+    "zh": {
+        WRITTEN: "已生成",
+        REFRESHED: "已生成并刷新",
+        UP_TO_DATE: "已是最新",
+        EDITED: "已被修改，未覆盖",
+        NO_DATA: "无数据",
+        FAILED: "失败",
+    },
+    "en": {
+        WRITTEN: "written",
+        REFRESHED: "written and refreshed",
+        UP_TO_DATE: "up to date",
+        EDITED: "edited, kept",
+        NO_DATA: "no data",
+        FAILED: "failed",
+    },
+}
+
+# ------------------------------------------------------------------ Windows-safe names
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")
+}
+STEM_MAX = 80  # UTF-16 code units: leaves room for the folder in Windows' 260-unit paths
+SUFFIX = ".xlsx"
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _truncate(text: str, limit: int) -> str:
+    while _utf16_len(text) > limit:
+        text = text[:-1]
+    return text
+
+
+def _strip_end(text: str) -> str:
+    return text.rstrip(". ")
+
+
+def safe_stem(team: str) -> str:
+    """A file name stem Windows accepts for `team`, Chinese kept: forbidden characters become
+    `_`, no trailing dot or space, no reserved device name, at most STEM_MAX UTF-16 units."""
+    stem = unicodedata.normalize("NFC", team)
+    stem = _FORBIDDEN.sub("_", stem)
+    stem = " ".join(stem.split())  # no tabs or newlines, single spaces
+    stem = _strip_end(stem).lstrip(" ")
+    if not stem or set(stem) <= {"."}:
+        stem = "team"
+    if stem.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        stem = "_" + stem
+    return _strip_end(_truncate(stem, STEM_MAX)) or "team"
+
+
+def file_names(teams: Sequence[str], recorded: dict[str, str] | None = None) -> dict[str, str]:
+    """A unique, Windows-safe .xlsx name per team (case-insensitive, as Windows compares).
+
+    A team keeps the name recorded in an earlier run when that name is still free, so that
+    re-running never renames a manager's file.
+    """
+    recorded = recorded or {}
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for team in teams:
+        name = recorded.get(team)
+        if name and name.casefold() not in used and name == _valid(name):
+            out[team] = name
+            used.add(name.casefold())
+    for team in teams:
+        if team in out:
+            continue
+        stem = safe_stem(team)
+        name, n = stem + SUFFIX, 1
+        while name.casefold() in used:
+            n += 1
+            tail = f" ({n})"
+            name = _strip_end(_truncate(stem, STEM_MAX - len(tail))) + tail + SUFFIX
+        out[team] = name
+        used.add(name.casefold())
+    return out
+
+
+def _valid(name: str) -> str:
+    """`name` itself when it is a safe file name csxl could have made, else ''."""
+    if not name.endswith(SUFFIX):
+        return ""
+    stem = name[: -len(SUFFIX)]
+    ok = (
+        stem
+        and not _FORBIDDEN.search(stem)
+        and stem == _strip_end(stem)
+        and _utf16_len(stem) <= STEM_MAX
+        and stem.split(".")[0].rstrip(" ").upper() not in _RESERVED
+    )
+    return name if ok else ""
+
+
+# ------------------------------------------------------------------ the template
+_FORMULA = re.compile(rb'<c r="(?P<ref>[A-Z]+[0-9]+)"[^>]*>\s*<f>(?P<text>[^<]*)</f>')
+
+
+def _formulas(sheet_xml: bytes) -> dict[str, str]:
+    """Address -> formula text (with '=') of every plain formula cell of a sheet part."""
+    return {
+        m["ref"].decode(): "=" + unescape(m["text"].decode("utf-8"))
+        for m in _FORMULA.finditer(sheet_xml)
+    }
+
+
+def as_written(value: object) -> object:
+    """A number typed into a cell as openpyxl stores it (16 significant digits, "%.16g"):
+    what `build` writes for an input; cached formula values keep full precision."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return float(f"{value:.16g}")
+    return value
+
+
+class Template:
+    """A plan built once, specialised per team by patching only the parts that differ."""
+
+    def __init__(self, lang: str, year: int, today: date) -> None:
+        from csxl.domain.scoring import DEFAULT_TARGETS
+        from csxl.workbook import layout
+        from csxl.workbook.book import PlanInputs, build
+        from csxl.workbook.package import sheet_parts
+
+        self.lang, self.year, self.today = lang, year, today
+        self.defaults = DEFAULT_TARGETS
+        self.data = build(PlanInputs(lang=lang, team=PLACEHOLDER, year=year, today=today))
+        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+            self.files = {n: zf.read(n) for n in zf.namelist()}
+        parts = sheet_parts(self.files)
+        self.goals = parts[layout.title("Goals", lang)]
+        self.dashboard = parts[layout.title("Dashboard", lang)]
+        marker = PLACEHOLDER.encode()
+        self.named = [n for n, data in self.files.items() if marker in data]
+        self.formulas = {
+            self.goals: _formulas(self.files[self.goals]),
+            self.dashboard: _formulas(self.files[self.dashboard]),
+        }
+
+    def specialise(
+        self, team: str, targets: Sequence[Target] | None = None, cascade: Iterable[Override] = ()
+    ) -> bytes:
+        """The package of `build(PlanInputs(lang, team, year, today, targets, cascade))`."""
+        from csxl.workbook import sheetxml, zipsplice
+
+        if not team or team != " ".join(team.split()):
+            raise ValueError("a team name is one line of text without leading/trailing spaces")
+        name = escape(team).encode("utf-8")
+        parts = {n: self.files[n].replace(PLACEHOLDER.encode(), name) for n in self.named}
+        cells = self._target_cells(tuple(targets or self.defaults))
+        goals = cells.pop("Goals")
+        goals.update(self._cascade_cells(list(cascade), tuple(targets or self.defaults)))
+        for part, patch in ((self.goals, goals), (self.dashboard, cells["Dashboard"])):
+            if patch:
+                parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
+        out = io.BytesIO()
+        zipsplice.splice(io.BytesIO(self.data), out, parts)
+        return out.getvalue()
+
+    def _target_cells(self, targets: tuple[Target, ...]) -> dict[str, dict]:
+        """Cells of Goals and Dashboard that follow a KPI's targets, for changed KPIs."""
+        from csxl.domain.catalog import CATALOG
+        from csxl.workbook.layout import Dashboard as D
+        from csxl.workbook.layout import Goals as G
+        from csxl.workbook.layout import col
+        from csxl.workbook.sheets.goals import smart_text
+        from csxl.workbook.sheetxml import Formula
+
+        if len(targets) != len(self.defaults) or any(
+            (t.key, t.direction, t.unit, t.scored_for) != (d.key, d.direction, d.unit, d.scored_for)
+            for t, d in zip(targets, self.defaults, strict=True)
+        ):
+            raise ValueError("batch overrides weights and targets only: same KPIs, same order")
+        goals: dict[tuple[int, int], object] = {}
+        dash: dict[tuple[int, int], object] = {}
+        gf, df = self.formulas[self.goals], self.formulas[self.dashboard]
+        for i, (t, d) in enumerate(zip(targets[: G.KPI_ROWS], self.defaults, strict=False)):
+            if t == d:
+                continue
+            r = G.FIRST_ROW + i
+            for c, value in (
+                (G.WEIGHT, t.weight),
+                (G.BASELINE, t.baseline),
+                (G.STRETCH, t.stretch),
+                (G.CHALLENGE, t.challenge),
+            ):
+                goals[(r, c)] = as_written(value)
+            goals[(r, G.NOTE)] = smart_text(
+                self.lang, self.year, t, CATALOG[t.key].label(self.lang)
+            )
+            for m in range(12):
+                c = G.MONTH_FIRST + m
+                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], t.stretch)
+            for q in range(4):
+                c = G.QUARTER_FIRST + q
+                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([t.stretch] * 3) / 3)
+            dr = D.FIRST_ROW + i
+            for c, value in (
+                (D.BASELINE, t.baseline),
+                (D.STRETCH, t.stretch),
+                (D.CHALLENGE, t.challenge),
+            ):
+                dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], value)
+        return {"Goals": goals, "Dashboard": dash}
+
+    def _cascade_cells(self, cascade: list[Override], targets: tuple[Target, ...]) -> dict:
+        """The typed cascade rows of Goals (level, name, KPI label, weight and targets)."""
+        from csxl.domain.catalog import CATALOG
+        from csxl.workbook.layout import Goals as G
+        from csxl.workbook.sheets.goals import LEVELS
+
+        labels = {t.key: CATALOG[t.key].label(self.lang) for t in targets}
+        cells: dict[tuple[int, int], object] = {}
+        for o in cascade:
+            r = o.row
+            if not G.CASCADE_FIRST_ROW <= r < G.CASCADE_FIRST_ROW + G.CASCADE_ROWS:
+                raise ValueError(f"cascade row {r} is outside the Goals cascade block")
+            cells[(r, G.C_LEVEL)] = LEVELS[self.lang][0 if o.level == "group" else 1]
+            cells[(r, G.C_NAME)] = o.name
+            cells[(r, G.C_KPI)] = labels.get(o.key, o.key)
+            cells[(r, G.C_WEIGHT)] = as_written(o.weight)
+            cells[(r, G.C_BASELINE)] = as_written(o.baseline)
+            cells[(r, G.C_STRETCH)] = as_written(o.stretch)
+            cells[(r, G.C_CHALLENGE)] = as_written(o.challenge)
+        return cells
+
+
+# ------------------------------------------------------------------ results and manifest
+@dataclass
+class TeamResult:
+    team: str
+    file: str
+    status: str
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    lang: str
+    teams: list[TeamResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    report: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        from csxl.errors import EXIT_OK, EXIT_WARNINGS
+
+        return EXIT_WARNINGS if any(t.status in NEEDS_A_LOOK for t in self.teams) else EXIT_OK
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fingerprint(
+    lang: str,
+    year: int,
+    team: Team,
+    targets: Sequence[Target],
+    cascade: Sequence[Override],
+    data: str | None,
+) -> str:
+    """What a team's workbook is made from (not the day it was made)."""
+    from csxl import __version__
+    from csxl.workbook.layout import TEMPLATE_VERSION
+
+    doc = {
+        "csxl": __version__,
+        "template": TEMPLATE_VERSION,
+        "lang": lang,
+        "year": year,
+        "team": team.name,
+        "agents": sorted(a.name for a in team.agents),
+        "targets": [astuple(t) for t in targets],
+        "cascade": [asdict(o) for o in cascade],
+        "data": data,
+    }
+    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, dict[str, str]]:
+    path = out / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        return dict(json.loads(path.read_text("utf-8")).get("teams", {}))
+    except (ValueError, AttributeError):
+        return {}
+
+
+def write_manifest(out: Path, teams: dict[str, dict[str, str]]) -> None:
+    from csxl.workbook.package import write_atomic
+
+    doc = {"format": 1, "teams": teams}
+    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+    write_atomic(out / MANIFEST, text.encode("utf-8"))
+
+
+# ------------------------------------------------------------------ the export, split by team
+def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The export's rows per roster team (by its team column, else by agent); warnings."""
+    from csxl.readers.read import read_table
+    from csxl.roster import clean_name
+
+    table = read_table(path)
+    frame = table.frame
+    warnings: list[str] = []
+    if "team" in frame:
+        key = frame["team"].map(lambda v: clean_name(v) if v is not None and v == v else "")
+    elif "agent" in frame:
+        by_agent = roster.team_of_agent()
+        key = frame["agent"].map(lambda v: by_agent.get(clean_name(v), "") if v == v else "")
+    else:
+        raise InputError(
+            "the export has neither a team nor an agent column: rows cannot be split by team.",
+            Location(path.name, table.sheet),
+            "Export the team (团队) column, or the agent (客服) column with the roster's names.",
+        )
+    if "agent" in frame and "team" in frame:  # rows without a team: the roster knows the agent
+        by_agent = roster.team_of_agent()
+        blank = key == ""
+        key = key.where(~blank, frame["agent"].map(lambda v: by_agent.get(clean_name(v), "")))
+    pasted = _as_pasted(table)
+    out = {team: pasted[key == team] for team in roster.teams}
+    unknown = sorted(set(key) - set(roster.teams) - {""})
+    if unknown:
+        shown = "、".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        n = int(key.isin(unknown).sum())
+        warnings.append(f"{path.name}: {n} rows of teams not in the roster were left out ({shown})")
+    if (key == "").any():
+        warnings.append(
+            f"{path.name}: {int((key == '').sum())} rows without a known team were left out"
+        )
+    return out, warnings
+
+
+_NUMBERS = ("csat", "contacts", "reopens", "handle_s", "first_response_s")
+
+
+def _as_pasted(table) -> pd.DataFrame:
+    """The export's rows under its own headers, clean numbers and timestamps typed as a paste
+    from Excel would give them; anything else (dirty values included) stays as it was."""
+    import pandas as pd
+
+    frame = table.frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if column in _NUMBERS or column.endswith("_at"):
+            if column in _NUMBERS:
+                typed = pd.to_numeric(values, errors="coerce")
+            else:
+                typed = pd.to_datetime(values, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+            frame[column] = values.astype(object).where(typed.isna(), typed.astype(object))
+    return frame.rename(columns={c: table.match.header_of(c) for c in frame.columns})
+
+
+# ------------------------------------------------------------------ the pool's work
+@dataclass
+class _Job:
+    team: str
+    file: str
+    final: str
+    work: str
+    package: bytes
+    frame: Any  # pd.DataFrame
+
+
+def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
+    """In a worker: paste the team's rows, refresh, move into place. (team, status, s, msg, sha)."""
+    from csxl import refresh as engine
+    from csxl.workbook.data_sheet import paste
+    from csxl.workbook.port import PackageBook
+
+    t0 = time.perf_counter()
+    work = Path(job.work)
+    try:
+        work.parent.mkdir(parents=True, exist_ok=True)
+        work.write_bytes(job.package)
+        book = PackageBook(work)
+        paste(book, job.frame)
+        book.commit()
+        outcome = engine.refresh(PackageBook(work))
+        message = f"{outcome.month}: {outcome.agents} agents"
+        if outcome.problems:
+            message += f", {outcome.problems} rows rejected (see Errors)"
+        digest = sha256_file(work)
+        os.replace(work, job.final)
+        return job.team, REFRESHED, time.perf_counter() - t0, message, digest
+    except CsxlError as exc:
+        return job.team, FAILED, time.perf_counter() - t0, str(exc), None
+    except Exception as exc:
+        return job.team, FAILED, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}", None
+    finally:
+        work.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ the command
+Progress = Callable[[TeamResult], None]
+
+
+def run_batch(
+    roster_path: str | Path,
+    out: str | Path,
+    *,
+    data: str | Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    lang: str | None = None,
+    year: int | None = None,
+    today: date | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Progress | None = None,
+) -> BatchResult:
+    """Make (or bring up to date) one plan per roster team in `out`; never raises for a team.
+
+    Refused as a whole (InputError, nothing written) only when the roster or the export
+    cannot be used; a team that fails is listed in the result and the others go on.
+    """
+    from csxl.workbook.package import write_atomic
+    from csxl.workbook.port import backup, lock_files
+
+    roster = read_roster(roster_path)
+    lang = lang or roster.lang
+    today = today or date.today()
+    year = year or today.year
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out must be a folder.", Location(str(out)))
+    frames: dict[str, Any] = {}
+    warnings: list[str] = []
+    data_digest = None
+    if data is not None:
+        data = Path(data)
+        if not data.exists():
+            raise InputError("the export file does not exist.", Location(data.name))
+        data_digest = sha256_file(data)
+        frames, warnings = split_export(data, roster)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(out)
+    names = file_names(list(roster.teams), {t: m.get("file", "") for t, m in manifest.items()})
+    result = BatchResult(out, lang, warnings=warnings)
+    if on_start:
+        on_start(len(roster.teams))
+    template: Template | None = None
+    work_dir = out / WORK_DIR
+    jobs_todo: list[_Job] = []
+    plans: dict[str, tuple[str, str]] = {}  # team -> (fingerprint, file)
+
+    def done(r: TeamResult) -> None:
+        result.teams.append(r)
+        if on_done:
+            on_done(r)
+
+    try:
+        for team in roster.teams.values():
+            t0 = time.perf_counter()
+            file = names[team.name]
+            path = out / file
+            try:
+                targets = team.targets()
+                cascade = team.cascade(targets)
+                fp = fingerprint(lang, year, team, targets, cascade, data_digest)
+                record = manifest.get(team.name, {})
+                state = _state(path, record, fp)
+                if state == UP_TO_DATE:
+                    done(TeamResult(team.name, file, UP_TO_DATE))
+                    continue
+                if state == EDITED and not force:
+                    done(
+                        TeamResult(
+                            team.name,
+                            file,
+                            EDITED,
+                            message="changed since csxl wrote it; not overwritten (use --force)",
+                        )
+                    )
+                    continue
+                if lock_files(path):
+                    raise InputError("the workbook is open in Excel.", Location(file), "Close it.")
+                kept = backup(path) if path.exists() and state == EDITED else None
+                if template is None:
+                    template = Template(lang, year, today)
+                    t0 = time.perf_counter()  # the template is the run's, not this team's
+                package = template.specialise(team.name, targets, cascade)
+                note = f"backup: {kept.name}" if kept else ""
+                if data is not None and len(frames.get(team.name, ())) > 0:
+                    jobs_todo.append(
+                        _Job(
+                            team.name,
+                            file,
+                            str(path),
+                            str(work_dir / f"{len(jobs_todo)}.xlsx"),
+                            package,
+                            frames[team.name],
+                        )
+                    )
+                    plans[team.name] = (fp, note)
+                    continue
+                write_atomic(path, package)
+                manifest[team.name] = _record(file, fp, hashlib.sha256(package).hexdigest())
+                status = WRITTEN
+                if data is not None:
+                    status, note = NO_DATA, "no rows of this team in the export; not refreshed"
+                done(TeamResult(team.name, file, status, time.perf_counter() - t0, note))
+            except (CsxlError, ValueError, OSError) as exc:
+                done(TeamResult(team.name, file, FAILED, time.perf_counter() - t0, str(exc)))
+        if jobs_todo:
+            _run_jobs(jobs_todo, jobs, plans, manifest, done)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        write_manifest(out, manifest)
+    order = {t: i for i, t in enumerate(roster.teams)}
+    result.teams.sort(key=lambda r: order[r.team])
+    result.report = write_report(out / REPORT, result)
+    return result
+
+
+def _state(path: Path, record: dict[str, str], fp: str) -> str:
+    """UP_TO_DATE, EDITED (or unknown to csxl), or WRITTEN (free to write)."""
+    if not path.exists():
+        return WRITTEN
+    if not record or sha256_file(path) != record.get("content"):
+        return EDITED
+    return UP_TO_DATE if record.get("inputs") == fp else WRITTEN
+
+
+def _record(file: str, fp: str, content: str) -> dict[str, str]:
+    return {
+        "file": file,
+        "inputs": fp,
+        "content": content,
+        "written": datetime.now().replace(microsecond=0).isoformat(),
+    }
+
+
+def _run_jobs(
+    todo: list[_Job],
+    jobs: int | None,
+    plans: dict[str, tuple[str, str]],
+    manifest: dict[str, dict[str, str]],
+    done: Progress,
+) -> None:
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+
+    def finish(res: tuple[str, str, float, str, str | None], job: _Job) -> None:
+        team, status, seconds, message, digest = res
+        fp, note = plans[team]
+        if digest is not None:
+            manifest[team] = _record(job.file, fp, digest)
+        done(
+            TeamResult(team, job.file, status, seconds, "; ".join(m for m in (message, note) if m))
+        )
+
+    if workers == 1:
+        for job in todo:
+            finish(_refresh_job(job), job)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_refresh_job, job): job for job in todo}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                res = future.result()
+            except Exception as exc:  # a worker died (out of memory, killed)
+                res = (job.team, FAILED, 0.0, f"{type(exc).__name__}: {exc}", None)
+            finish(res, job)
+
+
+# ------------------------------------------------------------------ the report
+REPORT_HEADERS = {
+    "zh": ("团队", "文件", "状态", "用时（秒）", "说明"),
+    "en": ("Team", "File", "Status", "Seconds", "Message"),
+}
+
+
+def write_report(path: Path, result: BatchResult) -> Path:
+    """batch-report.xlsx: team, file, status, seconds, message (and the run's warnings)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from csxl.workbook.package import write_atomic
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "批量报告" if result.lang == "zh" else "Batch report"
+    ws.append(list(REPORT_HEADERS[result.lang]))
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3A5F")
+    labels = STATUS_LABELS[result.lang]
+    for t in result.teams:
+        ws.append([t.team, t.file, labels[t.status], round(t.seconds, 3), t.message])
+        if t.status in NEEDS_A_LOOK:
+            ws.cell(ws.max_row, 3).font = Font(bold=True, color="9B1C1C")
+    for line in result.warnings:
+        ws.append(["", "", "", None, line])
+    for letter, width in zip("ABCDE", (16, 24, 16, 10, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    raw = io.BytesIO()
+    wb.save(raw)
+    write_atomic(path, raw.getvalue())
+    return path

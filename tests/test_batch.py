@@ -1,0 +1,258 @@
+"""`csxl batch`: safe names, plans identical to build(), --data, failures, re-runs."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import Phase, example, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from csxl import batch
+from csxl.batch import Template, file_names, run_batch, safe_stem
+from csxl.cli import main
+from csxl.domain.scoring import DEFAULT_TARGETS
+from csxl.workbook import layout
+from csxl.workbook.book import Override, PlanInputs, build
+from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import Scores as S
+from csxl.workbook.roster_book import roster_bytes
+from tests.batch_fixtures import TEAMS
+from tests.cells import cell_differences
+
+TODAY = date(2026, 5, 15)
+FORBIDDEN = set('\\/:*?"<>|') | {chr(c) for c in range(32)}
+RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+
+
+# ------------------------------------------------------------------ names
+def valid_windows_name(name: str) -> bool:
+    stem = name.removesuffix(".xlsx")
+    return (
+        name.endswith(".xlsx")
+        and stem != ""
+        and not (set(stem) & FORBIDDEN)
+        and not stem.endswith((".", " "))
+        and stem.split(".")[0].strip().upper() not in RESERVED
+        and len(stem.encode("utf-16-le")) // 2 <= batch.STEM_MAX
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=300), min_size=1, max_size=12, unique=True))
+def test_any_team_names_give_valid_unique_windows_file_names(teams):
+    names = file_names(teams)
+    assert set(names) == set(teams)
+    assert all(valid_windows_name(n) for n in names.values()), names
+    assert len({n.casefold() for n in names.values()}) == len(teams)
+
+
+def test_names_keep_chinese_and_avoid_devices():
+    assert safe_stem("售后一组") == "售后一组"
+    assert safe_stem('A/B: "C"?') == "A_B_ _C__"
+    assert safe_stem("con") == "_con" and safe_stem("LPT1.txt") == "_LPT1.txt"
+    assert safe_stem("组. ") == "组" and safe_stem("...") == "team"
+    assert file_names(["A", "a", "A?", "A*"]) == {
+        "A": "A.xlsx",
+        "a": "a (2).xlsx",
+        "A?": "A_.xlsx",
+        "A*": "A_ (2).xlsx",
+    }
+    # A name recorded by an earlier run is kept while it is free.
+    assert file_names(["a", "A"], {"A": "A.xlsx"}) == {"a": "a (2).xlsx", "A": "A.xlsx"}
+
+
+# ------------------------------------------------------------------ identical to build()
+@pytest.fixture(scope="module")
+def templates():
+    return {lang: Template(lang, 2026, TODAY) for lang in ("zh", "en")}
+
+
+CASES = {
+    "defaults": ("售后一组", (), []),
+    "overrides": (
+        'Team "A" & <B>',
+        ((0, {"stretch": 0.91, "weight": 25.5}), (1, {"baseline": 150.0}), (6, {"challenge": 10})),
+        [
+            Override(18, "group", "A班", "csat", None, 0.8, 0.88, None),
+            Override(19, "agent", "=张三", "frt_mean", 10.0, None, None, 20.0),
+            Override(77, "agent", "李四", "fcr", None, None, 0.9, None),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_specialised_copy_is_build_cell_for_cell(templates, lang, case):
+    team, changes, cascade = CASES[case]
+    targets = list(DEFAULT_TARGETS)
+    for i, values in changes:
+        targets[i] = replace(targets[i], **values)
+    inputs = PlanInputs(
+        lang=lang, team=team, year=2026, today=TODAY, targets=tuple(targets), cascade=cascade
+    )
+    mine = templates[lang].specialise(team, tuple(targets), cascade)
+    assert cell_differences(mine, build(inputs)) == []
+
+
+@settings(max_examples=4, deadline=None, phases=(Phase.explicit, Phase.generate))
+@given(
+    team=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).map(
+        lambda s: " ".join(s.split())
+    ),
+    stretch=st.floats(0.86, 0.94),
+    weight=st.floats(0, 100),
+)
+@example(team="0", stretch=0.8650199448551988, weight=10.227732474252747)  # 17 digits
+def test_specialised_copies_match_build_for_any_team_and_targets(templates, team, stretch, weight):
+    if not team or set(team) & {"\ufffe", "\uffff"}:
+        return
+    targets = (replace(DEFAULT_TARGETS[0], stretch=stretch, weight=weight), *DEFAULT_TARGETS[1:])
+    mine = templates["zh"].specialise(team, targets)
+    inputs = PlanInputs(team=team, year=2026, today=TODAY, targets=targets)
+    assert cell_differences(mine, build(inputs)) == []
+
+
+# ------------------------------------------------------------------ the command
+def roster(tmp_path, rows):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(roster_bytes("zh", rows))
+    return path
+
+
+def three_teams(tmp_path, bad: bool = False):
+    rows = [{"team": t, "group": "A班", "agent": f"{t}甲", "agent_id": t} for t in TEAMS]
+    rows.append({"team": TEAMS[1], "csat_stretch": 0.92})
+    if bad:  # an agent's stretch beyond the team's challenge: that team cannot be made
+        rows[2]["frt_mean_stretch"] = 10
+    return roster(tmp_path, rows)
+
+
+def statuses(result) -> dict[str, str]:
+    return {t.team: t.status for t in result.teams}
+
+
+def test_batch_writes_one_plan_per_team_with_its_targets_and_a_report(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(three_teams(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for team in TEAMS:
+        assert team in result.output
+        rows = CalamineWorkbook.from_path(str(out / f"{team}.xlsx"))
+        settings_rows = rows.get_sheet_by_name("设置").to_python()
+        assert settings_rows[layout.Settings.ROW_TEAM - 1][1] == team
+    goals = CalamineWorkbook.from_path(str(out / f"{TEAMS[1]}.xlsx")).get_sheet_by_name("目标")
+    assert goals.to_python()[G.FIRST_ROW - 1][G.STRETCH - 1] == 0.92
+    report = CalamineWorkbook.from_path(str(out / "batch-report.xlsx"))
+    report_rows = report.get_sheet_by_name("批量报告").to_python()
+    assert report_rows[0] == ["团队", "文件", "状态", "用时（秒）", "说明"]
+    assert [r[0] for r in report_rows[1:]] == list(TEAMS)
+    assert {r[2] for r in report_rows[1:]} == {"已生成"}
+
+
+def test_a_failing_team_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["batch", str(three_teams(tmp_path, bad=True)), "--out", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    assert (out / f"{TEAMS[0]}.xlsx").exists() and (out / f"{TEAMS[1]}.xlsx").exists()
+    assert not (out / f"{TEAMS[2]}.xlsx").exists()
+    rows = CalamineWorkbook.from_path(str(out / "batch-report.xlsx")).get_sheet_by_name("批量报告")
+    failed = [r for r in rows.to_python() if r[2] == "失败"]
+    assert [r[0] for r in failed] == [TEAMS[2]] and "frt_mean" in failed[0][4]
+
+
+def test_rerun_skips_up_to_date_and_never_overwrites_an_edited_workbook(tmp_path):
+    path, out = three_teams(tmp_path), tmp_path / "out"
+    first = run_batch(path, out, today=TODAY)
+    assert set(statuses(first).values()) == {batch.WRITTEN}
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
+    again = run_batch(path, out, today=TODAY)
+    assert set(statuses(again).values()) == {batch.UP_TO_DATE} and again.exit_code == 0
+    assert all(p.stat().st_mtime_ns == stamps[p.name] for p in out.glob("组*.xlsx"))
+
+    edited = out / f"{TEAMS[0]}.xlsx"
+    edited.write_bytes(edited.read_bytes() + b"\0")  # a manager's save: other bytes
+    mine = edited.read_bytes()
+    kept = run_batch(path, out, today=TODAY)
+    assert statuses(kept)[TEAMS[0]] == batch.EDITED and kept.exit_code == 1
+    assert edited.read_bytes() == mine
+
+    forced = run_batch(path, out, force=True, today=TODAY)
+    assert statuses(forced)[TEAMS[0]] == batch.WRITTEN and forced.exit_code == 0
+    assert edited.read_bytes() != mine
+    (backup,) = (out / "csxl-backups").glob(f"{TEAMS[0]}.*.xlsx")
+    assert backup.read_bytes() == mine
+
+
+def test_changed_targets_regenerate_only_that_team(tmp_path):
+    out = tmp_path / "out"
+    run_batch(three_teams(tmp_path), out, today=TODAY)
+    rows = [{"team": t, "group": "A班", "agent": f"{t}甲", "agent_id": t} for t in TEAMS]
+    rows.append({"team": TEAMS[1], "csat_stretch": 0.93})
+    result = run_batch(roster(tmp_path, rows), out, today=TODAY)
+    assert statuses(result) == {
+        TEAMS[0]: batch.UP_TO_DATE,
+        TEAMS[1]: batch.WRITTEN,
+        TEAMS[2]: batch.UP_TO_DATE,
+    }
+
+
+def test_a_bad_roster_is_refused_and_nothing_is_written(tmp_path):
+    path = roster(tmp_path, [{"team": "A", "csat_stretch": "x"}])
+    result = CliRunner().invoke(main, ["batch", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "is not a number" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------ --data
+def test_data_is_split_by_team_pasted_and_refreshed(department):
+    _, _, teams = department
+    for team in TEAMS:
+        book = CalamineWorkbook.from_path(str(teams / f"{team}.xlsx"))
+        settings_rows = book.get_sheet_by_name("设置").to_python()
+        assert settings_rows[layout.Settings.ROW_REFRESH_MONTH - 1][1] == "2026-10"
+        data = book.get_sheet_by_name("数据").to_python()
+        at = data[0].index("团队")
+        assert {r[at] for r in data[1:] if r[at]} == {team}  # only this team's rows
+        goals = book.get_sheet_by_name("目标").to_python()
+        assert isinstance(goals[G.last_row()][G.ACTUAL - 1], float)  # the team's score
+        scores = book.get_sheet_by_name("考核").to_python()
+        agents = [r for r in scores[S.FIRST_ROW - 1 :] if r[S.AGENT - 1]]
+        assert len(agents) >= 6
+        assert all(isinstance(r[S.SCORE - 1], float) for r in agents if r[0] != "未分配")
+
+
+def test_rerun_with_data_skips_and_a_team_without_rows_is_reported(department, tmp_path):
+    roster_path, export, teams = department
+    out = tmp_path / "teams"
+    shutil.copytree(teams, out)
+    again = run_batch(roster_path, out, data=export, year=2026)
+    assert set(statuses(again).values()) == {batch.UP_TO_DATE}
+    rows = [{"team": t} for t in (*TEAMS, "新组")]
+    extra = roster(tmp_path, rows)
+    result = run_batch(extra, tmp_path / "more", data=export, jobs=1, year=2026)
+    assert statuses(result)["新组"] == batch.NO_DATA and result.exit_code == 1
+    assert statuses(result)[TEAMS[0]] == batch.REFRESHED
+
+
+# ------------------------------------------------------------------ LibreOffice
+def test_batch_workbooks_open_cleanly_in_libreoffice(libreoffice, department, tmp_path):
+    from tests.workbook.parity import differences, formula_cells
+
+    _, _, teams = department
+    targets = (replace(DEFAULT_TARGETS[0], stretch=0.91), *DEFAULT_TARGETS[1:])
+    cascade = [Override(18, "agent", "张三", "csat", None, 0.8, 0.88, None)]
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(Template("zh", 2026, date.today()).specialise("组", targets, cascade))
+    for path in (plan, teams / f"{TEAMS[2]}.xlsx"):
+        assert len(formula_cells(path)) > 50
+        recalc = libreoffice.recalc(path)
+        assert recalc.errors() == [], path.name
+        assert differences(recalc, path) == [], path.name
