@@ -63,6 +63,10 @@ WRITTEN, REFRESHED, UP_TO_DATE, EDITED, NO_DATA, FAILED = (
     "failed",
 )
 NEEDS_A_LOOK = (EDITED, NO_DATA, FAILED)
+REFRESH_NOTE = {
+    "zh": {"agents": "{month}：{n} 名客服", "rejected": "，{n} 行被拒（见“错误”表）"},
+    "en": {"agents": "{month}: {n} agents", "rejected": ", {n} rows rejected (see Errors)"},
+}
 STATUS_LABELS = {
     "zh": {
         WRITTEN: "已生成",
@@ -439,6 +443,7 @@ class _Job:
     work: str
     package: bytes
     frame: Any  # pd.DataFrame
+    lang: str = "zh"
 
 
 def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
@@ -456,9 +461,9 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
         paste(book, job.frame)
         book.commit()
         outcome = engine.refresh(PackageBook(work))
-        message = f"{outcome.month}: {outcome.agents} agents"
+        message = REFRESH_NOTE[job.lang]["agents"].format(month=outcome.month, n=outcome.agents)
         if outcome.problems:
-            message += f", {outcome.problems} rows rejected (see Errors)"
+            message += REFRESH_NOTE[job.lang]["rejected"].format(n=outcome.problems)
         digest = sha256_file(work)
         os.replace(work, job.final)
         return job.team, REFRESHED, time.perf_counter() - t0, message, digest
@@ -568,6 +573,7 @@ def run_batch(
                             str(work_dir / f"{len(jobs_todo)}.xlsx"),
                             package,
                             frames[team.name],
+                            lang,
                         )
                     )
                     plans[team.name] = (fp, note)

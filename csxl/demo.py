@@ -67,13 +67,16 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
 
 
 ROSTER = {"zh": "演示花名册.xlsx", "en": "demo_roster.xlsx"}
+SUMMARY = {"zh": "部门汇总.xlsx", "en": "department_summary.xlsx"}
 TEAMS_DIR = "teams"
 
 
 def _demo_department(folder: Path, lang: str, year: int) -> None:
-    """The demo roster, one refreshed plan per team (`csxl batch`), as a department head runs it."""
+    """The demo roster, one refreshed plan per team (`csxl batch`) and their roll-up
+    (`csxl consolidate`), as a department head runs them."""
     from csxl import console
     from csxl.batch import run_batch
+    from csxl.consolidate import consolidate
     from csxl.demo_data import agent_roster
     from csxl.roster import demo_roster_rows, template_bytes
     from csxl.workbook.package import write_atomic
@@ -82,3 +85,5 @@ def _demo_department(folder: Path, lang: str, year: int) -> None:
     write_atomic(roster, template_bytes(lang, demo_roster_rows(agent_roster(month=DEMO_MONTH))))
     result = run_batch(roster, folder / TEAMS_DIR, data=folder / EXPORT, lang=lang, year=year)
     console.print_batch(result)
+    summary = consolidate(folder / TEAMS_DIR, folder / SUMMARY[lang], lang)
+    console.print_consolidation(summary, lang)

@@ -282,6 +282,7 @@ def test_the_demo_workbook_scores_every_agent_correctly(tmp_path):
 
     plan = run_demo(tmp_path, "zh")
     assert plan == tmp_path / PLAN["zh"]
+    _assert_demo_department(tmp_path)
     period = Period.parse(DEMO_MONTH, None, None)
     doc, ticket_set, _ = kpi_document(
         tmp_path / EXPORT, ("team", "agent"), period, active_customers=20_000
@@ -305,6 +306,24 @@ def test_the_demo_workbook_scores_every_agent_correctly(tmp_path):
         assert row[S.SCORE - 1] == approx(blank(total)), row[0]
         assert row[S.GRADE - 1] == blank(grade), row[0]
         assert row[S.BONUS - 1] == spec_bonus(grade, kpi["escalated"]), row[0]
+
+
+def _assert_demo_department(folder) -> None:
+    """The demo's second half: a roster, one refreshed plan per team and their roll-up."""
+    from openpyxl import load_workbook
+
+    from csxl.demo import ROSTER, SUMMARY, TEAMS_DIR
+    from csxl.demo_data import agent_roster
+
+    teams = set(agent_roster().iloc[:, 0])
+    assert (folder / ROSTER["zh"]).is_file()
+    made = {p.stem for p in (folder / TEAMS_DIR).glob("*.xlsx")} - {"batch-report"}
+    assert made == teams
+    summary = load_workbook(folder / SUMMARY["zh"], read_only=True)
+    text = {
+        str(v) for ws in summary.worksheets for row in ws.iter_rows(values_only=True) for v in row
+    }
+    assert made <= text  # every team is in the roll-up
 
 
 def test_tickets_without_an_agent_get_the_last_row_and_no_award(tmp_path):
