@@ -318,6 +318,24 @@ def demo(out, lang) -> None:
     run_demo(out, lang)
 
 
+@main.command("export-agent-sheets")
+@WORKBOOK
+@click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write.")
+@click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
+@click.option("--mask", is_flag=True, help="Star customer ids and phone numbers (PIPL).")
+def export_agent_sheets(workbook, out, pdf, mask) -> None:
+    """One 考核表 per agent of a refreshed plan, each with only that agent's figures."""
+    from csxl import console
+    from csxl.agent_sheets import export_agent_sheets as run
+
+    result = run(workbook, out, pdf=pdf, mask=mask)
+    for line in result.warnings:
+        console.warn(line)
+    head = "已写出" if result.lang == "zh" else "Written"
+    click.echo(f"{head}: {len(result.files)} xlsx, {len(result.pdfs)} pdf -> {result.folder}")
+    sys.exit(EXIT_WARNINGS if result.warnings else EXIT_OK)
+
+
 @main.command("build-addin")
 @click.option("--out", type=click.Path(file_okay=False), default="workbooks", show_default=True)
 def build_addin(out) -> None:

@@ -1,0 +1,457 @@
+"""`csxl export-agent-sheets`: one 考核表 per agent, holding only that agent's figures.
+
+A manager hands each agent their month: KPI values against the targets that apply to them
+(agent, else group, else team), tier, points, weighted score, grade, bonus, deductions and
+the escalated complaints behind them. Nothing of other agents is in an agent's file, so it
+can be mailed or printed as it is. With `mask`, customer ids and phone numbers are starred
+(PIPL). PDFs are made by LibreOffice when it is installed.
+
+The plan is only read (cached values as csxl wrote them, and its Data sheet for the
+complaint list); a workbook open in Excel is read as last saved.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from csxl.errors import InputError, Location
+from csxl.workbook import layout
+from csxl.workbook.layout import Scores as S
+
+SUFFIX = {"zh": "考核表", "en": "scorecard"}
+PDF_TIMEOUT_S = 600
+
+
+@dataclass
+class KpiLine:
+    key: str
+    label: str
+    fmt: str
+    value: float | None
+    baseline: float
+    stretch: float
+    challenge: float
+    weight: float
+    tier: str | None
+    points: float | None
+
+
+@dataclass
+class AgentCard:
+    """One agent's month as the plan's Scores sheet holds it."""
+
+    agent: str
+    group: str | None
+    tickets: int
+    answered: int
+    kpis: list[KpiLine]
+    score: float | None
+    grade: str | None
+    bonus: float | None
+    escalated: int
+    deductions: float | None
+    red_lines: int
+    award: str
+    appeal: str | None
+    complaints: list[tuple[object, ...]] = field(default_factory=list)
+
+
+@dataclass
+class Export:
+    folder: Path
+    team: str
+    month: str
+    lang: str
+    files: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ reading the plan
+def read_cards(path: Path) -> tuple[str, str, str, list[AgentCard], list[str]]:
+    """(team, month, lang, cards, warnings) of a refreshed plan workbook."""
+    from csxl.workbook.port import PackageBook, lock_files
+
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="csxl-") as tmp:
+        if lock_files(path):
+            # Excel holds the file: read what was last saved, from a copy.
+            warnings.append(f"{path.name} is open in Excel: its last saved version was read.")
+            copy = Path(tmp) / path.name
+            shutil.copyfile(path, copy)
+            path = copy
+        book = PackageBook(path)
+        return (*_cards(book), warnings)  # type: ignore[return-value]
+
+
+def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
+    from csxl.domain.catalog import CATALOG
+    from csxl.domain.scoring import TIER_LABELS, tier
+    from csxl.workbook.plan_reader import UNASSIGNED, cell, read_plan
+    from csxl.workbook.sheets.scores import effective_target
+
+    state = read_plan(book)
+    p = state.inputs
+    if not state.shown_month:
+        raise InputError(
+            "the plan has not been refreshed yet: Scores is empty.",
+            Location(book.name, layout.title("Scores", p.lang)),
+            "Paste the month's export into Data and run `csxl refresh` first.",
+        )
+    rows = book.rows("Scores")
+    scored = [(i, t) for i, t in enumerate(p.targets) if "agent" in t.scored_for]
+    by_name = {a.agent: a for a in state.agents if a.agent is not None}
+    cards: list[AgentCard] = []
+    for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
+        name = cell(rows, r, S.AGENT)
+        if name is None or name in UNASSIGNED or str(name) not in by_name:
+            continue
+        agent = by_name[str(name)]
+        lines = []
+        for j, (index, target) in enumerate(scored):
+            effective = effective_target(p, index, target, agent).target
+            value = agent.values.get(target.key)
+            level = tier(value, effective)
+            lines.append(
+                KpiLine(
+                    target.key,
+                    CATALOG[target.key].label(p.lang),
+                    _fmt(CATALOG[target.key].unit),
+                    value,
+                    effective.baseline,
+                    effective.stretch,
+                    effective.challenge,
+                    effective.weight,
+                    None if level is None else TIER_LABELS[p.lang][level],
+                    _num(cell(rows, r, S.kpi_points(j))),
+                )
+            )
+        grade = cell(rows, r, S.GRADE)
+        cards.append(
+            AgentCard(
+                agent=str(name),
+                group=agent.group,
+                tickets=agent.tickets,
+                answered=agent.answered,
+                kpis=lines,
+                score=_num(cell(rows, r, S.SCORE)),
+                grade=None if grade is None else str(grade),
+                bonus=_num(cell(rows, r, S.BONUS)),
+                escalated=agent.escalated,
+                deductions=_num(cell(rows, r, S.DEDUCTIONS)),
+                red_lines=agent.verified,
+                award=agent.award,
+                appeal=agent.appeal,
+            )
+        )
+    _attach_complaints(book, state, cards)
+    return p.team or book.name.rsplit(".", 1)[0], state.shown_month, p.lang, cards
+
+
+def _attach_complaints(book, state, cards: list[AgentCard]) -> None:
+    """Each agent's escalated complaints of the month, from the Data sheet."""
+    if not any(c.escalated for c in cards):
+        return
+    from csxl.domain import kpis
+    from csxl.domain.synonyms import Synonyms
+    from csxl.domain.tickets import load_tickets
+    from csxl.kpi_report import Period
+
+    synonyms = Synonyms()
+    synonyms.extend(state.mapping)
+    tickets = load_tickets(book.data(synonyms))
+    period = Period.parse(state.shown_month, None, None)
+    frame = kpis.in_period(tickets.frame, (period.start, period.end))
+    if "escalated" not in frame or "agent" not in frame:
+        return
+    frame = frame[frame["escalated"].fillna(False).astype(bool)].sort_values("created_at")
+    for card in cards:
+        mine = frame[frame["agent"] == card.agent]
+        card.complaints = [
+            tuple(
+                _plain(v)
+                for v in (
+                    row.ticket_id,
+                    row.created_at,
+                    getattr(row, "channel", None),
+                    getattr(row, "customer_id", None),
+                    getattr(row, "escalated_verified", None),
+                )
+            )
+            for row in mine.itertuples(index=False)
+        ]
+
+
+def _plain(value: object) -> object:
+    """A pandas cell as openpyxl takes it: NA as None, Timestamp as datetime."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _num(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _fmt(unit: str) -> str:
+    from csxl.workbook import style
+
+    return {"ratio": style.PERCENT, "seconds": style.SECONDS, "count": style.INTEGER}.get(
+        unit, style.NUMBER
+    )
+
+
+# ------------------------------------------------------------------ writing
+TEXT = {
+    "zh": {
+        "title": "{team} {month} 个人考核表",
+        "agent": "客服",
+        "group": "小组",
+        "tickets": "工单数",
+        "answered": "有效评价数",
+        "kpi_header": ("指标", "实际", "保底", "冲刺", "挑战", "权重", "达成档位", "得分"),
+        "score": "加权得分",
+        "grade": "等级",
+        "bonus": "奖金（元）",
+        "escalated": "升级投诉（件）",
+        "deductions": "扣款（元）",
+        "red_lines": "红线",
+        "award": "月度奖项",
+        "appeal": "申诉/备注",
+        "complaints": "升级投诉明细",
+        "complaint_header": ("工单号", "创建时间", "渠道", "客户", "已核实"),
+        "none": "无",
+        "sign": "客服确认：__________    主管：__________    日期：__________",
+        "note": "本表只含本人数据，由 csxl 从团队计划表生成；目标取个人、小组或团队的设定。",
+        "masked": "客户信息已脱敏。",
+        "yes": "是",
+        "no": "否",
+    },
+    "en": {
+        "title": "{team} {month} scorecard",
+        "agent": "Agent",
+        "group": "Sub-group",
+        "tickets": "Tickets",
+        "answered": "Answered surveys",
+        "kpi_header": (
+            "KPI",
+            "Actual",
+            "Baseline",
+            "Stretch",
+            "Challenge",
+            "Weight",
+            "Tier",
+            "Points",
+        ),
+        "score": "Weighted score",
+        "grade": "Grade",
+        "bonus": "Bonus (CNY)",
+        "escalated": "Escalated complaints",
+        "deductions": "Deductions (CNY)",
+        "red_lines": "Red lines",
+        "award": "Award",
+        "appeal": "Appeal / note",
+        "complaints": "Escalated complaints",
+        "complaint_header": ("Ticket", "Created", "Channel", "Customer", "Verified"),
+        "none": "none",
+        "sign": "Agent: __________    Team leader: __________    Date: __________",
+        "note": "Only this agent's figures, made by csxl from the team plan; targets are the "
+        "agent's, else the sub-group's, else the team's.",
+        "masked": "Customer details are masked.",
+        "yes": "yes",
+        "no": "no",
+    },
+}
+
+
+def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool) -> bytes:
+    """One agent's 考核表 as .xlsx bytes (values only: a record, not a model)."""
+    from openpyxl import Workbook
+
+    from csxl.domain.privacy import mask_id
+    from csxl.workbook import style
+
+    t = TEXT[lang]
+    wb = Workbook()
+    style.register(wb)
+    ws = wb.active
+    ws.title = SUFFIX[lang]
+
+    def put(row: int, column: int, value: object, cell_style: str = style.LABEL, fmt=None):
+        c = ws.cell(row, column, value)
+        if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+            c.data_type = "s"  # text from data is never a formula
+        c.style = cell_style
+        if fmt:
+            c.number_format = fmt
+
+    put(1, 1, t["title"].format(team=team, month=month), style.TITLE)
+    facts = [
+        (t["agent"], card.agent, None),
+        (t["group"], card.group or "", None),
+        (t["tickets"], card.tickets, style.INTEGER),
+        (t["answered"], card.answered, style.INTEGER),
+    ]
+    for i, (label, value, fmt) in enumerate(facts):
+        put(3 + i, 1, label, style.HEADER)
+        put(3 + i, 2, value, style.COMPUTED, fmt)
+    row = 8
+    for j, head in enumerate(t["kpi_header"]):
+        put(row, 1 + j, head, style.HEADER)
+    for line in card.kpis:
+        row += 1
+        values = (
+            (line.label, None),
+            (line.value, line.fmt),
+            (line.baseline, line.fmt),
+            (line.stretch, line.fmt),
+            (line.challenge, line.fmt),
+            (line.weight, style.INTEGER),
+            (line.tier or "—", None),
+            (line.points, style.NUMBER),
+        )
+        for j, (value, fmt) in enumerate(values):
+            put(row, 1 + j, value, style.COMPUTED, fmt)
+    row += 2
+    results = [
+        (t["score"], card.score, style.NUMBER),
+        (t["grade"], card.grade or "—", None),
+        (t["bonus"], card.bonus, style.MONEY),
+        (t["escalated"], card.escalated, style.INTEGER),
+        (t["deductions"], card.deductions, style.MONEY),
+        (t["red_lines"], card.red_lines, style.INTEGER),
+        (t["award"], card.award or t["none"], None),
+        (t["appeal"], card.appeal or "", None),
+    ]
+    for label, value, fmt in results:
+        put(row, 1, label, style.HEADER)
+        put(row, 2, value, style.COMPUTED, fmt)
+        row += 1
+    row += 1
+    put(row, 1, t["complaints"], style.TITLE)
+    row += 1
+    for j, head in enumerate(t["complaint_header"]):
+        put(row, 1 + j, head, style.HEADER)
+    if not card.complaints:
+        row += 1
+        put(row, 1, t["none"], style.NOTE)
+    for ticket, created, channel, customer, verified in card.complaints:
+        row += 1
+        shown = mask_id(customer) if mask else customer
+        flag = None if verified is None else t["yes"] if bool(verified) else t["no"]
+        for j, (value, fmt) in enumerate(
+            (
+                (ticket, None),
+                (created, style.DATETIME),
+                (channel, None),
+                (shown, None),
+                (flag, None),
+            )
+        ):
+            put(row, 1 + j, value, style.COMPUTED, fmt)
+    row += 2
+    put(row, 1, t["sign"], style.LABEL)
+    put(row + 1, 1, t["note"] + (" " + t["masked"] if mask else ""), style.NOTE)
+
+    for letter, width in zip("ABCDEFGH", (18, 18, 12, 12, 12, 10, 14, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.properties.creator = "csxl"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export_agent_sheets(
+    workbook: str | Path, out: str | Path, *, pdf: bool = False, mask: bool = False
+) -> Export:
+    """Write one 考核表 per agent of a refreshed plan into `out` (existing ones replaced)."""
+    from csxl.batch import safe_stem
+    from csxl.workbook.package import write_atomic
+
+    path = Path(workbook)
+    if not path.is_file():
+        raise InputError("the workbook does not exist.", Location(path.name))
+    team, month, lang, cards, warnings = read_cards(path)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = Export(folder, team, month, lang, warnings=warnings)
+    if not cards:
+        result.warnings.append("Scores lists no agents: nothing to export.")
+        return result
+    used: set[str] = set()
+    for card in cards:
+        stem = f"{safe_stem(card.agent)}_{month}_{SUFFIX[lang]}"
+        name, n = stem, 1
+        while name.casefold() in used:  # two names that differ only in forbidden characters
+            n += 1
+            name = f"{stem} ({n})"
+        used.add(name.casefold())
+        target = folder / f"{name}.xlsx"
+        write_atomic(target, card_workbook(card, team, month, lang, mask))
+        result.files.append(target)
+    if pdf:
+        result.pdfs, problem = to_pdf(result.files, folder)
+        if problem:
+            result.warnings.append(problem)
+    return result
+
+
+# ------------------------------------------------------------------ PDF through LibreOffice
+def find_soffice() -> str | None:
+    """LibreOffice's soffice: $SOFFICE, PATH, or the usual install folders."""
+    for candidate in (os.environ.get("SOFFICE"), "soffice", "libreoffice"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    for folder in (
+        r"C:\Program Files\LibreOffice\program",
+        r"C:\Program Files (x86)\LibreOffice\program",
+        "/Applications/LibreOffice.app/Contents/MacOS",
+    ):
+        for exe in ("soffice.exe", "soffice"):
+            if (Path(folder) / exe).is_file():
+                return str(Path(folder) / exe)
+    return None
+
+
+def to_pdf(files: list[Path], folder: Path) -> tuple[list[Path], str | None]:
+    """PDFs of `files` in `folder` (one LibreOffice run); (made, what went wrong or None)."""
+    soffice = find_soffice()
+    if soffice is None:
+        return [], "LibreOffice is not installed: no PDFs were made (the .xlsx files were)."
+    with tempfile.TemporaryDirectory(prefix="csxl-lo-") as profile:
+        command = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, files),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return [], f"LibreOffice could not make the PDFs ({exc})."
+    made = [folder / (f.stem + ".pdf") for f in files]
+    missing = [p.name for p in made if not p.is_file()]
+    problem = f"LibreOffice made no PDF for: {', '.join(missing)}." if missing else None
+    return [p for p in made if p.is_file()], problem
