@@ -318,6 +318,20 @@ def demo(out, lang) -> None:
     run_demo(out, lang)
 
 
+@main.command()
+@WORKBOOK
+@click.option("--to", "to_version", help="The template version to move to (default: current).")
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def upgrade(workbook, to_version, lang) -> None:
+    """Move a plan made by an older template into the current one, keeping every input."""
+    from csxl import console
+    from csxl.upgrade import upgrade as run
+
+    report = run(workbook, to_version)
+    console.print_upgrade(report, lang)
+    sys.exit(EXIT_WARNINGS if report.left else EXIT_OK)
+
+
 @main.command("export-agent-sheets")
 @WORKBOOK
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write.")

@@ -290,3 +290,47 @@ def print_consolidation(summary, lang: str = "zh") -> None:
         warn(f"{file}: {problem}")
     done = "汇总已写入" if zh else "Summary written to"
     out.print(f"{done}: [bold]{summary.path}[/]", highlight=False)
+
+
+UPGRADE = {
+    "zh": {
+        "current": "{book} 已是当前模板版本 {version}，无需升级。",
+        "done": "{book} 已从模板 {old} 升级到 {new}。",
+        "moved": "已迁移：",
+        "added": "新增工作表：",
+        "left": "未迁移（保留在备份中）：",
+        "backup": "备份：{path}",
+        "refreshed": "已按新模板重新刷新 {month}。",
+    },
+    "en": {
+        "current": "{book} is on the current template version {version}; nothing to do.",
+        "done": "{book} moved from template {old} to {new}.",
+        "moved": "Moved:",
+        "added": "New sheets:",
+        "left": "Not moved (kept in the backup):",
+        "backup": "Backup: {path}",
+        "refreshed": "Refreshed {month} into the new template.",
+    },
+}
+
+
+def print_upgrade(report, lang: str) -> None:
+    """What `csxl upgrade` did: moved inputs, new sheets, what stays in the backup."""
+    t = UPGRADE[lang]
+    if not report.changed:
+        out.print(t["current"].format(book=report.workbook, version=report.new_version))
+        return
+    out.print(
+        t["done"].format(book=report.workbook, old=report.old_version, new=report.new_version)
+    )
+    out.print(t["moved"])
+    pick = 0 if lang == "zh" else 1
+    for line in report.moved:
+        out.print(f"  · {line[pick]}", highlight=False)
+    if report.added:
+        out.print(t["added"] + " " + "、".join(report.added))
+    if report.refreshed:
+        out.print(t["refreshed"].format(month=report.refreshed))
+    for line in report.left:
+        warn(t["left"] + " " + line[pick])
+    out.print(t["backup"].format(path=report.backup), highlight=False)

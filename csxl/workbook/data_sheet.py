@@ -45,11 +45,11 @@ def paste(book: PackageBook, frame: pd.DataFrame) -> int:
     old = len(book.rows("Data"))
     last = D.FIRST_ROW + max(len(frame), 1) - 1
     book.write("Data", cells, clear=[(D.FIRST_ROW, 1, max(old, last), len(header))])
-    _grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}")
+    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}")
     return len(frame)
 
 
-def _grow_table(book: PackageBook, ref: str) -> None:
+def grow_table(book: PackageBook, ref: str) -> None:
     """Make the Data table cover the pasted rows, as Excel does when a manager pastes."""
     from csxl.workbook import zipsplice
 

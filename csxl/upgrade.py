@@ -1,0 +1,418 @@
+"""`csxl upgrade`: move a plan made by an older template into the current one.
+
+The manager's inputs are read by address from the old workbook (the addresses of its
+template version), the current template is built from them with the same builders as
+`csxl new` (so every formula carries a value computed from the manager's numbers, not the
+defaults), and what has no model is carried as values: red-line and award texts, program
+paths, the Mapping sheet, the pasted Data, and the Scores manager columns. A refreshed plan
+is then refreshed again for its month, which fills the owned regions of the new template.
+
+Nothing is lost silently: the old file is backed up first, and the report lists what moved,
+what could not (sheets a manager added, formatting of pasted cells) and where it is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from csxl.errors import InputError, Location
+from csxl.workbook import layout
+from csxl.workbook.layout import Budget as B
+from csxl.workbook.layout import Data as D
+from csxl.workbook.layout import Incentives as I
+from csxl.workbook.layout import Mapping as Mp
+from csxl.workbook.layout import Milestones as M
+from csxl.workbook.layout import Risks as R
+from csxl.workbook.layout import Scores as S
+from csxl.workbook.layout import Settings as St
+
+# Template versions whose input addresses this module reads. A version that moves an input
+# gets its own address table here when it ships; until then every known version shares the
+# current addresses and differs only in the sheets it has.
+READABLE = ("1.0", layout.TEMPLATE_VERSION)
+
+Rows = list[list[object]]
+
+
+@dataclass
+class UpgradeReport:
+    workbook: str
+    old_version: str
+    new_version: str
+    backup: Path | None = None
+    moved: list[tuple[str, str]] = field(default_factory=list)  # what was carried: (zh, en)
+    added: list[str] = field(default_factory=list)  # sheets the new template adds
+    left: list[tuple[str, str]] = field(default_factory=list)  # only in the backup: (zh, en)
+    refreshed: str | None = None  # the month refreshed into the new template
+
+    @property
+    def changed(self) -> bool:
+        return self.old_version != self.new_version
+
+
+# ------------------------------------------------------------------ reading by address
+def _cell(rows: Rows, r: int, c: int) -> object:
+    if r > len(rows) or c > len(rows[r - 1]):
+        return None
+    value = rows[r - 1][c - 1]
+    return None if value == "" else value
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value: object, where: Location) -> date | None:
+    from csxl.workbook.plan_reader import day
+
+    try:
+        return day(value)
+    except ValueError:
+        raise InputError(
+            f"{value!r} is not a date.", where, "Type a date such as 2026-03-31."
+        ) from None
+
+
+def _number(value: object, where: Location) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError(f"{value!r} is not a number.", where, "Type a number.")
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip().rstrip("%")) / (100 if str(value).endswith("%") else 1)
+    except ValueError:
+        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
+
+
+def read_milestones(rows: Rows, book: str, lang: str) -> list:
+    """The filled Milestones rows, in order (blank rows between them are closed up)."""
+    from csxl.domain.plan import Milestone
+
+    sheet = layout.title("Milestones", lang)
+    out = []
+    for r in range(M.FIRST_ROW, M.last_row() + 1):
+        values = [_cell(rows, r, c) for c in range(M.QUARTER, M.PCT + 1)]
+        if all(v is None for v in values):
+            continue
+        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
+        quarter = _text(values[0]).upper().lstrip("Q")
+        try:
+            out.append(
+                Milestone(
+                    quarter=int(quarter) if quarter.isdigit() else 0,
+                    milestone=_text(values[1]),
+                    deliverable=_text(values[2]),
+                    acceptance=_text(values[3]),
+                    owner=_text(values[4]),
+                    start=_date(values[5], where(M.START)),
+                    end=_date(values[6], where(M.END)),
+                    pct_complete=_number(values[7], where(M.PCT)) or 0.0,
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                f"this milestone is not usable: {exc}.", where(M.QUARTER), "Correct the row."
+            ) from None
+    return out
+
+
+def read_budget(rows: Rows, book: str, lang: str) -> list:
+    """Every Budget category row, blank ones included (rows keep their places)."""
+    from csxl.domain.plan import BudgetLine
+
+    sheet = layout.title("Budget", lang)
+    out = []
+    for r in range(B.FIRST_ROW, B.last_row() + 1):
+        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
+        months = range(B.MONTHS)
+        plan = tuple(
+            _number(_cell(rows, r, B.PLAN_FIRST + m), where(B.PLAN_FIRST + m)) for m in months
+        )
+        actual = tuple(
+            _number(_cell(rows, r, B.ACTUAL_FIRST + m), where(B.ACTUAL_FIRST + m)) for m in months
+        )
+        out.append(BudgetLine(_text(_cell(rows, r, B.CATEGORY)), plan, actual))
+    while out and not out[-1].category and all(v is None for v in out[-1].plan + out[-1].actual):
+        out.pop()  # trailing blank rows: the builder pads them again
+    return out
+
+
+def read_risks(rows: Rows, book: str, lang: str) -> list:
+    """The filled Risks rows, in order (blank rows between them are closed up)."""
+    from csxl.domain.plan import Risk
+
+    sheet = layout.title("Risks", lang)
+    inputs = (R.ID, R.RISK, R.CATEGORY, R.LIKELIHOOD, R.IMPACT, R.TRIGGER, R.PREVENTION)
+    inputs += (R.RESPONSE, R.OWNER, R.STATUS, R.REVIEW)
+    out = []
+    for r in range(R.FIRST_ROW, R.last_row() + 1):
+        if all(_cell(rows, r, c) is None for c in inputs):
+            continue
+        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
+        rating = {}
+        for c in (R.LIKELIHOOD, R.IMPACT):
+            value = _number(_cell(rows, r, c), where(c))
+            rating[c] = None if value is None else int(value)
+        try:
+            out.append(
+                Risk(
+                    id=_text(_cell(rows, r, R.ID)),
+                    risk=_text(_cell(rows, r, R.RISK)),
+                    category=_text(_cell(rows, r, R.CATEGORY)),
+                    likelihood=rating[R.LIKELIHOOD],
+                    impact=rating[R.IMPACT],
+                    trigger=_text(_cell(rows, r, R.TRIGGER)),
+                    prevention=_text(_cell(rows, r, R.PREVENTION)),
+                    response=_text(_cell(rows, r, R.RESPONSE)),
+                    owner=_text(_cell(rows, r, R.OWNER)),
+                    status=_text(_cell(rows, r, R.STATUS)),
+                    review_date=_date(_cell(rows, r, R.REVIEW), where(R.REVIEW)),
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                f"this risk is not usable: {exc}.", where(R.LIKELIHOOD), "Rate it 1-5."
+            ) from None
+    return out
+
+
+# ------------------------------------------------------------------ the command
+def version_of(path: Path) -> str:
+    from python_calamine import CalamineWorkbook
+
+    from csxl.workbook.port import detect_lang
+
+    book = CalamineWorkbook.from_path(str(path))
+    lang = detect_lang(book.sheet_names, path.name)
+    title = layout.title("Settings", lang)
+    if title not in book.sheet_names:
+        raise InputError(
+            "it has no Settings sheet, so its template version is unknown.",
+            Location(path.name),
+            "Only plans made by csxl can be upgraded.",
+        )
+    rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    return _text(_cell(rows, St.ROW_VERSION, St.VALUE_COL))
+
+
+def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
+    """Move the plan at `workbook` to the current template in place, after a backup."""
+    from csxl.workbook.port import PackageBook, backup
+
+    path = Path(workbook)
+    if to not in (None, layout.TEMPLATE_VERSION):
+        raise InputError(
+            f"this csxl makes template version {layout.TEMPLATE_VERSION} only, not {to}.",
+            Location(path.name),
+            "Leave out --to, or use the csxl release that makes that version.",
+        )
+    old = PackageBook(path)  # refuses a workbook open in Excel (exit 3)
+    version = version_of(path)
+    report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
+    if version == layout.TEMPLATE_VERSION:
+        return report
+    if version not in READABLE:
+        raise InputError(
+            f"template version {version!r} is not one this csxl can read ({', '.join(READABLE)}).",
+            Location(path.name, layout.title("Settings", old.lang), St.ROW_VERSION, "B"),
+            "Check the version cell on Settings, or upgrade with the csxl release of that time.",
+        )
+    work = Path(tempfile.mkdtemp(prefix=".csxl-upgrade-", dir=path.parent))
+    try:
+        target = work / path.name
+        _rebuild(old, target, report)
+        report.backup = backup(path)
+        os.replace(target, path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def _rebuild(old, target: Path, report: UpgradeReport) -> None:
+    from dataclasses import replace
+
+    from csxl.workbook.book import PlanInputs, build
+    from csxl.workbook.package import write_atomic
+    from csxl.workbook.plan_reader import read_plan
+    from csxl.workbook.port import PackageBook
+
+    lang = old.lang
+    have = {s.key for s in layout.SHEETS if old.title(s.key) in old._parts}
+    state = read_plan(old)
+    p: PlanInputs = state.inputs
+    report.moved += [
+        (
+            "设置：团队、年度、基准日、活跃客户数",
+            "Settings: team, year, as-of date, active customers",
+        ),
+        (
+            "目标：方向、权重、三档目标、月度目标、分解",
+            "Goals: directions, weights, targets, monthly targets, cascade",
+        ),
+        (
+            "激励：计分方式、档位、等级、奖金规则",
+            "Incentives: points mode, tiers, grades, bonus rules",
+        ),
+    ]
+    if "Milestones" in have:
+        p.milestones = read_milestones(old.rows("Milestones"), old.name, lang)
+        n = len(p.milestones)
+        report.moved.append((f"里程碑：{n} 行", f"Milestones: {n} rows"))
+    if "Budget" in have:
+        p.budget = read_budget(old.rows("Budget"), old.name, lang)
+        n = len(p.budget)
+        report.moved.append((f"预算：{n} 个科目行", f"Budget: {n} category rows"))
+    if "Risks" in have:
+        p.risks = read_risks(old.rows("Risks"), old.name, lang)
+        n = len(p.risks)
+        report.moved.append((f"风险登记：{n} 行", f"Risks: {n} rows"))
+    if p.trend:
+        n = len(p.trend)
+        report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))
+    p.refresh_month = state.shown_month
+    settings = old.rows("Settings")
+    p.refreshed_at = _when(_cell(settings, St.ROW_LAST_REFRESH, St.VALUE_COL))
+    p.today = date.today()
+    write_atomic(target, build(replace(p, agents=[], errors=[])))
+
+    new = PackageBook(target)
+    _carry_values(old, new, have, report)
+    new.commit()
+    report.added = [layout.title(s.key, lang) for s in layout.SHEETS if s.key not in have]
+    extra = sorted(set(old._parts) - {layout.title(s.key, lang) for s in layout.SHEETS})
+    if extra:
+        names = "、".join(extra)
+        report.left.append(
+            (
+                f"您添加的工作表（{names}）：在 Excel 中右键工作表标签，“移动或复制”到新文件",
+                f"sheets you added ({', '.join(extra)}): copy them over in Excel "
+                "(right-click the tab, Move or Copy)",
+            )
+        )
+    if state.shown_month:
+        from csxl.refresh import refresh
+
+        refresh(PackageBook(target), state.shown_month)
+        report.refreshed = state.shown_month
+    for backups in (target.parent / "csxl-backups",):
+        shutil.rmtree(backups, ignore_errors=True)  # the temporary file's own backups
+
+
+def _when(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from csxl.domain.excel_math import from_serial
+
+        return from_serial(float(value))
+    return None
+
+
+def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
+    """Inputs without a model, cell for cell: texts, paths, Mapping, Data, Scores notes."""
+    if "Incentives" in have:
+        rows = old.rows("Incentives")
+        cells = {
+            (r, 1): _cell(rows, r, 1)
+            for r in range(I.RED_LINE_FIRST_ROW, I.RED_LINE_FIRST_ROW + I.RED_LINE_ROWS)
+        }
+        for r in range(I.AWARD_FIRST_ROW, I.AWARD_FIRST_ROW + I.AWARD_ROWS):
+            cells[(r, 1)], cells[(r, 2)] = _cell(rows, r, 1), _cell(rows, r, 2)
+        new.write("Incentives", cells)
+        report.moved.append(("激励：红线与奖项规则", "Incentives: red lines and award rules"))
+    settings = old.rows("Settings")
+    new.write(
+        "Settings",
+        {
+            (r, St.VALUE_COL): _cell(settings, r, St.VALUE_COL)
+            for r in (St.ROW_EXE_PATH, St.ROW_PYTHON)
+        },
+    )
+    if "Mapping" in have:
+        rows = old.rows("Mapping")
+        last = min(len(rows), Mp.FIRST_ROW + Mp.ROWS - 1)
+        width = max((len(r) for r in rows[Mp.FIRST_ROW - 1 : last]), default=0)
+        cells = {
+            (r, c): _cell(rows, r, c)
+            for r in range(Mp.FIRST_ROW, last + 1)
+            for c in range(1, width + 1)
+        }
+        new.write("Mapping", cells)
+        filled = sum(1 for r in range(Mp.FIRST_ROW, last + 1) if _cell(rows, r, 1) is not None)
+        report.moved.append((f"映射：{filled} 条表头同义词", f"Mapping: {filled} header synonyms"))
+    if "Scores" in have:
+        rows = old.rows("Scores")
+        cells = {}
+        for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
+            if _cell(rows, r, S.AGENT) is None:
+                continue
+            for c in (S.AGENT, S.TEAM, S.RED_LINE_TICK, S.APPEAL):
+                cells[(r, c)] = _cell(rows, r, c)
+        if cells:
+            new.write("Scores", cells)
+            report.moved.append(
+                ("考核：红线勾选与申诉说明", "Scores: red-line ticks and appeal notes")
+            )
+    if "Data" in have:
+        n = _carry_data(old, new)
+        report.moved.append(
+            (
+                f"数据：{n} 行（数值照搬；单元格格式留在备份中）",
+                f"Data: {n} pasted rows (values; cell formatting stays in the backup)",
+            )
+        )
+
+
+def _carry_data(old, new) -> int:
+    """The pasted rows below the Data header, every column, values as typed.
+
+    Columns go under the same heading in the new template; a column the new header lacks
+    (one a manager added) goes to the right of the table with its heading.
+    """
+    from csxl.workbook.data_sheet import grow_table
+
+    rows = old.rows("Data")
+    header = [h for h in new.rows("Data")[D.HEADER_ROW - 1] if h != ""]
+    width = len(header)
+    old_header = rows[D.HEADER_ROW - 1] if rows else []
+    where = {h: i + 1 for i, h in enumerate(header)}
+    cells: dict[tuple[int, int], object] = {}
+    target: dict[int, int] = {}
+    extra = width
+    for c, heading in enumerate(old_header, start=1):
+        if heading in where and where[heading] not in target.values():
+            target[c] = where[heading]
+        elif heading != "" or any(c <= len(r) and r[c - 1] != "" for r in rows[D.FIRST_ROW - 1 :]):
+            extra += 1
+            target[c] = extra
+            cells[(D.HEADER_ROW, extra)] = _plain(heading)
+    last = D.FIRST_ROW - 1
+    for r in range(D.FIRST_ROW, len(rows) + 1):
+        row = rows[r - 1]
+        for c, value in enumerate(row, start=1):
+            if value != "" and c in target:
+                cells[(r, target[c])] = _plain(value)
+                last = r
+    if cells:
+        new.write("Data", cells)
+    if last >= D.FIRST_ROW:
+        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}")
+    return max(0, last - D.HEADER_ROW)
+
+
+def _plain(value: object) -> object:
+    """A cell value as the sheet patcher takes it: times and durations as day fractions."""
+    from datetime import time, timedelta
+
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    return value

@@ -1,0 +1,238 @@
+"""`csxl upgrade`: a plan of an older template moves into the current one, inputs kept.
+
+The old workbooks are made here the way a manager's plan would look after months of use:
+a plan built with non-default milestones, budget and risks, then typed into through the port
+(targets, cascade, incentives, red lines, program path, header synonyms), with an export
+pasted and refreshed and a red-line tick and an appeal note on Scores, and finally marked
+with an older template version. Every input is read back from the upgraded file by address
+and compared with what the test put in.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+import csxl.upgrade as upgrade_module
+from csxl.cli import main
+from csxl.domain.plan import BudgetLine, Milestone, Risk
+from csxl.errors import WorkbookOpenError
+from csxl.refresh import refresh
+from csxl.upgrade import read_budget, read_milestones, read_risks, upgrade
+from csxl.workbook import layout
+from csxl.workbook.book import new_plan
+from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import Incentives as I
+from csxl.workbook.layout import Mapping as Mp
+from csxl.workbook.layout import Scores as S
+from csxl.workbook.layout import Settings as St
+from csxl.workbook.port import PackageBook
+from tests.plan_fixtures import MONTH, NOW, at, clean_tickets, plan_inputs, sheet
+
+OLD = "0.9"  # a version older than the current template, sharing its input addresses
+MILESTONES = (
+    Milestone(
+        1,
+        "智能路由上线",
+        "路由规则",
+        "高峰排队降 30%",
+        "王芳",
+        date(2026, 1, 5),
+        date(2026, 3, 20),
+        0.6,
+    ),
+    Milestone(
+        3, "知识库改版", "话术库", "覆盖 90%", "李雷", date(2026, 7, 1), date(2026, 9, 30), 0.0
+    ),
+)
+BUDGET = (
+    BudgetLine("人力成本", (100_000.0,) * 12, (98_000.0, 101_500.0) + (None,) * 10),
+    BudgetLine("", (None,) * 12),
+    BudgetLine("外包", (None,) * 6 + (20_000.0,) * 6),
+)
+RISKS = (
+    Risk(
+        "R1",
+        "人员流失",
+        "人员",
+        4,
+        3,
+        "离职率>5%",
+        "导师制",
+        "储备人才",
+        "张三",
+        "监控中",
+        date(2026, 4, 1),
+    ),
+    Risk("R7", "=cmd|' /C calc'!A0", "系统", 2, 5, "", "", "", "", "", None),
+)
+
+
+def _old_plan(folder: Path) -> Path:
+    path = folder / "计划.xlsx"
+    new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
+    book = PackageBook(path)
+    from csxl.workbook.data_sheet import paste
+
+    paste(book, clean_tickets(120))
+    book.commit()
+    book = PackageBook(path)
+    book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35, (G.FIRST_ROW, G.STRETCH): 0.91})
+    book.write(
+        "Goals",
+        {
+            (G.CASCADE_FIRST_ROW, G.C_LEVEL): "客服",
+            (G.CASCADE_FIRST_ROW, G.C_NAME): "袁新",
+            (G.CASCADE_FIRST_ROW, G.C_KPI): "满意度",
+            (G.CASCADE_FIRST_ROW, G.C_STRETCH): 0.93,
+        },
+    )
+    book.write("Incentives", {(I.ROW_BASE_BONUS, 2): 1200, (I.RED_LINE_FIRST_ROW + 4, 1): "飞单"})
+    book.write("Settings", {(St.ROW_EXE_PATH, St.VALUE_COL): r"D:\tools\csxl\csxl.exe"})
+    book.write("Mapping", {(Mp.FIRST_ROW, 1): "接待客服", (Mp.FIRST_ROW, 2): "agent"})
+    book.commit()
+    refresh(PackageBook(path), MONTH, now=NOW)
+    rows = sheet(path, "Scores")
+    agent_row = next(r for r in range(S.FIRST_ROW, len(rows) + 1) if at(rows, r, S.AGENT) == "袁新")
+    book = PackageBook(path)
+    book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
+    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): OLD})
+    book.commit()
+    return path
+
+
+@pytest.fixture
+def readable(monkeypatch):
+    monkeypatch.setattr(upgrade_module, "READABLE", (OLD, layout.TEMPLATE_VERSION))
+
+
+def _inputs(path: Path) -> dict[str, object]:
+    """Every input the test typed, read back by address."""
+    goals, inc, settings = sheet(path, "Goals"), sheet(path, "Incentives"), sheet(path, "Settings")
+    mapping, scores = sheet(path, "Mapping"), sheet(path, "Scores")
+    notes = {
+        at(scores, r, S.AGENT): (at(scores, r, S.RED_LINE_TICK), at(scores, r, S.APPEAL))
+        for r in range(S.FIRST_ROW, len(scores) + 1)
+        if at(scores, r, S.RED_LINE_TICK) or at(scores, r, S.APPEAL)
+    }
+    return {
+        "goal": (at(goals, G.FIRST_ROW, G.WEIGHT), at(goals, G.FIRST_ROW, G.STRETCH)),
+        "cascade": [
+            at(goals, G.CASCADE_FIRST_ROW, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI, G.C_STRETCH)
+        ],
+        "bonus": at(inc, I.ROW_BASE_BONUS, 2),
+        "red line": at(inc, I.RED_LINE_FIRST_ROW + 4, 1),
+        "exe": at(settings, St.ROW_EXE_PATH, St.VALUE_COL),
+        "mapping": (at(mapping, Mp.FIRST_ROW, 1), at(mapping, Mp.FIRST_ROW, 2)),
+        "notes": notes,
+        "milestones": read_milestones(sheet(path, "Milestones"), path.name, "zh"),
+        "budget": read_budget(sheet(path, "Budget"), path.name, "zh"),
+        "risks": read_risks(sheet(path, "Risks"), path.name, "zh"),
+        "team": at(settings, St.ROW_TEAM, St.VALUE_COL),
+    }
+
+
+def _data(path: Path) -> list[list[object]]:
+    rows = sheet(path, "Data")
+    return [r for r in rows if any(v != "" for v in r)]
+
+
+def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
+    path = _old_plan(tmp_path)
+    original = path.read_bytes()
+    before, data_before = _inputs(path), _data(path)
+    assert before["notes"] == {"袁新": ("是", "客户撤诉")}
+    assert before["milestones"] == list(MILESTONES)
+    assert before["risks"] == list(RISKS)
+
+    report = upgrade(path)
+
+    assert (report.old_version, report.new_version) == (OLD, layout.TEMPLATE_VERSION)
+    version = at(sheet(path, "Settings"), St.ROW_VERSION, St.VALUE_COL)
+    assert str(version) == layout.TEMPLATE_VERSION
+    assert _inputs(path) == before
+    assert _data(path) == data_before
+    assert report.refreshed == MONTH
+    assert report.backup is not None and report.backup.read_bytes() == original
+    assert any(en.startswith("Data: 120") for _, en in report.moved)
+    # the owned regions are filled again from the data: the agent keeps their score row
+    scores = sheet(path, "Scores")
+    agents = {at(scores, r, S.AGENT) for r in range(S.FIRST_ROW, len(scores) + 1)} - {None}
+    assert "袁新" in agents and len(agents) >= 5
+    assert not list(tmp_path.glob(".csxl-upgrade-*"))
+
+
+def test_formula_values_follow_the_carried_inputs(tmp_path, readable):
+    """Budget totals in the upgraded file are computed from the manager's amounts."""
+    path = _old_plan(tmp_path)
+    upgrade(path)
+    budget = sheet(path, "Budget")
+    total = layout.Budget.TOTAL_ROW
+    assert at(budget, total, layout.Budget.YEAR_PLAN) == pytest.approx(1_200_000 + 120_000)
+
+
+def test_a_current_plan_is_left_alone(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    new_plan(path, plan_inputs())
+    before = path.read_bytes()
+    report = upgrade(path)
+    assert not report.changed and report.backup is None
+    assert path.read_bytes() == before
+
+
+def test_an_unknown_version_is_refused_and_the_file_untouched(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    new_plan(path, plan_inputs())
+    book = PackageBook(path)
+    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): "0.1"})
+    book.commit()
+    before = path.read_bytes()
+    done = CliRunner().invoke(main, ["upgrade", str(path)])
+    assert done.exit_code == 2
+    assert "0.1" in done.output and "设置" in done.output and "Traceback" not in done.output
+    assert path.read_bytes() == before
+
+
+def test_a_plan_open_in_excel_is_refused_with_exit_3(tmp_path, readable):
+    path = _old_plan(tmp_path)
+    (tmp_path / ("~$" + path.name)).write_bytes(b"owner")
+    before = path.read_bytes()
+    with pytest.raises(WorkbookOpenError):
+        upgrade(path)
+    assert path.read_bytes() == before
+
+
+def test_sheets_a_manager_added_are_reported_as_kept_in_the_backup(tmp_path, readable):
+    from openpyxl import load_workbook
+
+    path = _old_plan(tmp_path)
+    # Add a sheet the way Excel would; openpyxl drops cached values, so only for this test.
+    wb = load_workbook(path)
+    wb.create_sheet("我的笔记")["A1"] = "周会记录"
+    wb.save(path)
+    report = upgrade(path)
+    assert any("我的笔记" in zh and "我的笔记" in en for zh, en in report.left)
+    assert "我的笔记" in CalamineWorkbook.from_path(str(report.backup)).sheet_names
+
+
+def test_cli_reports_what_moved(tmp_path, readable):
+    path = _old_plan(tmp_path)
+    done = CliRunner().invoke(main, ["upgrade", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "里程碑：2 行" in done.output and "数据：120 行" in done.output
+    assert zipfile.is_zipfile(path)
+
+
+def test_readers_give_back_what_the_builder_wrote(tmp_path):
+    path = tmp_path / "p.xlsx"
+    new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
+    assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
+    assert read_budget(sheet(path, "Budget"), path.name, "zh") == list(BUDGET)
+    assert read_risks(sheet(path, "Risks"), path.name, "zh") == list(RISKS)
+    assert replace(RISKS[1]).risk.startswith("=")  # text that looks like a formula stays text
