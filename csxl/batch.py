@@ -64,8 +64,22 @@ WRITTEN, REFRESHED, UP_TO_DATE, EDITED, NO_DATA, FAILED = (
 )
 NEEDS_A_LOOK = (EDITED, NO_DATA, FAILED)
 REFRESH_NOTE = {
-    "zh": {"agents": "{month}：{n} 名客服", "rejected": "，{n} 行被拒（见“错误”表）"},
-    "en": {"agents": "{month}: {n} agents", "rejected": ", {n} rows rejected (see Errors)"},
+    "zh": {
+        "agents": "{month}：{n} 名客服",
+        "rejected": "，{n} 行被拒（见“错误”表）",
+        "edited": "生成后已被修改，未覆盖（覆盖请加 --force）",
+        "old": "；模板版本 {old}，当前 {new}：请运行 csxl upgrade",
+        "no_data": "导出中没有本团队的数据，未刷新",
+        "backup": "备份：{name}",
+    },
+    "en": {
+        "agents": "{month}: {n} agents",
+        "rejected": ", {n} rows rejected (see Errors)",
+        "edited": "changed since csxl wrote it; not overwritten (use --force)",
+        "old": "; template version {old}, current {new}: run csxl upgrade",
+        "no_data": "no rows of this team in the export; not refreshed",
+        "backup": "backup: {name}",
+    },
 }
 STATUS_LABELS = {
     "zh": {
@@ -547,14 +561,8 @@ def run_batch(
                     done(TeamResult(team.name, file, UP_TO_DATE))
                     continue
                 if state == EDITED and not force:
-                    done(
-                        TeamResult(
-                            team.name,
-                            file,
-                            EDITED,
-                            message="changed since csxl wrote it; not overwritten (use --force)",
-                        )
-                    )
+                    message = REFRESH_NOTE[lang]["edited"] + _version_note(path, lang)
+                    done(TeamResult(team.name, file, EDITED, message=message))
                     continue
                 if lock_files(path):
                     raise InputError("the workbook is open in Excel.", Location(file), "Close it.")
@@ -563,7 +571,7 @@ def run_batch(
                     template = Template(lang, year, today)
                     t0 = time.perf_counter()  # the template is the run's, not this team's
                 package = template.specialise(team.name, targets, cascade)
-                note = f"backup: {kept.name}" if kept else ""
+                note = REFRESH_NOTE[lang]["backup"].format(name=kept.name) if kept else ""
                 if data is not None and len(frames.get(team.name, ())) > 0:
                     jobs_todo.append(
                         _Job(
@@ -582,7 +590,7 @@ def run_batch(
                 manifest[team.name] = _record(file, fp, hashlib.sha256(package).hexdigest())
                 status = WRITTEN
                 if data is not None:
-                    status, note = NO_DATA, "no rows of this team in the export; not refreshed"
+                    status, note = NO_DATA, REFRESH_NOTE[lang]["no_data"]
                 done(TeamResult(team.name, file, status, time.perf_counter() - t0, note))
             except (CsxlError, ValueError, OSError) as exc:
                 done(TeamResult(team.name, file, FAILED, time.perf_counter() - t0, str(exc)))
@@ -595,6 +603,20 @@ def run_batch(
     result.teams.sort(key=lambda r: order[r.team])
     result.report = write_report(out / REPORT, result)
     return result
+
+
+def _version_note(path: Path, lang: str) -> str:
+    """'; template version 0.9 ...' for a workbook of another template version, else ''."""
+    from csxl.upgrade import version_of
+    from csxl.workbook.layout import TEMPLATE_VERSION
+
+    try:
+        old = version_of(path)
+    except Exception:  # not readable as a plan: the EDITED status says enough
+        return ""
+    if old == TEMPLATE_VERSION:
+        return ""
+    return REFRESH_NOTE[lang]["old"].format(old=old, new=TEMPLATE_VERSION)
 
 
 def _state(path: Path, record: dict[str, str], fp: str) -> str:

@@ -191,6 +191,24 @@ def test_rerun_skips_up_to_date_and_never_overwrites_an_edited_workbook(tmp_path
     assert backup.read_bytes() == mine
 
 
+def test_an_edited_workbook_of_an_older_template_is_told_to_upgrade(tmp_path):
+    from csxl.workbook.layout import Settings as St
+    from csxl.workbook.port import PackageBook
+
+    path, out = three_teams(tmp_path), tmp_path / "out"
+    run_batch(path, out, today=TODAY)
+    edited = out / f"{TEAMS[0]}.xlsx"
+    book = PackageBook(edited)
+    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): "0.9"})
+    book.commit()
+    again = run_batch(path, out, today=TODAY)
+    (result,) = [t for t in again.teams if t.team == TEAMS[0]]
+    assert result.status == batch.EDITED
+    assert "0.9" in result.message and "csxl upgrade" in result.message
+    others = [t.message for t in again.teams if t.team != TEAMS[0]]
+    assert not any("upgrade" in m for m in others)
+
+
 def test_changed_targets_regenerate_only_that_team(tmp_path):
     out = tmp_path / "out"
     run_batch(three_teams(tmp_path), out, today=TODAY)
