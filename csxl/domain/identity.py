@@ -1,0 +1,178 @@
+"""Who an agent is: every spelling in an export mapped to one agent, and their team by date.
+
+Exports name agents by name, nickname or sub-account (店铺:小美); rosters by 工号. An alias
+table maps each spelling to an agent id. Spellings are compared after NFKC (full-width
+letters, digits and the colon ： fold to ASCII), trimming and case folding, with runs of
+blanks made one. A sub-account `店铺:小美` that is not in the table matches its part after
+the colon when that part names exactly one agent. Names the table does not know are listed
+(never dropped silently); a spelling that names two agents is ambiguous and listed too.
+
+Transfers: an agent's tickets count for the team they were in on the ticket's day, from
+membership periods (agent id, team, first day, last day or open). Bonus for a month spent in
+two teams is pro-rated by days in each (rule in docs/kpis.md).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+SUB_ACCOUNT = ":"  # after NFKC, the full-width ： is this
+
+
+def spelling(value: object) -> str:
+    """The comparable form of a name: NFKC, trimmed, case-folded, single blanks."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Alias:
+    spelling: str  # as typed in the Aliases sheet
+    agent_id: str
+
+
+@dataclass
+class Resolved:
+    agent_id: pd.Series  # per ticket: the agent id, or NA
+    unknown: dict[str, int] = field(default_factory=dict)  # spelling as in the data -> tickets
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)  # spelling -> ids
+
+
+@dataclass
+class AliasTable:
+    """Spellings to agent ids; duplicated spellings with different ids are ambiguous."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, aliases: Iterable[Alias], names: dict[str, str] | None = None) -> AliasTable:
+        """From alias rows, plus each roster agent's own name and id (`names`: id -> name)."""
+        seen: dict[str, set[str]] = {}
+        pairs = [(a.spelling, a.agent_id) for a in aliases]
+        pairs += [(agent_id, agent_id) for agent_id in (names or {})]
+        pairs += [(name, agent_id) for agent_id, name in (names or {}).items()]
+        for text, agent_id in pairs:
+            key = spelling(text)
+            if key:
+                seen.setdefault(key, set()).add(str(agent_id).strip())
+        table = cls()
+        for key, ids in seen.items():
+            if len(ids) == 1:
+                table.ids[key] = next(iter(ids))
+            else:
+                table.ambiguous[key] = tuple(sorted(ids))
+        return table
+
+    def lookup(self, text: object) -> str | tuple[str, ...] | None:
+        """The agent id; a tuple of ids when ambiguous; None when unknown."""
+        key = spelling(text)
+        if key in self.ids:
+            return self.ids[key]
+        if key in self.ambiguous:
+            return self.ambiguous[key]
+        if SUB_ACCOUNT in key:  # 店铺:小美 -> 小美, when that names one agent only
+            tail = key.rsplit(SUB_ACCOUNT, 1)[1].strip()
+            if tail in self.ids:
+                return self.ids[tail]
+            if tail in self.ambiguous:
+                return self.ambiguous[tail]
+        return None
+
+
+def resolve(names: pd.Series, table: AliasTable) -> Resolved:
+    """Agent ids for a column of names, looked up once per distinct spelling."""
+    ids: dict[object, object] = {}
+    unknown: dict[str, int] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    counts = names.value_counts(dropna=True)
+    for text, n in counts.items():
+        found = table.lookup(text)
+        if isinstance(found, tuple):
+            ambiguous[str(text)] = found
+        elif found is None:
+            if spelling(text):
+                unknown[str(text)] = int(n)
+        else:
+            ids[text] = found
+    agent_id = names.map(ids).astype("string")
+    return Resolved(agent_id, dict(sorted(unknown.items())), dict(sorted(ambiguous.items())))
+
+
+# ------------------------------------------------------------------ teams over time
+@dataclass(frozen=True)
+class Membership:
+    agent_id: str
+    team: str
+    first: date
+    last: date | None = None  # None: still in the team
+
+    def __post_init__(self) -> None:
+        if self.last is not None and self.last < self.first:
+            raise ValueError(f"{self.agent_id}: left {self.team} before joining it")
+
+
+def team_on(agent_id: pd.Series, day: pd.Series, memberships: Iterable[Membership]) -> pd.Series:
+    """The team each (agent, day) pair belongs to; NA outside every membership period.
+
+    Periods of one agent must not overlap (an agent is in one team at a time); a ticket on
+    the day of a transfer counts for the new team when the old period ends the day before.
+    """
+    periods = pd.DataFrame(
+        [(m.agent_id, m.team, pd.Timestamp(m.first), m.last) for m in memberships],
+        columns=["agent_id", "team", "first", "last"],
+    )
+    out = pd.Series(pd.NA, index=agent_id.index, dtype="string")
+    if periods.empty:
+        return out
+    _check_overlaps(periods)
+    # One resolution for both sides: merge_asof needs equal datetime units.
+    periods["first"] = pd.to_datetime(periods["first"]).astype("datetime64[ns]")
+    periods["last"] = (
+        pd.to_datetime(periods["last"]).fillna(pd.Timestamp("2262-01-01")).astype("datetime64[ns]")
+    )
+    tickets = pd.DataFrame(
+        {
+            "agent_id": agent_id.astype("string"),
+            "day": pd.to_datetime(day).dt.normalize().astype("datetime64[ns]"),
+        }
+    )
+    tickets["pos"] = range(len(tickets))
+    known = tickets.dropna(subset=["agent_id", "day"]).sort_values("day")
+    merged = pd.merge_asof(
+        known,
+        periods.astype({"agent_id": "string"}).sort_values("first"),
+        left_on="day",
+        right_on="first",
+        by="agent_id",
+        direction="backward",
+    )
+    inside = merged["day"] <= merged["last"]
+    values = merged["team"].where(inside).astype("string")
+    out.iloc[merged["pos"].to_numpy()] = values.to_numpy()
+    return out
+
+
+def _check_overlaps(periods: pd.DataFrame) -> None:
+    for agent, rows in periods.sort_values("first").groupby("agent_id"):
+        ends = rows["last"].tolist()
+        starts = rows["first"].tolist()
+        for i in range(1, len(rows)):
+            end = ends[i - 1]
+            if end is None or pd.isna(end) or pd.Timestamp(end) >= starts[i]:
+                raise ValueError(f"{agent}: team periods overlap at {starts[i].date()}")
+
+
+def prorated(amount: float, days_in_team: int, days_in_month: int) -> float:
+    """A month's bonus for the days an agent spent in a team (never above the amount)."""
+    if days_in_month <= 0:
+        raise ValueError("a month has days")
+    share = min(max(days_in_team, 0), days_in_month) / days_in_month
+    return amount * share
