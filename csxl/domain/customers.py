@@ -1,0 +1,303 @@
+"""Customer KPIs of ../shared/spec/kpis.md ("Customer KPIs"): the high-value segment and its
+ticket KPIs, retention and repurchase from orders, and survey timeliness from tickets.
+
+Dates (all calendar days, local wall-clock time; an order counts on the day of its time):
+- as-of: given, else the latest order or ticket date on or before the period's end (the
+  whole data when there is no end).
+- "the N months before the as-of date" is (EDATE(as_of, -N), as_of]: after the same day N
+  calendar months earlier (clipped to the month's end, as Excel's EDATE), up to and
+  including the as-of day. As-of 2026-03-31, 6 months: 2025-10-01 .. 2026-03-31; as-of
+  2026-03-15: 2025-09-16 .. 2026-03-15.
+- retention and repurchase compare a period with the previous one of the same length: a
+  period of whole calendar months (`--month 2026-03`, or `--from 2026-01-01 --to
+  2026-03-31`) with the same number of calendar months just before it, any other span with
+  the same number of days just before it. Without a period: the calendar month of the
+  as-of date and the month before it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+CUSTOMER_KPI_KEYS = (
+    "high_value_customers",
+    "hv_tickets",
+    "hv_csat",
+    "hv_frt_median",
+    "retention_rate",
+    "repurchase_rate",
+    "survey_timeliness",
+)
+ORDER_KEYS = CUSTOMER_KPI_KEYS[:6]  # need orders
+HV_TICKET_KEYS = ("hv_tickets", "hv_csat", "hv_frt_median")  # also need customer_id on tickets
+# Figures of the customer base, not of a team's or agent's tickets: given for the whole set
+# only (null in sub-groups), as complaints_per_10k.
+WHOLE_SET_KEYS = ("high_value_customers", "retention_rate", "repurchase_rate")
+INTEGER_KEYS = ("high_value_customers", "hv_tickets")
+
+NO_ORDERS = "no orders data (give the orders: csxl kpi DATA --orders FILE)"
+
+
+@dataclass(frozen=True)
+class CustomerSettings:
+    """Plan settings; defaults from the spec and the seed plans."""
+
+    hv_min_orders: int = 12
+    hv_orders_months: int = 6
+    hv_min_amount: float = 50_000.0
+    hv_amount_months: int = 12
+    survey_within_s: float = 1800.0  # inclusive: exactly 30 minutes is timely
+    as_of: date | None = None
+
+
+@dataclass
+class CustomerResult:
+    values: dict[tuple[str, str | None], dict[str, object]]  # (by, key) -> customer KPIs
+    unavailable: dict[str, str]
+    info: dict[str, object] = field(default_factory=dict)  # as-of, windows, periods
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def edate(d: date, months: int) -> date:
+    """Excel's EDATE: the same day `months` calendar months away, clipped to the month end."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(d.day, last))
+
+
+def window(as_of: date, months: int) -> tuple[date, date]:
+    """First and last day (both included) of the `months` months before as_of."""
+    return edate(as_of, -months) + timedelta(days=1), as_of
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def comparison(
+    start: date | None, end: date | None, as_of: date | None
+) -> tuple[tuple[date, date], tuple[date, date]] | None:
+    """(this period, previous period), both as (first day, last day) included."""
+    if start is None or end is None:
+        if as_of is None:
+            return None
+        start, end = as_of.replace(day=1), _month_end(as_of)
+    if start.day == 1 and end == _month_end(end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        return (start, end), (edate(start, -months), start - timedelta(days=1))
+    days = (end - start).days + 1
+    return (start, end), (start - timedelta(days=days), start - timedelta(days=1))
+
+
+def default_as_of(
+    order_times: pd.Series | None, ticket_times: pd.Series | None, end: date | None
+) -> date | None:
+    """The latest order or ticket date on or before `end` (or in all the data)."""
+    latest: list[date] = []
+    for times in (order_times, ticket_times):
+        if times is None or times.empty:
+            continue
+        days = times.dt.normalize()
+        if end is not None:
+            days = days[days <= pd.Timestamp(end)]
+        if days.notna().any():
+            latest.append(days.max().date())
+    if latest:
+        return max(latest)
+    return end
+
+
+def _between(times: pd.Series, first: date, last: date) -> pd.Series:
+    days = times.dt.normalize()
+    return (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+
+
+# ----------------------------------------------------------------------------- orders
+
+
+def high_value(orders: pd.DataFrame, as_of: date, settings: CustomerSettings) -> pd.Index:
+    """Customers with >= hv_min_orders orders in the hv_orders_months months before as_of,
+    or >= hv_min_amount of orders in the hv_amount_months months before it (sorted ids)."""
+    times, who = orders["ordered_at"], orders["customer_id"]
+    recent = _between(times, *window(as_of, settings.hv_orders_months))
+    counts = who[recent].value_counts()
+    by_count = counts.index[counts >= settings.hv_min_orders]
+    spent = _between(times, *window(as_of, settings.hv_amount_months))
+    sums = orders["amount"][spent].groupby(who[spent]).sum()
+    by_amount = sums.index[sums >= settings.hv_min_amount]
+    return pd.Index(sorted(set(by_count) | set(by_amount)), dtype=object)
+
+
+def _buyers(orders: pd.DataFrame, period: tuple[date, date]) -> pd.Series:
+    """Orders per customer in a period (customers with at least one order)."""
+    inside = _between(orders["ordered_at"], *period)
+    return orders["customer_id"][inside].value_counts()
+
+
+def retention_rate(
+    orders: pd.DataFrame, this: tuple[date, date], previous: tuple[date, date]
+) -> float | None:
+    """Customers who ordered in `previous` and again in `this` / customers of `previous`."""
+    before = _buyers(orders, previous).index
+    if len(before) == 0:
+        return None
+    now = _buyers(orders, this).index
+    return float(before.isin(now).sum() / len(before))
+
+
+def repurchase_rate(orders: pd.DataFrame, period: tuple[date, date]) -> float | None:
+    """Customers with 2 or more orders in the period / customers with an order in it."""
+    counts = _buyers(orders, period)
+    if counts.empty:
+        return None
+    return float((counts >= 2).sum() / len(counts))
+
+
+# ----------------------------------------------------------------------------- tickets
+
+
+def survey_facts(t: pd.DataFrame, settings: CustomerSettings) -> pd.DataFrame:
+    """Per ticket: a survey with a sent time, and one sent within the limit of resolution.
+
+    Timely = resolved_at <= survey_sent_at <= resolved_at + limit. A survey sent before
+    the resolution, or on a ticket without a resolution time, is not timely: it cannot be
+    shown to follow the resolution within the limit (as rt_sla counts a ticket resolved by
+    status alone as a breach).
+    """
+    f = pd.DataFrame(index=t.index)
+    sent = t["survey_sent_at"].notna() if "survey_sent_at" in t else pd.Series(False, t.index)
+    f["sent_at"] = sent.to_numpy(dtype=bool)
+    if "survey_sent_at" in t and "resolved_at" in t:
+        lag = (t["survey_sent_at"] - t["resolved_at"]).dt.total_seconds()
+        timely = (lag >= 0) & (lag <= settings.survey_within_s)
+        f["timely"] = timely.to_numpy(dtype=bool)
+    else:
+        f["timely"] = False
+    return f
+
+
+_NULL = "\x00null"  # the blank group's key while grouping (None in the document)
+
+
+def _group_keys(t: pd.DataFrame, grouping: str) -> pd.Series:
+    """Each ticket's group key as the document writes it: text, ISO day, or _NULL."""
+    from csxl.domain import kpis
+
+    if grouping == "all":
+        return pd.Series("__all__", index=t.index, dtype=object)
+    if grouping == "day":
+        return t["created_at"].dt.strftime("%Y-%m-%d").astype(object)
+    keys = kpis._keys(pd.DataFrame(index=t.index), t, grouping)
+    return keys.astype(object).where(keys.notna(), _NULL)
+
+
+def customer_kpis(
+    tickets,
+    orders,
+    by: Sequence[str],
+    period: tuple[date | None, date | None],
+    settings: CustomerSettings | None = None,
+    kpi_settings=None,
+    shown_period: tuple[date | None, date | None] | None = None,
+) -> CustomerResult:
+    """Customer KPIs per group of `by` ("all" first), keyed like `kpis.compute`'s groups.
+
+    `tickets` is a TicketSet, `orders` an OrderSet or None. `period` filters tickets on
+    created_at; `shown_period` (the document's from/to, ends filled) is the retention
+    period when the user gave a period at all.
+    """
+    from csxl.domain import kpis
+
+    settings = settings or CustomerSettings()
+    kpi_settings = kpi_settings or kpis.KpiSettings()
+    t_all = tickets.frame
+    t = kpis.in_period(t_all, period)
+    unavailable: dict[str, str] = {}
+    has = tickets.columns
+    if orders is None:
+        unavailable.update(dict.fromkeys(ORDER_KEYS, NO_ORDERS))
+    if "customer_id" not in has:
+        for key in HV_TICKET_KEYS:
+            unavailable.setdefault(key, "the tickets have no customer id column")
+    ticket_reasons = kpis.unavailable(tickets, kpi_settings)
+    for key, source in (("hv_csat", "csat"), ("hv_frt_median", "frt_median")):
+        if source in ticket_reasons:
+            unavailable.setdefault(key, ticket_reasons[source])
+    if "survey_sent_at" not in has:
+        unavailable["survey_timeliness"] = "no survey-sent time column"
+    elif "resolved_at" not in has:
+        unavailable["survey_timeliness"] = "no resolution time column"
+
+    info: dict[str, object] = {}
+    whole: dict[str, object] = dict.fromkeys(WHOLE_SET_KEYS)
+    hv_ids = pd.Index([], dtype=object)
+    if orders is not None:
+        o = orders.frame
+        has_period = period[0] is not None or period[1] is not None
+        as_of = settings.as_of or default_as_of(o["ordered_at"], t_all["created_at"], period[1])
+        info["as_of"] = as_of.isoformat() if as_of else None
+        if as_of is not None:
+            hv_ids = high_value(o, as_of, settings)
+            whole["high_value_customers"] = len(hv_ids)
+            info["high_value"] = {
+                "min_orders": settings.hv_min_orders,
+                "orders_window": _span(window(as_of, settings.hv_orders_months)),
+                "min_amount": settings.hv_min_amount,
+                "amount_window": _span(window(as_of, settings.hv_amount_months)),
+            }
+        start, end = shown_period if (has_period and shown_period) else (None, None)
+        pair = comparison(start, end, as_of)
+        if pair is not None:
+            this, previous = pair
+            whole["retention_rate"] = retention_rate(o, this, previous)
+            whole["repurchase_rate"] = repurchase_rate(o, this)
+            info["period"], info["previous"] = _span(this), _span(previous)
+
+    f = survey_facts(t, settings)
+    if "customer_id" in t:
+        hv = t["customer_id"].isin(hv_ids).to_numpy(dtype=bool)
+    else:
+        hv = np.zeros(len(t), dtype=bool)
+    hv_t = t[hv]
+    hv_facts, _ = kpis.facts(type(tickets)(**{**tickets.__dict__, "frame": hv_t}), kpi_settings)
+
+    values: dict[tuple[str, str | None], dict[str, object]] = {}
+    for grouping in ["all", *[b for b in by if b != "all"]]:
+        keys = _group_keys(t, grouping)
+        survey = f.groupby(keys, sort=False).sum()
+        hv_table = kpis.aggregate(hv_facts, keys[hv], kpi_settings)
+        for key in keys.unique() if len(keys) else ["__all__"]:
+            row: dict[str, object] = {}
+            for name in WHOLE_SET_KEYS:
+                row[name] = whole[name] if grouping == "all" else None
+            got = hv_table.loc[key] if key in hv_table.index else None
+            row["hv_tickets"] = int(got["tickets"]) if got is not None else 0
+            row["hv_csat"] = _plain(got["csat"]) if got is not None else None
+            row["hv_frt_median"] = _plain(got["frt_median"]) if got is not None else None
+            s = survey.loc[key] if key in survey.index else None
+            sent = int(s["sent_at"]) if s is not None else 0
+            row["survey_timeliness"] = float(s["timely"] / sent) if sent else None
+            for name in unavailable:
+                row[name] = None
+            doc_key = None if key in ("__all__", _NULL) else key
+            values[(grouping, doc_key)] = {k: row[k] for k in CUSTOMER_KPI_KEYS}
+    return CustomerResult(values, unavailable, info)
+
+
+def _plain(value) -> float | None:
+    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+        return None
+    return float(value)
+
+
+def _span(period: tuple[date, date]) -> dict[str, str]:
+    return {"from": period[0].isoformat(), "to": period[1].isoformat()}
