@@ -104,3 +104,103 @@ def test_python_dash_m_csxl_is_the_same_command(tmp_path):
         [sys.executable, "-m", "csxl", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == f"csxl {__version__}"
+
+
+# --- customer KPIs: --orders ------------------------------------------------------------------
+
+
+def _orders(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "买家会员名", "订单付款时间", "买家实际支付金额", "订单状态"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _customer_export(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工单号", "创建时间", "首次响应时间", "团队", "客户ID", "满意度"])
+    ws.append(["A1", "2026-03-01 09:00:00", "2026-03-01 09:00:20", "一组", "大客户", 5])
+    ws.append(["A2", "2026-03-02 10:00:00", "2026-03-02 10:01:00", "二组", "散客", 2])
+    wb.save(path)
+    return path
+
+
+ORDERS = [
+    ["1", "大客户", "2026-02-10 10:00:00", "¥50,000.00", "交易成功"],  # high value by amount
+    ["2", "大客户", "2026-03-05 10:00:00", "100", "交易成功"],
+    ["3", "散客", "2026-02-11 10:00:00", "100", "交易成功"],
+    ["4", "散客", "2026-03-06 10:00:00", "100", "交易关闭"],  # closed: not a purchase
+    ["5", "新客", "2026-03-07 10:00:00", "100", "交易成功"],
+    ["5", "新客", "2026-03-07 10:00:00", "100", "交易成功"],  # exported twice
+]
+
+
+def test_orders_add_the_customer_kpis_to_every_group(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    result = run("kpi", tickets, "--orders", orders, "--by", "team", "--month", "2026-03", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["orders"]["rows"] == {
+        "read": 6, "valid": 4, "rejected": 0, "duplicates": 1, "excluded": 1
+    }  # fmt: skip
+    assert doc["orders"]["as_of"] == "2026-03-07"
+    everyone, one, two = (g["kpis"] for g in doc["groups"])
+    assert everyone["high_value_customers"] == 1  # 大客户: 50,100 in 12 months
+    assert (everyone["hv_tickets"], everyone["hv_csat"], everyone["hv_frt_median"]) == (1, 1.0, 20)
+    # February: 大客户, 散客; in March only 大客户 ordered (散客's order was closed)
+    assert everyone["retention_rate"] == 1 / 2
+    # March: 大客户 1 order, 新客 1 order (the copy is a duplicate): nobody bought twice
+    assert everyone["repurchase_rate"] == 0
+    assert one["hv_tickets"] == 1 and two["hv_tickets"] == 0 and two["hv_csat"] is None
+    assert one["retention_rate"] is None  # the customer base is not split by team
+    for key in ("high_value_customers", "hv_tickets", "retention_rate", "repurchase_rate"):
+        assert key not in doc["unavailable"]
+
+
+def test_rejected_order_rows_exit_1_and_are_listed(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", [*ORDERS, ["6", "", "2026-03-08 10:00:00", "5", ""]])
+    result = run("kpi", tickets, "--orders", orders, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["orders"]["rows"]["rejected"] == 1
+    assert "o.xlsx [Sheet] 第 8 行 买家会员名：客户为空" in result.stderr
+
+
+def test_plain_table_shows_the_customer_kpis(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    result = run("kpi", tickets, "--orders", orders, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "High-value customers" in result.stdout and "Retention rate" in result.stdout
+    assert "1 not purchases" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--as-of", "2026/03/31"], "--as-of"),
+        (["--orders", "missing.xlsx"], "file not found"),
+    ],
+)
+def test_bad_customer_flags_are_refused(tmp_path, args, words):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    result = run("kpi", tickets, "--orders", orders, *args)
+    assert result.exit_code == 2 and words in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_as_of_flag_moves_the_high_value_windows(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    # as of 2027-02-10 the 50,000 order of 2026-02-10 is on the excluded edge day
+    result = run("kpi", tickets, "--orders", orders, "--as-of", "2027-02-10", "--json")
+    doc = json.loads(result.stdout)
+    window = doc["orders"]["high_value"]["amount_window"]
+    assert window == {"from": "2026-02-11", "to": "2027-02-10"}
+    assert doc["groups"][0]["kpis"]["high_value_customers"] == 0
