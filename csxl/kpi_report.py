@@ -134,7 +134,7 @@ def kpi_document(
         shown_period=shown,
     )
     for g in result.groups:
-        g["kpis"].update(extra.values[(g["by"], g["key"])])
+        g["kpis"].update(extra.kpis(g["by"], g["key"]))
     for key, why in extra.unavailable.items():
         result.unavailable.setdefault(key, why)
     doc = {

@@ -58,9 +58,33 @@ class CustomerSettings:
 
 @dataclass
 class CustomerResult:
-    values: dict[tuple[str, str | None], dict[str, object]]  # (by, key) -> customer KPIs
+    whole: dict[str, object]  # WHOLE_SET_KEYS for the "all" group
+    survey: dict[str, pd.DataFrame | None]  # grouping -> sent_at, timely counts per key
+    hv: dict[str, pd.DataFrame | None]  # grouping -> ticket KPIs of hv tickets per key
     unavailable: dict[str, str]
     info: dict[str, object] = field(default_factory=dict)  # as-of, windows, periods
+
+    def kpis(self, by: str, key: str | None) -> dict[str, object]:
+        """The customer KPIs of one group of the document (key None: all, or blank)."""
+        label = "__all__" if by == "all" else (_NULL if key is None else key)
+        row: dict[str, object] = dict.fromkeys(CUSTOMER_KPI_KEYS)
+        if by == "all":
+            row.update(self.whole)
+        hv = self.hv.get(by)
+        if hv is not None:
+            got = hv.loc[label] if label in hv.index else None
+            row["hv_tickets"] = int(got["tickets"]) if got is not None else 0
+            if got is not None:
+                row["hv_csat"] = _plain(got["csat"])
+                row["hv_frt_median"] = _plain(got["frt_median"])
+        survey = self.survey.get(by)
+        if survey is not None and label in survey.index:
+            sent = int(survey.loc[label, "sent_at"])
+            if sent:
+                row["survey_timeliness"] = float(survey.loc[label, "timely"] / sent)
+        for name in self.unavailable:
+            row[name] = None
+        return row
 
 
 # ----------------------------------------------------------------------------- dates
@@ -185,19 +209,18 @@ def survey_facts(t: pd.DataFrame, settings: CustomerSettings) -> pd.DataFrame:
     return f
 
 
-_NULL = "\x00null"  # the blank group's key while grouping (None in the document)
+_NULL = "\x00null"  # the blank group's key in the tables (None in the document)
 
 
-def _group_keys(t: pd.DataFrame, grouping: str) -> pd.Series:
-    """Each ticket's group key as the document writes it: text, ISO day, or _NULL."""
-    from csxl.domain import kpis
-
+def _by_key(table: pd.DataFrame, grouping: str) -> pd.DataFrame:
+    """A per-group table indexed by the document's keys: text, ISO day, or _NULL."""
     if grouping == "all":
-        return pd.Series("__all__", index=t.index, dtype=object)
-    if grouping == "day":
-        return t["created_at"].dt.strftime("%Y-%m-%d").astype(object)
-    keys = kpis._keys(pd.DataFrame(index=t.index), t, grouping)
-    return keys.astype(object).where(keys.notna(), _NULL)
+        table.index = ["__all__"] * len(table)
+    elif grouping == "day":  # formatted after grouping: strftime per row is slow
+        table.index = [_NULL if pd.isna(k) else k.strftime("%Y-%m-%d") for k in table.index]
+    else:
+        table.index = [_NULL if pd.isna(k) else str(k) for k in table.index]
+    return table
 
 
 def customer_kpis(
@@ -262,35 +285,24 @@ def customer_kpis(
             whole["repurchase_rate"] = repurchase_rate(o, this)
             info["period"], info["previous"] = _span(this), _span(previous)
 
-    f = survey_facts(t, settings)
-    if "customer_id" in t:
+    groupings = ["all", *[b for b in by if b != "all"]]
+    stamps = pd.DataFrame({"created_at": t["created_at"]})
+    survey: dict[str, pd.DataFrame | None] = dict.fromkeys(groupings)
+    if "survey_timeliness" not in unavailable:
+        f = survey_facts(t, settings)
+        for grouping in groupings:
+            keys = kpis._keys(stamps, t, grouping)
+            survey[grouping] = _by_key(f.groupby(keys, dropna=False, sort=False).sum(), grouping)
+    hv_tables: dict[str, pd.DataFrame | None] = dict.fromkeys(groupings)
+    if "hv_tickets" not in unavailable:
         hv = t["customer_id"].isin(hv_ids).to_numpy(dtype=bool)
-    else:
-        hv = np.zeros(len(t), dtype=bool)
-    hv_t = t[hv]
-    hv_facts, _ = kpis.facts(type(tickets)(**{**tickets.__dict__, "frame": hv_t}), kpi_settings)
-
-    values: dict[tuple[str, str | None], dict[str, object]] = {}
-    for grouping in ["all", *[b for b in by if b != "all"]]:
-        keys = _group_keys(t, grouping)
-        survey = f.groupby(keys, sort=False).sum()
-        hv_table = kpis.aggregate(hv_facts, keys[hv], kpi_settings)
-        for key in keys.unique() if len(keys) else ["__all__"]:
-            row: dict[str, object] = {}
-            for name in WHOLE_SET_KEYS:
-                row[name] = whole[name] if grouping == "all" else None
-            got = hv_table.loc[key] if key in hv_table.index else None
-            row["hv_tickets"] = int(got["tickets"]) if got is not None else 0
-            row["hv_csat"] = _plain(got["csat"]) if got is not None else None
-            row["hv_frt_median"] = _plain(got["frt_median"]) if got is not None else None
-            s = survey.loc[key] if key in survey.index else None
-            sent = int(s["sent_at"]) if s is not None else 0
-            row["survey_timeliness"] = float(s["timely"] / sent) if sent else None
-            for name in unavailable:
-                row[name] = None
-            doc_key = None if key in ("__all__", _NULL) else key
-            values[(grouping, doc_key)] = {k: row[k] for k in CUSTOMER_KPI_KEYS}
-    return CustomerResult(values, unavailable, info)
+        hv_t = t[hv]
+        hv_set = type(tickets)(**{**tickets.__dict__, "frame": hv_t})
+        hv_facts, _ = kpis.facts(hv_set, kpi_settings)
+        for grouping in groupings:
+            keys = kpis._keys(hv_facts, hv_t, grouping)
+            hv_tables[grouping] = _by_key(kpis.aggregate(hv_facts, keys, kpi_settings), grouping)
+    return CustomerResult(whole, survey, hv_tables, unavailable, info)
 
 
 def _plain(value) -> float | None:

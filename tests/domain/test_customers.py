@@ -6,11 +6,12 @@ comment; they are not taken from the engine's output.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csxl.domain import customers as c
@@ -311,6 +312,13 @@ PERIODS = st.sampled_from(
     ]
 )
 FAST = settings(max_examples=60, deadline=None)
+# A document costs a fraction of a second: few examples by default, more on request (as in
+# test_properties): CSXL_PROPERTY_EXAMPLES=200.
+DOCS = settings(
+    max_examples=int(os.environ.get("CSXL_PROPERTY_EXAMPLES", "8")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @FAST
@@ -342,3 +350,83 @@ def test_retention_ignores_customers_outside_both_periods(rows, periods, outside
     more = pd.concat([base, orders(*outside)], ignore_index=True)
     assert c.retention_rate(more, this, previous) == c.retention_rate(base, this, previous)
     assert c.repurchase_rate(more, this) == c.repurchase_rate(base, this)
+
+
+def _stamp(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@st.composite
+def ticket_rows(draw) -> list[dict]:
+    rows = []
+    for i in range(draw(st.integers(1, 20))):
+        created = datetime(2026, 3, draw(st.integers(1, 4)), 10) + timedelta(
+            seconds=draw(st.integers(0, 3600))
+        )
+        row = {
+            "工单号": f"T{i}",
+            "创建时间": _stamp(created),
+            "团队": draw(st.sampled_from(["一组", "二组", None])),
+            "客户ID": draw(st.sampled_from(["A", "B", "C", None])),
+            "满意度": draw(st.sampled_from([None, "1", "4", "5"])),
+        }
+        if (frt := draw(st.none() | st.integers(0, 90))) is not None:
+            row["首次响应时间"] = _stamp(created + timedelta(seconds=frt))
+        if (rt := draw(st.none() | st.integers(0, 900))) is not None:
+            resolved = created + timedelta(seconds=rt)
+            row["解决时间"] = _stamp(resolved)
+            if (lag := draw(st.none() | st.integers(-60, 3600))) is not None:
+                row["评价推送时间"] = _stamp(resolved + timedelta(seconds=lag))
+        rows.append(row)
+    return rows
+
+
+def _raw(rows: list[dict], headers: list[str], schema):
+    from csxl.domain.synonyms import Synonyms
+    from csxl.readers.table import RawTable
+
+    match = Synonyms(schema).match(headers)
+    frame = pd.DataFrame(
+        {col: pd.Series([r.get(headers[pos]) for r in rows], dtype="str")
+         for col, pos in match.columns.items()}
+    )  # fmt: skip
+    frame.index = frame.index + 2
+    return RawTable("g.csv", None, 1, match, frame)
+
+
+@DOCS
+@given(ticket_rows(), st.lists(ORDER, min_size=1, max_size=30))
+def test_hv_tickets_of_the_groups_add_up_and_ratios_are_fractions(rows, order_rows):
+    from csxl.domain.columns import ORDERS, TICKETS
+    from csxl.domain.orders import load_orders
+    from csxl.domain.tickets import load_tickets
+
+    headers = [
+        "工单号",
+        "创建时间",
+        "团队",
+        "客户ID",
+        "满意度",
+        "首次响应时间",
+        "解决时间",
+        "评价推送时间",
+    ]
+    tickets = load_tickets(_raw(rows, headers, TICKETS))
+    order_dicts = [
+        {"客户ID": w, "付款时间": _stamp(t), "实付金额": str(a)} for w, t, a in order_rows
+    ]
+    orders_set = load_orders(_raw(order_dicts, ["客户ID", "付款时间", "实付金额"], ORDERS))
+    mine = CustomerSettings(hv_min_orders=3, hv_min_amount=150)
+    doc, _, _ = kpi_document(
+        "g.csv", by=("all", "team", "day"), tickets=tickets, orders=orders_set,
+        customer_settings=mine,
+    )  # fmt: skip
+    total = group(doc)
+    assert 0 <= total["hv_tickets"] <= total["tickets"]
+    for by in ("team", "day"):
+        parts = [g["kpis"] for g in doc["groups"] if g["by"] == by]
+        assert sum(k["hv_tickets"] for k in parts) == total["hv_tickets"]
+    for g in doc["groups"]:
+        for key in ("hv_csat", "retention_rate", "repurchase_rate", "survey_timeliness"):
+            value = g["kpis"][key]
+            assert value is None or 0 <= value <= 1, (g["by"], g["key"], key)
