@@ -140,9 +140,28 @@ def default_as_of(
     return end
 
 
-def _between(times: pd.Series, first: date, last: date) -> pd.Series:
-    days = times.dt.normalize()
-    return (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+@dataclass(frozen=True)
+class _Orders:
+    """Orders as arrays: customer codes, calendar days and amounts in whole fen (cents)."""
+
+    codes: np.ndarray  # int: position in `customers`
+    customers: np.ndarray
+    days: np.ndarray  # datetime64[D]
+    fen: np.ndarray  # float64 holding whole numbers: exact sums up to 2**53 fen
+
+    @classmethod
+    def of(cls, orders: pd.DataFrame) -> _Orders:
+        codes, customers = pd.factorize(orders["customer_id"])
+        days = orders["ordered_at"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        fen = np.round(orders["amount"].to_numpy(dtype=np.float64) * 100)
+        return cls(codes, np.asarray(customers, dtype=object), days, fen)
+
+    def between(self, first: date, last: date) -> np.ndarray:
+        return (self.days >= np.datetime64(first, "D")) & (self.days <= np.datetime64(last, "D"))
+
+    def orders_per_customer(self, first: date, last: date) -> np.ndarray:
+        inside = self.between(first, last)
+        return np.bincount(self.codes[inside], minlength=len(self.customers))
 
 
 # ----------------------------------------------------------------------------- orders
@@ -150,43 +169,52 @@ def _between(times: pd.Series, first: date, last: date) -> pd.Series:
 
 def high_value(orders: pd.DataFrame, as_of: date, settings: CustomerSettings) -> pd.Index:
     """Customers with >= hv_min_orders orders in the hv_orders_months months before as_of,
-    or >= hv_min_amount of orders in the hv_amount_months months before it (sorted ids)."""
-    times, who = orders["ordered_at"], orders["customer_id"]
-    recent = _between(times, *window(as_of, settings.hv_orders_months))
-    counts = who[recent].value_counts()
-    by_count = counts.index[counts >= settings.hv_min_orders]
-    spent = _between(times, *window(as_of, settings.hv_amount_months))
-    sums = orders["amount"][spent].groupby(who[spent]).sum()
-    by_amount = sums.index[sums >= settings.hv_min_amount]
-    return pd.Index(sorted(set(by_count) | set(by_amount)), dtype=object)
+    or >= hv_min_amount of orders in the hv_amount_months months before it (sorted ids).
 
-
-def _buyers(orders: pd.DataFrame, period: tuple[date, date]) -> pd.Series:
-    """Orders per customer in a period (customers with at least one order)."""
-    inside = _between(orders["ordered_at"], *period)
-    return orders["customer_id"][inside].value_counts()
+    Amounts are summed in whole fen (cents), so that 0.10 + 0.20 is exactly 0.30 and a
+    total of exactly 50,000.00 is reached however it is made up.
+    """
+    o = _Orders.of(orders)
+    counts = o.orders_per_customer(*window(as_of, settings.hv_orders_months))
+    spent = o.between(*window(as_of, settings.hv_amount_months))
+    fen = np.bincount(o.codes[spent], weights=o.fen[spent], minlength=len(o.customers))
+    hv = (counts >= settings.hv_min_orders) | (fen >= round(settings.hv_min_amount * 100))
+    return pd.Index(sorted(o.customers[hv]), dtype=object)
 
 
 def retention_rate(
     orders: pd.DataFrame, this: tuple[date, date], previous: tuple[date, date]
 ) -> float | None:
     """Customers who ordered in `previous` and again in `this` / customers of `previous`."""
-    before = _buyers(orders, previous).index
-    if len(before) == 0:
+    o = _Orders.of(orders)
+    before = o.orders_per_customer(*previous) > 0
+    if not before.any():
         return None
-    now = _buyers(orders, this).index
-    return float(before.isin(now).sum() / len(before))
+    now = o.orders_per_customer(*this) > 0
+    return float((before & now).sum() / before.sum())
 
 
 def repurchase_rate(orders: pd.DataFrame, period: tuple[date, date]) -> float | None:
     """Customers with 2 or more orders in the period / customers with an order in it."""
-    counts = _buyers(orders, period)
-    if counts.empty:
+    counts = _Orders.of(orders).orders_per_customer(*period)
+    buyers = (counts > 0).sum()
+    if not buyers:
         return None
-    return float((counts >= 2).sum() / len(counts))
+    return float((counts >= 2).sum() / buyers)
 
 
 # ----------------------------------------------------------------------------- tickets
+
+
+def _member(ids: pd.Series, members: pd.Index) -> np.ndarray:
+    """ids.isin(members) as numpy bool (through Arrow: pandas loops over the members)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(ids.astype("string[pyarrow]").array)
+    wanted = pa.array([str(m) for m in members], pa.string()).cast(values.type)
+    hit = pc.is_in(values, value_set=wanted)
+    return hit.to_numpy(zero_copy_only=False).astype(bool) if len(ids) else np.zeros(0, bool)
 
 
 def survey_facts(t: pd.DataFrame, settings: CustomerSettings) -> pd.DataFrame:
@@ -231,6 +259,7 @@ def customer_kpis(
     settings: CustomerSettings | None = None,
     kpi_settings=None,
     shown_period: tuple[date | None, date | None] | None = None,
+    in_period: pd.DataFrame | None = None,
 ) -> CustomerResult:
     """Customer KPIs per group of `by` ("all" first), keyed like `kpis.compute`'s groups.
 
@@ -243,7 +272,7 @@ def customer_kpis(
     settings = settings or CustomerSettings()
     kpi_settings = kpi_settings or kpis.KpiSettings()
     t_all = tickets.frame
-    t = kpis.in_period(t_all, period)
+    t = in_period if in_period is not None else kpis.in_period(t_all, period)
     unavailable: dict[str, str] = {}
     has = tickets.columns
     if orders is None:
@@ -295,13 +324,16 @@ def customer_kpis(
             survey[grouping] = _by_key(f.groupby(keys, dropna=False, sort=False).sum(), grouping)
     hv_tables: dict[str, pd.DataFrame | None] = dict.fromkeys(groupings)
     if "hv_tickets" not in unavailable:
-        hv = t["customer_id"].isin(hv_ids).to_numpy(dtype=bool)
-        hv_t = t[hv]
+        hv_t = t[_member(t["customer_id"], hv_ids)]
         hv_set = type(tickets)(**{**tickets.__dict__, "frame": hv_t})
         hv_facts, _ = kpis.facts(hv_set, kpi_settings)
         for grouping in groupings:
-            keys = kpis._keys(hv_facts, hv_t, grouping)
-            hv_tables[grouping] = _by_key(kpis.aggregate(hv_facts, keys, kpi_settings), grouping)
+            g = hv_facts.groupby(kpis._keys(hv_facts, hv_t, grouping), dropna=False, sort=False)
+            # tickets, csat and frt_median as kpis.aggregate computes them
+            table = pd.DataFrame({"tickets": g.size()})
+            table["csat"] = kpis._ratio(g["satisfied"].sum(), g["answered"].sum())
+            table["frt_median"] = g["frt"].median()
+            hv_tables[grouping] = _by_key(table, grouping)
     return CustomerResult(whole, survey, hv_tables, unavailable, info)
 
 

@@ -107,6 +107,14 @@ def test_exactly_50000_in_the_12_months_is_high_value():
     assert list(hv) == ["E"]
 
 
+def test_amounts_are_summed_in_fen_so_50000_is_exact():
+    # as floats, 49,999.70 + 0.10 + 0.20 is 49,999.99999999999
+    rows = [("E", datetime(2026, 3, 1), a) for a in (49_999.70, 0.10, 0.20)]
+    assert list(c.high_value(orders(*rows), AS_OF, CustomerSettings())) == ["E"]
+    rows = [("F", datetime(2026, 3, 1), a) for a in (49_999.70, 0.10, 0.19)]
+    assert list(c.high_value(orders(*rows), AS_OF, CustomerSettings())) == []
+
+
 def test_thresholds_and_windows_are_settings():
     rows = [("A", t, 10) for t in days(date(2026, 3, 1), 3)] + [("B", datetime(2026, 3, 1), 900)]
     mine = CustomerSettings(hv_min_orders=3, hv_orders_months=1, hv_min_amount=900)
