@@ -157,6 +157,11 @@ def test_orders_add_the_customer_kpis_to_every_group(tmp_path):
     # March: 大客户 1 order, 新客 1 order (the copy is a duplicate): nobody bought twice
     assert everyone["repurchase_rate"] == 0
     assert one["hv_tickets"] == 1 and two["hv_tickets"] == 0 and two["hv_csat"] is None
+    assert doc["orders"]["previous_repurchase_rate"] == 0  # February: one order each
+    assert doc["orders"]["by_month"][-1] == {
+        "month": "2026-03", "customers": 2, "retained": 1, "retention_rate": 0.5,
+        "repurchase_rate": 0.0,
+    }  # fmt: skip
     assert one["retention_rate"] is None  # the customer base is not split by team
     for key in ("high_value_customers", "hv_tickets", "retention_rate", "repurchase_rate"):
         assert key not in doc["unavailable"]

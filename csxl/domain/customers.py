@@ -41,6 +41,7 @@ HV_TICKET_KEYS = ("hv_tickets", "hv_csat", "hv_frt_median")  # also need custome
 WHOLE_SET_KEYS = ("high_value_customers", "retention_rate", "repurchase_rate")
 INTEGER_KEYS = ("high_value_customers", "hv_tickets")
 
+MONTHS_SHOWN = 13  # the JSON's orders.by_month: this month and the twelve before it
 NO_ORDERS = "no orders data (give the orders: csxl kpi DATA --orders FILE)"
 
 
@@ -203,6 +204,41 @@ def repurchase_rate(orders: pd.DataFrame, period: tuple[date, date]) -> float | 
     return float((counts >= 2).sum() / buyers)
 
 
+def by_month(orders: pd.DataFrame, last: date, months: int | None = None) -> list[dict]:
+    """Retention and repurchase for each calendar month up to the month of `last`, from the
+    month of the first order (or the last `months` months), each month against the month
+    before it: [{"month": "2026-03", "customers", "retained", "retention_rate",
+    "repurchase_rate"}], oldest first. `customers` ordered in the month; `retained` of the
+    previous month's customers ordered again in it."""
+    if orders.empty:
+        return []
+    o = _Orders.of(orders)
+    first = pd.Timestamp(o.days.min()).date().replace(day=1)
+    end = last.replace(day=1)
+    if months is not None:
+        first = max(first, edate(end, -(months - 1)))
+    rows: list[dict] = []
+    month = first
+    previous = o.orders_per_customer(edate(first, -1), first - timedelta(days=1)) > 0
+    while month <= end:
+        counts = o.orders_per_customer(month, _month_end(month))
+        buyers = counts > 0
+        retained = int((previous & buyers).sum())
+        rows.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "customers": int(buyers.sum()),
+                "retained": retained,
+                "retention_rate": retained / int(previous.sum()) if previous.any() else None,
+                "repurchase_rate": (
+                    int((counts >= 2).sum()) / int(buyers.sum()) if buyers.any() else None
+                ),
+            }
+        )
+        previous, month = buyers, edate(month, 1)
+    return rows
+
+
 # ----------------------------------------------------------------------------- tickets
 
 
@@ -313,6 +349,9 @@ def customer_kpis(
             whole["retention_rate"] = retention_rate(o, this, previous)
             whole["repurchase_rate"] = repurchase_rate(o, this)
             info["period"], info["previous"] = _span(this), _span(previous)
+            info["previous_repurchase_rate"] = repurchase_rate(o, previous)
+        if as_of is not None:
+            info["by_month"] = by_month(o, as_of, MONTHS_SHOWN)
 
     groupings = ["all", *[b for b in by if b != "all"]]
     stamps = pd.DataFrame({"created_at": t["created_at"]})

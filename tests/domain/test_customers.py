@@ -151,6 +151,26 @@ def test_repurchase_is_customers_with_two_or_more_orders():
     assert c.repurchase_rate(_two_months(), MAR) == 2 / 3
 
 
+def test_by_month_series():
+    rows = c.by_month(_two_months(), date(2026, 4, 30))
+    assert rows == [
+        # February: A, B, C, D; nobody ordered in January; nobody twice
+        {"month": "2026-02", "customers": 4, "retained": 0, "retention_rate": None,
+         "repurchase_rate": 0.0},
+        # March: A (2), C, E (3); A and C of February's four came back
+        {"month": "2026-03", "customers": 3, "retained": 2, "retention_rate": 2 / 4,
+         "repurchase_rate": 2 / 3},
+        # April: B only, who did not order in March
+        {"month": "2026-04", "customers": 1, "retained": 0, "retention_rate": 0.0,
+         "repurchase_rate": 0.0},
+    ]  # fmt: skip
+    assert [r["month"] for r in c.by_month(_two_months(), date(2026, 4, 1), 2)] == [
+        "2026-03",
+        "2026-04",
+    ]
+    assert c.by_month(_two_months(), date(2026, 4, 1), 2)[0]["retention_rate"] == 2 / 4
+
+
 def test_no_customers_last_period_means_no_retention_not_zero():
     assert c.retention_rate(_two_months(), FEB, (date(2026, 1, 1), date(2026, 1, 31))) is None
     assert c.repurchase_rate(_two_months(), (date(2026, 1, 1), date(2026, 1, 31))) is None
