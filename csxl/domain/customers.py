@@ -39,7 +39,6 @@ HV_TICKET_KEYS = ("hv_tickets", "hv_csat", "hv_frt_median")  # also need custome
 # Figures of the customer base, not of a team's or agent's tickets: given for the whole set
 # only (null in sub-groups), as complaints_per_10k.
 WHOLE_SET_KEYS = ("high_value_customers", "retention_rate", "repurchase_rate")
-INTEGER_KEYS = ("high_value_customers", "hv_tickets")
 
 MONTHS_SHOWN = 13  # the JSON's orders.by_month: this month and the twelve before it
 NO_ORDERS = "no orders data (give the orders: csxl kpi DATA --orders FILE)"
