@@ -122,7 +122,21 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
     "dept_sent_at": ("转交时间", "Sent to department at"),
     "dept_done_at": ("部门完成时间", "Department done at"),
     "status": ("状态", "工单状态", "Status"),
-    "customer_id": ("客户ID", "买家昵称", "客户", "Customer ID", "Customer", "Requester"),
+    # The names order exports use too, so that tickets join the Orders data (hv_* KPIs).
+    "customer_id": (
+        "客户ID",
+        "买家昵称",
+        "买家会员名",
+        "买家账号",
+        "客户账号",
+        "访客ID",
+        "用户ID",
+        "顾客",
+        "客户",
+        "Customer ID",
+        "Customer",
+        "Requester",
+    ),
 }
 
 # Orders. Where an export has several candidates, the earlier wins: the payment time over

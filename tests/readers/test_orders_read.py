@@ -141,3 +141,10 @@ def test_one_mapping_file_serves_tickets_and_orders(tmp_path):
     orders = load_orders(path, mapping)
     assert orders.frame["customer_id"].tolist() == ["张三"]
     assert orders.headers["customer_id"] == "会员"
+
+
+@pytest.mark.parametrize(
+    "header", ["客户ID", "买家昵称", "买家会员名", "买家账号", "访客ID", "Requester"]
+)
+def test_tickets_name_their_customer_as_order_exports_do(header):
+    assert Synonyms().lookup(header).column == "customer_id"
