@@ -20,6 +20,8 @@ GROUP_COLUMNS = (
     "resolution_rate",
     "reopen_rate",
     "survey_response_rate",
+    "hv_tickets",  # shown with --orders (unavailable columns are left out)
+    "hv_csat",
 )
 TEXT = {
     "zh": {

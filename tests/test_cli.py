@@ -179,9 +179,11 @@ def test_rejected_order_rows_exit_1_and_are_listed(tmp_path):
 def test_plain_table_shows_the_customer_kpis(tmp_path):
     tickets = _customer_export(tmp_path / "t.xlsx")
     orders = _orders(tmp_path / "o.xlsx", ORDERS)
-    result = run("kpi", tickets, "--orders", orders, "--lang", "en")
+    result = run("kpi", tickets, "--orders", orders, "--lang", "en", "--by", "team")
     assert result.exit_code == 0, result.output
     assert "High-value customers" in result.stdout and "Retention rate" in result.stdout
+    team = result.stdout.split("team")[1]  # per team too (headers wrap in 80 columns)
+    assert "High-value" in team and "CSAT" in team
     assert "1 not purchases" in result.stdout
 
 
