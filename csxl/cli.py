@@ -173,7 +173,8 @@ def main() -> None:
 @click.option(
     "--orders",
     type=click.Path(dir_okay=False),
-    help="An orders export (customer, order time, amount) for the customer KPIs.",
+    help="An orders export (customer, order time, amount) for the customer KPIs "
+    "(default: the Orders sheet of a plan workbook given as DATA).",
 )
 @click.option(
     "--as-of",
@@ -200,10 +201,12 @@ def kpi(
 
         settings = CustomerSettings(as_of=parse_day(as_of, "--as-of"))
     order_set = None
-    if orders is not None:
-        from csxl.kpi_report import load_orders
+    from csxl.kpi_report import load_orders, plan_orders
 
+    if orders is not None:
         order_set = load_orders(orders, mapping)
+    elif plan_orders(data):  # a plan workbook: its Orders sheet
+        order_set = load_orders(data, mapping)
     doc, tickets, warnings = kpi_document(
         data,
         groupings,

@@ -87,6 +87,18 @@ def load_orders(path: str | Path, mapping: str | Path | None = None) -> OrderSet
     return load_order_table(read_table(path, _synonyms(ORDERS, mapping)))
 
 
+def plan_orders(path: str | Path) -> bool:
+    """Whether `path` is a workbook with an Orders (订单) sheet, read when no --orders is given."""
+    from csxl.domain.columns import ORDERS
+    from csxl.readers.excel import sheet_names
+    from csxl.readers.sniff import Kind, sniff
+
+    path = Path(path)
+    if sniff(path) is not Kind.XLSX:
+        return False
+    return any(name in ORDERS.sheets for name in sheet_names(path))
+
+
 def kpi_document(
     path: str | Path,
     by: tuple[str, ...] = ("all",),
@@ -132,6 +144,7 @@ def kpi_document(
         customer_settings,
         settings,
         shown_period=shown,
+        in_period=frame,
     )
     for g in result.groups:
         g["kpis"].update(extra.kpis(g["by"], g["key"]))

@@ -211,3 +211,37 @@ def test_as_of_flag_moves_the_high_value_windows(tmp_path):
     window = doc["orders"]["high_value"]["amount_window"]
     assert window == {"from": "2026-02-11", "to": "2027-02-10"}
     assert doc["groups"][0]["kpis"]["high_value_customers"] == 0
+
+
+def _plan_like(path, order_rows):
+    """A workbook with a Data (数据) sheet of tickets and an Orders (订单) sheet."""
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "数据"
+    data.append(["工单号", "创建时间", "首次响应时间", "团队", "客户ID", "满意度"])
+    data.append(["A1", "2026-03-01 09:00:00", "2026-03-01 09:00:20", "一组", "大客户", 5])
+    orders = wb.create_sheet("订单")
+    orders.append(["订单号", "客户ID", "下单时间", "订单金额"])
+    for row in order_rows:
+        orders.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_plan_workbooks_orders_sheet_is_read_without_the_flag(tmp_path):
+    plan = _plan_like(tmp_path / "plan.xlsx", [["1", "大客户", "2026-02-01 10:00:00", 50_000]])
+    result = run("kpi", plan, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["orders"]["source"] == "plan.xlsx" and doc["orders"]["rows"]["valid"] == 1
+    assert doc["groups"][0]["kpis"]["high_value_customers"] == 1
+    assert doc["groups"][0]["kpis"]["hv_tickets"] == 1
+
+
+def test_an_empty_orders_sheet_makes_the_customer_kpis_unavailable_not_zero(tmp_path):
+    result = run("kpi", _plan_like(tmp_path / "plan.xlsx", []), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    k = doc["groups"][0]["kpis"]
+    assert k["high_value_customers"] is None and k["hv_tickets"] is None
+    assert doc["unavailable"]["high_value_customers"] == "no orders in plan.xlsx"

@@ -310,8 +310,12 @@ def customer_kpis(
     t = in_period if in_period is not None else kpis.in_period(t_all, period)
     unavailable: dict[str, str] = {}
     has = tickets.columns
+    if orders is not None and orders.read == 0:  # an empty Orders sheet: no data, not 0
+        orders, why = None, f"no orders in {orders.source}"
+    else:
+        why = NO_ORDERS
     if orders is None:
-        unavailable.update(dict.fromkeys(ORDER_KEYS, NO_ORDERS))
+        unavailable.update(dict.fromkeys(ORDER_KEYS, why))
     if "customer_id" not in has:
         for key in HV_TICKET_KEYS:
             unavailable.setdefault(key, "the tickets have no customer id column")

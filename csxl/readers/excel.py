@@ -49,6 +49,20 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     raise problems[0]
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of an .xlsx/.xlsm from its workbook part alone (no cells read)."""
+    import html
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [html.unescape(m) for m in re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', xml)]
+
+
 def _candidate_sheets(
     names: Sequence[str],
     wanted: str | None,
