@@ -170,18 +170,52 @@ def main() -> None:
     type=click.FloatRange(min=0, min_open=True),
     help="Active customers in the period, for complaints per 10k.",
 )
+@click.option(
+    "--orders",
+    type=click.Path(dir_okay=False),
+    help="An orders export (customer, order time, amount) for the customer KPIs "
+    "(default: the Orders sheet of a plan workbook given as DATA).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    help="As-of date of the high-value segment, YYYY-MM-DD (default: the last order or "
+    "ticket date up to the period's end).",
+)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def kpi(data, by, month, date_from, date_to, as_json, mapping, active_customers, lang) -> None:
+def kpi(
+    data, by, month, date_from, date_to, as_json, mapping, active_customers, orders, as_of, lang
+) -> None:
     """Compute the KPIs of a ticket export (xlsx, xlsm or csv)."""
     from csxl.domain.kpis import GROUPINGS
-    from csxl.kpi_report import Period, kpi_document
+    from csxl.kpi_report import Period, kpi_document, parse_day
 
     groupings = tuple(b.strip() for b in by.split(",") if b.strip())
     wrong = [b for b in groupings if b not in GROUPINGS]
     if wrong or not groupings:
         raise click.BadParameter(f"use a comma list of {', '.join(GROUPINGS)}", param_hint="--by")
     period = Period.parse(month, date_from, date_to)
-    doc, tickets, warnings = kpi_document(data, groupings, period, mapping, active_customers)
+    settings = None
+    if as_of is not None:
+        from csxl.domain.customers import CustomerSettings
+
+        settings = CustomerSettings(as_of=parse_day(as_of, "--as-of"))
+    order_set = None
+    from csxl.kpi_report import load_orders, plan_orders
+
+    if orders is not None:
+        order_set = load_orders(orders, mapping)
+    elif plan_orders(data):  # a plan workbook: its Orders sheet
+        order_set = load_orders(data, mapping)
+    doc, tickets, warnings = kpi_document(
+        data,
+        groupings,
+        period,
+        mapping,
+        active_customers,
+        orders=order_set,
+        customer_settings=settings,
+    )
     from csxl import console
 
     for line in warnings:
@@ -193,7 +227,10 @@ def kpi(data, by, month, date_from, date_to, as_json, mapping, active_customers,
     else:
         console.print_kpis(doc, lang)
     console.print_problems(tickets, lang)
-    sys.exit(EXIT_WARNINGS if tickets.rejected else EXIT_OK)
+    if order_set is not None:
+        console.print_problems(order_set, lang, dups="order_dups")
+    rejected = tickets.rejected or (order_set is not None and order_set.rejected)
+    sys.exit(EXIT_WARNINGS if rejected else EXIT_OK)
 
 
 @main.command()

@@ -20,6 +20,8 @@ GROUP_COLUMNS = (
     "resolution_rate",
     "reopen_rate",
     "survey_response_rate",
+    "hv_tickets",  # shown with --orders (unavailable columns are left out)
+    "hv_csat",
 )
 TEXT = {
     "zh": {
@@ -33,6 +35,10 @@ TEXT = {
         "alerts": "标签激增预警",
         "problems": "被拒绝的行（前 {n} 条，共 {total} 条问题）",
         "dups": "{n} 个重复工单号：保留最后一行",
+        "order_dups": "{n} 个重复订单号：保留最后一行",
+        "orders": "订单 {source}：读取 {read} 行：有效 {valid}，拒绝 {rejected}，重复 "
+        "{duplicates}，不计（退款/关闭/未付款）{excluded}",
+        "as_of": "截至 {as_of}；留存与复购：{a} 至 {b}，对比 {c} 至 {d}",
         "where": "{file}{sheet} 第 {row} 行 {column}：{reason}（值：{value}）",
     },
     "en": {
@@ -46,6 +52,10 @@ TEXT = {
         "alerts": "Tag surge alerts",
         "problems": "Rejected rows (first {n} of {total} problems)",
         "dups": "{n} duplicated ticket ids: the last row is kept",
+        "order_dups": "{n} duplicated order ids: the last row is kept",
+        "orders": "Orders {source}: read {read} rows: {valid} valid, {rejected} rejected, "
+        "{duplicates} duplicates, {excluded} not purchases (refunded/closed/unpaid)",
+        "as_of": "As of {as_of}; retention and repurchase: {a} to {b} vs {c} to {d}",
         "where": "{file}{sheet}, row {row}, column {column}: {reason} (value: {value})",
     },
 }
@@ -64,6 +74,20 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
         highlight=False,
     )
     out.print(t["rows"].format(**doc["rows"]), highlight=False)
+    if "orders" in doc:
+        o = doc["orders"]
+        out.print(t["orders"].format(source=o["source"], **o["rows"]), highlight=False)
+        if o.get("period"):
+            out.print(
+                t["as_of"].format(
+                    as_of=o["as_of"],
+                    a=o["period"]["from"],
+                    b=o["period"]["to"],
+                    c=o["previous"]["from"],
+                    d=o["previous"]["to"],
+                ),
+                highlight=False,
+            )
     overall = next(g for g in doc["groups"] if g["by"] == "all")["kpis"]
     table = Table(show_header=True, header_style="bold")
     table.add_column(t["kpi"])
@@ -102,8 +126,9 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
         )
 
 
-def print_problems(tickets, lang: str = "zh") -> None:
-    """Rejected rows and duplicates, on stderr, so that --json output stays clean."""
+def print_problems(tickets, lang: str = "zh", dups: str = "dups") -> None:
+    """Rejected rows and duplicates (of a TicketSet or an OrderSet: dups="order_dups"), on
+    stderr, so that --json output stays clean."""
     t = TEXT[lang]
     if tickets.problems:
         frame = tickets.errors_frame(lang)
@@ -119,7 +144,7 @@ def print_problems(tickets, lang: str = "zh") -> None:
             )
             err.print("  " + line, highlight=False, markup=False)
     if tickets.duplicates:
-        err.print(t["dups"].format(n=tickets.duplicates), style="yellow", highlight=False)
+        err.print(t[dups].format(n=tickets.duplicates), style="yellow", highlight=False)
     for note in tickets.notes:
         warn(note)
 

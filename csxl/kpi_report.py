@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from csxl.errors import InputError
 
 if TYPE_CHECKING:
+    from csxl.domain.customers import CustomerSettings
+    from csxl.domain.orders import OrderSet
     from csxl.domain.tickets import TicketSet
 
 
@@ -33,6 +35,13 @@ class Period:
         return cls(_day(start, "--from"), _day(end, "--to"))
 
 
+def parse_day(text: str, flag: str) -> date:
+    """A YYYY-MM-DD flag value; InputError (exit 2) otherwise."""
+    day = _day(text, flag)
+    assert day is not None
+    return day
+
+
 def _day(text: str | None, flag: str) -> date | None:
     if text is None:
         return None
@@ -44,17 +53,50 @@ def _day(text: str | None, flag: str) -> date | None:
         ) from None
 
 
+def _synonyms(schema, mapping: str | Path | None):
+    """The schema's synonyms plus the mapping file's rows that name one of its columns.
+
+    One mapping file may hold ticket and order headers; each table takes its own.
+    """
+    from csxl.domain.columns import COLUMNS, ORDER_COLUMNS
+    from csxl.domain.synonyms import Synonyms
+    from csxl.readers.mapping import read_mapping
+
+    synonyms = Synonyms(schema)
+    if mapping is not None:
+        pairs = read_mapping(Path(mapping), tuple(dict.fromkeys([*COLUMNS, *ORDER_COLUMNS])))
+        synonyms.extend(p for p in pairs if p[1] in schema.columns)
+    return synonyms
+
+
 def load(path: str | Path, mapping: str | Path | None = None) -> TicketSet:
     """Read and validate a ticket file (xlsx/xlsm/csv or a plan's Data sheet)."""
-    from csxl.domain.synonyms import Synonyms
+    from csxl.domain.columns import TICKETS
     from csxl.domain.tickets import load_tickets
-    from csxl.readers.mapping import read_mapping
     from csxl.readers.read import read_table
 
-    synonyms = Synonyms()
-    if mapping is not None:
-        synonyms.extend(read_mapping(Path(mapping)))
-    return load_tickets(read_table(path, synonyms))
+    return load_tickets(read_table(path, _synonyms(TICKETS, mapping)))
+
+
+def load_orders(path: str | Path, mapping: str | Path | None = None) -> OrderSet:
+    """Read and validate an orders file (an e-commerce export, or a plan's Orders sheet)."""
+    from csxl.domain.columns import ORDERS
+    from csxl.domain.orders import load_orders as load_order_table
+    from csxl.readers.read import read_table
+
+    return load_order_table(read_table(path, _synonyms(ORDERS, mapping)))
+
+
+def plan_orders(path: str | Path) -> bool:
+    """Whether `path` is a workbook with an Orders (订单) sheet, read when no --orders is given."""
+    from csxl.domain.columns import ORDERS
+    from csxl.readers.excel import sheet_names
+    from csxl.readers.sniff import Kind, sniff
+
+    path = Path(path)
+    if sniff(path) is not Kind.XLSX:
+        return False
+    return any(name in ORDERS.sheets for name in sheet_names(path))
 
 
 def kpi_document(
@@ -64,9 +106,16 @@ def kpi_document(
     mapping: str | Path | None = None,
     active_customers: float | None = None,
     tickets: TicketSet | None = None,
+    orders: str | Path | OrderSet | None = None,
+    customer_settings: CustomerSettings | None = None,
 ) -> tuple[dict, TicketSet, list[str]]:
-    """The JSON document of ../shared/spec/kpis.md, the TicketSet behind it, and warnings."""
-    from csxl.domain import kpis, tags
+    """The JSON document of ../shared/spec/kpis.md, the TicketSet behind it, and warnings.
+
+    `orders` (a file or a loaded OrderSet) adds the customer KPIs' values; without it they
+    are null and listed in `unavailable`. The document then has an `orders` object: the
+    orders file, its rows, the as-of date, the high-value windows and the retention periods.
+    """
+    from csxl.domain import customers, kpis, tags
 
     tickets = tickets if tickets is not None else load(path, mapping)
     settings = kpis.KpiSettings(active_customers=active_customers)
@@ -82,12 +131,28 @@ def kpi_document(
         result.unavailable.setdefault("tag_alerts", "no tags column")
     first = frame["created_at"].min() if len(frame) else None
     last = frame["created_at"].max() if len(frame) else None
+    shown = (
+        period.start or (first.date() if first is not None else None),
+        period.end or (last.date() if last is not None else None),
+    )
+    order_set = load_orders(orders, mapping) if isinstance(orders, str | Path) else orders
+    extra = customers.customer_kpis(
+        tickets,
+        order_set,
+        by,
+        (period.start, period.end),
+        customer_settings,
+        settings,
+        shown_period=shown,
+        in_period=frame,
+    )
+    for g in result.groups:
+        g["kpis"].update(extra.kpis(g["by"], g["key"]))
+    for key, why in extra.unavailable.items():
+        result.unavailable.setdefault(key, why)
     doc = {
         "source": Path(path).name,
-        "period": {
-            "from": _iso(period.start) or (first.date().isoformat() if first is not None else None),
-            "to": _iso(period.end) or (last.date().isoformat() if last is not None else None),
-        },
+        "period": {"from": _iso(shown[0]), "to": _iso(shown[1])},
         "rows": {
             "read": tickets.read,
             "valid": tickets.valid,
@@ -99,6 +164,8 @@ def kpi_document(
         "tag_alerts": alerts,
         "unavailable": result.unavailable,
     }
+    if order_set is not None:
+        doc["orders"] = {"source": order_set.source, "rows": order_set.rows(), **extra.info}
     return doc, tickets, result.warnings
 
 

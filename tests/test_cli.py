@@ -104,3 +104,144 @@ def test_python_dash_m_csxl_is_the_same_command(tmp_path):
         [sys.executable, "-m", "csxl", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == f"csxl {__version__}"
+
+
+# --- customer KPIs: --orders ------------------------------------------------------------------
+
+
+def _orders(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "买家会员名", "订单付款时间", "买家实际支付金额", "订单状态"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _customer_export(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工单号", "创建时间", "首次响应时间", "团队", "客户ID", "满意度"])
+    ws.append(["A1", "2026-03-01 09:00:00", "2026-03-01 09:00:20", "一组", "大客户", 5])
+    ws.append(["A2", "2026-03-02 10:00:00", "2026-03-02 10:01:00", "二组", "散客", 2])
+    wb.save(path)
+    return path
+
+
+ORDERS = [
+    ["1", "大客户", "2026-02-10 10:00:00", "¥50,000.00", "交易成功"],  # high value by amount
+    ["2", "大客户", "2026-03-05 10:00:00", "100", "交易成功"],
+    ["3", "散客", "2026-02-11 10:00:00", "100", "交易成功"],
+    ["4", "散客", "2026-03-06 10:00:00", "100", "交易关闭"],  # closed: not a purchase
+    ["5", "新客", "2026-03-07 10:00:00", "100", "交易成功"],
+    ["5", "新客", "2026-03-07 10:00:00", "100", "交易成功"],  # exported twice
+]
+
+
+def test_orders_add_the_customer_kpis_to_every_group(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    result = run("kpi", tickets, "--orders", orders, "--by", "team", "--month", "2026-03", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["orders"]["rows"] == {
+        "read": 6, "valid": 4, "rejected": 0, "duplicates": 1, "excluded": 1
+    }  # fmt: skip
+    assert doc["orders"]["as_of"] == "2026-03-07"
+    everyone, one, two = (g["kpis"] for g in doc["groups"])
+    assert everyone["high_value_customers"] == 1  # 大客户: 50,100 in 12 months
+    assert (everyone["hv_tickets"], everyone["hv_csat"], everyone["hv_frt_median"]) == (1, 1.0, 20)
+    # February: 大客户, 散客; in March only 大客户 ordered (散客's order was closed)
+    assert everyone["retention_rate"] == 1 / 2
+    # March: 大客户 1 order, 新客 1 order (the copy is a duplicate): nobody bought twice
+    assert everyone["repurchase_rate"] == 0
+    assert one["hv_tickets"] == 1 and two["hv_tickets"] == 0 and two["hv_csat"] is None
+    assert doc["orders"]["previous_repurchase_rate"] == 0  # February: one order each
+    assert doc["orders"]["by_month"][-1] == {
+        "month": "2026-03", "customers": 2, "retained": 1, "retention_rate": 0.5,
+        "repurchase_rate": 0.0,
+    }  # fmt: skip
+    assert one["retention_rate"] is None  # the customer base is not split by team
+    for key in ("high_value_customers", "hv_tickets", "retention_rate", "repurchase_rate"):
+        assert key not in doc["unavailable"]
+
+
+def test_rejected_order_rows_exit_1_and_are_listed(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", [*ORDERS, ["6", "", "2026-03-08 10:00:00", "5", ""]])
+    result = run("kpi", tickets, "--orders", orders, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["orders"]["rows"]["rejected"] == 1
+    assert "o.xlsx [Sheet] 第 8 行 买家会员名：客户为空" in result.stderr
+
+
+def test_plain_table_shows_the_customer_kpis(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    result = run("kpi", tickets, "--orders", orders, "--lang", "en", "--by", "team")
+    assert result.exit_code == 0, result.output
+    assert "High-value customers" in result.stdout and "Retention rate" in result.stdout
+    team = result.stdout.split("team")[1]  # per team too (headers wrap in 80 columns)
+    assert "High-value" in team and "CSAT" in team
+    assert "1 not purchases" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--as-of", "2026/03/31"], "--as-of"),
+        (["--orders", "missing.xlsx"], "file not found"),
+    ],
+)
+def test_bad_customer_flags_are_refused(tmp_path, args, words):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    result = run("kpi", tickets, "--orders", orders, *args)
+    assert result.exit_code == 2 and words in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_as_of_flag_moves_the_high_value_windows(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    orders = _orders(tmp_path / "o.xlsx", ORDERS)
+    # as of 2027-02-10 the 50,000 order of 2026-02-10 is on the excluded edge day
+    result = run("kpi", tickets, "--orders", orders, "--as-of", "2027-02-10", "--json")
+    doc = json.loads(result.stdout)
+    window = doc["orders"]["high_value"]["amount_window"]
+    assert window == {"from": "2026-02-11", "to": "2027-02-10"}
+    assert doc["groups"][0]["kpis"]["high_value_customers"] == 0
+
+
+def _plan_like(path, order_rows):
+    """A workbook with a Data (数据) sheet of tickets and an Orders (订单) sheet."""
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "数据"
+    data.append(["工单号", "创建时间", "首次响应时间", "团队", "客户ID", "满意度"])
+    data.append(["A1", "2026-03-01 09:00:00", "2026-03-01 09:00:20", "一组", "大客户", 5])
+    orders = wb.create_sheet("订单")
+    orders.append(["订单号", "客户ID", "下单时间", "订单金额"])
+    for row in order_rows:
+        orders.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_plan_workbooks_orders_sheet_is_read_without_the_flag(tmp_path):
+    plan = _plan_like(tmp_path / "plan.xlsx", [["1", "大客户", "2026-02-01 10:00:00", 50_000]])
+    result = run("kpi", plan, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["orders"]["source"] == "plan.xlsx" and doc["orders"]["rows"]["valid"] == 1
+    assert doc["groups"][0]["kpis"]["high_value_customers"] == 1
+    assert doc["groups"][0]["kpis"]["hv_tickets"] == 1
+
+
+def test_an_empty_orders_sheet_makes_the_customer_kpis_unavailable_not_zero(tmp_path):
+    result = run("kpi", _plan_like(tmp_path / "plan.xlsx", []), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    k = doc["groups"][0]["kpis"]
+    assert k["high_value_customers"] is None and k["hv_tickets"] is None
+    assert doc["unavailable"]["high_value_customers"] == "no orders in plan.xlsx"

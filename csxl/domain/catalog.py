@@ -46,6 +46,13 @@ CATALOG: dict[str, KpiInfo] = {
         KpiInfo("bad_review_reasons", "差评原因分布", "Bad review reasons", "shares"),
         KpiInfo("peak_queue_mean", "高峰首响均值", "Peak-hour first response", "seconds"),
         KpiInfo("dept_sla", "跨部门协作时效达标率", "Collaboration within limit", "ratio"),
+        KpiInfo("high_value_customers", "高价值客户数", "High-value customers", "count"),
+        KpiInfo("hv_tickets", "高价值客户工单量", "High-value tickets", "count"),
+        KpiInfo("hv_csat", "高价值客户满意度", "High-value CSAT", "ratio"),
+        KpiInfo("hv_frt_median", "高价值客户首响中位数", "High-value FRT median", "seconds"),
+        KpiInfo("retention_rate", "客户留存率", "Retention rate", "ratio"),
+        KpiInfo("repurchase_rate", "复购率", "Repurchase rate", "ratio"),
+        KpiInfo("survey_timeliness", "评价推送及时率", "Survey sent on time", "ratio"),
     )
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -14,6 +16,7 @@ class Kind(Enum):
     CSAT = "csat"
     SEVERITY = "severity"
     TAGS = "tags"
+    AMOUNT = "amount"  # money: a number, currency marks (¥, 元, CNY) dropped
 
 
 COLUMNS: dict[str, Kind] = {
@@ -94,3 +97,42 @@ LABELS: dict[str, tuple[str, str]] = {
 def label(column: str, lang: str = "zh") -> str:
     zh, en = LABELS[column]
     return zh if lang == "zh" else en
+
+
+# ---------------------------------------------------------------------------- orders
+# One row per order (订单), from an e-commerce export or the plan's Orders sheet.
+ORDER_COLUMNS: dict[str, Kind] = {
+    "customer_id": Kind.TEXT,
+    "ordered_at": Kind.DATETIME,
+    "amount": Kind.AMOUNT,
+    "order_id": Kind.TEXT,
+    "status": Kind.TEXT,
+}
+
+ORDER_REQUIRED = ("customer_id", "ordered_at", "amount")
+
+ORDER_LABELS: dict[str, tuple[str, str]] = {
+    "customer_id": ("客户ID", "Customer ID"),
+    "ordered_at": ("下单时间", "Order time"),
+    "amount": ("订单金额", "Amount"),
+    "order_id": ("订单号", "Order ID"),
+    "status": ("订单状态", "Order status"),
+}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What one kind of table holds: its columns, the required ones, names and sheets."""
+
+    name: str
+    columns: Mapping[str, Kind]
+    required: tuple[str, ...]
+    labels: Mapping[str, tuple[str, str]]
+    sheets: tuple[str, ...]  # sheet names of a plan workbook read first
+    what: tuple[str, str]  # one row is one ... (zh, en), for messages
+
+
+TICKETS = Schema("tickets", COLUMNS, REQUIRED, LABELS, ("Data", "数据"), ("工单", "ticket"))
+ORDERS = Schema(
+    "orders", ORDER_COLUMNS, ORDER_REQUIRED, ORDER_LABELS, ("Orders", "订单"), ("订单", "order")
+)

@@ -470,6 +470,24 @@ def numbers(s: pd.Series) -> Parsed:
     return Parsed(pd.Series(values, index=s.index), pd.Series(bad, index=s.index))
 
 
+_CURRENCY_MARK = rf"^{_S}*(?:[¥￥$]|CNY|RMB|cny|rmb){_S}*"
+_YUAN = rf"{_S}*元{_S}*$"
+
+
+def _parse_amounts(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    bare = pc.replace_substring_regex(raw, _CURRENCY_MARK, "")
+    return _parse_numbers(pc.replace_substring_regex(bare, _YUAN, ""))
+
+
+def amounts(s: pd.Series) -> Parsed:
+    """Money: what `numbers` reads, also with a currency mark (¥ ￥ $ CNY RMB) in front or
+    元 behind (`¥1,234.50`, `1234元`). The sign is kept: callers reject negatives."""
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        return numbers(s)
+    values, bad = _per_value(_arrow(s), _parse_amounts, (np.nan, False))
+    return Parsed(pd.Series(values, index=s.index), pd.Series(bad, index=s.index))
+
+
 def _parse_durations(raw: pa.Array, scale: float) -> tuple[np.ndarray, np.ndarray]:
     t = _clean(raw, fold_width=True)
     values, ok = _number_text(t)

@@ -6,6 +6,8 @@ match, and `处理时长（秒）` matches `处理时长(秒)`.
 
 The built-in table covers zh-CN exports (千牛/七鱼-style), English names and the Zendesk
 and Freshdesk CSV exports; a user extends it with a Mapping sheet or a file (`extend`).
+Orders (`Synonyms(ORDERS)`) have their own table: zh/en names and the order exports of
+Taobao/Tmall (千牛), JD, Pinduoduo, Youzan and Shopify.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from csxl.domain.columns import COLUMNS, REQUIRED
+from csxl.domain.columns import REQUIRED, TICKETS, Schema
 
 _SPACE = re.compile(r"\s+")
 
@@ -120,8 +122,116 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
     "dept_sent_at": ("转交时间", "Sent to department at"),
     "dept_done_at": ("部门完成时间", "Department done at"),
     "status": ("状态", "工单状态", "Status"),
-    "customer_id": ("客户ID", "买家昵称", "客户", "Customer ID", "Customer", "Requester"),
+    # The names order exports use too, so that tickets join the Orders data (hv_* KPIs).
+    "customer_id": (
+        "客户ID",
+        "买家昵称",
+        "买家会员名",
+        "买家账号",
+        "客户账号",
+        "访客ID",
+        "用户ID",
+        "顾客",
+        "客户",
+        "Customer ID",
+        "Customer",
+        "Requester",
+    ),
 }
+
+# Orders. Where an export has several candidates, the earlier wins: the payment time over
+# the creation time (an unpaid order is not a purchase), what the buyer paid over the list
+# price, and Shopify's Financial Status (paid/refunded) as the status.
+_ORDER_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
+    "customer_id": (
+        "客户ID",
+        "客户编号",
+        "买家会员名",  # Taobao/Tmall
+        "买家昵称",  # Youzan, 千牛
+        "买家账号",
+        "买家ID",
+        "下单账号",  # JD
+        "下单帐号",
+        "客户账号",
+        "会员ID",
+        "会员名",
+        "用户ID",
+        "用户账号",
+        "客户",
+        "买家",
+        "Customer ID",
+        "Customer",
+        "Buyer ID",
+        "Buyer",
+        "Customer Email",
+        "Email",  # Shopify: the customer's e-mail
+    ),
+    "ordered_at": (
+        "付款时间",
+        "订单付款时间",  # Taobao/Tmall
+        "买家付款时间",  # Youzan
+        "支付时间",  # Pinduoduo
+        "付款确认时间",  # JD
+        "成交时间",
+        "订单成交时间",  # Pinduoduo
+        "下单时间",  # JD, Youzan
+        "订单创建时间",  # Taobao/Tmall
+        "创建时间",
+        "订单时间",
+        "Paid at",  # Shopify
+        "Payment time",
+        "Order time",
+        "Ordered at",
+        "Order date",
+        "Created at",  # Shopify
+        "Date",
+    ),
+    "amount": (
+        "实付金额",
+        "买家实际支付金额",  # Taobao/Tmall
+        "用户实付金额(元)",  # Pinduoduo
+        "用户实付金额",
+        "订单实付金额",  # Youzan
+        "实付款",
+        "实付款(元)",
+        "实收款",
+        "实收金额",
+        "商家实收金额(元)",  # Pinduoduo
+        "应付金额",  # JD
+        "支付金额",
+        "付款金额",
+        "成交金额",
+        "订单金额",  # JD
+        "总金额",  # Taobao/Tmall
+        "金额",
+        "Amount paid",
+        "Paid amount",
+        "Amount",
+        "Order total",
+        "Total",  # Shopify
+    ),
+    "order_id": (
+        "订单号",
+        "订单编号",  # Taobao/Tmall
+        "订单ID",
+        "主订单编号",
+        "Order ID",
+        "Order number",
+        "Order",
+        "Id",  # Shopify's order id
+        "Name",  # Shopify's order name (#1001)
+    ),
+    "status": (
+        "订单状态",
+        "交易状态",
+        "状态",
+        "Financial Status",  # Shopify
+        "Order status",
+        "Status",
+    ),
+}
+
+_TABLES = {"tickets": _BUILTIN, "orders": _ORDER_BUILTIN}
 
 # Headers of per-agent summary exports (七鱼, V5 ...): recognised so that we can say that
 # per-ticket data is needed instead of misreading a summary.
@@ -152,21 +262,24 @@ class HeaderMatch:
     headers: list[str]
     unmapped: list[str] = field(default_factory=list)
     ambiguous: list[tuple[str, str, str]] = field(default_factory=list)  # (ignored, used, col)
+    required: tuple[str, ...] = REQUIRED
 
     def header_of(self, column: str) -> str:
         return self.headers[self.columns[column]]
 
     @property
     def missing_required(self) -> list[str]:
-        return [c for c in REQUIRED if c not in self.columns]
+        return [c for c in self.required if c not in self.columns]
 
 
 class Synonyms:
-    """The synonym table, built-in first, user additions override."""
+    """The synonym table of one schema (tickets by default, or `ORDERS`), built-in first,
+    user additions override."""
 
-    def __init__(self) -> None:
+    def __init__(self, schema: Schema = TICKETS) -> None:
+        self.schema = schema
         self._table: dict[str, tuple[Synonym, int]] = {}
-        for column, names in _BUILTIN.items():
+        for column, names in _TABLES[schema.name].items():
             for rank, entry in enumerate(names):
                 name, scale = entry if isinstance(entry, tuple) else (entry, 1.0)
                 self._table[normalise_header(name)] = (Synonym(column, scale), rank)
@@ -176,8 +289,8 @@ class Synonyms:
         for pair in pairs:
             header, column = pair[0], pair[1]
             scale = float(pair[2]) if len(pair) > 2 else 1.0
-            if column not in COLUMNS:
-                known = ", ".join(COLUMNS)
+            if column not in self.schema.columns:
+                known = ", ".join(self.schema.columns)
                 raise ValueError(
                     f"unknown column {column!r} for header {header!r}; use one of {known}"
                 )
@@ -190,7 +303,7 @@ class Synonyms:
     def match(self, headers: Sequence[object]) -> HeaderMatch:
         texts = ["" if h is None else str(h).strip() for h in headers]
         best: dict[str, tuple[int, int]] = {}  # column -> (rank, position)
-        result = HeaderMatch(columns={}, scales={}, headers=texts)
+        result = HeaderMatch(columns={}, scales={}, headers=texts, required=self.schema.required)
         for pos, text in enumerate(texts):
             if not text:
                 continue

@@ -17,7 +17,8 @@ from csxl.errors import InputError, Location
 from csxl.readers.header import SCAN_ROWS, find_header
 from csxl.readers.table import RawTable
 
-# Sheets of a plan workbook that hold ticket data, by key in both languages.
+# Sheets of a plan workbook that hold ticket data, by key in both languages (orders: the
+# schema's own sheets, 订单/Orders).
 DATA_SHEETS = ("Data", "数据")
 
 
@@ -34,7 +35,7 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
             "Export it again, or open it in Excel and save a copy as .xlsx.",
         ) from None
     names = reader.sheet_names
-    candidates = _candidate_sheets(names, sheet, where)
+    candidates = _candidate_sheets(names, sheet, where, synonyms.schema.sheets)
     problems: list[InputError] = []
     for name in candidates:
         sheet_where = Location(path.name, name)
@@ -48,14 +49,33 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     raise problems[0]
 
 
-def _candidate_sheets(names: Sequence[str], wanted: str | None, where: Location) -> list[str]:
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of an .xlsx/.xlsm from its workbook part alone (no cells read)."""
+    import html
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [html.unescape(m) for m in re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', xml)]
+
+
+def _candidate_sheets(
+    names: Sequence[str],
+    wanted: str | None,
+    where: Location,
+    preferred: Sequence[str] = DATA_SHEETS,
+) -> list[str]:
     if wanted is not None:
         if wanted not in names:
             raise InputError(f"no sheet named {wanted!r}; it has {', '.join(names)}.", where)
         return [wanted]
     if not names:
         raise InputError("the workbook has no sheets.", where)
-    data = [n for n in names if n in DATA_SHEETS]
+    data = [n for n in names if n in preferred]
     return data or list(names)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from csxl.domain.columns import LABELS
 from csxl.domain.synonyms import HeaderMatch, Synonyms, looks_like_summary
 from csxl.errors import InputError, Location
 
@@ -21,24 +20,31 @@ def find_header(
         score = synonyms.score(row)
         if score > best_score:
             best_index, best_score = i, score
+    schema = synonyms.schema
+    labels = schema.labels
     if best_score < MIN_MATCHES:
-        if any(looks_like_summary(row) for row in rows[:SCAN_ROWS]):
+        if schema.name == "tickets" and any(looks_like_summary(row) for row in rows[:SCAN_ROWS]):
             raise InputError(
                 "this is a per-agent summary (好评数, 平均首响时长 ...), not per-ticket data.",
                 where,
                 "Export the ticket details (工单明细/会话明细), one row per ticket.",
             )
         if not any(any(str(c).strip() for c in row if c is not None) for row in rows):
-            raise InputError("the sheet is empty.", where, "Paste or export the ticket data.")
+            raise InputError(
+                "the sheet is empty.", where, f"Paste or export the {schema.what[1]} data."
+            )
+        needed = " and ".join(
+            f"{labels[c][0]} ({labels[c][1].lower()})" for c in schema.required
+        ).replace(" and ", ", ", len(schema.required) - 2)
         raise InputError(
             f"no header row found in the first {SCAN_ROWS} rows.",
             where,
-            "The data needs a header row with at least 工单号 (ticket id) and 创建时间 "
-            "(created at); add a synonym for your headers in the Mapping sheet or file.",
+            f"The data needs a header row with at least {needed}; "
+            "add a synonym for your headers in the Mapping sheet or file.",
         )
     match = synonyms.match(rows[best_index])
     if match.missing_required:
-        names = " and ".join(f"{LABELS[c][0]} ({LABELS[c][1]})" for c in match.missing_required)
+        names = " and ".join(f"{labels[c][0]} ({labels[c][1]})" for c in match.missing_required)
         found = ", ".join(h for h in match.headers if h)
         raise InputError(
             f"the header row has no {names} column.",

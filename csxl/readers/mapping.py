@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from pathlib import Path
 
 from csxl.domain.columns import COLUMNS
@@ -21,7 +22,11 @@ _COLUMN = {"字段", "column", "canonical"}
 _SCALE = {"倍数", "scale"}
 
 
-def read_mapping(path: Path) -> list[tuple[str, str, float]]:
+def read_mapping(
+    path: Path, columns: Collection[str] = tuple(COLUMNS)
+) -> list[tuple[str, str, float]]:
+    """The file's (header, column, scale) rows; `columns` are the csxl columns it may name
+    (the ticket columns, or those of tickets and orders for `csxl kpi --orders`)."""
     rows = _rows(path)
     if not rows:
         raise InputError("the mapping file is empty.", Location(path.name))
@@ -49,11 +54,11 @@ def read_mapping(path: Path) -> list[tuple[str, str, float]]:
                     f"scale {cells[s]!r} is not a number.",
                     Location(path.name, row=n, column=rows[0][s]),
                 ) from None
-        if cells[c] not in COLUMNS:
+        if cells[c] not in columns:
             raise InputError(
                 f"{cells[c]!r} is not a csxl column.",
                 Location(path.name, row=n, column=rows[0][c]),
-                f"Use one of: {', '.join(COLUMNS)}.",
+                f"Use one of: {', '.join(columns)}.",
             )
         pairs.append((cells[h], cells[c], scale))
     return pairs
