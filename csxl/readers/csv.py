@@ -30,9 +30,10 @@ def decode(data: bytes, where: Location) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"the text is neither UTF-8 nor GBK/GB18030 (byte {exc.start}).",
+            "the file is neither an Excel workbook nor text in UTF-8 or GBK/GB18030 "
+            f"(byte {exc.start}).",
             where,
-            "Save the file as CSV UTF-8 in Excel and try again.",
+            "Export it again as .xlsx, or save it as CSV UTF-8 in Excel, and try again.",
         ) from None
 
 
