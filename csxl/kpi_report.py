@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csxl.errors import InputError
+from csxl.errors import InputError, Location
 
 if TYPE_CHECKING:
     from csxl.domain.tickets import TicketSet
@@ -54,7 +54,15 @@ def load(path: str | Path, mapping: str | Path | None = None) -> TicketSet:
     synonyms = Synonyms()
     if mapping is not None:
         synonyms.extend(read_mapping(Path(mapping)))
-    return load_tickets(read_table(path, synonyms))
+    table = read_table(path, synonyms)
+    tickets = load_tickets(table)
+    if tickets.read == 0:
+        raise InputError(
+            "there are no ticket rows below the header row.",
+            Location(table.source, table.sheet, table.header_row),
+            "Export the tickets again, or paste them below the header.",
+        )
+    return tickets
 
 
 def kpi_document(
