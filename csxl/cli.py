@@ -14,7 +14,7 @@ import sys
 import click
 
 from csxl import __version__
-from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError
+from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError, printable
 
 LANGS = click.Choice(["zh", "en"])
 RESULT_FILE = click.option(
@@ -31,7 +31,7 @@ class Command(click.Command):
         try:
             return super().invoke(ctx)
         except CsxlError as exc:
-            click.echo(f"csxl: {exc}", err=True)
+            click.echo(f"csxl: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -42,7 +42,7 @@ class Command(click.Command):
             if os.environ.get("CSXL_DEBUG"):
                 raise
             click.echo(
-                f"csxl: internal error: {type(exc).__name__}: {exc} "
+                f"csxl: internal error: {type(exc).__name__}: {printable(str(exc))} "
                 "(set CSXL_DEBUG=1 for details, and please report it).",
                 err=True,
             )

@@ -50,6 +50,18 @@ TEXT = {
     },
 }
 SHOW_PROBLEMS = 20
+SHOWN_CHARS = 80  # a value longer than this is cut in messages (the Errors sheet has it whole)
+
+
+def shown(value: object) -> str:
+    """A value from a user's file, safe to print on one line (`errors.printable`), long text
+    cut."""
+    from csxl.errors import printable
+
+    text = "" if value is None else str(value)
+    cut = len(text) > SHOWN_CHARS
+    text = printable(text[:SHOWN_CHARS])
+    return text + f"… ({len(str(value)):,} chars)" if cut else text
 
 
 def warn(line: str) -> None:
@@ -115,7 +127,12 @@ def print_problems(tickets, lang: str = "zh") -> None:
         sheet = f" [{tickets.sheet}]" if tickets.sheet else ""
         for row, column, reason, value in frame.head(SHOW_PROBLEMS).itertuples(index=False):
             line = t["where"].format(
-                file=tickets.source, sheet=sheet, row=row, column=column, reason=reason, value=value
+                file=tickets.source,
+                sheet=sheet,
+                row=row,
+                column=shown(column),
+                reason=reason,
+                value=shown(value),
             )
             err.print("  " + line, highlight=False, markup=False)
     if tickets.duplicates:
