@@ -38,6 +38,15 @@ class Command(click.Command):
         except KeyboardInterrupt:
             click.echo("csxl: interrupted.", err=True)
             ctx.exit(130)
+        except OSError as exc:  # disk full, no permission, a file held by another program
+            name = os.path.basename(exc.filename) if exc.filename else None
+            what = exc.strerror or str(exc)
+            click.echo(
+                f"csxl: {printable(name + ': ' if name else '')}{printable(what)}; nothing was "
+                "changed (a file being saved is replaced only when it is complete).",
+                err=True,
+            )
+            ctx.exit(EXIT_REFUSED)
         except Exception as exc:
             if os.environ.get("CSXL_DEBUG"):
                 raise
