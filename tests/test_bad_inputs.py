@@ -108,6 +108,7 @@ KPI: dict[str, Expect] = {
     "formula_injection_csv": Expect(
         1, problems={9: "bad_csat"}, rows={"read": 8, "valid": 7, "rejected": 1, "duplicates": 0}
     ),
+    "markup_names": Expect(0, rows={"read": 3, "valid": 3, "rejected": 0, "duplicates": 0}),
     "long_strings": Expect(0, rows={"read": 7, "valid": 7, "rejected": 0, "duplicates": 0}),
     "control_chars": Expect(
         1,
@@ -135,6 +136,7 @@ PLAN: dict[str, dict[str, Expect]] = {
         "validate": Expect(2, ("template version '0.9'",), (SETTINGS, "row 3", "column 'B'")),
     },
     "plan_injection": {"refresh": Expect(1), "validate": Expect(1)},
+    "plan_control_chars": {"refresh": Expect(1), "validate": Expect(1)},
     "plan_empty_data": {
         "refresh": Expect(2, ("no usable tickets",), ("sheet '数据'",)),
         "validate": Expect(0),
@@ -230,6 +232,13 @@ def test_control_characters_are_escaped_in_messages(corpus):
     bad = {c for c in CONTROL if c not in "\n"}
     assert not bad & set(result.stderr), [hex(ord(c)) for c in bad & set(result.stderr)]
     assert "\\u202e" in result.stderr  # shown, escaped
+
+
+def test_names_are_printed_as_written_not_as_markup(corpus):
+    result = run("kpi", corpus["markup_names"], "--by", "agent")
+    assert result.exit_code == 0, result.output
+    for name in ("[/b]", "[bold red]红[/]", "\\[x"):
+        assert name in result.stdout, result.stdout
 
 
 def test_long_values_are_cut_in_messages(corpus, tmp_path):

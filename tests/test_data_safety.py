@@ -255,3 +255,38 @@ def test_a_read_only_book_cannot_commit(workbook):
         book.commit()
     assert workbook.read_bytes() == before
     shutil.rmtree(workbook.parent / "csxl-backups", ignore_errors=True)
+
+
+# ------------------------------------------------------------------ nothing to execute
+def _executable_content(path: Path) -> list[str]:
+    import re
+    import zipfile
+
+    found = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            lower = name.lower()
+            if any(k in lower for k in ("vbaproject", "externallink", "connections.xml")):
+                found.append(name)
+            if lower.endswith(".bin") or "activex" in lower or "embeddings" in lower:
+                found.append(name)
+        types = zf.read("[Content_Types].xml").decode()
+        if "macroEnabled" in types or "vbaProject" in types:
+            found.append("[Content_Types].xml: macro-enabled")
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = zf.read(name).decode("utf-8")
+                for f in re.findall(r"<f[^>]*>(.*?)</f>", xml):
+                    if "|" in f or re.search(r"HYPERLINK|WEBSERVICE|CALL\(|REGISTER", f):
+                        found.append(f"{name}: {f[:60]}")
+    return found
+
+
+@pytest.mark.parametrize("name", ["plan_zh.xlsx", "plan_en.xlsx", "roster_zh.xlsx"])
+def test_committed_workbooks_hold_no_macros_links_or_dde(name):
+    assert _executable_content(ROOT / "workbooks" / name) == []
+
+
+def test_a_refreshed_plan_holds_no_macros_links_or_dde(workbook):
+    assert run("refresh", workbook).exit_code == 0
+    assert _executable_content(workbook) == []

@@ -657,6 +657,13 @@ def _(p):
     return xlsx(p, _long_rows())
 
 
+@case("markup_names", "markup.csv", "agent names that look like terminal markup: [/b], [red]")
+def _(p):
+    rows = [HEADER, _row(1, 客服="[/b]"), _row(2, 客服="[bold red]红[/]"), _row(3, 客服="\\[x")]
+    p.write_text(csv_text(rows), encoding="utf-8")
+    return p
+
+
 @case("control_chars", "control.csv", "C0 controls, DEL, zero-width and bidi characters")
 def _(p):
     p.write_text(csv_text(_control_rows()), encoding="utf-8")
@@ -688,6 +695,22 @@ def _(p):
 @case("plan_injection", "plan_injection.xlsx", "a plan with formula-like text in its Data")
 def _(p):
     return plan(p, _injection_rows())
+
+
+@case(
+    "plan_control_chars",
+    "plan_control_chars.xlsx",
+    "a plan whose Data holds control characters (as Excel stores them: _x0001_) and ESC",
+)
+def _(p):
+    rows = [
+        HEADER,
+        *GOOD,
+        _row(8, 客服="李_x0001_四"),
+        _row(9, 客服="王\x1b[31m五\u202e"),
+        _row(10, 创建时间="2026-03-05_x0007_10:00:00"),
+    ]
+    return plan(p, rows)
 
 
 @case("plan_empty_data", "plan_empty_data.xlsx", "a plan with nothing pasted below the header")
