@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +62,27 @@ def column_letters(n: int) -> str:
     return s
 
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_parts(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Sheet title -> part name, from workbook.xml and its relationships."""
+    from xml.etree import ElementTree  # not xml.sax.saxutils: it imports urllib (0.2 s)
+
+    rels = {
+        r.get("Id"): r.get("Target", "")
+        for r in ElementTree.fromstring(files["xl/_rels/workbook.xml.rels"])
+    }
+    out = {}
+    for sheet in ElementTree.fromstring(files["xl/workbook.xml"]).iter(f"{{{_MAIN}}}sheet"):
+        target = rels[sheet.get(f"{{{_REL}}}id")]
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
+
+
 def sheet_extent(path: Path, sheet: str) -> Extent | None:
     """The sheet's last row and column as far as they can be known without loading it."""
-    from csxl.workbook.package import sheet_parts
-
     try:
         with zipfile.ZipFile(path) as zf:
             small = {n: zf.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
