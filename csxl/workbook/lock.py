@@ -92,6 +92,12 @@ class WorkbookLock:
             self._finalizer()
             self.held = False
 
+    def __enter__(self) -> WorkbookLock:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
 
 def _describe(owner: dict | None) -> str:
     if not owner:
