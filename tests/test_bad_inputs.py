@@ -61,6 +61,7 @@ KPI: dict[str, Expect] = {
     "huge_range": Expect(0, rows={"read": 1, "valid": 1, "rejected": 0, "duplicates": 0}),
     "far_cell": Expect(2, ("XFD100000", "not empty"), (SHEET,)),
     "xml_entities": Expect(2, ("DOCTYPE",)),
+    "csv_too_big": Expect(2, ("1.1 GB", "shorter period")),
     "empty_workbook": Expect(2, ("empty",), (SHEET,)),
     "empty_file": Expect(2, ("empty",)),
     "header_only": Expect(2, ("no ticket rows",), (SHEET, "row 1")),
@@ -137,6 +138,10 @@ PLAN: dict[str, dict[str, Expect]] = {
     },
     "plan_injection": {"refresh": Expect(1), "validate": Expect(1)},
     "plan_control_chars": {"refresh": Expect(1), "validate": Expect(1)},
+    "stray_far_cell_in_plan": {
+        "refresh": Expect(2, ("1,048,576",), ("sheet '目标'",)),
+        "validate": Expect(2, ("1,048,576",), ("sheet '目标'",)),
+    },
     "plan_empty_data": {
         "refresh": Expect(2, ("no usable tickets",), ("sheet '数据'",)),
         "validate": Expect(0),

@@ -134,6 +134,9 @@ class PackageBook:
                 Location(self.name),
                 "Restore it from a backup, or run `csxl upgrade`.",
             )
+        from csxl.readers.limits import check_sheet
+
+        check_sheet(self.path, title, Location(self.name, title))  # a stray far cell
         return self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
 
     def data(self, synonyms: Synonyms) -> RawTable:

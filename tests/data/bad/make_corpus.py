@@ -573,6 +573,34 @@ def _(p):
     )
 
 
+@case("csv_too_big", "huge.csv", "a 1.1 GiB CSV (sparse: it takes no disk space)")
+def _(p):
+    with p.open("wb") as f:
+        f.write(csv_text([HEADER, *GOOD]).encode())
+        f.truncate(1100 * 1024**2)
+    return p
+
+
+@case(
+    "stray_far_cell_in_plan",
+    "plan_far_cell.xlsx",
+    "a plan with a stray cell at XFD1048576 on Goals",
+)
+def _(p):
+    from csxl.workbook import layout
+
+    path = plan(p)
+    with zipfile.ZipFile(path) as zf:
+        names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+        from csxl.workbook.package import sheet_parts
+
+        part = sheet_parts({n: zf.read(n) for n in names})[layout.title("Goals", "zh")]
+    stray = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return edit_part(
+        path, part, lambda xml: xml.replace(b"</sheetData>", stray.encode() + b"</sheetData>")
+    )
+
+
 @case("empty_workbook", "empty.xlsx", "a workbook with one blank sheet")
 def _(p):
     return xlsx(p, [])
