@@ -56,6 +56,8 @@ KPI: dict[str, Expect] = {
     "xls_renamed": Expect(2, ("Excel 97-2003 (.xls)",)),
     "encrypted": Expect(2, ("password-protected",)),
     "zip_bomb": Expect(2, ("zip bomb", "xl/worksheets/sheet1.xml")),
+    "zip_bomb_lying": Expect(2, ("declares a size smaller", "xl/worksheets/sheet1.xml")),
+    "zip_bomb_lying_plausibly": Expect(2, ("inflates past the size",), (SHEET,)),
     "rows_1048576": Expect(2, ("1,048,576", "cut off"), (SHEET,)),
     "rows_1048576_no_dimension": Expect(2, ("1,048,576", "cut off"), (SHEET,)),
     "huge_range": Expect(0, rows={"read": 1, "valid": 1, "rejected": 0, "duplicates": 0}),

@@ -17,7 +17,9 @@ grid would exceed `MAX_CELLS`. Sizes of the whole package are checked in `sniff`
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,8 +83,15 @@ def sheet_parts(files: Mapping[str, bytes]) -> dict[str, str]:
     return out
 
 
+class Overflow(Exception):
+    """A zip entry inflates past the size it declares: a zip bomb (or a damaged file)."""
+
+
 def sheet_extent(path: Path, sheet: str) -> Extent | None:
-    """The sheet's last row and column as far as they can be known without loading it."""
+    """The sheet's last row and column as far as they can be known without loading it.
+
+    Raises Overflow when a scanned part inflates past its declared size (calamine reads on
+    past it; Python's zip reader would stop there and hide it)."""
     try:
         with zipfile.ZipFile(path) as zf:
             small = {n: zf.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
@@ -90,11 +99,11 @@ def sheet_extent(path: Path, sheet: str) -> Extent | None:
             if part is None:
                 return None
             info = zf.getinfo(part)
+            if info.compress_size <= SCAN_BYTES:
+                return _scan(_inflate(path, info), part, info.compress_size)
             with zf.open(info) as f:
-                if info.compress_size <= SCAN_BYTES:
-                    return _scan(f, part, info.compress_size)
                 head = f.read(65536)
-    except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
+    except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError, OSError, zlib.error):
         return None  # the reader's own errors say what is wrong with such a file
     m = _DIMENSION.search(head)
     if m is None:
@@ -102,10 +111,43 @@ def sheet_extent(path: Path, sheet: str) -> Extent | None:
     return Extent(part, int(m[2]), column_number(m[1].decode()), False, info.compress_size)
 
 
-def _scan(f, part: str, compressed: int) -> Extent:
+def _inflate(path: Path, info: zipfile.ZipInfo):
+    """The entry's bytes, inflated from its raw data in chunks, refusing to go past the
+    declared size."""
+    with path.open("rb") as fh:
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if local[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("no local header")
+        name_len, extra_len = struct.unpack("<HH", local[26:30])
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        left = info.compress_size
+        if info.compress_type == zipfile.ZIP_STORED:
+            while left > 0 and (raw := fh.read(min(left, _CHUNK))):
+                left -= len(raw)
+                yield raw
+            return
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            raise zipfile.BadZipFile("unsupported compression")
+        inflater = zlib.decompressobj(-15)
+        produced = 0
+        while left > 0 and (raw := fh.read(min(left, 1 << 16))):
+            left -= len(raw)
+            while raw:
+                out = inflater.decompress(raw, _CHUNK)
+                raw = inflater.unconsumed_tail
+                produced += len(out)
+                if produced > info.file_size:
+                    raise Overflow(info.filename)
+                yield out
+            if inflater.eof:
+                return
+
+
+def _scan(chunks, part: str, compressed: int) -> Extent:
     last_row = last_col = 0
     tail = b""
-    while chunk := f.read(_CHUNK):
+    for chunk in chunks:
         text = tail + chunk
         for m in _ROW.finditer(text):
             last_row = max(last_row, int(m[1]))
@@ -117,7 +159,15 @@ def _scan(f, part: str, compressed: int) -> Extent:
 
 def check_sheet(path: Path, sheet: str, where: Location) -> Extent | None:
     """Refuse a sheet that reaches Excel's last row or whose grid is too big to hold."""
-    extent = sheet_extent(path, sheet)
+    try:
+        extent = sheet_extent(path, sheet)
+    except Overflow as exc:
+        raise InputError(
+            f"the part {exc} inflates past the size the file declares for it (a zip bomb "
+            "or a damaged file); csxl does not read it.",
+            where,
+            "Export the data again from its source.",
+        ) from None
     if extent is None:
         return None
     if extent.last_row >= EXCEL_ROWS:

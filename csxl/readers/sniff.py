@@ -90,6 +90,13 @@ def _check_workbook_zip(path: Path, where: Location) -> None:
                 if info.file_size > BOMB_SIZE
                 and info.file_size > BOMB_RATIO * max(info.compress_size, 1)
             ]
+            # Deflate never shrinks text to less than half: a part declaring less than that
+            # lies about its size (calamine would inflate it anyway).
+            lying = [
+                info.filename
+                for info in infos
+                if info.compress_size > 65536 and info.file_size < info.compress_size // 2
+            ]
             parsed = {n: zf.open(n).read(4096) for n in _PARSED_PARTS if n in names and not bombs}
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise InputError(
@@ -101,6 +108,13 @@ def _check_workbook_zip(path: Path, where: Location) -> None:
         raise InputError("this is a binary .xlsb workbook.", where, "Save it as .xlsx in Excel.")
     if "xl/workbook.xml" not in names:
         raise InputError("this is a zip file, not an Excel workbook.", where)
+    if lying:
+        raise InputError(
+            f"the part {lying[0]} declares a size smaller than its compressed data (a zip "
+            "bomb or a damaged file); csxl does not unpack it.",
+            where,
+            "Export the data again from its source.",
+        )
     if bombs:
         raise InputError(
             f"the part {bombs[0]} inflates more than {BOMB_RATIO} times its stored size "

@@ -228,6 +228,49 @@ def zip_bomb(path: Path, inflated: int) -> Path:
     return path
 
 
+def lying_bomb(path: Path, inflated: int, declared: int) -> Path:
+    """A package whose sheet is valid XML (the same ticket row again and again) inflating to
+    about `inflated` bytes, while its zip entry declares `declared`: a check of the declared
+    sizes alone passes it, and calamine reads on past the declared end."""
+    import struct
+
+    head = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+        '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + _cells(1, HEADER)
+    ).encode()
+    unit = _cells(2, GOOD[0]).encode() * 4000
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = z.compress(head) + z.flush(zlib.Z_FULL_FLUSH)
+    chunk = z.compress(unit) + z.flush(zlib.Z_FULL_FLUSH)
+    body = first + chunk * max(1, inflated // len(unit)) + z.flush(zlib.Z_FINISH)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos, cd_offset = zf.infolist(), zf.start_dir
+    name = b"xl/worksheets/sheet1.xml"
+    sizes = (0, len(body), declared)  # crc, compressed, declared
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, *sizes, len(name), 0)
+    out = bytearray(data[:cd_offset])
+    offset = len(out)
+    out += local + name + body
+    central = b"".join(_central(i.filename.encode(), i, i.header_offset) for i in infos)
+    central += struct.pack(
+        "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, *sizes, len(name),
+        0, 0, 0, 0, 0, offset,
+    ) + name  # fmt: skip
+    start = len(out)
+    out += central
+    n = len(infos) + 1
+    out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, len(central), start, 0)
+    path.write_bytes(bytes(out))
+    return path
+
+
 def _central(name: bytes, info: zipfile.ZipInfo, offset: int) -> bytes:
     import struct
 
@@ -529,6 +572,23 @@ def _(p):
 @case("zip_bomb", "bomb.xlsx", "a sheet part that inflates to 5 GiB (about 5 MB on disk)")
 def _(p):
     return zip_bomb(p, 5 << 30)
+
+
+@case("zip_bomb_lying", "bomb_lying.xlsx", "a sheet declaring 4 KB that inflates to 200 MB")
+def _(p):
+    return lying_bomb(p, 200 << 20, 4096)
+
+
+@case(
+    "zip_bomb_lying_plausibly",
+    "bomb_plausible.xlsx",
+    "a sheet declaring three times its compressed size that inflates to 200 MB",
+)
+def _(p):
+    path = lying_bomb(p, 200 << 20, 1)
+    with zipfile.ZipFile(path) as zf:
+        compressed = zf.getinfo("xl/worksheets/sheet1.xml").compress_size
+    return lying_bomb(p, 200 << 20, 3 * compressed)
 
 
 @case("rows_1048576", "full_sheet.xlsx", "a sheet whose used range reaches row 1,048,576")
