@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -161,7 +162,15 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's hash; for the 1.1 GiB sparse CSV its size, time and first MiB suffice."""
+    h = hashlib.sha256()
+    st = path.stat()
+    with path.open("rb") as f:
+        if st.st_size > 100 << 20:
+            h.update(f"{st.st_size} {st.st_mtime_ns}".encode() + f.read(1 << 20))
+        else:
+            h.update(f.read())
+    return h.hexdigest()
 
 
 def run(*args) -> object:
@@ -198,8 +207,11 @@ def check_problems(result, expect: Expect) -> None:
 @pytest.mark.parametrize("name", sorted(KPI))
 def test_kpi(corpus, tmp_path, name):
     expect = KPI[name]
-    path = shutil.copy(corpus[name], tmp_path / corpus[name].name)
-    path = Path(path)
+    path = tmp_path / corpus[name].name
+    try:
+        os.link(corpus[name], path)  # kpi writes nothing; the 1.1 GiB sparse CSV is not copied
+    except OSError:
+        shutil.copy(corpus[name], path)
     before = digest(path)
     result = run("kpi", path, "--json", "--lang", "en")
     no_traceback(result)
