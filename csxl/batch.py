@@ -464,6 +464,7 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
     """In a worker: paste the team's rows, refresh, move into place. (team, status, s, msg, sha)."""
     from csxl import refresh as engine
     from csxl.workbook.data_sheet import paste
+    from csxl.workbook.lock import WorkbookLock
     from csxl.workbook.port import PackageBook
 
     t0 = time.perf_counter()
@@ -479,7 +480,8 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
         if outcome.problems:
             message += REFRESH_NOTE[job.lang]["rejected"].format(n=outcome.problems)
         digest = sha256_file(work)
-        os.replace(work, job.final)
+        with WorkbookLock(Path(job.final)):  # not while a refresh works on it
+            os.replace(work, job.final)
         return job.team, REFRESHED, time.perf_counter() - t0, message, digest
     except CsxlError as exc:
         return job.team, FAILED, time.perf_counter() - t0, str(exc), None
@@ -511,6 +513,7 @@ def run_batch(
     Refused as a whole (InputError, nothing written) only when the roster or the export
     cannot be used; a team that fails is listed in the result and the others go on.
     """
+    from csxl.workbook.lock import WorkbookLock
     from csxl.workbook.package import write_atomic
     from csxl.workbook.port import backup, lock_files
 
@@ -586,7 +589,8 @@ def run_batch(
                     )
                     plans[team.name] = (fp, note)
                     continue
-                write_atomic(path, package)
+                with WorkbookLock(path):  # not while a refresh works on it
+                    write_atomic(path, package)
                 manifest[team.name] = _record(file, fp, hashlib.sha256(package).hexdigest())
                 status = WRITTEN
                 if data is not None:

@@ -14,7 +14,7 @@ import sys
 import click
 
 from csxl import __version__
-from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError
+from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError, printable
 
 LANGS = click.Choice(["zh", "en"])
 RESULT_FILE = click.option(
@@ -31,18 +31,27 @@ class Command(click.Command):
         try:
             return super().invoke(ctx)
         except CsxlError as exc:
-            click.echo(f"csxl: {exc}", err=True)
+            click.echo(f"csxl: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
             click.echo("csxl: interrupted.", err=True)
             ctx.exit(130)
+        except OSError as exc:  # disk full, no permission, a file held by another program
+            name = os.path.basename(exc.filename) if exc.filename else None
+            what = exc.strerror or str(exc)
+            click.echo(
+                f"csxl: {printable(name + ': ' if name else '')}{printable(what)}; nothing was "
+                "changed (a file being saved is replaced only when it is complete).",
+                err=True,
+            )
+            ctx.exit(EXIT_REFUSED)
         except Exception as exc:
             if os.environ.get("CSXL_DEBUG"):
                 raise
             click.echo(
-                f"csxl: internal error: {type(exc).__name__}: {exc} "
+                f"csxl: internal error: {type(exc).__name__}: {printable(str(exc))} "
                 "(set CSXL_DEBUG=1 for details, and please report it).",
                 err=True,
             )

@@ -60,10 +60,34 @@ TEXT = {
     },
 }
 SHOW_PROBLEMS = 20
+SHOWN_CHARS = 80  # a value longer than this is cut in messages (the Errors sheet has it whole)
+
+
+def user_text(value: object):
+    """Text from a user's files for a table cell: never read as rich markup ("[/b]" in an
+    agent's name would be a style tag, or an error), control characters escaped."""
+    from rich.text import Text
+
+    from csxl.errors import printable
+
+    return Text(printable("" if value is None else str(value)))
+
+
+def shown(value: object) -> str:
+    """A value from a user's file, safe to print on one line (`errors.printable`), long text
+    cut."""
+    from csxl.errors import printable
+
+    text = "" if value is None else str(value)
+    cut = len(text) > SHOWN_CHARS
+    text = printable(text[:SHOWN_CHARS])
+    return text + f"… ({len(str(value)):,} chars)" if cut else text
 
 
 def warn(line: str) -> None:
-    err.print(f"[yellow]![/] {line}", highlight=False)
+    from rich.text import Text
+
+    err.print(Text("! ", style="yellow") + user_text(line), highlight=False)
 
 
 def print_kpis(doc: dict, lang: str = "zh") -> None:
@@ -106,7 +130,7 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
             table.add_column(CATALOG[c].label(lang), justify="right")
         for g in rows:
             key = g["key"] if g["key"] is not None else t["unassigned"]
-            table.add_row(key, *(format_value(c, g["kpis"][c]) for c in cols))
+            table.add_row(user_text(key), *(format_value(c, g["kpis"][c]) for c in cols))
         out.print(table)
     if doc["unavailable"]:
         out.print(
@@ -140,7 +164,12 @@ def print_problems(tickets, lang: str = "zh", dups: str = "dups") -> None:
         sheet = f" [{tickets.sheet}]" if tickets.sheet else ""
         for row, column, reason, value in frame.head(SHOW_PROBLEMS).itertuples(index=False):
             line = t["where"].format(
-                file=tickets.source, sheet=sheet, row=row, column=column, reason=reason, value=value
+                file=tickets.source,
+                sheet=sheet,
+                row=row,
+                column=shown(column),
+                reason=reason,
+                value=shown(value),
             )
             err.print("  " + line, highlight=False, markup=False)
     if tickets.duplicates:
@@ -190,7 +219,7 @@ def print_outcome(outcome, lang: str = "zh") -> None:
             table.add_column(t[name], justify="left" if name == "agent" else "right", no_wrap=True)
         for agent, score, grade, bonus in outcome.scores:
             table.add_row(
-                str(agent),
+                user_text(agent),
                 "—" if score in (None, "") else f"{score:.2f}",
                 str(grade or "—"),
                 "—" if bonus in (None, "") else f"{bonus:,.0f}",
@@ -286,7 +315,9 @@ def print_batch(result) -> None:
     for r in result.teams:
         status = STATUS_LABELS[result.lang][r.status]
         shown = f"[bold red]{status}[/]" if r.status in NEEDS_A_LOOK else status
-        table.add_row(r.team, r.file, shown, f"{r.seconds:.2f}", r.message)
+        table.add_row(
+            user_text(r.team), user_text(r.file), shown, f"{r.seconds:.2f}", user_text(r.message)
+        )
     out.print(table)
     for line in result.warnings:
         warn(line)
@@ -309,7 +340,9 @@ def print_consolidation(summary, lang: str = "zh") -> None:
     never = "未刷新" if zh else "never refreshed"
     for rank, tb in summary.ranking:
         score = "—" if tb.score is None else f"{tb.score:.2f}"
-        table.add_row(str(rank or "—"), tb.team, score, tb.grade or "—", tb.month or never)
+        table.add_row(
+            str(rank or "—"), user_text(tb.team), score, tb.grade or "—", tb.month or never
+        )
     out.print(table)
     for file, problem in summary.problems:
         warn(f"{file}: {problem}")

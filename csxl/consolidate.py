@@ -110,6 +110,9 @@ def read_team(path: Path) -> TeamBook:
         title = layout.title(key, lang)
         if title not in book.sheet_names:
             raise InputError(f"the {title} sheet is missing.", Location(path.name))
+        from csxl.readers.limits import check_sheet
+
+        check_sheet(path, title, Location(path.name, title))  # a stray far cell
         return book.get_sheet_by_name(title).to_python(skip_empty_area=False)
 
     settings = rows("Settings")

@@ -36,6 +36,16 @@ class Location:
         return ", ".join(parts)
 
 
+def printable(text: str) -> str:
+    """Text from a user's files made safe for one line of a terminal: control and invisible
+    format characters (newlines, escape sequences, bidi overrides) written as \\uXXXX."""
+    import unicodedata
+
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text
+    )
+
+
 class CsxlError(Exception):
     """Base of every error csxl reports to a user."""
 

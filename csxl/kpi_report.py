@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csxl.errors import InputError
+from csxl.errors import InputError, Location
 
 if TYPE_CHECKING:
     from csxl.domain.customers import CustomerSettings
@@ -75,7 +75,15 @@ def load(path: str | Path, mapping: str | Path | None = None) -> TicketSet:
     from csxl.domain.tickets import load_tickets
     from csxl.readers.read import read_table
 
-    return load_tickets(read_table(path, _synonyms(TICKETS, mapping)))
+    table = read_table(path, _synonyms(TICKETS, mapping))
+    tickets = load_tickets(table)
+    if tickets.read == 0:
+        raise InputError(
+            "there are no ticket rows below the header row.",
+            Location(table.source, table.sheet, table.header_row),
+            "Export the tickets again, or paste them below the header.",
+        )
+    return tickets
 
 
 def load_orders(path: str | Path, mapping: str | Path | None = None) -> OrderSet:

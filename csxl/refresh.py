@@ -10,6 +10,7 @@ owns are copied from that rendering into the workbook.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -62,8 +63,25 @@ def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
 
 
 # ------------------------------------------------------------------ commands
+@contextmanager
+def _released(book: Book):
+    """A refused or failed command gives up the workbook's lock at once, not when the book
+    is collected (a committed one has given it up already)."""
+    try:
+        yield
+    finally:
+        release = getattr(book, "release", None)
+        if release is not None:
+            release()
+
+
 def validate(book: Book) -> Outcome:
     """Check the Data sheet and list every rejected row on Errors; nothing else changes."""
+    with _released(book):
+        return _validate(book)
+
+
+def _validate(book: Book) -> Outcome:
     state = read_plan(book)
     tickets = _tickets(book, state)
     state.inputs.errors = _error_rows(tickets, book.lang)
@@ -75,6 +93,11 @@ def validate(book: Book) -> Outcome:
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
     """Data sheet -> Goals actuals, Dashboard, Scores, Errors, Trend, Settings' refresh info."""
+    with _released(book):
+        return _refresh(book, month, now)
+
+
+def _refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
     from csxl.domain import kpis
     from csxl.kpi_report import Period
 
@@ -127,6 +150,11 @@ def refresh(book: Book, month: str | None = None, now: datetime | None = None) -
 
 def score(book: Book, now: datetime | None = None) -> Outcome:
     """Re-score the agents on Scores with the current targets and rules (no data read)."""
+    with _released(book):
+        return _score(book, now)
+
+
+def _score(book: Book, now: datetime | None = None) -> Outcome:
     state = read_plan(book)
     p = state.inputs
     if not state.agents:

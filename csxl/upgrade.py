@@ -245,7 +245,7 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
     lang = old.lang
     have = {s.key for s in layout.SHEETS if old.title(s.key) in old._parts}
-    state = read_plan(old)
+    state = read_plan(old, any_version=True)
     p: PlanInputs = state.inputs
     report.moved += [
         (

@@ -8,6 +8,7 @@ the last row of each ticket id. So read = valid + rejected + duplicates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,24 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "negative": ("时长或次数为负数", "negative duration or count"),
     "time_backwards": ("{a} 早于 {b}", "{a} is before {b}"),
+    "excel_error": ("单元格是 Excel 错误值", "the cell holds an Excel error value"),
+    "date_range": ("日期早于 1900 年或晚于今天", "date before 1900 or after today"),
+    "too_long": ("时长超过一年", "duration longer than a year"),
 }
+
+# Excel's error values, as a cell, a CSV or a reader shows them: the source formula failed,
+# so the row cannot be trusted (rejected whatever the column).
+EXCEL_ERRORS = frozenset(
+    {
+        "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+    }
+)  # fmt: skip
+# Plausible timestamps: Excel cannot hold a date before 1900 (such text is a typo), and a
+# ticket cannot be created in the future (a day of slack for clocks and time zones).
+EARLIEST = pd.Timestamp("1900-01-01")
+FUTURE_SLACK = pd.Timedelta(days=1)
+LONGEST_S = 366 * 86400.0
 
 RESOLVED_STATUS = frozenset({"resolved", "solved", "closed", "已解决", "已关闭", "已完结"})
 
@@ -79,9 +97,12 @@ class TicketSet:
         return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
 
 
-def load_tickets(table) -> TicketSet:
-    """Type, validate and de-duplicate a `csxl.readers.table.RawTable`."""
+def load_tickets(table, now: datetime | None = None) -> TicketSet:
+    """Type, validate and de-duplicate a `csxl.readers.table.RawTable`.
+
+    `now` (default: the clock) is the latest plausible timestamp, less a day of slack."""
     raw = table.frame
+    latest = pd.Timestamp(now or datetime.now()) + FUTURE_SLACK
     header = table.match.header_of
     blank = _blank_rows(raw)
     if blank.any():
@@ -94,17 +115,23 @@ def load_tickets(table) -> TicketSet:
         if kind is Kind.DATETIME:
             parsed = normalise.datetimes(series)
             out[column], bad[column] = parsed.values, (parsed.bad, "bad_datetime")
+            v = parsed.values
+            bad[column + "#range"] = ((v < EARLIEST) | (v > latest), "date_range")
         elif kind is Kind.SECONDS:
             parsed = normalise.durations(series, table.match.scales.get(column, 1.0))
-            out[column] = parsed.values
-            negative = parsed.values < 0
-            bad[column] = (parsed.bad, "bad_number")
-            bad[column + "#neg"] = (negative, "negative")
+            values = parsed.values
+            infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+            out[column] = values.where(~infinite) if infinite.any() else values
+            bad[column] = (parsed.bad | infinite, "bad_number")
+            bad[column + "#neg"] = (values < 0, "negative")
+            bad[column + "#long"] = ((values > LONGEST_S) & ~infinite, "too_long")
         elif kind is Kind.INT:
             parsed = normalise.numbers(series)
-            out[column] = parsed.values
-            bad[column] = (parsed.bad, "bad_number")
-            bad[column + "#neg"] = (parsed.values < 0, "negative")
+            values = parsed.values
+            infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+            out[column] = values.where(~infinite) if infinite.any() else values
+            bad[column] = (parsed.bad | infinite, "bad_number")
+            bad[column + "#neg"] = (values < 0, "negative")
         elif kind is Kind.BOOL:
             parsed = normalise.booleans(series)
             out[column], bad[column] = parsed.values, (parsed.bad, "bad_bool")
@@ -114,12 +141,23 @@ def load_tickets(table) -> TicketSet:
             bad[column] = (c.bad, "bad_csat")
         elif kind is Kind.SEVERITY:
             out[column] = normalise.severity(series)
+            bad[column + "#err"] = (_excel_errors(normalise.text(series)), "excel_error")
         else:
             out[column] = normalise.text(series)
+            bad[column + "#err"] = (_excel_errors(out[column]), "excel_error")
+        if column in bad:  # a parsed column: its error values say so, not "not a number"
+            mask, code = bad[column]
+            err = _excel_errors_among(series, _flags(mask))
+            if err.any():
+                bad[column] = (_flags(mask) & ~err, code)
+                bad[column + "#err"] = (err, "excel_error")
     frame = pd.DataFrame(out, index=raw.index, copy=False)
 
-    bad["ticket_id#missing"] = (frame["ticket_id"].isna(), "missing_id")
-    created_missing = frame["created_at"].isna() & ~bad["created_at"][0]
+    ticket_error = _flags(bad.get("ticket_id#err", (np.zeros(len(frame), bool), ""))[0])
+    bad["ticket_id#missing"] = (frame["ticket_id"].isna() & ~ticket_error, "missing_id")
+    created_missing = frame["created_at"].isna() & ~_flags(bad["created_at"][0])
+    if "created_at#err" in bad:
+        created_missing &= ~_flags(bad["created_at#err"][0])
     bad["created_at#missing"] = (created_missing, "missing_created")
 
     rows = raw.index.to_numpy()
@@ -190,6 +228,30 @@ def load_tickets(table) -> TicketSet:
         csat_scale="good_bad" if answered_good_bad and not answered_scores else "score",
         headers={c: header(c) for c in raw.columns},
     )
+
+
+def _excel_errors(text: pd.Series) -> np.ndarray:
+    """Cells of a (normalised, Arrow-backed) text column that hold an Excel error value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = getattr(text.array, "_pa_array", None)
+    if arr is None:
+        return text.isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    if not pc.any(pc.starts_with(arr, "#")).as_py():
+        return np.zeros(len(text), dtype=bool)
+    found = pc.fill_null(pc.is_in(arr, value_set=pa.array(sorted(EXCEL_ERRORS))), False)
+    return np.asarray(found, dtype=bool)
+
+
+def _excel_errors_among(series: pd.Series, where: np.ndarray) -> np.ndarray:
+    """Which of the flagged cells of a raw column hold an Excel error value (few cells)."""
+    out = np.zeros(len(series), dtype=bool)
+    if where.any():
+        at = np.flatnonzero(where)
+        values = series.iloc[at]
+        out[at] = [isinstance(v, str) and v.strip() in EXCEL_ERRORS for v in values]
+    return out
 
 
 def _blank_rows(raw: pd.DataFrame) -> pd.Series:

@@ -16,6 +16,10 @@ from csxl.errors import InputError, Location
 from csxl.readers.header import SCAN_ROWS, find_header
 from csxl.readers.table import RawTable
 
+# A 1,000,000-ticket export is about 200 MB of CSV; the text is held about three times over
+# while it is decoded and parsed.
+MAX_CSV_BYTES = 1024**3
+
 
 def decode(data: bytes, where: Location) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
@@ -30,9 +34,10 @@ def decode(data: bytes, where: Location) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"the text is neither UTF-8 nor GBK/GB18030 (byte {exc.start}).",
+            "the file is neither an Excel workbook nor text in UTF-8 or GBK/GB18030 "
+            f"(byte {exc.start}).",
             where,
-            "Save the file as CSV UTF-8 in Excel and try again.",
+            "Export it again as .xlsx, or save it as CSV UTF-8 in Excel, and try again.",
         ) from None
 
 
@@ -40,6 +45,14 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
     import pandas as pd
 
     where = Location(file=path.name)
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise InputError(
+            f"the file is {size / 1024**3:.1f} GB, more than the "
+            f"{MAX_CSV_BYTES / 1024**3:.0f} GB csxl reads as CSV.",
+            where,
+            "Export a shorter period (a month at a time).",
+        )
     text, encoding = decode(path.read_bytes(), where)
     if "\x00" in text[:4096]:
         raise InputError("this is a binary file, not CSV or Excel.", where)

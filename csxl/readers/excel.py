@@ -5,15 +5,22 @@ the sheet is loaded once, every cell as text, from its first row (leading blank 
 that row i of the table is sheet row i + 1); the header is found in the first rows of that
 table and the mapped columns below it are the data. Text for every cell means no sampled
 types: a late odd value in a column of numbers or dates is seen, never silently nulled.
+
+Before loading, `limits.check_sheet` measures the sheet (a stray far cell or a sheet that
+reaches Excel's last row is refused). A sheet part of up to `limits.SCAN_BYTES` is read with
+its error cells (#N/A, #DIV/0! ...), which come through as their Excel text so that the row
+is rejected; a larger sheet is read in one eager pass, where an error cell reads as empty.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from csxl.domain.synonyms import Synonyms
 from csxl.errors import InputError, Location
+from csxl.readers import limits
 from csxl.readers.header import SCAN_ROWS, find_header
 from csxl.readers.table import RawTable
 
@@ -39,13 +46,16 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     problems: list[InputError] = []
     for name in candidates:
         sheet_where = Location(path.name, name)
-        cells = _load(reader, name, sheet_where)
+        extent = limits.check_sheet(path, name, sheet_where)
+        cells, errors = _load(reader, name, sheet_where, extent is not None and extent.small)
+        if cells is not None and cells.num_rows >= limits.EXCEL_ROWS:
+            limits.refuse_full(sheet_where)
         try:
             index, match = find_header(_head(cells), synonyms, sheet_where)
         except InputError as exc:
             problems.append(exc)
             continue
-        return _below(cells, index, match, path, name)
+        return _below(cells, index, match, path, name, errors)
     raise problems[0]
 
 
@@ -79,18 +89,44 @@ def _candidate_sheets(
     return data or list(names)
 
 
-def _load(reader, name: str, where: Location):
-    """The whole sheet as text (a pyarrow RecordBatch): row i is sheet row i + 1.
+# calamine's names of Excel's error values (CellError.detail: "... got 'Error(Div0)'").
+EXCEL_ERRORS = {
+    "NA": "#N/A",
+    "Div0": "#DIV/0!",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
+_ERROR_NAME = re.compile(r"Error\((\w+)\)")
+
+Errors = list[tuple[int, int, str]]  # (table row, table column, Excel's error text)
+
+
+def _load(reader, name: str, where: Location, with_errors: bool):
+    """The whole sheet as text (a pyarrow RecordBatch): row i is sheet row i + 1, and its
+    error cells (with_errors; else none).
 
     header_row=None with skip_rows=0 keeps leading blank rows, so positions are sheet rows;
     columns start at the sheet's first used column (the same for the header and the data).
     """
+    options = {"header_row": None, "skip_rows": 0, "dtypes": "string"}
+    errors: Errors = []
     try:
-        return reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", eager=True)
+        if not with_errors:
+            return reader.load_sheet(name, eager=True, **options), errors
+        batch, found = reader.load_sheet(name, eager=False, **options).to_arrow_with_errors()
     except Exception as exc:
         if "empty" in str(exc).lower():
-            return None
+            return None, errors
         raise InputError(f"cannot read the sheet ({_reason(exc)}).", where) from None
+    for e in found.errors if found is not None else ():
+        m = _ERROR_NAME.search(e.detail)
+        if m:
+            errors.append((e.position[0], e.position[1], EXCEL_ERRORS.get(m[1], f"#{m[1]}")))
+    return batch, errors
 
 
 def _head(cells) -> list[list[object]]:
@@ -101,7 +137,7 @@ def _head(cells) -> list[list[object]]:
     return [list(row) for row in zip(*columns, strict=True)]
 
 
-def _below(cells, index: int, match, path: Path, name: str) -> RawTable:
+def _below(cells, index: int, match, path: Path, name: str, errors: Errors = ()) -> RawTable:
     import pandas as pd
     import pyarrow as pa
 
@@ -111,6 +147,10 @@ def _below(cells, index: int, match, path: Path, name: str) -> RawTable:
     frame = table.to_pandas()
     # Sheet row as the user sees it: the header's row (index + 1) plus the data offset.
     frame.index = pd.RangeIndex(index + 2, index + 2 + len(frame))
+    mapped = dict(positions)
+    for row, pos, text in errors:
+        if row > index and pos in mapped:
+            frame.at[row + 1, mapped[pos]] = text
     return RawTable(path.name, name, index + 1, match, frame)
 
 

@@ -68,7 +68,12 @@ def _rows(path: Path) -> list[list[object]]:
     if sniff(path) is Kind.XLSX:
         from python_calamine import CalamineWorkbook
 
+        from csxl.readers.limits import check_sheet
+
         book = CalamineWorkbook.from_path(str(path))
+        first = book.sheet_names[0] if book.sheet_names else None
+        if first is not None:
+            check_sheet(path, first, Location(path.name, first))  # a stray far cell
         return book.get_sheet_by_index(0).to_python()
     text, _ = decode(path.read_bytes(), Location(path.name))
     return list(csv.reader(io.StringIO(text)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from enum import Enum
 from pathlib import Path
 
@@ -14,6 +15,12 @@ _ZIP = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 # Largest uncompressed size of all parts we accept: a 1,048,576-row sheet is far below.
 MAX_UNZIPPED = 4 * 1024**3
+# A part this large that inflates this many times its stored size is a zip bomb: real sheet
+# XML deflates 5-30 times; runs of zeros reach deflate's limit, about 1,000.
+BOMB_SIZE = 64 * 1024**2
+BOMB_RATIO = 400
+# Parts csxl itself parses with Python's XML parser; OOXML never has a DOCTYPE.
+_PARSED_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 
 class Kind(Enum):
@@ -29,9 +36,10 @@ def sniff(path: Path) -> Kind:
         raise InputError("this is a folder, not a file.", where)
     try:
         with path.open("rb") as f:
-            head = f.read(8)
+            start = f.read(4096)
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror}).", where) from None
+    head = start[:8]
     if not head:
         raise InputError("the file is empty.", where, "Export the data again.")
     if head.startswith(_OLE):
@@ -50,15 +58,47 @@ def sniff(path: Path) -> Kind:
     if head.startswith(_ZIP):
         _check_workbook_zip(path, where)
         return Kind.XLSX
+    _refuse_markup(start, where)
     return Kind.CSV
+
+
+def _refuse_markup(start: bytes, where: Location) -> None:
+    """Web exports saved as .xls: an HTML table, or Excel 2003's XML Spreadsheet."""
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
+        kind = "a web page (HTML table)"
+    elif text.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        kind = "an Excel 2003 XML spreadsheet"
+    else:
+        return
+    raise InputError(
+        f"this is {kind} with an Excel name, not an .xlsx workbook or CSV.",
+        where,
+        "Open it in Excel or WPS and save it as .xlsx (Excel Workbook), then try again.",
+    )
 
 
 def _check_workbook_zip(path: Path, where: Location) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError):
+            infos = zf.infolist()
+            names = {info.filename for info in infos}
+            total = sum(info.file_size for info in infos)
+            bombs = [
+                info.filename
+                for info in infos
+                if info.file_size > BOMB_SIZE
+                and info.file_size > BOMB_RATIO * max(info.compress_size, 1)
+            ]
+            # Deflate never shrinks text to less than half: a part declaring less than that
+            # lies about its size (calamine would inflate it anyway).
+            lying = [
+                info.filename
+                for info in infos
+                if info.compress_size > 65536 and info.file_size < info.compress_size // 2
+            ]
+            parsed = {n: zf.open(n).read(4096) for n in _PARSED_PARTS if n in names and not bombs}
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise InputError(
             "the file is damaged (not a complete .xlsx).",
             where,
@@ -68,6 +108,28 @@ def _check_workbook_zip(path: Path, where: Location) -> None:
         raise InputError("this is a binary .xlsb workbook.", where, "Save it as .xlsx in Excel.")
     if "xl/workbook.xml" not in names:
         raise InputError("this is a zip file, not an Excel workbook.", where)
+    if lying:
+        raise InputError(
+            f"the part {lying[0]} declares a size smaller than its compressed data (a zip "
+            "bomb or a damaged file); csxl does not unpack it.",
+            where,
+            "Export the data again from its source.",
+        )
+    if bombs:
+        raise InputError(
+            f"the part {bombs[0]} inflates more than {BOMB_RATIO} times its stored size "
+            "(a zip bomb); csxl does not unpack it.",
+            where,
+            "Export the data again from its source.",
+        )
+    for name, text in parsed.items():
+        if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+            raise InputError(
+                f"the part {name} declares a DOCTYPE or entities, which no Excel workbook "
+                "has; csxl does not read it.",
+                where,
+                "Open it in Excel and save a copy as .xlsx.",
+            )
     if total > MAX_UNZIPPED:
         raise InputError(
             f"the workbook unpacks to {total / 1024**3:.1f} GB, more than the "

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
 from csxl.workbook import layout, style
+from csxl.workbook.sheetxml import cell_text
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Ctx:
     ) -> None:
         """An unlocked input cell in the input style. Text is never taken as a formula."""
         cell = ws[address]
-        cell.value = value
+        cell.value = cell_text(value) if isinstance(value, str) else value
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"
         cell.style = style.INPUT
@@ -169,7 +170,7 @@ class Ctx:
         fmt: str | None = None,
     ) -> None:
         cell = ws[address]
-        cell.value = text
+        cell.value = cell_text(text) if isinstance(text, str) else text
         if isinstance(text, str) and text.startswith("="):
             cell.data_type = "s"
         cell.style = cell_style

@@ -15,10 +15,10 @@ import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from csxl.domain.excel_math import excel_serial
+from csxl.readers.limits import sheet_parts  # the package's sheets (also used by port)
 
 # Zip entries get a fixed time so that the same inputs give the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -26,8 +26,6 @@ _CELL = re.compile(
     rb'<c r="(?P<ref>[A-Z]{1,3}[0-9]+)"(?P<attrs>[^>]*)>'
     rb"(?P<f><f(?:\s[^>]*)?>.*?</f>|<f[^>]*/>)<v ?/>"
 )
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 Cached = Mapping[tuple[str, str], object]  # (sheet title, "B5") -> value
 
@@ -51,19 +49,6 @@ def cell_value(value: object) -> tuple[bytes, bytes]:
 
 
 _ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
-
-
-def sheet_parts(files: Mapping[str, bytes]) -> dict[str, str]:
-    """Sheet title -> part name, from workbook.xml and its relationships."""
-    rels = {
-        r.get("Id"): r.get("Target", "")
-        for r in ElementTree.fromstring(files["xl/_rels/workbook.xml.rels"])
-    }
-    out = {}
-    for sheet in ElementTree.fromstring(files["xl/workbook.xml"]).iter(f"{{{_MAIN}}}sheet"):
-        target = rels[sheet.get(f"{{{_REL}}}id")]
-        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return out
 
 
 def inject(sheet_xml: bytes, values: Mapping[str, object], sheet: str) -> bytes:

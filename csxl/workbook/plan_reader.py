@@ -73,12 +73,45 @@ def day(value: object) -> date | None:
     return date.fromisoformat(str(value).strip()[:10])
 
 
-def read_plan(book: Book) -> PlanState:
+def _version_key(text: str) -> tuple[int, ...] | None:
+    parts = text.strip().split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def check_version(value: object, where: Location) -> None:
+    """Refuse a plan of another template version: its cells may not be where layout says,
+    and writing by address into them would damage a manager's inputs."""
+    current = layout.TEMPLATE_VERSION
+    text = "" if value is None else str(value)
+    if text == current:
+        return
+    key, now = _version_key(text), _version_key(current)
+    if key is not None and now is not None and key > now:
+        raise InputError(
+            f"the plan was made by a newer csxl (template {text}; this csxl knows {current}).",
+            where,
+            "Update csxl (pip install -U csxl, or the newer csxl.exe) and run again.",
+        )
+    shown = f"template version {text!r}" if text else "no template version"
+    raise InputError(
+        f"the plan has {shown}; this csxl works on template {current}, so nothing was written.",
+        where,
+        "Move it to the current template with `csxl upgrade`, or make a new plan with "
+        "`csxl new` and copy the inputs across.",
+    )
+
+
+def read_plan(book: Book, any_version: bool = False) -> PlanState:
+    """The manager's inputs and the Scores rows; `any_version` is for `csxl upgrade`, which
+    reads an older plan at the addresses of its own version."""
     lang = book.lang
     title = lambda key: layout.title(key, lang)  # noqa: E731
 
     settings = book.rows("Settings")
     sv = lambda row: cell(settings, row, St.VALUE_COL)  # noqa: E731
+    if not any_version:
+        where = Location(book.name, title("Settings"), St.ROW_VERSION, "B")
+        check_version(sv(St.ROW_VERSION), where)
     year = int(
         number(
             settings,

@@ -71,13 +71,20 @@ def lock_files(path: Path) -> list[Path]:
 
 
 class PackageBook:
-    """A plan workbook file, patched in place: only owned sheet parts change."""
+    """A plan workbook file, patched in place: only owned sheet parts change.
 
-    def __init__(self, path: str | Path) -> None:
+    Opening one takes the workbook's csxl lock (`csxl.workbook.lock`) until `commit` or
+    `release` (or until the object is gone): a second csxl process waits, then refuses.
+    `lock=False` is for reading only (a later commit is refused).
+    """
+
+    def __init__(self, path: str | Path, lock: bool = True) -> None:
         from csxl.readers.sniff import Kind, sniff
+        from csxl.workbook.lock import WorkbookLock
 
         self.path = Path(path)
         self.name = self.path.name
+        self._lock = None
         if sniff(self.path) is not Kind.XLSX:
             raise InputError("a plan workbook is an .xlsx file.", Location(self.name))
         if lock_files(self.path):
@@ -86,6 +93,20 @@ class PackageBook:
                 Location(self.name),
                 "Use the ribbon button (csxl ... --live), or close the workbook and run again.",
             )
+        if lock:
+            self._lock = WorkbookLock(self.path)
+        try:
+            self._open()
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        """Give up the workbook's lock (a later commit is refused)."""
+        if self._lock is not None:
+            self._lock.release()
+
+    def _open(self) -> None:
         self._stat = self.path.stat()
         import zipfile
 
@@ -113,6 +134,9 @@ class PackageBook:
                 Location(self.name),
                 "Restore it from a backup, or run `csxl upgrade`.",
             )
+        from csxl.readers.limits import check_sheet
+
+        check_sheet(self.path, title, Location(self.name, title))  # a stray far cell
         return self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
 
     def data(self, synonyms: Synonyms) -> RawTable:
@@ -146,10 +170,21 @@ class PackageBook:
         self._pending[name] = data
 
     def commit(self) -> None:
+        try:
+            self._commit()
+        finally:
+            self.release()
+
+    def _commit(self) -> None:
         from csxl.workbook import zipsplice
 
         if not self._pending:
             return
+        if self._lock is None or not self._lock.held:
+            raise InputError(
+                "the workbook was opened for reading only; nothing was written.",
+                Location(self.name),
+            )
         if lock_files(self.path):
             raise WorkbookOpenError(
                 "the workbook was opened in Excel meanwhile.",
@@ -222,7 +257,7 @@ class MemoryBook:
     @classmethod
     def from_file(cls, path: str | Path) -> MemoryBook:
         """Every sheet's values of a workbook file, and its Data table."""
-        book = PackageBook(path)
+        book = PackageBook(path, lock=False)
         sheets = {
             s.key: book.rows(s.key) for s in layout.SHEETS if book.title(s.key) in book._parts
         }

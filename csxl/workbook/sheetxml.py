@@ -27,6 +27,12 @@ _SPANS = re.compile(rb'\sspans="[^"]*"')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 # Characters XML 1.0 cannot hold at all (control characters from pasted data).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CELL_CHARS = 32_767  # the most text an Excel cell holds; longer text makes Excel repair the file
+
+
+def cell_text(value: str) -> str:
+    """Text as a cell can hold it: no characters XML cannot carry, at most CELL_CHARS."""
+    return _INVALID_XML.sub("", value)[:CELL_CHARS]
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def _cell_xml(ref: bytes, style: bytes, value: Value) -> bytes:
         return b'<c r="%s"%s/>' % (ref, style)
     if isinstance(value, str):
         # Inline string: data that looks like a formula ("=cmd|...") stays text.
-        text = escape(_INVALID_XML.sub("", value)).encode("utf-8")
+        text = escape(cell_text(value)).encode("utf-8")
         return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
             ref,
             style,
