@@ -249,6 +249,7 @@ def _outcome_text(outcome, lang: str) -> str:
     if outcome.problems:
         lines.append(t["problems"].format(n=outcome.problems))
     lines += [f"! {w}" for w in outcome.warnings[:5]]
+    lines += list(getattr(outcome, "notes", ()))
     if outcome.scores:
         lines += ["", t["agents"].format(n=outcome.agents)]
         lines.append("  ".join(t[k] for k in ("agent", "score", "grade", "bonus")))
@@ -459,9 +460,22 @@ STAFF_TEXT = {
     help="Highest occupancy allowed (agents are added until it holds).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON to stdout.")
+@LIVE
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
+@RESULT_FILE
 def staff(
-    workbook, calls, interval_min, aht, target_sl, target_s, shrinkage, max_occupancy, as_json, lang
+    workbook,
+    calls,
+    interval_min,
+    aht,
+    target_sl,
+    target_s,
+    shrinkage,
+    max_occupancy,
+    as_json,
+    live,
+    lang,
+    result_file,
 ) -> None:
     """Erlang C staffing for one interval, or fill a plan's Staffing sheet (WORKBOOK)."""
     if workbook is not None:
@@ -471,7 +485,7 @@ def staff(
             )
         from csxl import refresh as engine
 
-        _report(engine.staff(_book(workbook, False)), lang)
+        _report(engine.staff(_book(workbook, live)), lang)
         return
     missing = [name for name, v in (("--calls", calls), ("--aht", aht)) if v is None]
     if missing:

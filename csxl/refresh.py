@@ -35,6 +35,7 @@ class Outcome:
     problems: int = 0
     warnings: list[str] = field(default_factory=list)
     scores: list[tuple[str, object, object, object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # plain lines, e.g. the staffing summary
 
 
 # ------------------------------------------------------------------ reading tickets
@@ -111,8 +112,12 @@ def refresh(book: Book, month: str | None = None, now: datetime | None = None) -
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
     p.refresh_month = month
+    if state.has_staffing:
+        _fill_arrivals(p, tickets.frame, p.refreshed_at)
     ctx = render(p)
     _write_all(book, ctx)
+    if state.has_staffing:
+        _write_staffing(book, ctx)
     book.commit()
     return Outcome(
         book.name,
@@ -146,6 +151,75 @@ def score(book: Book, now: datetime | None = None) -> Outcome:
     _write_formulas(book, ctx, "Dashboard")
     book.commit()
     return Outcome(book.name, state.shown_month, agents=len(p.agents), scores=_summary(ctx, p))
+
+
+def staff(book: Book, now: datetime | None = None) -> Outcome:
+    """Fill the Staffing sheet: arrivals from the Data sheet (or the manual forecast) and
+    Erlang C agents, scheduled, service level, ASA and occupancy per weekday x interval."""
+    state = read_plan(book)
+    p = state.inputs
+    if not state.has_staffing:
+        raise InputError(
+            f"the workbook has no {layout.title('Staffing', p.lang)} sheet.",
+            Location(book.name),
+            "Make a new plan with `csxl new` (or `csxl upgrade` this one).",
+        )
+    now = (now or datetime.now()).replace(microsecond=0)
+    rows: dict[str, int] = {}
+    problems = 0
+    if p.staffing.source == "data":
+        tickets = _tickets(book, state)
+        if tickets.valid == 0:
+            raise InputError(
+                "the Data sheet has no usable tickets to count arrivals from.",
+                Location(book.name, layout.title("Data", p.lang)),
+                "Paste the export, or choose the manual forecast on the Staffing sheet.",
+            )
+        _fill_arrivals(p, tickets.frame, now)
+        rows, problems = _rows(tickets), len(tickets.problems)
+    else:
+        from csxl.workbook.sheets.staffing import status_line
+
+        p.staffing.computed = status_line(p.lang, None, now)
+    ctx = render(p)
+    _write_staffing(book, ctx)
+    book.commit()
+    return Outcome(book.name, rows=rows, problems=problems, notes=_staffing_notes(p))
+
+
+def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
+    """The Data sheet's mean arrivals per weekday and interval over the last N weeks."""
+    from csxl.domain.staffing import arrivals_by_interval, data_window
+    from csxl.workbook.sheets.staffing import status_line
+
+    s = p.staffing
+    created = frame["created_at"]
+    table = arrivals_by_interval(created, s.interval_min, s.weeks)
+    s.data_arrivals = {
+        (int(w), (int(hhmm[:2]) * 60 + int(hhmm[3:])) // s.interval_min): float(calls)
+        for w, hhmm, calls in zip(table["weekday"], table["interval"], table["calls"], strict=True)
+    }
+    if s.source == "data":
+        first, last = data_window(created, s.weeks)
+        window = (first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"), (last - first).days + 1)
+        s.computed = status_line(p.lang, window, now)
+    else:
+        s.computed = status_line(p.lang, None, now)
+
+
+def _staffing_notes(p: PlanInputs) -> list[str]:
+    """One line: the busiest interval's agents and scheduled heads."""
+    from csxl.workbook.sheets.staffing import WEEKDAYS, label, results
+
+    computed = results(p.staffing)
+    if not computed or not computed["agents"]:
+        return []
+    (w, i), agents = max(computed["agents"].items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+    when = f"{WEEKDAYS[p.lang][w]} {label(i * p.staffing.interval_min)}"
+    scheduled = computed["scheduled"][(w, i)]
+    if p.lang == "zh":
+        return [f"排班：最忙时段 {when} 需要坐席 {agents} 人，排班 {scheduled} 人"]
+    return [f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled"]
 
 
 # ------------------------------------------------------------------ the month's results
@@ -466,6 +540,26 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write_errors(book, ctx)
     write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
     _write(book, ctx, "Trend", [write], [clear])
+
+
+def _write_staffing(book: Book, ctx: Ctx) -> None:
+    """The Staffing sheet's owned regions: status, interval labels, arrivals from the data,
+    the result grids and the peak view's formulas (never the inputs or the forecast)."""
+    from csxl.workbook.layout import Staffing as SF
+
+    first, last = SF.GRID_FIRST_ROW, SF.grid_last_row()
+    _write(
+        book,
+        ctx,
+        "Staffing",
+        [
+            (SF.ROW_COMPUTED, SF.VALUE_COL, SF.ROW_COMPUTED, SF.VALUE_COL),
+            (first, SF.INTERVAL_COL, last, SF.INTERVAL_COL),
+            (first, SF.block_col("arrivals"), last, SF.block_col("arrivals", 6)),
+            (first, SF.block_col("agents"), last, SF.block_col("occupancy", 6)),
+        ],
+    )
+    _write_formulas(book, ctx, "Staffing")
 
 
 # ------------------------------------------------------------------ labels and summaries

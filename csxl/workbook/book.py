@@ -72,6 +72,8 @@ class PlanInputs:
     milestones: Sequence[Milestone] | None = None  # None: the defaults of csxl.domain.plan
     budget: Sequence[BudgetLine] | None = None
     risks: Sequence[Risk] | None = None
+    # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
+    staffing: Any = field(default_factory=lambda: _staffing_defaults())
 
     @property
     def effective_as_of(self) -> date:
@@ -91,6 +93,12 @@ class PlanInputs:
         from csxl.domain.scoring import STEP_POINTS
 
         return self.step_points or STEP_POINTS
+
+
+def _staffing_defaults() -> Any:
+    from csxl.workbook.sheets.staffing import StaffingInputs
+
+    return StaffingInputs()
 
 
 class Ctx:

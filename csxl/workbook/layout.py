@@ -37,6 +37,7 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Incentives", "Incentives", "激励"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
+    SheetName("Staffing", "Staffing", "排班"),
     SheetName("Errors", "Errors", "错误"),
     SheetName("Trend", "Trend", "趋势"),
     SheetName("Settings", "Settings", "设置"),
@@ -311,6 +312,52 @@ class Trend:
     HEADER_ROW = 3
     FIRST_ROW = 4
     MONTH, SCOPE, NAME, KPI, VALUE, TIER, POINTS = 1, 2, 3, 4, 5, 6, 7
+
+
+# ---------------------------------------------------------------- Staffing (排班)
+class Staffing:
+    """Erlang C staffing per weekday x interval. Inputs (A/B), a 9:00-11:00 peak view, and
+    seven grids side by side (rows: intervals of the day; columns: Monday..Sunday): the
+    arrivals from the Data sheet (OWNED), the manual forecast (input), then agents,
+    scheduled, service level, ASA and occupancy (OWNED values: Erlang C needs a search, so
+    csxl computes them on Refresh or `csxl staff WORKBOOK`, not formulas)."""
+
+    VALUE_COL = 2  # A: label, B: value, C: note
+    ROW_AHT = 4
+    ROW_TARGET_SL = 5
+    ROW_TARGET_S = 6
+    ROW_SHRINKAGE = 7
+    ROW_INTERVAL = 8  # minutes: 15, 30 or 60
+    ROW_WEEKS = 9  # the last N weeks of the data; blank = all
+    ROW_MAX_OCCUPANCY = 10
+    ROW_SOURCE = 11  # 数据 / 手工预测 (Data / Forecast)
+    ROW_COMPUTED = 12  # OWNED: what the results were computed from
+    # Peak view: E = label, F..L = Monday..Sunday.
+    PEAK_COL = 5
+    PEAK_HEADER_ROW = 3
+    PEAK_FIRST_ROW = 4
+    PEAK_ROWS = 5  # arrivals, agents, scheduled, lowest SL, longest ASA
+    PEAK_START_MIN, PEAK_END_MIN = 9 * 60, 11 * 60  # [09:00, 11:00)
+    # The grids.
+    GRID_TITLE_ROW = 14
+    GRID_HEADER_ROW = 15
+    GRID_FIRST_ROW = 16
+    GRID_ROWS = 96  # room for 15-minute intervals
+    INTERVAL_COL = 1  # A: interval start (OWNED: follows the interval input)
+    BLOCKS = ("arrivals", "forecast", "agents", "scheduled", "service_level", "asa_s", "occupancy")
+    BLOCK_WIDTH = 8  # seven weekdays and a spacer column
+
+    @classmethod
+    def block_col(cls, block: str, weekday: int = 0) -> int:
+        return 2 + cls.BLOCK_WIDTH * cls.BLOCKS.index(block) + weekday
+
+    @classmethod
+    def grid_last_row(cls) -> int:
+        return cls.GRID_FIRST_ROW + cls.GRID_ROWS - 1
+
+    @classmethod
+    def value(cls, row: int) -> str:
+        return f"B{row}"
 
 
 # ---------------------------------------------------------------- Defined names

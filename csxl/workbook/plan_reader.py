@@ -40,6 +40,7 @@ class PlanState:
     mapping: list[tuple[str, str, float]] = field(default_factory=list)
     manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
     agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
+    has_staffing: bool = False  # plans made before the Staffing sheet have none
 
 
 def cell(rows: list[list[object]], r: int, c: int) -> object:
@@ -121,7 +122,92 @@ def read_plan(book: Book) -> PlanState:
         if any(v != "" for v in r[: T.POINTS])
     ]
     state.mapping = _mapping(book)
+    state.has_staffing = has_sheet(book, "Staffing")
+    if state.has_staffing:
+        inputs.staffing = _staffing(book)
     return state
+
+
+def has_sheet(book: Book, key: str) -> bool:
+    """Does the workbook have this sheet? (A plan made before the sheet existed has not.)"""
+    try:
+        book.rows(key)
+    except (InputError, KeyError):
+        return False
+    return True
+
+
+def _staffing(book: Book):
+    """The Staffing sheet's inputs, forecast grid and the arrivals shown now."""
+    from csxl.workbook.layout import Staffing as SF
+    from csxl.workbook.sheets.staffing import INTERVALS, SOURCES, StaffingInputs
+
+    rows = book.rows("Staffing")
+    sheet = layout.title("Staffing", book.lang)
+    where = lambda r, c=SF.VALUE_COL: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    value = lambda r: number(rows, r, SF.VALUE_COL, where(r))  # noqa: E731
+    default = StaffingInputs()
+
+    def checked(r: int, ok, hint: str, fallback: float | None) -> float | None:
+        v = value(r)
+        if v is None:
+            return fallback
+        if not ok(v):
+            raise InputError(f"{v:g} is out of range.", where(r), hint)
+        return v
+
+    aht = checked(SF.ROW_AHT, lambda v: v > 0, "AHT is seconds, more than 0.", default.aht_s)
+    sl = checked(
+        SF.ROW_TARGET_SL, lambda v: 0 < v < 1, "Type a percentage such as 80%.", default.target_sl
+    )
+    target_s = checked(SF.ROW_TARGET_S, lambda v: v >= 0, "Seconds, 0 or more.", default.target_s)
+    shrinkage = checked(
+        SF.ROW_SHRINKAGE, lambda v: 0 <= v < 1, "Type a percentage such as 30%.", 0.0
+    )
+    interval = checked(
+        SF.ROW_INTERVAL, lambda v: v in INTERVALS, "Use 15, 30 or 60 minutes.", default.interval_min
+    )
+    weeks = checked(
+        SF.ROW_WEEKS, lambda v: v >= 1 and v == int(v), "A whole number of weeks.", None
+    )
+    occupancy = checked(
+        SF.ROW_MAX_OCCUPANCY, lambda v: 0 < v <= 1, "Type a percentage up to 100%.", 1.0
+    )
+    source = cell(rows, SF.ROW_SOURCE, SF.VALUE_COL)
+    forecast_names = {SOURCES["zh"][1], SOURCES["en"][1]}
+    data_names = {SOURCES["zh"][0], SOURCES["en"][0], None}
+    if source not in forecast_names | data_names:
+        raise InputError(
+            f"{source!r} is not one of {' / '.join(SOURCES[book.lang])}.",
+            where(SF.ROW_SOURCE),
+            "Pick it from the list.",
+        )
+    s = StaffingInputs(
+        aht_s=float(aht),
+        target_sl=float(sl),
+        target_s=float(target_s),
+        shrinkage=float(shrinkage),
+        interval_min=int(interval),
+        weeks=None if weeks is None else int(weeks),
+        max_occupancy=float(occupancy),
+        source="forecast" if source in forecast_names else "data",
+    )
+    for block, grid in (("forecast", s.forecast), ("arrivals", s.data_arrivals)):
+        for i in range(s.slots):
+            r = SF.GRID_FIRST_ROW + i
+            for w in range(7):
+                c = SF.block_col(block, w)
+                v = number(rows, r, c, Location(book.name, sheet, r, layout.col(c)))
+                if v is not None:
+                    if v < 0:
+                        raise InputError(
+                            "arrivals cannot be negative.",
+                            Location(book.name, sheet, r, layout.col(c)),
+                        )
+                    grid[(w, i)] = v
+    computed = cell(rows, SF.ROW_COMPUTED, SF.VALUE_COL)
+    s.computed = None if computed is None else str(computed)
+    return s
 
 
 def _goals(book: Book, lang: str):

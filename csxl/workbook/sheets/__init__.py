@@ -17,6 +17,7 @@ from csxl.workbook.sheets import (
     risks,
     scores,
     settings,
+    staffing,
     trend,
 )
 
@@ -35,4 +36,5 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Milestones": milestones.build,
     "Budget": budget.build,
     "Risks": risks.build,
+    "Staffing": staffing.build,
 }

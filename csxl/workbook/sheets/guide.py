@@ -90,6 +90,13 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         YOU,
     ),
+    "Staffing": (
+        (
+            "排班测算（Erlang C）：按星期 × 30 分钟时段的到达量（数据表各周平均，或你的手工预测）算出需要坐席、排班人数、服务水平、平均应答和占用率，含热力图和 9-11 点高峰视图。参数黄色可改，结果由“刷新指标”或 csxl staff 写入。",
+            "Staffing (Erlang C): from arrivals per weekday x 30-minute interval (the Data sheet's weekly mean, or your forecast), the agents needed, scheduled heads, service level, ASA and occupancy, with a heat map and the 9-11 peak view. Inputs are yellow; results come from Refresh or csxl staff.",
+        ),
+        BOTH,
+    ),
     "Errors": (
         (
             "被拒绝的数据行及原因（行号即你在“数据”表看到的行号）。由“校验数据”和“刷新指标”填写。",
