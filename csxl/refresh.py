@@ -114,10 +114,16 @@ def refresh(book: Book, month: str | None = None, now: datetime | None = None) -
     p.refresh_month = month
     if state.has_staffing:
         _fill_arrivals(p, tickets.frame, p.refreshed_at)
+    if state.has_sla:
+        result.warnings.extend(
+            w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
+        )
     ctx = render(p)
     _write_all(book, ctx)
     if state.has_staffing:
         _write_staffing(book, ctx)
+    if state.has_sla:
+        _write_sla(book, ctx)
     book.commit()
     return Outcome(
         book.name,
@@ -205,6 +211,46 @@ def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
         s.computed = status_line(p.lang, window, now)
     else:
         s.computed = status_line(p.lang, None, now)
+
+
+def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
+    """SLA attainment per month and team, and the department appraisal, over every valid
+    ticket of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept)."""
+    import math
+
+    from csxl.domain import kpis, sla
+    from csxl.workbook.layout import Sla as L
+
+    p = state.inputs
+    outcome, warnings = sla.ticket_sla(frame, state.sla_policy())
+    teams = sla.attainment(frame, outcome, ("month", "team"))
+    p.sla_teams = [
+        (r.month, r.team, int(r.tickets), int(r.frt_met), int(r.res_met))
+        for r in teams.itertuples()
+        if r.tickets > 0
+    ][-L.RESULT_ROWS :]
+    _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
+    depts = sla.department_appraisal(frame, met, ("month", "dept"))
+    p.sla_depts = [
+        (
+            r.month,
+            r.dept,
+            int(r.collab),
+            int(r.met),
+            None if math.isnan(r.median_hours) else float(r.median_hours),
+        )
+        for r in depts.itertuples()
+    ][-L.RESULT_ROWS :]
+    first, last = frame["created_at"].min(), frame["created_at"].max()
+    n = int((outcome["sla_row"] >= 0).sum())
+    if p.lang == "zh":
+        span = f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+        p.sla_status = f"{now:%Y-%m-%d %H:%M} 按 {n:,} 张有 SLA 的工单计算（{span}）"
+    else:
+        p.sla_status = (
+            f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+        )
+    return warnings + [w for w in more if w not in warnings]
 
 
 def _staffing_notes(p: PlanInputs) -> list[str]:
@@ -560,6 +606,23 @@ def _write_staffing(book: Book, ctx: Ctx) -> None:
         ],
     )
     _write_formulas(book, ctx, "Staffing")
+
+
+def _write_sla(book: Book, ctx: Ctx) -> None:
+    """The SLA sheet's owned regions: the status line and the two result blocks."""
+    from csxl.workbook.layout import Sla as L
+
+    first, last = L.RESULT_FIRST_ROW, L.result_last_row()
+    _write(
+        book,
+        ctx,
+        "SLA",
+        [
+            (L.STATUS_ROW, L.T_MONTH, L.STATUS_ROW, L.T_MONTH),
+            (first, L.T_MONTH, last, L.T_RES_PCT),
+            (first, L.D_MONTH, last, L.D_MEDIAN),
+        ],
+    )
 
 
 # ------------------------------------------------------------------ labels and summaries

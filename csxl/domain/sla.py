@@ -290,3 +290,50 @@ def _tidy(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         ),
     )
     return table.iloc[order].reset_index(drop=True)
+
+
+# --- collaboration limits and incidents --------------------------------------------------
+
+# Department collaboration limits per type (dept_sla): (type, limit, unit "h" or "workdays").
+DEFAULT_COLLAB_LIMITS: tuple[tuple[str, float, str], ...] = (
+    ("常规", 4, "h"),
+    ("技术排查", 24, "h"),
+    ("产品优化", 3, "workdays"),
+)
+
+# Incident milestones of a batch system failure, minutes from the failure's start.
+INCIDENT_MILESTONES = ("alert", "workaround", "announce")
+DEFAULT_INCIDENT_LIMITS = {"alert": 5.0, "workaround": 10.0, "announce": 30.0}
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str | None = None
+    system: str | None = None
+    description: str | None = None
+    start: datetime | None = None  # the failure began (or was first detected)
+    alert: datetime | None = None  # the alert went out
+    workaround: datetime | None = None  # a workaround was in place
+    announce: datetime | None = None  # customers / the front line were told
+    recovered: datetime | None = None
+    owner: str | None = None
+
+
+def incident_minutes(start: datetime | None, at: datetime | None) -> float | None:
+    """Minutes from start to a milestone, Excel-rounded to 4 decimals (what the sheet's
+    ROUND((at - start) * 1440, 4) gives); None when either is blank."""
+    from csxl.domain.excel_math import excel_round
+
+    if start is None or at is None:
+        return None
+    return excel_round((at - start).total_seconds() / 60, 4)
+
+
+def incident_status(start: datetime | None, minutes: float | None, limit: float) -> str | None:
+    """ "met", "late", "missing" (the failure is logged, the milestone is not), or None for
+    a row without a start. Limits are inclusive (exactly 5 minutes meets 5)."""
+    if start is None:
+        return None
+    if minutes is None:
+        return "missing"
+    return "met" if minutes <= limit else "late"

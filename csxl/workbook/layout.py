@@ -35,9 +35,12 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Budget", "Budget", "预算"),
     SheetName("Risks", "Risks", "风险登记"),
     SheetName("Incentives", "Incentives", "激励"),
+    SheetName("SLA", "SLA", "服务时限"),
+    SheetName("Incidents", "Incidents", "故障"),
+    SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
-    SheetName("Staffing", "Staffing", "排班"),
+    SheetName("Holidays", "Holidays", "假日"),
     SheetName("Errors", "Errors", "错误"),
     SheetName("Trend", "Trend", "趋势"),
     SheetName("Settings", "Settings", "设置"),
@@ -312,6 +315,79 @@ class Trend:
     HEADER_ROW = 3
     FIRST_ROW = 4
     MONTH, SCOPE, NAME, KPI, VALUE, TIER, POINTS = 1, 2, 3, 4, 5, 6, 7
+
+
+# ---------------------------------------------------------------- SLA (服务时限)
+class Sla:
+    """The SLA policy (manager), the collaboration limits (manager) and, right of them, the
+    attainment csxl computes on Refresh (OWNED: per month and team, per month and
+    collaborating department)."""
+
+    POLICY_HEADER_ROW = 4
+    POLICY_FIRST_ROW = 5
+    POLICY_ROWS = 12
+    SEVERITY, CHANNEL, HOURS, FIRST_RESPONSE_MIN, RESOLUTION_H = 1, 2, 3, 4, 5
+    COLLAB_TITLE_ROW = 18
+    COLLAB_HEADER_ROW = 19
+    COLLAB_FIRST_ROW = 20
+    COLLAB_ROWS = 6
+    C_TYPE, C_LIMIT, C_UNIT = 1, 2, 3
+    STATUS_ROW = 2  # OWNED: H2, what the results were computed from
+    RESULT_TITLE_ROW = 3
+    RESULT_HEADER_ROW = 4
+    RESULT_FIRST_ROW = 5
+    RESULT_ROWS = 60
+    # Team block H..N: month, team, tickets, responses met, %, resolutions met, %.
+    T_MONTH, T_TEAM, T_TICKETS, T_FRT_MET, T_FRT_PCT, T_RES_MET, T_RES_PCT = (
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+    )
+    # Department block P..U: month, department, collaborations, within limit, %, median h.
+    D_MONTH, D_DEPT, D_COLLAB, D_MET, D_PCT, D_MEDIAN = 16, 17, 18, 19, 20, 21
+
+    @classmethod
+    def policy_last_row(cls) -> int:
+        return cls.POLICY_FIRST_ROW + cls.POLICY_ROWS - 1
+
+    @classmethod
+    def result_last_row(cls) -> int:
+        return cls.RESULT_FIRST_ROW + cls.RESULT_ROWS - 1
+
+
+# ---------------------------------------------------------------- Holidays (假日)
+class Holidays:
+    """Local additions to the China calendar (manager): a date, 放假/上班, a note. Right of
+    them, for reference, the official holidays and 调休 days of the plan year (csxl)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 60
+    DATE, KIND, NOTE = 1, 2, 3
+    OFFICIAL_COL = 5  # E..G: date, kind, name
+    OFFICIAL_ROWS = 60
+
+
+# ---------------------------------------------------------------- Incidents (故障)
+class Incidents:
+    """The system-failure log (manager) and its milestone checks (formulas)."""
+
+    LIMIT_ROW = 3  # B3 alert, D3 workaround, F3 announcement limits in minutes (input)
+    ALERT_LIMIT, WORKAROUND_LIMIT, ANNOUNCE_LIMIT = "B3", "D3", "F3"
+    RATE_ROW = 4  # the share of incidents meeting each milestone (formulas)
+    HEADER_ROW = 6
+    FIRST_ROW = 7
+    ROWS = 50
+    ID, SYSTEM, DESCRIPTION, START, ALERT, WORKAROUND, ANNOUNCE, RECOVERED, OWNER = range(1, 10)
+    ALERT_MIN, ALERT_OK, WORKAROUND_MIN, WORKAROUND_OK, ANNOUNCE_MIN, ANNOUNCE_OK = range(10, 16)
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
 
 
 # ---------------------------------------------------------------- Staffing (排班)

@@ -41,6 +41,13 @@ class PlanState:
     manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
     agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
     has_staffing: bool = False  # plans made before the Staffing sheet have none
+    has_sla: bool = False  # ... and before the SLA sheet
+
+    def sla_policy(self):
+        from csxl.domain.sla import SlaPolicy
+
+        s = self.kpi_settings
+        return SlaPolicy(self.inputs.sla_targets, s.extra_holidays, s.extra_workdays)
 
 
 def cell(rows: list[list[object]], r: int, c: int) -> object:
@@ -122,6 +129,21 @@ def read_plan(book: Book) -> PlanState:
         if any(v != "" for v in r[: T.POINTS])
     ]
     state.mapping = _mapping(book)
+    if has_sheet(book, "Holidays"):
+        inputs.holidays = _holidays(book)
+    if has_sheet(book, "SLA"):
+        state.has_sla = True
+        inputs.sla_targets, inputs.collab_limits = _sla(book)
+    off = tuple(d for d, kind, _ in inputs.holidays if kind == "holiday")
+    work = tuple(d for d, kind, _ in inputs.holidays if kind == "workday")
+    hours = {t: float(v) for t, v, unit in inputs.collab_limits if unit == "h"}
+    days = {t: int(v) for t, v, unit in inputs.collab_limits if unit == "workdays"}
+    state.kpi_settings = replace(
+        state.kpi_settings,
+        extra_holidays=off,
+        extra_workdays=work,
+        **({"dept_limits_h": hours, "dept_limits_workdays": days} if state.has_sla else {}),
+    )
     state.has_staffing = has_sheet(book, "Staffing")
     if state.has_staffing:
         inputs.staffing = _staffing(book)
@@ -135,6 +157,99 @@ def has_sheet(book: Book, key: str) -> bool:
     except (InputError, KeyError):
         return False
     return True
+
+
+def _holidays(book: Book) -> tuple[tuple[date, str, str | None], ...]:
+    from csxl.workbook.layout import Holidays as H
+    from csxl.workbook.sheets.holidays import KINDS
+
+    rows = book.rows("Holidays")
+    sheet = layout.title("Holidays", book.lang)
+    out = []
+    for r in range(H.FIRST_ROW, H.FIRST_ROW + H.ROWS):
+        value, kind, note = (cell(rows, r, c) for c in (H.DATE, H.KIND, H.NOTE))
+        if value is None and kind is None:
+            continue
+        where = Location(book.name, sheet, r, layout.col(H.DATE))
+        try:
+            d = day(value)
+        except ValueError:
+            d = None
+        if d is None:
+            raise InputError(f"{value!r} is not a date.", where, "Type a date such as 2026-10-09.")
+        if kind in (None, KINDS["zh"][0], KINDS["en"][0]):
+            out.append((d, "holiday", None if note is None else str(note)))
+        elif kind in (KINDS["zh"][1], KINDS["en"][1]):
+            out.append((d, "workday", None if note is None else str(note)))
+        else:
+            raise InputError(
+                f"{kind!r} is not one of {' / '.join(KINDS[book.lang])}.",
+                Location(book.name, sheet, r, layout.col(H.KIND)),
+                "Pick it from the list.",
+            )
+    dates = [d for d, _, _ in out]
+    twice = sorted({d for d in dates if dates.count(d) > 1})
+    if twice:
+        raise InputError(
+            f"{twice[0].isoformat()} is listed twice.",
+            Location(book.name, sheet),
+            "Keep one row per date.",
+        )
+    return tuple(out)
+
+
+def _sla(book: Book):
+    """The SLA policy rows and the collaboration limits, checked."""
+    from csxl.domain.sla import SlaPolicy, SlaTarget, normalise_channel
+    from csxl.workbook.layout import Sla as L
+    from csxl.workbook.sheets.sla import UNITS, severity_key
+
+    rows = book.rows("SLA")
+    sheet = layout.title("SLA", book.lang)
+    targets = []
+    for r in range(L.POLICY_FIRST_ROW, L.policy_last_row() + 1):
+        values = [cell(rows, r, c) for c in range(L.SEVERITY, L.RESOLUTION_H + 1)]
+        if all(v is None for v in values):
+            continue
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        severity, channel, hours = values[0], values[1], values[2]
+        if severity is None or hours is None:
+            raise InputError(
+                "an SLA row needs a severity and its hours.",
+                where(L.SEVERITY if severity is None else L.HOURS),
+                "Complete or clear the row.",
+            )
+        targets.append(
+            SlaTarget(
+                severity_key(str(severity).strip()),
+                normalise_channel(channel),
+                str(hours).strip(),
+                number(rows, r, L.FIRST_RESPONSE_MIN, where(L.FIRST_RESPONSE_MIN)),
+                number(rows, r, L.RESOLUTION_H, where(L.RESOLUTION_H)),
+            )
+        )
+        try:
+            SlaPolicy(tuple(targets))
+        except ValueError as exc:
+            raise InputError(f"{exc}.", where(L.SEVERITY), "Fix or clear the row.") from None
+    limits = []
+    unit_keys = {label: key for lang in UNITS for key, label in UNITS[lang].items()}
+    for r in range(L.COLLAB_FIRST_ROW, L.COLLAB_FIRST_ROW + L.COLLAB_ROWS):
+        kind, limit, unit = (cell(rows, r, c) for c in (L.C_TYPE, L.C_LIMIT, L.C_UNIT))
+        if kind is None and limit is None and unit is None:
+            continue
+        where = Location(book.name, sheet, r, layout.col(L.C_LIMIT))
+        value = number(rows, r, L.C_LIMIT, where)
+        if kind is None or value is None or value < 0 or unit not in unit_keys:
+            raise InputError(
+                "a collaboration limit needs a type, a limit of 0 or more and a unit.",
+                where,
+                "Complete or clear the row.",
+            )
+        if unit_keys[unit] == "workdays" and value != int(value):
+            raise InputError("working days are whole numbers.", where, "Type e.g. 3.")
+        limits.append((str(kind).strip(), value, unit_keys[unit]))
+    return tuple(targets), tuple(limits)
 
 
 def _staffing(book: Book):

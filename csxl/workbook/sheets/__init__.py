@@ -11,12 +11,15 @@ from csxl.workbook.sheets import (
     errors,
     goals,
     guide,
+    holidays,
     incentives,
+    incidents,
     mapping,
     milestones,
     risks,
     scores,
     settings,
+    sla,
     staffing,
     trend,
 )
@@ -37,4 +40,7 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Budget": budget.build,
     "Risks": risks.build,
     "Staffing": staffing.build,
+    "SLA": sla.build,
+    "Holidays": holidays.build,
+    "Incidents": incidents.build,
 }
