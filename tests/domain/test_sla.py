@@ -218,7 +218,8 @@ def test_adding_then_measuring_n_working_hours_gives_n(start, hours, clock) -> N
     due = cal.add_business_seconds(starts, hours * 3600)
     assert due.iloc[0] >= starts.iloc[0]
     assert cal.business_seconds_between(starts, due).iloc[0] == hours * 3600
-    assert cal.warnings() == []
+    # chinese-calendar 1.11 knows 2026, not 2027: a clock running into 2027 says so.
+    assert bool(cal.warnings()) == (due.iloc[0] > pd.Timestamp("2027-01-01"))
 
 
 # --- the sample export: a day-by-day reference from the definitions ---------------------
