@@ -114,6 +114,8 @@ def refresh(book: Book, month: str | None = None, now: datetime | None = None) -
     p.refresh_month = month
     if state.has_staffing:
         _fill_arrivals(p, tickets.frame, p.refreshed_at)
+    if state.has_actions:
+        p.actions = _compare_actions(state, tickets)
     if state.has_sla:
         result.warnings.extend(
             w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
@@ -124,6 +126,8 @@ def refresh(book: Book, month: str | None = None, now: datetime | None = None) -
         _write_staffing(book, ctx)
     if state.has_sla:
         _write_sla(book, ctx)
+    if state.has_actions:
+        _write_actions(book, ctx)
     book.commit()
     return Outcome(
         book.name,
@@ -251,6 +255,35 @@ def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
             f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         )
     return warnings + [w for w in more if w not in warnings]
+
+
+def _compare_actions(state: PlanState, tickets) -> tuple:
+    """Each action's KPI over the 3 months before its start and the 3-month window after."""
+    from dataclasses import replace
+
+    from csxl.domain import actions, kpis
+
+    out = []
+    for a in state.inputs.actions or ():
+        if a.start is None or a.kpi is None:
+            out.append(a)
+            continue
+        values = []
+        for window in actions.windows(a.start):
+            groups = kpis.compute(tickets, ("all",), state.kpi_settings, window).groups
+            found = groups[0]["kpis"]
+            value = found.get(a.kpi)
+            values.append(
+                (
+                    float(value) if isinstance(value, int | float) else None,
+                    int(found.get("tickets") or 0),
+                )
+            )
+        (before, n_before), (after, n_after) = values
+        out.append(
+            replace(a, before=before, after=after, before_tickets=n_before, after_tickets=n_after)
+        )
+    return tuple(out)
 
 
 def _staffing_notes(p: PlanInputs) -> list[str]:
@@ -623,6 +656,16 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (first, L.D_MONTH, last, L.D_MEDIAN),
         ],
     )
+
+
+def _write_actions(book: Book, ctx: Ctx) -> None:
+    """The before/after values and the formulas that follow them (window end, change,
+    status); never the manager's columns."""
+    from csxl.workbook.layout import Actions as A
+
+    last = A.FIRST_ROW + A.ROWS - 1
+    _write(book, ctx, "Actions", [(A.FIRST_ROW, A.BEFORE, last, A.AFTER_N)])
+    _write_formulas(book, ctx, "Actions")
 
 
 # ------------------------------------------------------------------ labels and summaries

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.domain import sla
+from csxl.domain.actions import Action
 from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
 from csxl.domain.sla import Incident, SlaTarget
@@ -87,6 +88,8 @@ class PlanInputs:
     sla_teams: list[tuple[object, ...]] = field(default_factory=list)
     sla_depts: list[tuple[object, ...]] = field(default_factory=list)
     sla_status: str | None = None
+    # Improvement actions (None: the example row of a new plan), with refresh's results.
+    actions: Sequence[Action] | None = None
     # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
     staffing: Any = field(default_factory=lambda: _staffing_defaults())
 

@@ -37,6 +37,7 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Incentives", "Incentives", "激励"),
     SheetName("SLA", "SLA", "服务时限"),
     SheetName("Incidents", "Incidents", "故障"),
+    SheetName("Actions", "Actions", "改进措施"),
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
@@ -388,6 +389,19 @@ class Incidents:
     @classmethod
     def last_row(cls) -> int:
         return cls.FIRST_ROW + cls.ROWS - 1
+
+
+# ---------------------------------------------------------------- Actions (改进措施)
+class Actions:
+    """Improvement actions (manager) and their before/after comparison (OWNED values:
+    BEFORE..AFTER_N; formulas: WINDOW_END, CHANGE, STATUS)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 20
+    ACTION, KPI, START, TARGET, OWNER = 1, 2, 3, 4, 5
+    WINDOW_END, BEFORE, AFTER, BEFORE_N, AFTER_N, CHANGE, STATUS = 6, 7, 8, 9, 10, 11, 12
+    KPI_LIST_COL = 14  # N: the KPI names the drop-down offers
 
 
 # ---------------------------------------------------------------- Staffing (排班)

@@ -42,6 +42,7 @@ class PlanState:
     agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
     has_staffing: bool = False  # plans made before the Staffing sheet have none
     has_sla: bool = False  # ... and before the SLA sheet
+    has_actions: bool = False
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -129,6 +130,9 @@ def read_plan(book: Book) -> PlanState:
         if any(v != "" for v in r[: T.POINTS])
     ]
     state.mapping = _mapping(book)
+    state.has_actions = has_sheet(book, "Actions")
+    if state.has_actions:
+        inputs.actions = _actions(book)
     if has_sheet(book, "Holidays"):
         inputs.holidays = _holidays(book)
     if has_sheet(book, "SLA"):
@@ -157,6 +161,44 @@ def has_sheet(book: Book, key: str) -> bool:
     except (InputError, KeyError):
         return False
     return True
+
+
+def _actions(book: Book):
+    from csxl.domain.actions import Action
+    from csxl.workbook.layout import Actions as A
+    from csxl.workbook.sheets.actions import kpi_key
+
+    rows = book.rows("Actions")
+    sheet = layout.title("Actions", book.lang)
+    out = []
+    for r in range(A.FIRST_ROW, A.FIRST_ROW + A.ROWS):
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        label = cell(rows, r, A.KPI)
+        key = kpi_key(label)
+        if label is not None and key is None:
+            raise InputError(
+                f"{label!r} is not a KPI csxl knows.", where(A.KPI), "Pick it from the list."
+            )
+        try:
+            start = day(cell(rows, r, A.START))
+        except ValueError:
+            raise InputError(
+                "not a date.", where(A.START), "Type a date such as 2026-04-01."
+            ) from None
+        text = cell(rows, r, A.ACTION)
+        owner = cell(rows, r, A.OWNER)
+        out.append(
+            Action(
+                None if text is None else str(text),
+                key,
+                start,
+                number(rows, r, A.TARGET, where(A.TARGET)),
+                None if owner is None else str(owner),
+            )
+        )
+    while out and out[-1] == Action():
+        out.pop()
+    return tuple(out)
 
 
 def _holidays(book: Book) -> tuple[tuple[date, str, str | None], ...]:

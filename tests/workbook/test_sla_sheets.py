@@ -216,3 +216,17 @@ def test_sla_incidents_and_holidays_agree_with_libreoffice(libreoffice, tmp_path
         0.5,
         0.5,
     ]
+
+
+def test_a_plan_made_before_these_sheets_still_refreshes(tmp_path):
+    from csxl.refresh import staff
+    from csxl.workbook.port import MemoryBook
+
+    book = MemoryBook.from_file(copy_of(pasted_sample(), tmp_path))
+    for key in ("SLA", "Holidays", "Incidents", "Actions", "Staffing"):
+        del book.sheets[key]
+    outcome = refresh(book, now=NOW)
+    assert outcome.month == "2026-10" and book.commits == 1
+    assert set(book.sheets).isdisjoint({"SLA", "Holidays", "Incidents", "Actions", "Staffing"})
+    with pytest.raises(InputError, match="no 排班 sheet"):
+        staff(book)

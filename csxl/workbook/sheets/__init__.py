@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csxl.workbook.sheets import (
+    actions,
     budget,
     dashboard,
     data,
@@ -43,4 +44,5 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "SLA": sla.build,
     "Holidays": holidays.build,
     "Incidents": incidents.build,
+    "Actions": actions.build,
 }

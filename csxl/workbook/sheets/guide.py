@@ -104,6 +104,13 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         YOU,
     ),
+    "Actions": (
+        (
+            "改进措施：措施、目标指标、开始日期和目标变化（如高峰排队时长降低 30%）；刷新时计算开始前 3 个月与 3 个月观察期的指标对比，观察期结束后判定是否达成。",
+            "Improvement actions: the action, its KPI, start date and target change (e.g. cut the peak queue time by 30%); Refresh compares the 3 months before with the 3-month observation window and, once it is over, says whether the target was met.",
+        ),
+        BOTH,
+    ),
     "Holidays": (
         (
             "本地假日：国家法定节假日和调休已内置；在这里填本单位额外的放假日或上班日，用于服务时限和工作日计算。",
