@@ -422,16 +422,16 @@ class Staffing:
     ROW_MAX_OCCUPANCY = 10
     ROW_SOURCE = 11  # 数据 / 手工预测 (Data / Forecast)
     ROW_COMPUTED = 12  # OWNED: what the results were computed from
-    # Peak view: E = label, F..L = Monday..Sunday.
-    PEAK_COL = 5
-    PEAK_HEADER_ROW = 3
-    PEAK_FIRST_ROW = 4
+    # Peak view below the inputs: A = label, B..H = Monday..Sunday (under the grids' days).
+    PEAK_COL = 1
+    PEAK_HEADER_ROW = 14
+    PEAK_FIRST_ROW = 15
     PEAK_ROWS = 5  # arrivals, agents, scheduled, lowest SL, longest ASA
     PEAK_START_MIN, PEAK_END_MIN = 9 * 60, 11 * 60  # [09:00, 11:00)
     # The grids.
-    GRID_TITLE_ROW = 14
-    GRID_HEADER_ROW = 15
-    GRID_FIRST_ROW = 16
+    GRID_TITLE_ROW = 21
+    GRID_HEADER_ROW = 22
+    GRID_FIRST_ROW = 23
     GRID_ROWS = 96  # room for 15-minute intervals
     INTERVAL_COL = 1  # A: interval start (OWNED: follows the interval input)
     BLOCKS = ("arrivals", "forecast", "agents", "scheduled", "service_level", "asa_s", "occupancy")

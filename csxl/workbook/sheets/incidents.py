@@ -57,7 +57,7 @@ def build(ctx: Ctx) -> None:
         label_cell = f"{col(ws[limit_cell].column - 1)}{N.LIMIT_ROW}"
         ctx.label(ws, label_cell, names[milestone])
         ctx.input(ws, limit_cell, limits[milestone], "0")
-    ctx.label(ws, f"A{N.RATE_ROW}", t("达标率", "Share met"))
+    ctx.label(ws, f"{col(N.ALERT_MIN)}{N.RATE_ROW}", t("达标率", "Share met"), style.HEADER)
 
     headers = {
         N.ID: t("编号", "ID"),

@@ -173,7 +173,10 @@ def build(ctx: Ctx) -> None:
 def _results(ctx: Ctx, ws) -> None:
     t = ctx.t
     p = ctx.inputs
-    ctx.label(ws, f"{col(L.T_MONTH)}{L.STATUS_ROW}", p.sla_status, style.NOTE)
+    status = f"{col(L.T_MONTH)}{L.STATUS_ROW}"
+    ctx.label(ws, status, p.sla_status, style.NOTE)
+    ws[status].alignment = Alignment(vertical="center", wrap_text=False)
+    ws.merge_cells(f"{status}:{col(L.D_MEDIAN)}{L.STATUS_ROW}")
     ctx.label(
         ws,
         f"{col(L.T_MONTH)}{L.RESULT_TITLE_ROW}",

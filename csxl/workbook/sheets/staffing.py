@@ -149,15 +149,15 @@ def build(ctx: Ctx) -> None:
     _peak(ctx, ws, s, computed)
     _grids(ctx, ws, s, computed)
 
-    widths = {"A": 22, "B": 12, "C": 30, "D": 2, "E": 18}
+    widths = {"A": 24}
     for block in S.BLOCKS:
         for w in range(7):
-            widths.setdefault(col(S.block_col(block, w)), 8)
+            widths[col(S.block_col(block, w))] = 9
         widths[col(S.block_col(block, 7))] = 2
     setup_sheet(
         ws,
         widths=widths,
-        freeze=f"B{S.GRID_FIRST_ROW}",
+        freeze="B1",  # the interval column; freezing the rows above the grids would take the screen
         header_rows=f"{S.GRID_HEADER_ROW}:{S.GRID_HEADER_ROW}",
     )
 
@@ -188,11 +188,12 @@ def _inputs(ctx: Ctx, ws, s: StaffingInputs) -> None:
         ctx.label(ws, f"A{r}", text)
         ctx.input(ws, f"B{r}", value, fmt)
         ctx.label(ws, f"C{r}", note, style.NOTE)
+        ws[f"C{r}"].alignment = Alignment(vertical="center", wrap_text=False)  # runs on right
     ctx.list_validation(ws, "source", SOURCES[ctx.lang]).add(f"B{S.ROW_SOURCE}")
     ctx.list_validation(ws, "interval", [str(i) for i in INTERVALS]).add(f"B{S.ROW_INTERVAL}")
     ctx.label(ws, f"A{S.ROW_COMPUTED}", t("计算依据", "Computed from"))
     ctx.label(ws, f"B{S.ROW_COMPUTED}", s.computed, style.COMPUTED)
-    ws.merge_cells(f"B{S.ROW_COMPUTED}:C{S.ROW_COMPUTED}")
+    ws.merge_cells(f"B{S.ROW_COMPUTED}:{col(S.block_col('arrivals', 6))}{S.ROW_COMPUTED}")
 
 
 def _peak_rows(s: StaffingInputs) -> tuple[int, int] | None:
