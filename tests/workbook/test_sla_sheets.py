@@ -230,3 +230,19 @@ def test_a_plan_made_before_these_sheets_still_refreshes(tmp_path):
     assert set(book.sheets).isdisjoint({"SLA", "Holidays", "Incidents", "Actions", "Staffing"})
     with pytest.raises(InputError, match="no 排班 sheet"):
         staff(book)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_new_plan_reads_back_the_default_policy(tmp_path, lang):
+    from csxl.domain import actions
+
+    path = tmp_path / f"plan_{lang}.xlsx"
+    new_plan(path, PlanInputs(lang=lang, year=2026))
+    state = read_plan(PackageBook(path))
+    assert state.has_sla and state.has_actions and state.has_staffing
+    assert state.sla_policy() == SlaPolicy()  # Urgent/High/Normal and All read back
+    assert state.inputs.collab_limits == sla.DEFAULT_COLLAB_LIMITS
+    assert state.kpi_settings.dept_limits_h == {"常规": 4.0, "技术排查": 24.0}
+    assert state.kpi_settings.dept_limits_workdays == {"产品优化": 3}
+    assert state.inputs.holidays == ()
+    assert state.inputs.actions == actions.DEFAULT_ACTIONS[lang]
