@@ -295,6 +295,7 @@ def _outcome_text(outcome, lang: str) -> str:
     if outcome.problems:
         lines.append(t["problems"].format(n=outcome.problems))
     lines += [f"! {w}" for w in outcome.warnings[:5]]
+    lines += list(getattr(outcome, "notes", ()))
     if outcome.scores:
         lines += ["", t["agents"].format(n=outcome.agents)]
         lines.append("  ".join(t[k] for k in ("agent", "score", "grade", "bonus")))
@@ -479,3 +480,113 @@ def consolidate(folder, out, lang) -> None:
     summary = run(folder, out, lang)
     console.print_consolidation(summary, lang)
     sys.exit(EXIT_WARNINGS if summary.problems else EXIT_OK)
+
+
+STAFF_TEXT = {
+    "zh": (
+        "话务量 {traffic:.2f} Erl：需坐席 {agents} 人（未计损耗），排班 {scheduled} 人"
+        "（损耗 {shrinkage:.0%}）\n服务水平 {sl:.1%}（{t:g} 秒内接起），平均应答 {asa:.1f} 秒，"
+        "占用率 {occ:.1%}"
+    ),
+    "en": (
+        "Traffic {traffic:.2f} Erl: {agents} agents needed (before shrinkage), {scheduled} "
+        "scheduled ({shrinkage:.0%} shrinkage)\nService level {sl:.1%} within {t:g} s, "
+        "ASA {asa:.1f} s, occupancy {occ:.1%}"
+    ),
+}
+
+
+@main.command()
+@click.argument("workbook", required=False, type=click.Path(dir_okay=False))
+@click.option("--calls", type=click.FloatRange(min=0), help="Contacts arriving in one interval.")
+@click.option(
+    "--interval-min",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    help="Interval length in minutes.",
+)
+@click.option(
+    "--aht", type=click.FloatRange(min=0, min_open=True), help="Average handle time, seconds."
+)
+@click.option(
+    "--target-sl",
+    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Target service level as a fraction (0.8 = 80%).",
+)
+@click.option(
+    "--target-s",
+    type=click.FloatRange(min=0),
+    default=20,
+    show_default=True,
+    help="Answered within this many seconds.",
+)
+@click.option(
+    "--shrinkage",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=0,
+    show_default=True,
+    help="Share of paid time not on contacts (0.3 = 30%).",
+)
+@click.option(
+    "--max-occupancy",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=1,
+    show_default=True,
+    help="Highest occupancy allowed (agents are added until it holds).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON to stdout.")
+@LIVE
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@RESULT_FILE
+def staff(
+    workbook,
+    calls,
+    interval_min,
+    aht,
+    target_sl,
+    target_s,
+    shrinkage,
+    max_occupancy,
+    as_json,
+    live,
+    lang,
+    result_file,
+) -> None:
+    """Erlang C staffing for one interval, or fill a plan's Staffing sheet (WORKBOOK)."""
+    if workbook is not None:
+        if calls is not None or aht is not None:
+            raise click.UsageError(
+                "give either WORKBOOK (its Staffing sheet holds the inputs) or --calls and --aht."
+            )
+        from csxl import refresh as engine
+
+        _report(engine.staff(_book(workbook, live)), lang)
+        return
+    missing = [name for name, v in (("--calls", calls), ("--aht", aht)) if v is None]
+    if missing:
+        raise click.UsageError(f"missing {' and '.join(missing)} (or give a WORKBOOK).")
+    from csxl.domain.staffing import required_agents
+
+    result = required_agents(
+        calls, interval_min, aht, target_sl, target_s, shrinkage, max_occupancy
+    )
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.to_dict(), allow_nan=False))
+        return
+    click.echo(
+        STAFF_TEXT[lang].format(
+            traffic=calls * aht / (interval_min * 60),
+            agents=result.agents,
+            scheduled=result.scheduled,
+            shrinkage=shrinkage,
+            sl=result.service_level,
+            t=target_s,
+            asa=result.asa_s,
+            occ=result.occupancy,
+        )
+    )

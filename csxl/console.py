@@ -213,6 +213,8 @@ def print_outcome(outcome, lang: str = "zh") -> None:
         out.print(TEXT[lang]["rows"].format(**outcome.rows), highlight=False)
     for line in outcome.warnings:
         warn(line)
+    for line in getattr(outcome, "notes", ()):
+        out.print(line, highlight=False)
     if outcome.scores:
         table = Table(show_header=True, header_style="bold")
         for name in ("agent", "score", "grade", "bonus"):

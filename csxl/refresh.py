@@ -36,6 +36,7 @@ class Outcome:
     problems: int = 0
     warnings: list[str] = field(default_factory=list)
     scores: list[tuple[str, object, object, object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # plain lines, e.g. the staffing summary
 
 
 # ------------------------------------------------------------------ reading tickets
@@ -134,8 +135,22 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
     p.refresh_month = month
+    if state.has_staffing:
+        _fill_arrivals(p, tickets.frame, p.refreshed_at)
+    if state.has_actions:
+        p.actions = _compare_actions(state, tickets)
+    if state.has_sla:
+        result.warnings.extend(
+            w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
+        )
     ctx = render(p)
     _write_all(book, ctx)
+    if state.has_staffing:
+        _write_staffing(book, ctx)
+    if state.has_sla:
+        _write_sla(book, ctx)
+    if state.has_actions:
+        _write_actions(book, ctx)
     book.commit()
     return Outcome(
         book.name,
@@ -174,6 +189,144 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     _write_formulas(book, ctx, "Dashboard")
     book.commit()
     return Outcome(book.name, state.shown_month, agents=len(p.agents), scores=_summary(ctx, p))
+
+
+def staff(book: Book, now: datetime | None = None) -> Outcome:
+    """Fill the Staffing sheet: arrivals from the Data sheet (or the manual forecast) and
+    Erlang C agents, scheduled, service level, ASA and occupancy per weekday x interval."""
+    state = read_plan(book)
+    p = state.inputs
+    if not state.has_staffing:
+        raise InputError(
+            f"the workbook has no {layout.title('Staffing', p.lang)} sheet.",
+            Location(book.name),
+            "Make a new plan with `csxl new` (or `csxl upgrade` this one).",
+        )
+    now = (now or datetime.now()).replace(microsecond=0)
+    rows: dict[str, int] = {}
+    problems = 0
+    if p.staffing.source == "data":
+        tickets = _tickets(book, state)
+        if tickets.valid == 0:
+            raise InputError(
+                "the Data sheet has no usable tickets to count arrivals from.",
+                Location(book.name, layout.title("Data", p.lang)),
+                "Paste the export, or choose the manual forecast on the Staffing sheet.",
+            )
+        _fill_arrivals(p, tickets.frame, now)
+        rows, problems = _rows(tickets), len(tickets.problems)
+    else:
+        from csxl.workbook.sheets.staffing import status_line
+
+        p.staffing.computed = status_line(p.lang, None, now)
+    ctx = render(p)
+    _write_staffing(book, ctx)
+    book.commit()
+    return Outcome(book.name, rows=rows, problems=problems, notes=_staffing_notes(p))
+
+
+def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
+    """The Data sheet's mean arrivals per weekday and interval over the last N weeks."""
+    from csxl.domain.staffing import arrivals_by_interval, data_window
+    from csxl.workbook.sheets.staffing import status_line
+
+    s = p.staffing
+    created = frame["created_at"]
+    table = arrivals_by_interval(created, s.interval_min, s.weeks)
+    s.data_arrivals = {
+        (int(w), (int(hhmm[:2]) * 60 + int(hhmm[3:])) // s.interval_min): float(calls)
+        for w, hhmm, calls in zip(table["weekday"], table["interval"], table["calls"], strict=True)
+    }
+    if s.source == "data":
+        first, last = data_window(created, s.weeks)
+        window = (first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"), (last - first).days + 1)
+        s.computed = status_line(p.lang, window, now)
+    else:
+        s.computed = status_line(p.lang, None, now)
+
+
+def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
+    """SLA attainment per month and team, and the department appraisal, over every valid
+    ticket of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept)."""
+    import math
+
+    from csxl.domain import kpis, sla
+    from csxl.workbook.layout import Sla as L
+
+    p = state.inputs
+    outcome, warnings = sla.ticket_sla(frame, state.sla_policy())
+    teams = sla.attainment(frame, outcome, ("month", "team"))
+    p.sla_teams = [
+        (r.month, r.team, int(r.tickets), int(r.frt_met), int(r.res_met))
+        for r in teams.itertuples()
+        if r.tickets > 0
+    ][-L.RESULT_ROWS :]
+    _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
+    depts = sla.department_appraisal(frame, met, ("month", "dept"))
+    p.sla_depts = [
+        (
+            r.month,
+            r.dept,
+            int(r.collab),
+            int(r.met),
+            None if math.isnan(r.median_hours) else float(r.median_hours),
+        )
+        for r in depts.itertuples()
+    ][-L.RESULT_ROWS :]
+    first, last = frame["created_at"].min(), frame["created_at"].max()
+    n = int((outcome["sla_row"] >= 0).sum())
+    if p.lang == "zh":
+        span = f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+        p.sla_status = f"{now:%Y-%m-%d %H:%M} 按 {n:,} 张有 SLA 的工单计算（{span}）"
+    else:
+        p.sla_status = (
+            f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+        )
+    return warnings + [w for w in more if w not in warnings]
+
+
+def _compare_actions(state: PlanState, tickets) -> tuple:
+    """Each action's KPI over the 3 months before its start and the 3-month window after."""
+    from dataclasses import replace
+
+    from csxl.domain import actions, kpis
+
+    out = []
+    for a in state.inputs.actions or ():
+        if a.start is None or a.kpi is None:
+            out.append(a)
+            continue
+        values = []
+        for window in actions.windows(a.start):
+            groups = kpis.compute(tickets, ("all",), state.kpi_settings, window).groups
+            found = groups[0]["kpis"]
+            value = found.get(a.kpi)
+            values.append(
+                (
+                    float(value) if isinstance(value, int | float) else None,
+                    int(found.get("tickets") or 0),
+                )
+            )
+        (before, n_before), (after, n_after) = values
+        out.append(
+            replace(a, before=before, after=after, before_tickets=n_before, after_tickets=n_after)
+        )
+    return tuple(out)
+
+
+def _staffing_notes(p: PlanInputs) -> list[str]:
+    """One line: the busiest interval's agents and scheduled heads."""
+    from csxl.workbook.sheets.staffing import WEEKDAYS, label, results
+
+    computed = results(p.staffing)
+    if not computed or not computed["agents"]:
+        return []
+    (w, i), agents = max(computed["agents"].items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+    when = f"{WEEKDAYS[p.lang][w]} {label(i * p.staffing.interval_min)}"
+    scheduled = computed["scheduled"][(w, i)]
+    if p.lang == "zh":
+        return [f"排班：最忙时段 {when} 需要坐席 {agents} 人，排班 {scheduled} 人"]
+    return [f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled"]
 
 
 # ------------------------------------------------------------------ the month's results
@@ -494,6 +647,53 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write_errors(book, ctx)
     write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
     _write(book, ctx, "Trend", [write], [clear])
+
+
+def _write_staffing(book: Book, ctx: Ctx) -> None:
+    """The Staffing sheet's owned regions: status, interval labels, arrivals from the data,
+    the result grids and the peak view's formulas (never the inputs or the forecast)."""
+    from csxl.workbook.layout import Staffing as SF
+
+    first, last = SF.GRID_FIRST_ROW, SF.grid_last_row()
+    _write(
+        book,
+        ctx,
+        "Staffing",
+        [
+            (SF.ROW_COMPUTED, SF.VALUE_COL, SF.ROW_COMPUTED, SF.VALUE_COL),
+            (first, SF.INTERVAL_COL, last, SF.INTERVAL_COL),
+            (first, SF.block_col("arrivals"), last, SF.block_col("arrivals", 6)),
+            (first, SF.block_col("agents"), last, SF.block_col("occupancy", 6)),
+        ],
+    )
+    _write_formulas(book, ctx, "Staffing")
+
+
+def _write_sla(book: Book, ctx: Ctx) -> None:
+    """The SLA sheet's owned regions: the status line and the two result blocks."""
+    from csxl.workbook.layout import Sla as L
+
+    first, last = L.RESULT_FIRST_ROW, L.result_last_row()
+    _write(
+        book,
+        ctx,
+        "SLA",
+        [
+            (L.STATUS_ROW, L.T_MONTH, L.STATUS_ROW, L.T_MONTH),
+            (first, L.T_MONTH, last, L.T_RES_PCT),
+            (first, L.D_MONTH, last, L.D_MEDIAN),
+        ],
+    )
+
+
+def _write_actions(book: Book, ctx: Ctx) -> None:
+    """The before/after values and the formulas that follow them (window end, change,
+    status); never the manager's columns."""
+    from csxl.workbook.layout import Actions as A
+
+    last = A.FIRST_ROW + A.ROWS - 1
+    _write(book, ctx, "Actions", [(A.FIRST_ROW, A.BEFORE, last, A.AFTER_N)])
+    _write_formulas(book, ctx, "Actions")
 
 
 # ------------------------------------------------------------------ labels and summaries

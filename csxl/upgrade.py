@@ -183,6 +183,55 @@ def read_risks(rows: Rows, book: str, lang: str) -> list:
     return out
 
 
+def read_incidents(rows: Rows, book: str, lang: str) -> tuple[tuple, dict[str, float]]:
+    """The Incidents log's filled rows (in order) and its three milestone limits."""
+    from openpyxl.utils import column_index_from_string
+
+    from csxl.domain.sla import DEFAULT_INCIDENT_LIMITS, Incident
+    from csxl.workbook.layout import Incidents as N
+
+    sheet = layout.title("Incidents", lang)
+    limits = dict(DEFAULT_INCIDENT_LIMITS)
+    for key, address in (
+        ("alert", N.ALERT_LIMIT),
+        ("workaround", N.WORKAROUND_LIMIT),
+        ("announce", N.ANNOUNCE_LIMIT),
+    ):
+        c = column_index_from_string(address[0])
+        value = _number(_cell(rows, N.LIMIT_ROW, c), Location(book, sheet, N.LIMIT_ROW, address[0]))
+        if value is not None:
+            limits[key] = value
+    times = (N.START, N.ALERT, N.WORKAROUND, N.ANNOUNCE, N.RECOVERED)
+    out = []
+    for r in range(N.FIRST_ROW, N.last_row() + 1):
+        values = {c: _cell(rows, r, c) for c in (N.ID, N.SYSTEM, N.DESCRIPTION, *times, N.OWNER)}
+        if all(v is None for v in values.values()):
+            continue
+        when = {c: _when(values[c]) for c in times}
+        for c in times:
+            if values[c] is not None and when[c] is None:
+                raise InputError(
+                    f"{values[c]!r} is not a date and time.",
+                    Location(book, sheet, r, layout.col(c)),
+                    "Type it as 2026-03-01 09:30.",
+                )
+        text = {c: None if v is None else str(v) for c, v in values.items()}
+        out.append(
+            Incident(
+                text[N.ID],
+                text[N.SYSTEM],
+                text[N.DESCRIPTION],
+                when[N.START],
+                when[N.ALERT],
+                when[N.WORKAROUND],
+                when[N.ANNOUNCE],
+                when[N.RECOVERED],
+                text[N.OWNER],
+            )
+        )
+    return tuple(out), limits
+
+
 # ------------------------------------------------------------------ the command
 def version_of(path: Path) -> str:
     from python_calamine import CalamineWorkbook
@@ -273,6 +322,18 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
         p.risks = read_risks(old.rows("Risks"), old.name, lang)
         n = len(p.risks)
         report.moved.append((f"风险登记：{n} 行", f"Risks: {n} rows"))
+    if "Incidents" in have:
+        p.incidents, p.incident_limits = read_incidents(old.rows("Incidents"), old.name, lang)
+        n = len(p.incidents)
+        report.moved.append((f"故障：{n} 条记录及时限", f"Incidents: {n} rows and the limits"))
+    for key, zh, en in (
+        ("SLA", "服务时限：时限表与协作时限", "SLA: policy and collaboration limits"),
+        ("Holidays", "假日：本地放假与上班日", "Holidays: local days off and working days"),
+        ("Actions", "改进措施", "Actions"),
+        ("Staffing", "排班：参数与人工预测", "Staffing: inputs and the manual forecast"),
+    ):
+        if key in have:
+            report.moved.append((zh, en))
     if p.trend:
         n = len(p.trend)
         report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))

@@ -245,3 +245,81 @@ def test_an_empty_orders_sheet_makes_the_customer_kpis_unavailable_not_zero(tmp_
     k = doc["groups"][0]["kpis"]
     assert k["high_value_customers"] is None and k["hv_tickets"] is None
     assert doc["unavailable"]["high_value_customers"] == "no orders in plan.xlsx"
+
+
+# --- csxl staff --------------------------------------------------------------------------
+
+
+def staff_json(*args):
+    result = run("staff", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_staff_reference_example():
+    # 100 calls per 30 min, AHT 180 s, 80% in 20 s: 14 agents, 20 scheduled at 30% shrinkage.
+    doc = staff_json(
+        "--calls", 100, "--interval-min", 30, "--aht", 180, "--target-sl", 0.8,
+        "--target-s", 20, "--shrinkage", 0.3,
+    )  # fmt: skip
+    assert list(doc) == ["agents", "scheduled", "service_level", "asa_s", "occupancy"]
+    assert (doc["agents"], doc["scheduled"]) == (14, 20)
+    assert round(doc["service_level"], 3) == 0.888
+    assert round(doc["asa_s"], 1) == 7.8
+    assert doc["occupancy"] == pytest.approx(10 / 14)
+
+
+def test_staff_defaults_and_readable_output():
+    # --interval-min 30, --target-sl 0.8, --target-s 20 and --shrinkage 0 are the defaults.
+    assert staff_json("--calls", 100, "--aht", 180)["scheduled"] == 14
+    result = run("staff", "--calls", 100, "--aht", 180, "--shrinkage", 0.3, "--lang", "en")
+    assert result.exit_code == 0
+    assert "14 agents" in result.stdout and "20 scheduled" in result.stdout
+    assert "88.8%" in result.stdout
+
+
+def test_staff_max_occupancy_adds_agents():
+    # 10 Erlangs: 14 agents are 71.4% occupied; at most 70% needs 15.
+    doc = staff_json("--calls", 100, "--aht", 180, "--max-occupancy", 0.7)
+    assert doc["agents"] == 15 and doc["occupancy"] == pytest.approx(10 / 15)
+
+
+def test_staff_hundreds_of_erlangs_is_stable():
+    # 5,000 calls of 180 s in 30 min = 500 Erlangs; a factorial form would overflow.
+    from csxl.domain.staffing import service_level
+
+    doc = staff_json("--calls", 5000, "--aht", 180, "--shrinkage", 0.25)
+    n = doc["agents"]
+    assert 500 < n < 530
+    assert doc["service_level"] >= 0.8 > service_level(n - 1, 500.0, 180, 20)
+    assert doc["scheduled"] == -(-n * 4 // 3)  # ceil(n / 0.75)
+    assert 0 < doc["asa_s"] < 20 and doc["occupancy"] == pytest.approx(500 / n)
+
+
+def test_staff_no_calls_need_no_one():
+    doc = staff_json("--calls", 0, "--aht", 180)
+    assert doc == {
+        "agents": 0,
+        "scheduled": 0,
+        "service_level": 1.0,
+        "asa_s": 0.0,
+        "occupancy": 0.0,
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--aht", "180"],  # no --calls
+        ["--calls", "100"],  # no --aht
+        ["--calls", "-1", "--aht", "180"],
+        ["--calls", "100", "--aht", "0"],
+        ["--calls", "100", "--aht", "180", "--target-sl", "80"],
+        ["--calls", "100", "--aht", "180", "--shrinkage", "1"],
+        ["--calls", "100", "--aht", "180", "--max-occupancy", "0"],
+        ["plan.xlsx", "--calls", "100", "--aht", "180"],  # workbook or flags, not both
+    ],
+)
+def test_staff_bad_flags_are_refused(args):
+    result = run("staff", *args)
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -9,30 +9,21 @@ to 1e-9.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from csxl.kpi_report import kpi_document
+from tests.samples import DATA
+from tests.samples import need as _need
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ZH = DATA / "tickets_zh_sample.xlsx"
 ZENDESK = DATA / "zendesk_sample.csv"
-
-
-def _need(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"sample {path} is missing (CI=true: samples must be present)")
-        pytest.skip(f"sample {path} not present")
-    return path
 
 
 # --- value parsing, from the spec's "Values" paragraph ----------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,11 +24,13 @@ from csxl.cli import main
 from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.errors import WorkbookOpenError
 from csxl.refresh import refresh
-from csxl.upgrade import read_budget, read_milestones, read_risks, upgrade
+from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
 from csxl.workbook import layout
 from csxl.workbook.book import new_plan
 from csxl.workbook.layout import Goals as G
+from csxl.workbook.layout import Holidays as Hd
 from csxl.workbook.layout import Incentives as I
+from csxl.workbook.layout import Incidents as N
 from csxl.workbook.layout import Mapping as Mp
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
@@ -96,6 +98,19 @@ def _old_plan(folder: Path) -> Path:
     book.write("Incentives", {(I.ROW_BASE_BONUS, 2): 1200, (I.RED_LINE_FIRST_ROW + 4, 1): "飞单"})
     book.write("Settings", {(St.ROW_EXE_PATH, St.VALUE_COL): r"D:\tools\csxl\csxl.exe"})
     book.write("Mapping", {(Mp.FIRST_ROW, 1): "接待客服", (Mp.FIRST_ROW, 2): "agent"})
+    book.write(
+        "Holidays", {(Hd.FIRST_ROW, Hd.DATE): datetime(2026, 6, 1), (Hd.FIRST_ROW, Hd.KIND): "放假"}
+    )
+    book.write(
+        "Incidents",
+        {
+            (N.FIRST_ROW, N.ID): "INC-1",
+            (N.FIRST_ROW, N.SYSTEM): "工单系统",
+            (N.FIRST_ROW, N.START): datetime(2026, 3, 2, 9, 0),
+            (N.FIRST_ROW, N.ALERT): datetime(2026, 3, 2, 9, 4),
+            (N.LIMIT_ROW, 2): 6,
+        },
+    )
     book.commit()
     refresh(PackageBook(path), MONTH, now=NOW)
     rows = sheet(path, "Scores")
@@ -135,6 +150,8 @@ def _inputs(path: Path) -> dict[str, object]:
         "budget": read_budget(sheet(path, "Budget"), path.name, "zh"),
         "risks": read_risks(sheet(path, "Risks"), path.name, "zh"),
         "team": at(settings, St.ROW_TEAM, St.VALUE_COL),
+        "holiday": [at(sheet(path, "Holidays"), Hd.FIRST_ROW, c) for c in (Hd.DATE, Hd.KIND)],
+        "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
     }
 
 
@@ -150,6 +167,7 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert before["notes"] == {"袁新": ("是", "客户撤诉")}
     assert before["milestones"] == list(MILESTONES)
     assert before["risks"] == list(RISKS)
+    assert before["incidents"][1]["alert"] == 6 and before["incidents"][0][0].id == "INC-1"
 
     report = upgrade(path)
 
@@ -236,3 +254,48 @@ def test_readers_give_back_what_the_builder_wrote(tmp_path):
     assert read_budget(sheet(path, "Budget"), path.name, "zh") == list(BUDGET)
     assert read_risks(sheet(path, "Risks"), path.name, "zh") == list(RISKS)
     assert replace(RISKS[1]).risk.startswith("=")  # text that looks like a formula stays text
+
+
+# ------------------------------------------------------------------ a real 1.0 plan
+NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions")
+
+
+def _plan_1_0(folder: Path, monkeypatch) -> Path:
+    """A plan as template 1.0 made it: without the five sheets 1.1 added, version 1.0."""
+    from csxl.workbook import sheets
+
+    path = folder / "旧计划.xlsx"
+    with monkeypatch.context() as m:
+        builders = {k: v for k, v in sheets.SHEET_BUILDERS.items() if k not in NEW_IN_1_1}
+        m.setattr(sheets, "SHEET_BUILDERS", builders)
+        m.setattr(layout, "SHEETS", tuple(t for t in layout.SHEETS if t.key not in NEW_IN_1_1))
+        new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
+    book = PackageBook(path)
+    from csxl.workbook.data_sheet import paste
+
+    paste(book, clean_tickets(80))
+    book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35})
+    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): "1.0"})
+    book.commit()
+    return path
+
+
+def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_path, monkeypatch):
+    path = _plan_1_0(tmp_path, monkeypatch)
+    names = CalamineWorkbook.from_path(str(path)).sheet_names
+    assert not {layout.title(k, "zh") for k in NEW_IN_1_1} & set(names)
+    done = CliRunner().invoke(main, ["refresh", str(path)])
+    assert done.exit_code == 2 and "csxl upgrade" in done.output
+    data_before = _data(path)
+
+    report = upgrade(path)
+
+    assert report.old_version == "1.0" and report.changed
+    assert set(report.added) == {layout.title(k, "zh") for k in NEW_IN_1_1}
+    names = CalamineWorkbook.from_path(str(path)).sheet_names
+    assert {layout.title(k, "zh") for k in NEW_IN_1_1} <= set(names)
+    assert at(sheet(path, "Goals"), G.FIRST_ROW, G.WEIGHT) == 35
+    assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
+    assert _data(path) == data_before
+    done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
+    assert done.exit_code in (0, 1), done.output  # the upgraded plan refreshes

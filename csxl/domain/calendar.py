@@ -435,6 +435,24 @@ class WorkCalendar:
         return day * _DAY_NS + table.open_ns[idx] + (target - table.cum_ns[idx])
 
 
+def official_days(year: int) -> list[tuple[date, bool, str | None]] | None:
+    """The year's statutory days off on weekdays and 调休 make-up working days on weekends,
+    as chinese-calendar has them: (date, is a day off, holiday name). None when the package
+    does not know the year."""
+    out = []
+    d = date(year, 1, 1)
+    while d.year == year:
+        try:
+            holiday, name = chinese_calendar.get_holiday_detail(d)
+        except NotImplementedError:
+            return None
+        weekend = d.weekday() >= 5
+        if (holiday and name is not None) or (not holiday and weekend):
+            out.append((d, bool(holiday), name))
+        d += timedelta(days=1)
+    return out
+
+
 def _day_ns(d: date) -> int:
     """Nanoseconds since the epoch of midnight at the start of `d`."""
     return (d - date(1970, 1, 1)).days * _DAY_NS

@@ -197,6 +197,14 @@ def facts(tickets: TicketSet, settings: KpiSettings) -> tuple[pd.DataFrame, list
     return f, warnings
 
 
+def dept_sla_flags(
+    t: pd.DataFrame, settings: KpiSettings
+) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Per ticket: is it a collaboration, did the department finish within its type's limit
+    (dept_sla's rule), and the calendar warnings. For csxl.domain.sla's appraisal."""
+    return _dept_sla(t, settings)
+
+
 def _dept_sla(t: pd.DataFrame, settings: KpiSettings) -> tuple[pd.Series, pd.Series, list[str]]:
     collab = t["dept_type"].notna().to_numpy()
     met = np.zeros(len(t), dtype=bool)

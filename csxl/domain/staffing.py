@@ -260,6 +260,24 @@ def staffing_table(
 # --- arrivals ---------------------------------------------------------------------------
 
 
+def data_window(
+    created_at: pd.Series, weeks: int | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last calendar day that `arrivals_by_interval` averages over: from the first
+    day of the data (or, with ``weeks``, the last ``7 x weeks`` days, never before the first
+    day) to the last day. Raises ValueError when there are no timestamps."""
+    times = pd.to_datetime(created_at).dropna()
+    if times.empty:
+        raise ValueError("no timestamps to average over")
+    if times.dt.tz is not None:
+        times = times.dt.tz_localize(None)
+    days = times.dt.normalize()
+    first, last = days.min(), days.max()
+    if weeks is not None:
+        first = max(first, last - pd.Timedelta(days=7 * weeks - 1))
+    return first, last
+
+
 def arrivals_by_interval(
     created_at: pd.Series, interval_min: int = 30, weeks: int | None = None
 ) -> pd.DataFrame:
@@ -300,10 +318,8 @@ def arrivals_by_interval(
         )
 
     days = times.dt.normalize()
-    last = days.max()
-    start = days.min()
+    start, last = data_window(times, weeks)
     if weeks is not None:
-        start = max(start, last - pd.Timedelta(days=7 * n_weeks - 1))
         keep = days >= start
         times, days = times[keep], days[keep]
 

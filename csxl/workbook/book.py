@@ -20,8 +20,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from csxl.domain import sla
+from csxl.domain.actions import Action
 from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
+from csxl.domain.sla import Incident, SlaTarget
 from csxl.workbook import layout, style
 from csxl.workbook.sheetxml import cell_text
 
@@ -73,6 +76,23 @@ class PlanInputs:
     milestones: Sequence[Milestone] | None = None  # None: the defaults of csxl.domain.plan
     budget: Sequence[BudgetLine] | None = None
     risks: Sequence[Risk] | None = None
+    # SLA, Holidays and Incidents (manager's tables; defaults from csxl.domain.sla).
+    sla_targets: tuple[SlaTarget, ...] = sla.DEFAULT_TARGETS
+    collab_limits: tuple[tuple[str, float, str], ...] = sla.DEFAULT_COLLAB_LIMITS
+    holidays: tuple[tuple[date, str, str | None], ...] = ()  # date, holiday/workday, note
+    incidents: tuple[Incident, ...] = ()
+    incident_limits: dict[str, float] = field(
+        default_factory=lambda: dict(sla.DEFAULT_INCIDENT_LIMITS)
+    )
+    # What refresh computed for the SLA sheet: (month, team, tickets, responses met,
+    # resolutions met) and (month, department, collaborations, within limit, median hours).
+    sla_teams: list[tuple[object, ...]] = field(default_factory=list)
+    sla_depts: list[tuple[object, ...]] = field(default_factory=list)
+    sla_status: str | None = None
+    # Improvement actions (None: the example row of a new plan), with refresh's results.
+    actions: Sequence[Action] | None = None
+    # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
+    staffing: Any = field(default_factory=lambda: _staffing_defaults())
 
     @property
     def effective_as_of(self) -> date:
@@ -92,6 +112,12 @@ class PlanInputs:
         from csxl.domain.scoring import STEP_POINTS
 
         return self.step_points or STEP_POINTS
+
+
+def _staffing_defaults() -> Any:
+    from csxl.workbook.sheets.staffing import StaffingInputs
+
+    return StaffingInputs()
 
 
 class Ctx:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-TEMPLATE_VERSION = "1.0"
+TEMPLATE_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,13 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Budget", "Budget", "预算"),
     SheetName("Risks", "Risks", "风险登记"),
     SheetName("Incentives", "Incentives", "激励"),
+    SheetName("SLA", "SLA", "服务时限"),
+    SheetName("Incidents", "Incidents", "故障"),
+    SheetName("Actions", "Actions", "改进措施"),
+    SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
+    SheetName("Holidays", "Holidays", "假日"),
     SheetName("Errors", "Errors", "错误"),
     SheetName("Trend", "Trend", "趋势"),
     SheetName("Settings", "Settings", "设置"),
@@ -311,6 +316,138 @@ class Trend:
     HEADER_ROW = 3
     FIRST_ROW = 4
     MONTH, SCOPE, NAME, KPI, VALUE, TIER, POINTS = 1, 2, 3, 4, 5, 6, 7
+
+
+# ---------------------------------------------------------------- SLA (服务时限)
+class Sla:
+    """The SLA policy (manager), the collaboration limits (manager) and, right of them, the
+    attainment csxl computes on Refresh (OWNED: per month and team, per month and
+    collaborating department)."""
+
+    POLICY_HEADER_ROW = 4
+    POLICY_FIRST_ROW = 5
+    POLICY_ROWS = 12
+    SEVERITY, CHANNEL, HOURS, FIRST_RESPONSE_MIN, RESOLUTION_H = 1, 2, 3, 4, 5
+    COLLAB_TITLE_ROW = 18
+    COLLAB_HEADER_ROW = 19
+    COLLAB_FIRST_ROW = 20
+    COLLAB_ROWS = 6
+    C_TYPE, C_LIMIT, C_UNIT = 1, 2, 3
+    STATUS_ROW = 2  # OWNED: H2, what the results were computed from
+    RESULT_TITLE_ROW = 3
+    RESULT_HEADER_ROW = 4
+    RESULT_FIRST_ROW = 5
+    RESULT_ROWS = 60
+    # Team block H..N: month, team, tickets, responses met, %, resolutions met, %.
+    T_MONTH, T_TEAM, T_TICKETS, T_FRT_MET, T_FRT_PCT, T_RES_MET, T_RES_PCT = (
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+    )
+    # Department block P..U: month, department, collaborations, within limit, %, median h.
+    D_MONTH, D_DEPT, D_COLLAB, D_MET, D_PCT, D_MEDIAN = 16, 17, 18, 19, 20, 21
+
+    @classmethod
+    def policy_last_row(cls) -> int:
+        return cls.POLICY_FIRST_ROW + cls.POLICY_ROWS - 1
+
+    @classmethod
+    def result_last_row(cls) -> int:
+        return cls.RESULT_FIRST_ROW + cls.RESULT_ROWS - 1
+
+
+# ---------------------------------------------------------------- Holidays (假日)
+class Holidays:
+    """Local additions to the China calendar (manager): a date, 放假/上班, a note. Right of
+    them, for reference, the official holidays and 调休 days of the plan year (csxl)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 60
+    DATE, KIND, NOTE = 1, 2, 3
+    OFFICIAL_COL = 5  # E..G: date, kind, name
+    OFFICIAL_ROWS = 60
+
+
+# ---------------------------------------------------------------- Incidents (故障)
+class Incidents:
+    """The system-failure log (manager) and its milestone checks (formulas)."""
+
+    LIMIT_ROW = 3  # B3 alert, D3 workaround, F3 announcement limits in minutes (input)
+    ALERT_LIMIT, WORKAROUND_LIMIT, ANNOUNCE_LIMIT = "B3", "D3", "F3"
+    RATE_ROW = 4  # the share of incidents meeting each milestone (formulas)
+    HEADER_ROW = 6
+    FIRST_ROW = 7
+    ROWS = 50
+    ID, SYSTEM, DESCRIPTION, START, ALERT, WORKAROUND, ANNOUNCE, RECOVERED, OWNER = range(1, 10)
+    ALERT_MIN, ALERT_OK, WORKAROUND_MIN, WORKAROUND_OK, ANNOUNCE_MIN, ANNOUNCE_OK = range(10, 16)
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
+
+
+# ---------------------------------------------------------------- Actions (改进措施)
+class Actions:
+    """Improvement actions (manager) and their before/after comparison (OWNED values:
+    BEFORE..AFTER_N; formulas: WINDOW_END, CHANGE, STATUS)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 20
+    ACTION, KPI, START, TARGET, OWNER = 1, 2, 3, 4, 5
+    WINDOW_END, BEFORE, AFTER, BEFORE_N, AFTER_N, CHANGE, STATUS = 6, 7, 8, 9, 10, 11, 12
+    KPI_LIST_COL = 14  # N: the KPI names the drop-down offers
+
+
+# ---------------------------------------------------------------- Staffing (排班)
+class Staffing:
+    """Erlang C staffing per weekday x interval. Inputs (A/B), a 9:00-11:00 peak view, and
+    seven grids side by side (rows: intervals of the day; columns: Monday..Sunday): the
+    arrivals from the Data sheet (OWNED), the manual forecast (input), then agents,
+    scheduled, service level, ASA and occupancy (OWNED values: Erlang C needs a search, so
+    csxl computes them on Refresh or `csxl staff WORKBOOK`, not formulas)."""
+
+    VALUE_COL = 2  # A: label, B: value, C: note
+    ROW_AHT = 4
+    ROW_TARGET_SL = 5
+    ROW_TARGET_S = 6
+    ROW_SHRINKAGE = 7
+    ROW_INTERVAL = 8  # minutes: 15, 30 or 60
+    ROW_WEEKS = 9  # the last N weeks of the data; blank = all
+    ROW_MAX_OCCUPANCY = 10
+    ROW_SOURCE = 11  # 数据 / 手工预测 (Data / Forecast)
+    ROW_COMPUTED = 12  # OWNED: what the results were computed from
+    # Peak view below the inputs: A = label, B..H = Monday..Sunday (under the grids' days).
+    PEAK_COL = 1
+    PEAK_HEADER_ROW = 14
+    PEAK_FIRST_ROW = 15
+    PEAK_ROWS = 5  # arrivals, agents, scheduled, lowest SL, longest ASA
+    PEAK_START_MIN, PEAK_END_MIN = 9 * 60, 11 * 60  # [09:00, 11:00)
+    # The grids.
+    GRID_TITLE_ROW = 21
+    GRID_HEADER_ROW = 22
+    GRID_FIRST_ROW = 23
+    GRID_ROWS = 96  # room for 15-minute intervals
+    INTERVAL_COL = 1  # A: interval start (OWNED: follows the interval input)
+    BLOCKS = ("arrivals", "forecast", "agents", "scheduled", "service_level", "asa_s", "occupancy")
+    BLOCK_WIDTH = 8  # seven weekdays and a spacer column
+
+    @classmethod
+    def block_col(cls, block: str, weekday: int = 0) -> int:
+        return 2 + cls.BLOCK_WIDTH * cls.BLOCKS.index(block) + weekday
+
+    @classmethod
+    def grid_last_row(cls) -> int:
+        return cls.GRID_FIRST_ROW + cls.GRID_ROWS - 1
+
+    @classmethod
+    def value(cls, row: int) -> str:
+        return f"B{row}"
 
 
 # ---------------------------------------------------------------- Defined names

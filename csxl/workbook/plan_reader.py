@@ -40,6 +40,15 @@ class PlanState:
     mapping: list[tuple[str, str, float]] = field(default_factory=list)
     manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
     agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
+    has_staffing: bool = False  # plans made before the Staffing sheet have none
+    has_sla: bool = False  # ... and before the SLA sheet
+    has_actions: bool = False
+
+    def sla_policy(self):
+        from csxl.domain.sla import SlaPolicy
+
+        s = self.kpi_settings
+        return SlaPolicy(self.inputs.sla_targets, s.extra_holidays, s.extra_workdays)
 
 
 def cell(rows: list[list[object]], r: int, c: int) -> object:
@@ -154,7 +163,241 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
         if any(v != "" for v in r[: T.POINTS])
     ]
     state.mapping = _mapping(book)
+    state.has_actions = has_sheet(book, "Actions")
+    if state.has_actions:
+        inputs.actions = _actions(book)
+    if has_sheet(book, "Holidays"):
+        inputs.holidays = _holidays(book)
+    if has_sheet(book, "SLA"):
+        state.has_sla = True
+        inputs.sla_targets, inputs.collab_limits = _sla(book)
+    off = tuple(d for d, kind, _ in inputs.holidays if kind == "holiday")
+    work = tuple(d for d, kind, _ in inputs.holidays if kind == "workday")
+    hours = {t: float(v) for t, v, unit in inputs.collab_limits if unit == "h"}
+    days = {t: int(v) for t, v, unit in inputs.collab_limits if unit == "workdays"}
+    state.kpi_settings = replace(
+        state.kpi_settings,
+        extra_holidays=off,
+        extra_workdays=work,
+        **({"dept_limits_h": hours, "dept_limits_workdays": days} if state.has_sla else {}),
+    )
+    state.has_staffing = has_sheet(book, "Staffing")
+    if state.has_staffing:
+        inputs.staffing = _staffing(book)
     return state
+
+
+def has_sheet(book: Book, key: str) -> bool:
+    """Does the workbook have this sheet? (A plan made before the sheet existed has not.)"""
+    try:
+        book.rows(key)
+    except (InputError, KeyError):
+        return False
+    return True
+
+
+def _actions(book: Book):
+    from csxl.domain.actions import Action
+    from csxl.workbook.layout import Actions as A
+    from csxl.workbook.sheets.actions import kpi_key
+
+    rows = book.rows("Actions")
+    sheet = layout.title("Actions", book.lang)
+    out = []
+    for r in range(A.FIRST_ROW, A.FIRST_ROW + A.ROWS):
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        label = cell(rows, r, A.KPI)
+        key = kpi_key(label)
+        if label is not None and key is None:
+            raise InputError(
+                f"{label!r} is not a KPI csxl knows.", where(A.KPI), "Pick it from the list."
+            )
+        try:
+            start = day(cell(rows, r, A.START))
+        except ValueError:
+            raise InputError(
+                "not a date.", where(A.START), "Type a date such as 2026-04-01."
+            ) from None
+        text = cell(rows, r, A.ACTION)
+        owner = cell(rows, r, A.OWNER)
+        out.append(
+            Action(
+                None if text is None else str(text),
+                key,
+                start,
+                number(rows, r, A.TARGET, where(A.TARGET)),
+                None if owner is None else str(owner),
+            )
+        )
+    while out and out[-1] == Action():
+        out.pop()
+    return tuple(out)
+
+
+def _holidays(book: Book) -> tuple[tuple[date, str, str | None], ...]:
+    from csxl.workbook.layout import Holidays as H
+    from csxl.workbook.sheets.holidays import KINDS
+
+    rows = book.rows("Holidays")
+    sheet = layout.title("Holidays", book.lang)
+    out = []
+    for r in range(H.FIRST_ROW, H.FIRST_ROW + H.ROWS):
+        value, kind, note = (cell(rows, r, c) for c in (H.DATE, H.KIND, H.NOTE))
+        if value is None and kind is None:
+            continue
+        where = Location(book.name, sheet, r, layout.col(H.DATE))
+        try:
+            d = day(value)
+        except ValueError:
+            d = None
+        if d is None:
+            raise InputError(f"{value!r} is not a date.", where, "Type a date such as 2026-10-09.")
+        if kind in (None, KINDS["zh"][0], KINDS["en"][0]):
+            out.append((d, "holiday", None if note is None else str(note)))
+        elif kind in (KINDS["zh"][1], KINDS["en"][1]):
+            out.append((d, "workday", None if note is None else str(note)))
+        else:
+            raise InputError(
+                f"{kind!r} is not one of {' / '.join(KINDS[book.lang])}.",
+                Location(book.name, sheet, r, layout.col(H.KIND)),
+                "Pick it from the list.",
+            )
+    dates = [d for d, _, _ in out]
+    twice = sorted({d for d in dates if dates.count(d) > 1})
+    if twice:
+        raise InputError(
+            f"{twice[0].isoformat()} is listed twice.",
+            Location(book.name, sheet),
+            "Keep one row per date.",
+        )
+    return tuple(out)
+
+
+def _sla(book: Book):
+    """The SLA policy rows and the collaboration limits, checked."""
+    from csxl.domain.sla import SlaPolicy, SlaTarget, normalise_channel
+    from csxl.workbook.layout import Sla as L
+    from csxl.workbook.sheets.sla import UNITS, severity_key
+
+    rows = book.rows("SLA")
+    sheet = layout.title("SLA", book.lang)
+    targets = []
+    for r in range(L.POLICY_FIRST_ROW, L.policy_last_row() + 1):
+        values = [cell(rows, r, c) for c in range(L.SEVERITY, L.RESOLUTION_H + 1)]
+        if all(v is None for v in values):
+            continue
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        severity, channel, hours = values[0], values[1], values[2]
+        if severity is None or hours is None:
+            raise InputError(
+                "an SLA row needs a severity and its hours.",
+                where(L.SEVERITY if severity is None else L.HOURS),
+                "Complete or clear the row.",
+            )
+        targets.append(
+            SlaTarget(
+                severity_key(str(severity).strip()),
+                normalise_channel(channel),
+                str(hours).strip(),
+                number(rows, r, L.FIRST_RESPONSE_MIN, where(L.FIRST_RESPONSE_MIN)),
+                number(rows, r, L.RESOLUTION_H, where(L.RESOLUTION_H)),
+            )
+        )
+        try:
+            SlaPolicy(tuple(targets))
+        except ValueError as exc:
+            raise InputError(f"{exc}.", where(L.SEVERITY), "Fix or clear the row.") from None
+    limits = []
+    unit_keys = {label: key for lang in UNITS for key, label in UNITS[lang].items()}
+    for r in range(L.COLLAB_FIRST_ROW, L.COLLAB_FIRST_ROW + L.COLLAB_ROWS):
+        kind, limit, unit = (cell(rows, r, c) for c in (L.C_TYPE, L.C_LIMIT, L.C_UNIT))
+        if kind is None and limit is None and unit is None:
+            continue
+        where = Location(book.name, sheet, r, layout.col(L.C_LIMIT))
+        value = number(rows, r, L.C_LIMIT, where)
+        if kind is None or value is None or value < 0 or unit not in unit_keys:
+            raise InputError(
+                "a collaboration limit needs a type, a limit of 0 or more and a unit.",
+                where,
+                "Complete or clear the row.",
+            )
+        if unit_keys[unit] == "workdays" and value != int(value):
+            raise InputError("working days are whole numbers.", where, "Type e.g. 3.")
+        limits.append((str(kind).strip(), value, unit_keys[unit]))
+    return tuple(targets), tuple(limits)
+
+
+def _staffing(book: Book):
+    """The Staffing sheet's inputs, forecast grid and the arrivals shown now."""
+    from csxl.workbook.layout import Staffing as SF
+    from csxl.workbook.sheets.staffing import INTERVALS, SOURCES, StaffingInputs
+
+    rows = book.rows("Staffing")
+    sheet = layout.title("Staffing", book.lang)
+    where = lambda r, c=SF.VALUE_COL: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    value = lambda r: number(rows, r, SF.VALUE_COL, where(r))  # noqa: E731
+    default = StaffingInputs()
+
+    def checked(r: int, ok, hint: str, fallback: float | None) -> float | None:
+        v = value(r)
+        if v is None:
+            return fallback
+        if not ok(v):
+            raise InputError(f"{v:g} is out of range.", where(r), hint)
+        return v
+
+    aht = checked(SF.ROW_AHT, lambda v: v > 0, "AHT is seconds, more than 0.", default.aht_s)
+    sl = checked(
+        SF.ROW_TARGET_SL, lambda v: 0 < v < 1, "Type a percentage such as 80%.", default.target_sl
+    )
+    target_s = checked(SF.ROW_TARGET_S, lambda v: v >= 0, "Seconds, 0 or more.", default.target_s)
+    shrinkage = checked(
+        SF.ROW_SHRINKAGE, lambda v: 0 <= v < 1, "Type a percentage such as 30%.", 0.0
+    )
+    interval = checked(
+        SF.ROW_INTERVAL, lambda v: v in INTERVALS, "Use 15, 30 or 60 minutes.", default.interval_min
+    )
+    weeks = checked(
+        SF.ROW_WEEKS, lambda v: v >= 1 and v == int(v), "A whole number of weeks.", None
+    )
+    occupancy = checked(
+        SF.ROW_MAX_OCCUPANCY, lambda v: 0 < v <= 1, "Type a percentage up to 100%.", 1.0
+    )
+    source = cell(rows, SF.ROW_SOURCE, SF.VALUE_COL)
+    forecast_names = {SOURCES["zh"][1], SOURCES["en"][1]}
+    data_names = {SOURCES["zh"][0], SOURCES["en"][0], None}
+    if source not in forecast_names | data_names:
+        raise InputError(
+            f"{source!r} is not one of {' / '.join(SOURCES[book.lang])}.",
+            where(SF.ROW_SOURCE),
+            "Pick it from the list.",
+        )
+    s = StaffingInputs(
+        aht_s=float(aht),
+        target_sl=float(sl),
+        target_s=float(target_s),
+        shrinkage=float(shrinkage),
+        interval_min=int(interval),
+        weeks=None if weeks is None else int(weeks),
+        max_occupancy=float(occupancy),
+        source="forecast" if source in forecast_names else "data",
+    )
+    for block, grid in (("forecast", s.forecast), ("arrivals", s.data_arrivals)):
+        for i in range(s.slots):
+            r = SF.GRID_FIRST_ROW + i
+            for w in range(7):
+                c = SF.block_col(block, w)
+                v = number(rows, r, c, Location(book.name, sheet, r, layout.col(c)))
+                if v is not None:
+                    if v < 0:
+                        raise InputError(
+                            "arrivals cannot be negative.",
+                            Location(book.name, sheet, r, layout.col(c)),
+                        )
+                    grid[(w, i)] = v
+    computed = cell(rows, SF.ROW_COMPUTED, SF.VALUE_COL)
+    s.computed = None if computed is None else str(computed)
+    return s
 
 
 def _goals(book: Book, lang: str):

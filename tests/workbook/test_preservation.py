@@ -49,7 +49,17 @@ from tests.plan_fixtures import (
     sheet_part,
 )
 
-OWNED = ("Goals", "Dashboard", "Scores", "Errors", "Trend", "Settings")
+OWNED = (
+    "Goals",
+    "Dashboard",
+    "Scores",
+    "Errors",
+    "Trend",
+    "Settings",
+    "Staffing",
+    "SLA",
+    "Actions",
+)
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")
 WORDS = "客服培训排班质检升级复盘计划预算风险里程碑abcXYZ0123456789-_/"

@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csxl.workbook.sheets import (
+    actions,
     budget,
     dashboard,
     data,
     errors,
     goals,
     guide,
+    holidays,
     incentives,
+    incidents,
     mapping,
     milestones,
     risks,
     scores,
     settings,
+    sla,
+    staffing,
     trend,
 )
 
@@ -35,4 +40,9 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Milestones": milestones.build,
     "Budget": budget.build,
     "Risks": risks.build,
+    "Staffing": staffing.build,
+    "SLA": sla.build,
+    "Holidays": holidays.build,
+    "Incidents": incidents.build,
+    "Actions": actions.build,
 }

@@ -90,6 +90,41 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         YOU,
     ),
+    "SLA": (
+        (
+            "服务时限：按紧急程度和渠道设定首响与解决时限及营业时间，跨部门协作时限；右侧为刷新时计算的各团队、各月达成率和协作部门考核（按时完成率、处理时长中位数）。",
+            "SLAs: first-response and resolution limits per severity and channel with their hours, and the collaboration limits; on the right, attainment per team and month and the department appraisal (within limit, median hours), computed on Refresh.",
+        ),
+        BOTH,
+    ),
+    "Incidents": (
+        (
+            "系统故障记录：每次批量故障的开始、告警、临时方案、公告和恢复时间；告警 5 分钟、临时方案 10 分钟、公告 30 分钟内是否达标由公式判定。",
+            "System failure log: each failure's start, alert, workaround, announcement and recovery times; formulas check alert within 5, workaround within 10 and announcement within 30 minutes.",
+        ),
+        YOU,
+    ),
+    "Actions": (
+        (
+            "改进措施：措施、目标指标、开始日期和目标变化（如高峰排队时长降低 30%）；刷新时计算开始前 3 个月与 3 个月观察期的指标对比，观察期结束后判定是否达成。",
+            "Improvement actions: the action, its KPI, start date and target change (e.g. cut the peak queue time by 30%); Refresh compares the 3 months before with the 3-month observation window and, once it is over, says whether the target was met.",
+        ),
+        BOTH,
+    ),
+    "Holidays": (
+        (
+            "本地假日：国家法定节假日和调休已内置；在这里填本单位额外的放假日或上班日，用于服务时限和工作日计算。",
+            "Local holidays: China's statutory holidays and 调休 days are built in; list your own extra days off or working days here, for SLA clocks and working-day counts.",
+        ),
+        YOU,
+    ),
+    "Staffing": (
+        (
+            "排班测算（Erlang C）：按星期 × 30 分钟时段的到达量（数据表各周平均，或你的手工预测）算出需要坐席、排班人数、服务水平、平均应答和占用率，含热力图和 9-11 点高峰视图。参数黄色可改，结果由“刷新指标”或 csxl staff 写入。",
+            "Staffing (Erlang C): from arrivals per weekday x 30-minute interval (the Data sheet's weekly mean, or your forecast), the agents needed, scheduled heads, service level, ASA and occupancy, with a heat map and the 9-11 peak view. Inputs are yellow; results come from Refresh or csxl staff.",
+        ),
+        BOTH,
+    ),
     "Errors": (
         (
             "被拒绝的数据行及原因（行号即你在“数据”表看到的行号）。由“校验数据”和“刷新指标”填写。",

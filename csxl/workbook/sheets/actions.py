@@ -1,0 +1,146 @@
+"""Actions (改进措施): improvement actions and their before/after comparison.
+
+The manager types the action, the KPI it should move, its start date, the target change
+(e.g. -30% for a cut) and an owner. On Refresh csxl writes the KPI over the 3 months before
+the start and over the 3-month observation window from it (values, with their ticket
+counts), computed from the Data sheet; the window's last day, the change and the status are
+formulas (`csxl.domain.actions` has the rules).
+"""
+
+from __future__ import annotations
+
+from csxl.domain import actions
+from csxl.domain.catalog import CATALOG
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Actions as A
+from csxl.workbook.layout import col
+
+# KPIs an action can target: the numeric ones (not the reasons' shares).
+KPI_KEYS = tuple(k for k, info in CATALOG.items() if info.unit != "shares")
+FORMATS = {"ratio": style.PERCENT, "seconds": style.SECONDS, "count": "#,##0"}
+
+
+def kpi_label(lang: str, key: str | None) -> str | None:
+    return None if key is None else CATALOG[key].label(lang)
+
+
+def kpi_key(label: object) -> str | None:
+    for key in KPI_KEYS:
+        if label in (CATALOG[key].zh, CATALOG[key].en, key):
+            return key
+    return None
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Actions")
+    t, lang = ctx.t, ctx.lang
+    p = ctx.inputs
+    ctx.title(
+        ws,
+        t("改进措施与效果跟踪", "Improvement actions"),
+        t(
+            "黄色为可填写的内容：措施、要改善的指标、开始日期、目标变化（如 -30% 表示降低 30%）和负责人。"
+            "刷新时按数据计算开始前 3 个月与开始后 3 个月观察期的指标；观察期结束后判定是否达成。",
+            "Yellow cells are yours: the action, the KPI it should move, its start, the target "
+            "change (-30% is a 30% cut) and the owner. Refresh computes the KPI over the 3 "
+            "months before the start and the 3-month observation window after it; once the "
+            "window is over the status says whether the target was met.",
+        ),
+    )
+    ws.merge_cells(f"A2:{col(A.STATUS)}2")
+    ws.row_dimensions[2].height = 30
+    headers = {
+        A.ACTION: t("措施", "Action"),
+        A.KPI: t("指标", "KPI"),
+        A.START: t("开始日期", "Start"),
+        A.TARGET: t("目标变化", "Target change"),
+        A.OWNER: t("负责人", "Owner"),
+        A.WINDOW_END: t("观察期至", "Window ends"),
+        A.BEFORE: t("之前 3 个月", "3 months before"),
+        A.AFTER: t("观察期内", "In the window"),
+        A.BEFORE_N: t("之前工单", "Tickets before"),
+        A.AFTER_N: t("观察期工单", "Tickets in window"),
+        A.CHANGE: t("变化", "Change"),
+        A.STATUS: t("状态", "Status"),
+    }
+    for c, text in headers.items():
+        ctx.label(ws, f"{col(c)}{A.HEADER_ROW}", text, style.HEADER)
+    ws.row_dimensions[A.HEADER_ROW].height = 30
+    labels = actions.STATUS_LABELS[lang]
+    as_of = p.effective_as_of
+    rows = p.actions if p.actions is not None else actions.DEFAULT_ACTIONS[lang]
+    for i in range(A.ROWS):
+        r = A.FIRST_ROW + i
+        a = rows[i] if i < len(rows) else actions.Action()
+        ctx.input(ws, f"{col(A.ACTION)}{r}", a.action)
+        ctx.input(ws, f"{col(A.KPI)}{r}", kpi_label(lang, a.kpi))
+        ctx.input(ws, f"{col(A.START)}{r}", a.start, style.DATE)
+        ctx.input(ws, f"{col(A.TARGET)}{r}", a.target_change, "0%")
+        ctx.input(ws, f"{col(A.OWNER)}{r}", a.owner)
+        start = f"${col(A.START)}{r}"
+        end = actions.windows(a.start)[1][1] if a.start else ""
+        ctx.formula(
+            ws,
+            f"{col(A.WINDOW_END)}{r}",
+            f'=IF({start}="","",EDATE({start},{actions.OBSERVATION_MONTHS})-1)',
+            end,
+            style.DATE,
+        )
+        fmt = FORMATS.get(CATALOG[a.kpi].unit, style.NUMBER) if a.kpi else style.NUMBER
+        for c, value, f in (
+            (A.BEFORE, a.before, fmt),
+            (A.AFTER, a.after, fmt),
+            (A.BEFORE_N, a.before_tickets, "#,##0"),
+            (A.AFTER_N, a.after_tickets, "#,##0"),
+        ):
+            ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, f)
+        before, after = f"{col(A.BEFORE)}{r}", f"{col(A.AFTER)}{r}"
+        change = actions.change(a.before, a.after)
+        ctx.formula(
+            ws,
+            f"{col(A.CHANGE)}{r}",
+            f'=IF(OR({before}="",{after}=""),"",IF({before}=0,"",({after}-{before})/{before}))',
+            "" if change is None else change,
+            style.PERCENT,
+        )
+        target, ch = f"{col(A.TARGET)}{r}", f"{col(A.CHANGE)}{r}"
+        state = actions.status(a.start, as_of, change, a.target_change)
+        met = f"IF({target}<0,{ch}<={target},{ch}>={target})"
+        ctx.formula(
+            ws,
+            f"{col(A.STATUS)}{r}",
+            f'=IF({start}="","",IF(csxl_AsOf<={col(A.WINDOW_END)}{r},"{labels["watching"]}",'
+            f'IF({target}="","{labels["no_target"]}",IF({ch}="","{labels["no_data"]}",'
+            f'IF({met},"{labels["met"]}","{labels["missed"]}")))))',
+            "" if state is None else labels[state],
+        )
+    first, last = A.FIRST_ROW, A.FIRST_ROW + A.ROWS - 1
+    # The KPI names for the drop-down, right of the table (a literal list cannot hold the
+    # commas of some English names).
+    ctx.label(ws, f"{col(A.KPI_LIST_COL)}{A.HEADER_ROW}", t("可选指标", "KPIs"), style.HEADER)
+    for i, key in enumerate(KPI_KEYS):
+        ctx.label(ws, f"{col(A.KPI_LIST_COL)}{A.FIRST_ROW + i}", CATALOG[key].label(lang))
+    names = f"${col(A.KPI_LIST_COL)}${A.FIRST_ROW}:${col(A.KPI_LIST_COL)}${A.FIRST_ROW + len(KPI_KEYS) - 1}"
+    ctx.list_validation(ws, "kpi", names).add(f"{col(A.KPI)}{first}:{col(A.KPI)}{last}")
+    setup_sheet(
+        ws,
+        widths={
+            "A": 34,
+            "B": 18,
+            "C": 12,
+            "D": 10,
+            "E": 10,
+            "F": 12,
+            "G": 12,
+            "H": 12,
+            "I": 10,
+            "J": 10,
+            "K": 10,
+            "L": 10,
+            "M": 2,
+            "N": 26,
+        },
+        freeze=f"B{A.FIRST_ROW}",
+        header_rows=f"{A.HEADER_ROW}:{A.HEADER_ROW}",
+    )

@@ -1,0 +1,264 @@
+"""SLA (服务时限): the SLA policy, the collaboration limits, and the attainment results.
+
+Left, the manager's tables: first-response (minutes) and resolution (hours) targets per
+severity and channel, each on a clock (7x24, 09:00-24:00, 09:00-18:00, or per weekday like
+``1-5 09:00-18:00; 6 10:00-16:00``) counted on China working days plus the Holidays sheet;
+below, the department collaboration limits per type (hours on the wall clock, or working
+days). Right, OWNED: on Refresh csxl writes, per month and team, the tickets with an SLA,
+first responses and resolutions within their due times, and per month and collaborating
+department the collaborations finished within their limit and the median processing hours
+(the department appraisal). The two % columns of each block are formulas.
+Rules: `csxl.domain.sla`.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment
+
+from csxl.domain.sla import EVERY_CHANNEL, SEVERITIES
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Sla as L
+from csxl.workbook.layout import col
+
+SEVERITY_LABELS = {"zh": SEVERITIES, "en": ("Urgent", "High", "Normal")}
+ALL_CHANNELS = {"zh": "全部", "en": "All"}
+UNITS = {
+    "zh": {"h": "小时", "workdays": "工作日"},
+    "en": {"h": "hours", "workdays": "working days"},
+}
+CLOCKS = ("7x24", "09:00-24:00", "09:00-18:00")
+
+
+def severity_label(lang: str, severity: str) -> str:
+    if severity in SEVERITIES:
+        return SEVERITY_LABELS[lang][SEVERITIES.index(severity)]
+    return severity
+
+
+def severity_key(value: str) -> str:
+    """The data's severity (紧急/重要/常规) from a label in either language."""
+    for lang in ("zh", "en"):
+        if value in SEVERITY_LABELS[lang]:
+            return SEVERITIES[SEVERITY_LABELS[lang].index(value)]
+    return value
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("SLA")
+    t, lang = ctx.t, ctx.lang
+    p = ctx.inputs
+    ctx.title(
+        ws,
+        t("服务时限（SLA）", "Service level agreements (SLA)"),
+        t(
+            "黄色可改：按紧急程度和渠道设定首次响应（分钟）与解决（小时）时限，按“营业时间”计时（7x24 含节假日；"
+            "09:00-24:00 等只在工作日的该时段计时，法定节假日、调休和“假日”表已计入）。渠道填“全部”或留空表示所有渠道，"
+            "具体渠道的行优先。",
+            "Yellow cells are yours: first-response (minutes) and resolution (hours) limits per "
+            "severity and channel, counted on the row's hours (7x24 includes holidays; 09:00-24:00 "
+            "and the like count only those hours on working days, with statutory holidays, 调休 "
+            "and the Holidays sheet). Channel 'All' or blank covers every channel; a channel's own "
+            "row wins.",
+        ),
+    )
+    ws.merge_cells("A2:F2")
+    ws.row_dimensions[2].height = 72
+    ws["A2"].alignment = Alignment(vertical="top", wrap_text=True)
+
+    ctx.header(
+        ws,
+        L.POLICY_HEADER_ROW,
+        1,
+        [
+            t("紧急程度", "Severity"),
+            t("渠道", "Channel"),
+            t("营业时间", "Hours"),
+            t("首次响应（分钟）", "First response (min)"),
+            t("解决（小时）", "Resolution (h)"),
+        ],
+    )
+    for i in range(L.POLICY_ROWS):
+        r = L.POLICY_FIRST_ROW + i
+        target = p.sla_targets[i] if i < len(p.sla_targets) else None
+        ctx.input(
+            ws, f"{col(L.SEVERITY)}{r}", severity_label(lang, target.severity) if target else None
+        )
+        channel = None if target is None else (target.channel or ALL_CHANNELS[lang])
+        ctx.input(ws, f"{col(L.CHANNEL)}{r}", channel)
+        ctx.input(ws, f"{col(L.HOURS)}{r}", target.hours if target else None)
+        ctx.input(
+            ws,
+            f"{col(L.FIRST_RESPONSE_MIN)}{r}",
+            target.first_response_min if target else None,
+            "0",
+        )
+        ctx.input(ws, f"{col(L.RESOLUTION_H)}{r}", target.resolution_h if target else None, "0.0")
+    first, last = L.POLICY_FIRST_ROW, L.policy_last_row()
+    ctx.list_validation(ws, "severity", SEVERITY_LABELS[lang]).add(
+        f"{col(L.SEVERITY)}{first}:{col(L.SEVERITY)}{last}"
+    )
+    ctx.validation(
+        ws,
+        "limit",
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        errorTitle=t("时限", "Limit"),
+        error=t("请输入 0 或更大的数字。", "Please enter a number, 0 or more."),
+    ).add(f"{col(L.FIRST_RESPONSE_MIN)}{first}:{col(L.RESOLUTION_H)}{last}")
+    note = f"A{last + 1}"
+    ctx.label(
+        ws,
+        note,
+        t(
+            "营业时间写法：7x24；09:00-24:00；09:00-18:00；按星期 1-5 09:00-18:00; 6 10:00-16:00（1=周一）；"
+            "加“每天”表示节假日也计时。",
+            "Hours: 7x24; 09:00-24:00; 09:00-18:00; per weekday 1-5 09:00-18:00; 6 10:00-16:00 "
+            "(1 = Monday); add 'daily' to count holidays too.",
+        ),
+        style.NOTE,
+    )
+    ws.merge_cells(f"{note}:E{last + 1}")
+    ws.row_dimensions[last + 1].height = 30
+
+    ctx.label(
+        ws, f"A{L.COLLAB_TITLE_ROW}", t("跨部门协作时限", "Collaboration limits"), style.TITLE
+    )
+    ctx.header(
+        ws,
+        L.COLLAB_HEADER_ROW,
+        1,
+        [t("协作类型", "Type"), t("时限", "Limit"), t("单位", "Unit")],
+    )
+    units = UNITS[lang]
+    for i in range(L.COLLAB_ROWS):
+        r = L.COLLAB_FIRST_ROW + i
+        row = p.collab_limits[i] if i < len(p.collab_limits) else None
+        ctx.input(ws, f"{col(L.C_TYPE)}{r}", row[0] if row else None)
+        ctx.input(ws, f"{col(L.C_LIMIT)}{r}", row[1] if row else None, "0.##")
+        ctx.input(ws, f"{col(L.C_UNIT)}{r}", units[row[2]] if row else None)
+    c_first, c_last = L.COLLAB_FIRST_ROW, L.COLLAB_FIRST_ROW + L.COLLAB_ROWS - 1
+    ctx.list_validation(ws, "unit", list(units.values())).add(
+        f"{col(L.C_UNIT)}{c_first}:{col(L.C_UNIT)}{c_last}"
+    )
+    ctx.label(
+        ws,
+        f"A{c_last + 1}",
+        t(
+            "小时按自然时间计；工作日为发送日（第 0 天）后第 N 个工作日的 24:00 前。类型与数据中的“协作类型”一致；"
+            "功能解释同常规；没有单独时限的类型按常规。",
+            "Hours run on the wall clock; N working days end at 24:00 of the Nth working day after "
+            "the hand-over day (day 0). Types match the data's collaboration type; 功能解释 is "
+            "常规; a type without its own limit is held to 常规's.",
+        ),
+        style.NOTE,
+    )
+    ws.merge_cells(f"A{c_last + 1}:E{c_last + 2}")
+
+    _results(ctx, ws)
+    widths = {"A": 12, "B": 10, "C": 26, "D": 14, "E": 12, "F": 2, "G": 2}
+    widths |= {col(c): 11 for c in range(L.T_MONTH, L.D_MEDIAN + 1)}
+    widths[col(L.T_TEAM)] = 14
+    widths[col(L.D_DEPT)] = 14
+    widths[col(L.T_RES_PCT + 1)] = 2
+    setup_sheet(
+        ws,
+        widths=widths,
+        freeze=f"A{L.POLICY_FIRST_ROW}",
+        header_rows=f"{L.RESULT_HEADER_ROW}:{L.RESULT_HEADER_ROW}",
+    )
+
+
+def _results(ctx: Ctx, ws) -> None:
+    t = ctx.t
+    p = ctx.inputs
+    status = f"{col(L.T_MONTH)}{L.STATUS_ROW}"
+    ctx.label(ws, status, p.sla_status, style.NOTE)
+    ws[status].alignment = Alignment(vertical="center", wrap_text=False)
+    ws.merge_cells(f"{status}:{col(L.D_MEDIAN)}{L.STATUS_ROW}")
+    ctx.label(
+        ws,
+        f"{col(L.T_MONTH)}{L.RESULT_TITLE_ROW}",
+        t("达成情况（刷新时计算）", "Attainment (computed on Refresh)"),
+        style.HEADER,
+    )
+    ws.merge_cells(f"{col(L.T_MONTH)}{L.RESULT_TITLE_ROW}:{col(L.T_RES_PCT)}{L.RESULT_TITLE_ROW}")
+    ctx.label(
+        ws,
+        f"{col(L.D_MONTH)}{L.RESULT_TITLE_ROW}",
+        t("部门考核：协作时限与处理时长", "Department appraisal: collaboration"),
+        style.HEADER,
+    )
+    ws.merge_cells(f"{col(L.D_MONTH)}{L.RESULT_TITLE_ROW}:{col(L.D_MEDIAN)}{L.RESULT_TITLE_ROW}")
+    ctx.header(
+        ws,
+        L.RESULT_HEADER_ROW,
+        L.T_MONTH,
+        [
+            t("月份", "Month"),
+            t("团队", "Team"),
+            t("工单", "Tickets"),
+            t("首响达标", "Responses met"),
+            t("首响达成率", "Response %"),
+            t("解决达标", "Resolutions met"),
+            t("解决达成率", "Resolution %"),
+        ],
+    )
+    ctx.header(
+        ws,
+        L.RESULT_HEADER_ROW,
+        L.D_MONTH,
+        [
+            t("月份", "Month"),
+            t("协作部门", "Department"),
+            t("协作单", "Collaborations"),
+            t("按时完成", "Within limit"),
+            t("达成率", "Attainment"),
+            t("处理时长中位数（小时）", "Median hours"),
+        ],
+    )
+    ws.row_dimensions[L.RESULT_HEADER_ROW].height = 30
+    unassigned = t("未分配", "Unassigned")
+    for i in range(L.RESULT_ROWS):
+        r = L.RESULT_FIRST_ROW + i
+        row = p.sla_teams[i] if i < len(p.sla_teams) else None
+        values = (
+            (L.T_MONTH, row and row[0], None),
+            (L.T_TEAM, row and (row[1] if row[1] is not None else unassigned), None),
+            (L.T_TICKETS, row and row[2], "0"),
+            (L.T_FRT_MET, row and row[3], "0"),
+            (L.T_RES_MET, row and row[4], "0"),
+        )
+        for c, value, fmt in values:
+            ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
+        for met_col, pct_col, k in ((L.T_FRT_MET, L.T_FRT_PCT, 3), (L.T_RES_MET, L.T_RES_PCT, 4)):
+            n = f"{col(L.T_TICKETS)}{r}"
+            value = "" if not row or not row[2] else row[k] / row[2]
+            ctx.formula(
+                ws,
+                f"{col(pct_col)}{r}",
+                f'=IF(OR({n}="",{n}=0),"",{col(met_col)}{r}/{n})',
+                value,
+                style.PERCENT,
+            )
+        d = p.sla_depts[i] if i < len(p.sla_depts) else None
+        for c, value, fmt in (
+            (L.D_MONTH, d and d[0], None),
+            (L.D_DEPT, d and (d[1] if d[1] is not None else unassigned), None),
+            (L.D_COLLAB, d and d[2], "0"),
+            (L.D_MET, d and d[3], "0"),
+            (L.D_MEDIAN, d and d[4], "0.0"),
+        ):
+            ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
+        n = f"{col(L.D_COLLAB)}{r}"
+        ctx.formula(
+            ws,
+            f"{col(L.D_PCT)}{r}",
+            f'=IF(OR({n}="",{n}=0),"",{col(L.D_MET)}{r}/{n})',
+            "" if not d or not d[2] else d[3] / d[2],
+            style.PERCENT,
+        )
+
+
+__all__ = ["EVERY_CHANNEL", "build", "severity_key"]

@@ -1,0 +1,284 @@
+"""Staffing (排班): Erlang C agents per weekday x interval, a heat map and the peak view.
+
+The manager types the inputs (AHT, target service level and seconds, shrinkage, interval,
+weeks of data, maximum occupancy, where the arrivals come from) and, if wanted, a manual
+forecast grid. Refresh (or `csxl staff WORKBOOK`) fills the arrivals grid from the Data
+sheet (the mean per weekday and interval over the last N weeks, `csxl.domain.staffing`) and
+the result grids. The results are values, not formulas: Erlang C needs a search for the
+smallest N (and EXP is not in the portable function list), so a changed input shows after
+the next Refresh or `csxl staff`. The peak view (09:00-11:00) is live formulas on the grids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment
+
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Staffing as S
+from csxl.workbook.layout import col
+
+WEEKDAYS = {
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+SOURCES = {"zh": ("数据", "手工预测"), "en": ("Data", "Forecast")}
+INTERVALS = (15, 30, 60)
+BLOCK_TITLES = {
+    "arrivals": ("到达量（数据：各周同一时段的平均）", "Arrivals (data: mean over the weeks)"),
+    "forecast": ("到达量（手工预测，可填写）", "Arrivals (your forecast)"),
+    "agents": ("需要坐席（未计损耗）", "Agents needed (before shrinkage)"),
+    "scheduled": ("排班人数（计损耗）", "Scheduled (after shrinkage)"),
+    "service_level": ("预计服务水平", "Service level"),
+    "asa_s": ("平均应答时间（秒）", "ASA (seconds)"),
+    "occupancy": ("占用率", "Occupancy"),
+}
+BLOCK_FORMATS = {
+    "arrivals": "0.0",
+    "forecast": "0.0",
+    "agents": "0",
+    "scheduled": "0",
+    "service_level": style.PERCENT,
+    "asa_s": "0.0",
+    "occupancy": style.PERCENT,
+}
+
+
+def heat() -> ColorScaleRule:
+    """The heat map: white (least) through amber to red (most)."""
+    return ColorScaleRule(
+        start_type="min", start_color="F8FAFC", mid_type="percentile", mid_value=50,
+        mid_color="FFE8B3", end_type="max", end_color="F8696B",
+    )  # fmt: skip
+
+
+@dataclass
+class StaffingInputs:
+    """The Staffing sheet's inputs and what csxl computed for it."""
+
+    aht_s: float = 180.0
+    target_sl: float = 0.8
+    target_s: float = 20.0
+    shrinkage: float = 0.3
+    interval_min: int = 30
+    weeks: int | None = 4
+    max_occupancy: float = 1.0
+    source: str = "data"  # or "forecast"
+    # (weekday 0..6, interval index) -> mean arrivals from the Data sheet (OWNED).
+    data_arrivals: dict[tuple[int, int], float] = field(default_factory=dict)
+    forecast: dict[tuple[int, int], float] = field(default_factory=dict)
+    computed: str | None = None  # the status line: window and time of the computation
+
+    @property
+    def slots(self) -> int:
+        return 1440 // self.interval_min
+
+    def arrivals(self) -> dict[tuple[int, int], float] | None:
+        """The arrivals the results use; None when there is nothing to compute from."""
+        if self.source == "forecast":
+            return {
+                (w, i): self.forecast.get((w, i), 0.0) for w in range(7) for i in range(self.slots)
+            }
+        return self.data_arrivals or None
+
+
+def label(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def results(s: StaffingInputs) -> dict[str, dict[tuple[int, int], float]]:
+    """Per block (agents, scheduled, ...): (weekday, interval) -> value; empty when there
+    are no arrivals to compute from."""
+    import pandas as pd
+
+    from csxl.domain.staffing import RESULT_COLUMNS, staffing_table
+
+    arrivals = s.arrivals()
+    if not arrivals:
+        return {}
+    cells = sorted(arrivals)
+    table = staffing_table(
+        pd.DataFrame({"calls": [arrivals[c] for c in cells]}),
+        s.interval_min,
+        s.aht_s,
+        s.target_sl,
+        s.target_s,
+        s.shrinkage,
+        s.max_occupancy,
+    )
+    return {name: dict(zip(cells, table[name].tolist(), strict=True)) for name in RESULT_COLUMNS}
+
+
+def status_line(lang: str, window: tuple[str, str, int] | None, at: datetime) -> str:
+    """What the results were computed from, for ROW_COMPUTED."""
+    stamp = at.strftime("%Y-%m-%d %H:%M")
+    if window is None:
+        return f"{stamp}：按手工预测计算" if lang == "zh" else f"{stamp}: from your forecast"
+    first, last, days = window
+    if lang == "zh":
+        return f"{stamp}：按数据 {first} 至 {last}（{days} 天）计算"
+    return f"{stamp}: from the data {first} to {last} ({days} days)"
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Staffing")
+    t = ctx.t
+    s: StaffingInputs = ctx.inputs.staffing
+    ctx.title(
+        ws,
+        t("排班测算（Erlang C）", "Staffing (Erlang C)"),
+        t(
+            "黄色为可填写的内容。坐席数是满足目标服务水平（且不超过最高占用率）的最小人数，由“刷新指标”或"
+            "命令 csxl staff 工作簿 计算后写入（Erlang C 需要逐个试算，不是公式）；改了参数或预测请重新计算。"
+            "排班人数 = 向上取整(坐席数 ÷ (1 − 损耗率))。",
+            "Yellow cells are yours. Agents are the smallest number meeting the service-level target "
+            "(and the occupancy cap), written by Refresh or `csxl staff WORKBOOK` (Erlang C needs a "
+            "search, so these are values, not formulas): recompute after changing an input or the "
+            "forecast. Scheduled = ceil(agents / (1 - shrinkage)).",
+        ),
+    )
+    ws.merge_cells(f"A2:{col(S.block_col('forecast', 6))}2")
+    ws.row_dimensions[2].height = 44
+
+    _inputs(ctx, ws, s)
+    computed = results(s)
+    _peak(ctx, ws, s, computed)
+    _grids(ctx, ws, s, computed)
+
+    widths = {"A": 24}
+    for block in S.BLOCKS:
+        for w in range(7):
+            widths[col(S.block_col(block, w))] = 9
+        widths[col(S.block_col(block, 7))] = 2
+    setup_sheet(
+        ws,
+        widths=widths,
+        freeze="B1",  # the interval column; freezing the rows above the grids would take the screen
+        header_rows=f"{S.GRID_HEADER_ROW}:{S.GRID_HEADER_ROW}",
+    )
+
+
+def _inputs(ctx: Ctx, ws, s: StaffingInputs) -> None:
+    t = ctx.t
+    ctx.label(ws, "A3", t("参数", "Inputs"), style.HEADER)
+    ctx.label(ws, "B3", t("值", "Value"), style.HEADER)
+    ctx.label(ws, "C3", t("说明", "Note"), style.HEADER)
+    rows = [
+        (S.ROW_AHT, t("平均处理时长 AHT（秒）", "AHT (seconds)"), s.aht_s, "0",
+         t("通话/会话加话后处理的平均秒数", "Talk plus wrap-up, seconds")),
+        (S.ROW_TARGET_SL, t("目标服务水平", "Target service level"), s.target_sl, "0%",
+         t("如 80% 在 20 秒内接起", "e.g. 80% answered in 20 s")),
+        (S.ROW_TARGET_S, t("目标接起时间（秒）", "Target answer time (s)"), s.target_s, "0", ""),
+        (S.ROW_SHRINKAGE, t("损耗率", "Shrinkage"), s.shrinkage, "0%",
+         t("休息、培训、会议等不接待的时间占比", "Breaks, training, meetings: paid time off contacts")),
+        (S.ROW_INTERVAL, t("时段长度（分钟）", "Interval (minutes)"), s.interval_min, "0",
+         t("15、30 或 60", "15, 30 or 60")),
+        (S.ROW_WEEKS, t("使用最近几周的数据", "Weeks of data used"), s.weeks, "0",
+         t("留空 = 数据中的全部周", "Blank = every week in the data")),
+        (S.ROW_MAX_OCCUPANCY, t("最高占用率", "Maximum occupancy"), s.max_occupancy, "0%",
+         t("100% = 不限制", "100% = no cap")),
+        (S.ROW_SOURCE, t("到达量来源", "Arrivals from"), SOURCES[ctx.lang][s.source == "forecast"], None,
+         t("数据 = 数据表各周平均；手工预测 = 右侧黄色表格", "Data = the Data sheet; Forecast = the yellow grid")),
+    ]  # fmt: skip
+    for r, text, value, fmt, note in rows:
+        ctx.label(ws, f"A{r}", text)
+        ctx.input(ws, f"B{r}", value, fmt)
+        ctx.label(ws, f"C{r}", note, style.NOTE)
+        ws[f"C{r}"].alignment = Alignment(vertical="center", wrap_text=False)  # runs on right
+    ctx.list_validation(ws, "source", SOURCES[ctx.lang]).add(f"B{S.ROW_SOURCE}")
+    ctx.list_validation(ws, "interval", [str(i) for i in INTERVALS]).add(f"B{S.ROW_INTERVAL}")
+    ctx.label(ws, f"A{S.ROW_COMPUTED}", t("计算依据", "Computed from"))
+    ctx.label(ws, f"B{S.ROW_COMPUTED}", s.computed, style.COMPUTED)
+    ws.merge_cells(f"B{S.ROW_COMPUTED}:{col(S.block_col('arrivals', 6))}{S.ROW_COMPUTED}")
+
+
+def _peak_rows(s: StaffingInputs) -> tuple[int, int] | None:
+    """First and last grid row of the intervals starting in [09:00, 11:00)."""
+    first = -(-S.PEAK_START_MIN // s.interval_min)
+    last = (S.PEAK_END_MIN - 1) // s.interval_min
+    if first > last:
+        return None
+    return S.GRID_FIRST_ROW + first, S.GRID_FIRST_ROW + last
+
+
+def _peak(ctx: Ctx, ws, s: StaffingInputs, computed) -> None:
+    t = ctx.t
+    c0, h = S.PEAK_COL, S.PEAK_HEADER_ROW
+    ctx.label(ws, f"{col(c0)}{h}", t("高峰 09:00-11:00", "Peak 09:00-11:00"), style.HEADER)
+    for w, name in enumerate(WEEKDAYS[ctx.lang]):
+        ctx.label(ws, f"{col(c0 + 1 + w)}{h}", name, style.HEADER)
+    rows = _peak_rows(s)
+    assert rows is not None  # 15, 30 and 60 all have intervals in the peak
+    r0, r1 = rows
+    slots = range(r0 - S.GRID_FIRST_ROW, r1 - S.GRID_FIRST_ROW + 1)
+    forecast = SOURCES[ctx.lang][1]
+    arrivals = s.arrivals() or {}
+    lines = [
+        (t("到达量合计", "Arrivals (sum)"), None, "0.0", sum),
+        (t("需要坐席（最多）", "Agents (most)"), "agents", "0", max),
+        (t("排班人数（最多）", "Scheduled (most)"), "scheduled", "0", max),
+        (t("服务水平（最低）", "Service level (lowest)"), "service_level", style.PERCENT, min),
+        (t("平均应答（最长，秒）", "ASA (longest, s)"), "asa_s", "0.0", max),
+    ]
+    for i, (text, block, fmt, fold) in enumerate(lines):
+        r = S.PEAK_FIRST_ROW + i
+        ctx.label(ws, f"{col(c0)}{r}", text)
+        for w in range(7):
+            address = f"{col(c0 + 1 + w)}{r}"
+            if block is None:
+                data = (
+                    f"{col(S.block_col('arrivals', w))}{r0}:{col(S.block_col('arrivals', w))}{r1}"
+                )
+                fc = f"{col(S.block_col('forecast', w))}{r0}:{col(S.block_col('forecast', w))}{r1}"
+                text_f = f'=IF($B${S.ROW_SOURCE}="{forecast}",SUM({fc}),SUM({data}))'
+                values = [arrivals[(w, k)] for k in slots if (w, k) in arrivals]
+                value = float(sum(values)) if values else 0
+            else:
+                area = f"{col(S.block_col(block, w))}{r0}:{col(S.block_col(block, w))}{r1}"
+                name = {max: "MAX", min: "MIN"}[fold]
+                text_f = f'=IF(COUNT({area})=0,"",{name}({area}))'
+                values = [
+                    computed[block][(w, k)] for k in slots if (w, k) in computed.get(block, {})
+                ]
+                value = fold(values) if values else ""
+            ctx.formula(ws, address, text_f, value, fmt)
+            ws[address].alignment = Alignment(horizontal="center", vertical="center")
+
+
+def _grids(ctx: Ctx, ws, s: StaffingInputs, computed) -> None:
+    t = ctx.t
+    names = WEEKDAYS[ctx.lang]
+    ctx.label(ws, f"A{S.GRID_HEADER_ROW}", t("时段开始", "Interval"), style.HEADER)
+    for i in range(S.GRID_ROWS):
+        r = S.GRID_FIRST_ROW + i
+        ctx.label(ws, f"A{r}", label(i * s.interval_min) if i < s.slots else None, style.COMPUTED)
+    first, last = S.GRID_FIRST_ROW, S.grid_last_row()
+    for block in S.BLOCKS:
+        c = S.block_col(block)
+        zh, en = BLOCK_TITLES[block]
+        ctx.label(ws, f"{col(c)}{S.GRID_TITLE_ROW}", t(zh, en), style.HEADER)
+        ws.merge_cells(f"{col(c)}{S.GRID_TITLE_ROW}:{col(c + 6)}{S.GRID_TITLE_ROW}")
+        for w, name in enumerate(names):
+            ctx.label(ws, f"{col(c + w)}{S.GRID_HEADER_ROW}", name, style.HEADER)
+        values = (
+            s.data_arrivals
+            if block == "arrivals"
+            else s.forecast
+            if block == "forecast"
+            else computed.get(block, {})
+        )
+        for i in range(S.GRID_ROWS):
+            r = first + i
+            for w in range(7):
+                address = f"{col(c + w)}{r}"
+                value = values.get((w, i)) if i < s.slots else None
+                if block == "forecast":
+                    ctx.input(ws, address, value, BLOCK_FORMATS[block])
+                else:
+                    ctx.label(ws, address, value, style.COMPUTED, BLOCK_FORMATS[block])
+        if block in ("arrivals", "forecast", "agents", "scheduled"):
+            ws.conditional_formatting.add(f"{col(c)}{first}:{col(c + 6)}{last}", heat())
