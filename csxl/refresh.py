@@ -49,6 +49,19 @@ def _tickets(book: Book, state: PlanState):
     return load_tickets(book.data(synonyms))
 
 
+def _orders(book: Book, state: PlanState):
+    """The Orders sheet's orders (None for a plan made before the sheet existed)."""
+    if not state.has_orders:
+        return None
+    from csxl.domain.columns import ORDERS
+    from csxl.domain.orders import load_orders
+    from csxl.domain.synonyms import Synonyms
+
+    synonyms = Synonyms(ORDERS)
+    synonyms.extend(m for m in state.mapping if m[1] in ORDERS.columns)
+    return load_orders(book.orders(synonyms))
+
+
 def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
     return [
         (
@@ -85,11 +98,15 @@ def validate(book: Book) -> Outcome:
 def _validate(book: Book) -> Outcome:
     state = read_plan(book)
     tickets = _tickets(book, state)
+    orders = _orders(book, state)
     state.inputs.errors = _error_rows(tickets, book.lang)
+    if orders is not None:
+        state.inputs.errors += _error_rows(orders, book.lang)
     ctx = render(state.inputs)
     _write_errors(book, ctx)
     book.commit()
-    return Outcome(book.name, rows=_rows(tickets), problems=len(tickets.problems))
+    problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
+    return Outcome(book.name, rows=_rows(tickets), problems=problems)
 
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
@@ -129,7 +146,10 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     carried = _month_switch(state, month)
     p.agents = _agent_rows(state, result.groups, frame, carried)
     p.agents = _with_awards(p, month)
+    orders = _orders(book, state)
     p.errors = _error_rows(tickets, p.lang)
+    if orders is not None:
+        p.errors += _error_rows(orders, p.lang)
     p.trend = _trend(state, month, team)
     p.top_tags = _top_tags(tickets, frame)
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
@@ -157,7 +177,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         month,
         _rows(tickets),
         len(p.agents),
-        len(tickets.problems),
+        len(tickets.problems) + (len(orders.problems) if orders is not None else 0),
         result.warnings,
         _summary(ctx, p),
     )

@@ -43,6 +43,8 @@ class PlanState:
     has_staffing: bool = False  # plans made before the Staffing sheet have none
     has_sla: bool = False  # ... and before the SLA sheet
     has_actions: bool = False
+    has_orders: bool = False  # ... and before the Orders and Team sheets
+    has_team: bool = False
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -184,7 +186,19 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     state.has_staffing = has_sheet(book, "Staffing")
     if state.has_staffing:
         inputs.staffing = _staffing(book)
+    state.has_orders = has_paste_sheet(book, "Orders")
     return state
+
+
+def has_paste_sheet(book: Book, key: str) -> bool:
+    """Has the workbook this paste sheet? Asked without reading its (maybe many) rows."""
+    parts = getattr(book, "_parts", None)
+    if isinstance(parts, dict):
+        return layout.title(key, book.lang) in parts
+    sheets = getattr(book, "sheets", None)
+    if isinstance(sheets, dict):
+        return key in sheets
+    return has_sheet(book, key)
 
 
 def has_sheet(book: Book, key: str) -> bool:
