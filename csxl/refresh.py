@@ -150,6 +150,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     p.errors = _error_rows(tickets, p.lang)
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
+    _fill_customers(state, tickets, orders, window, frame, team)
     p.trend = _trend(state, month, team)
     p.top_tags = _top_tags(tickets, frame)
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
@@ -243,6 +244,70 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
     _write_staffing(book, ctx)
     book.commit()
     return Outcome(book.name, rows=rows, problems=problems, notes=_staffing_notes(p))
+
+
+def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict) -> None:
+    """The Dashboard's customer KPIs: the domain's numbers for the refreshed month (those
+    `csxl kpi --month` gives), with the reason for each unavailable one."""
+    from csxl.domain import customers
+
+    p = state.inputs
+    result = customers.customer_kpis(
+        tickets,
+        orders,
+        ("all",),
+        window,
+        p.customer_plan.settings(),
+        state.kpi_settings,
+        shown_period=window,
+        in_period=frame,
+    )
+    row = result.kpis("all", None)
+    values: dict[str, object] = {k: team.get(k) for k in ("tickets", "csat", "frt_median")}
+    values["survey_response_rate"] = team.get("survey_response_rate")
+    for key in customers.CUSTOMER_KPI_KEYS:
+        values[key] = row.get(key)
+    values["previous_repurchase_rate"] = result.info.get("previous_repurchase_rate")
+    info = result.info
+    if info.get("high_value"):
+        hv = info["high_value"]
+        o, a = hv["orders_window"], hv["amount_window"]
+        values["note_high_value_customers"] = (
+            f"截至 {info['as_of']}：{o['from']} 至 {o['to']} 下单 ≥ {hv['min_orders']:g} 次，"
+            f"或 {a['from']} 至 {a['to']} 消费 ≥ {hv['min_amount']:,.0f}"
+            if p.lang == "zh"
+            else f"As of {info['as_of']}: >= {hv['min_orders']:g} orders {o['from']}..{o['to']}, "
+            f"or >= {hv['min_amount']:,.0f} spent {a['from']}..{a['to']}"
+        )
+    if info.get("period"):
+        this, prev = info["period"], info["previous"]
+        values["note_retention_rate"] = (
+            f"{this['from']} 至 {this['to']} 对比 {prev['from']} 至 {prev['to']}"
+            if p.lang == "zh"
+            else f"{this['from']}..{this['to']} against {prev['from']}..{prev['to']}"
+        )
+        values["note_repurchase_rate"] = values["note_retention_rate"]
+    p.customers = values
+    p.customer_notes = {key: _why(p.lang, why) for key, why in result.unavailable.items()}
+
+
+def _why(lang: str, why: str) -> str:
+    """An unavailable customer KPI's reason, as the Dashboard says it."""
+    from csxl.domain.customers import NO_ORDERS
+
+    if why == NO_ORDERS or why.startswith("no orders in"):
+        return (
+            "订单表没有订单：请把订单导出粘贴到“订单”表"
+            if lang == "zh"
+            else ("no orders: paste the order export on the Orders sheet")
+        )
+    if lang != "zh":
+        return why
+    return {
+        "the tickets have no customer id column": "工单数据没有客户ID列",
+        "no survey-sent time column": "工单数据没有评价推送时间列",
+        "no resolution time column": "工单数据没有解决时间列",
+    }.get(why, why)
 
 
 def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
@@ -663,6 +728,11 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write_formulas(book, ctx, "Goals")
     _write_formulas(book, ctx, "Dashboard")
     _write(book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)])
+    from csxl.workbook.layout import Customers as C
+
+    # The customer block whole, labels too: Dashboard is csxl's (a plan made before the
+    # block existed gets it).
+    _write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
     _write(book, ctx, "Scores", [_scores_rect()])
     _write_errors(book, ctx)
     write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))

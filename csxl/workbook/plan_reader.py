@@ -144,6 +144,7 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
             Location(book.name, title("Settings"), St.ROW_ACTIVE_CUSTOMERS, "B"),
         ),
     )
+    inputs.customer_plan = _customer_plan(book, settings)
     inputs.targets, inputs.monthly, inputs.cascade = _goals(book, lang)
     _incentives(book, inputs)
     where = lambda row: Location(book.name, title("Settings"), row, "B")  # noqa: E731
@@ -188,6 +189,41 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
         inputs.staffing = _staffing(book)
     state.has_orders = has_paste_sheet(book, "Orders")
     return state
+
+
+def _customer_plan(book: Book, settings: list[list[object]]):
+    """The customer KPIs' thresholds and targets on Settings; a blank cell (or a plan made
+    before these rows existed) takes the default."""
+    from dataclasses import fields
+
+    from csxl.workbook.book import CustomerPlan
+    from csxl.workbook.layout import Customers as C
+
+    rows = (
+        C.ROW_HV_ORDERS,
+        C.ROW_HV_ORDERS_MONTHS,
+        C.ROW_HV_AMOUNT,
+        C.ROW_HV_AMOUNT_MONTHS,
+        C.ROW_RETENTION_TARGET,
+        C.ROW_REPURCHASE_POINTS,
+        C.ROW_SURVEY_TARGET,
+        C.ROW_SURVEY_LAST_YEAR,
+        C.ROW_TIMELINESS_TARGET,
+    )
+    sheet = layout.title("Settings", book.lang)
+    values = {}
+    for f, row in zip(fields(CustomerPlan), rows, strict=True):
+        value = number(settings, row, St.VALUE_COL, Location(book.name, sheet, row, "B"))
+        if value is not None:
+            whole = f.name in ("hv_min_orders", "hv_orders_months", "hv_amount_months")
+            if value < 0 or (whole and (value != int(value) or value < 1)):
+                raise InputError(
+                    f"{value:g} is out of range.",
+                    Location(book.name, sheet, row, "B"),
+                    "Type a whole number of 1 or more." if whole else "Type 0 or more.",
+                )
+            values[f.name] = value
+    return CustomerPlan(**values)
 
 
 def has_paste_sheet(book: Book, key: str) -> bool:
