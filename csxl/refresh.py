@@ -152,6 +152,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         p.errors += _error_rows(orders, p.lang)
     _fill_customers(state, tickets, orders, window, frame, team)
     p.trend = _trend(state, month, team)
+    if state.has_team:
+        p.team_inputs = _promotion(p, month)
     p.top_tags = _top_tags(tickets, frame)
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
@@ -172,6 +174,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         _write_sla(book, ctx)
     if state.has_actions:
         _write_actions(book, ctx)
+    if state.has_team:
+        _write_team(book, ctx)
     book.commit()
     return Outcome(
         book.name,
@@ -539,6 +543,9 @@ def _with_awards(p: PlanInputs, month: str | None) -> list[AgentRow]:
         },
         index=pd.Index([a.agent for a in named], dtype=object),
     )
+    # Hire dates from the Team sheet: tenure decides 新锐标兵 (no date: not a new hire).
+    hired = {m.agent: m.hired for m in p.team_inputs.members if m.agent and m.hired}
+    table["hire_date"] = [hired.get(a.agent) for a in named]
     as_of = p.effective_as_of
     won = scoring.awards(table, p.incentives, as_of) if len(table) else {}
     names = dict(zip(scoring.AWARDS, _award_labels(p.lang), strict=True))
@@ -603,6 +610,57 @@ def _trend(state: PlanState, month: str, team: dict) -> list[tuple[object, ...]]
                 (month, scope_agent, who, score_label, s, scoring.grade(s, p.incentives, red), None)
             )
     return sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
+
+
+def _promotion(p: PlanInputs, month: str):
+    """Each Team member's months at the rule's grade or better in the rule's window, and
+    the promotion flag (`people.promotion_ready`), from the agents' grades in Trend (this
+    month's included) and their red lines (this month's Scores, earlier months' ticks)."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from csxl.domain import people
+
+    team = p.team_inputs
+    agent_scope = _scope(p.lang, "agent")
+    score_label = "加权得分" if p.lang == "zh" else "Weighted score"
+    tick_label = _manager_labels(p.lang)[0]
+    yes = TICKS[p.lang][0]
+    grades_seen: list[tuple[str, str, object]] = []
+    red: set[tuple[str, str]] = set()
+    for r in p.trend:
+        if r[1] != agent_scope:
+            continue
+        if r[3] == score_label:
+            grades_seen.append((str(r[2]), str(r[0]), r[5]))
+        elif r[3] == tick_label and r[4] == yes:
+            red.add((str(r[2]), str(r[0])))
+    for a in p.agents:
+        if a.agent is not None and (a.tick == yes or a.verified > 0):
+            red.add((a.agent, month))
+    for agent, m in red:  # a red line in a month without a grade still counts
+        if not any(g[0] == agent and g[1] == m for g in grades_seen):
+            grades_seen.insert(0, (agent, m, None))
+    history = pd.DataFrame(grades_seen, columns=["agent", "month", "grade"])
+    history["red_lines"] = [
+        int((a, m) in red) for a, m in zip(history["agent"], history["month"], strict=True)
+    ]
+    grades = (*(g for g, _ in p.incentives.grade_bands), p.incentives.lowest_grade)
+    rule = team.rule
+    ready = people.promotion_ready(history, month, rule, grades) if len(history) else {}
+    good = set(grades[: grades.index(rule.grade) + 1])
+    window = people.months_back(month, rule.months)
+    recent = history[history["month"].isin(window) & history["grade"].notna()]
+    recent = recent.drop_duplicates(["agent", "month"], keep="last")
+    counts = recent[recent["grade"].isin(good)].groupby("agent").size().to_dict()
+    members = tuple(
+        replace(m, good_months=int(counts.get(m.agent, 0)), ready=ready.get(m.agent, False))
+        if m.agent
+        else replace(m, good_months=None, ready=None)
+        for m in team.members
+    )
+    return replace(team, members=members, evaluated=month)
 
 
 def _top_tags(tickets, frame) -> list[tuple[str, int, bool]]:
@@ -774,6 +832,23 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (first, L.D_MONTH, last, L.D_MEDIAN),
         ],
     )
+
+
+def _write_team(book: Book, ctx: Ctx) -> None:
+    """The Team sheet's owned cells: the evaluated month, months at grade and the promotion
+    flag per row, and the cached values of its formulas; never the manager's columns."""
+    from csxl.workbook.layout import Team as T
+
+    _write(
+        book,
+        ctx,
+        "Team",
+        [
+            (T.ROW_EVALUATED, T.VALUE_COL, T.ROW_EVALUATED, T.VALUE_COL),
+            (T.FIRST_ROW, T.GOOD_MONTHS, T.last_row(), T.READY),
+        ],
+    )
+    _write_formulas(book, ctx, "Team")
 
 
 def _write_actions(book: Book, ctx: Ctx) -> None:

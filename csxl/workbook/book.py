@@ -122,6 +122,8 @@ class PlanInputs:
     customer_plan: CustomerPlan = field(default_factory=lambda: CustomerPlan())
     customers: dict[str, object] = field(default_factory=dict)
     customer_notes: dict[str, str] = field(default_factory=dict)
+    # csxl.workbook.sheets.team.TeamInputs: members, promotion rule, knowledge base.
+    team_inputs: Any = field(default_factory=lambda: _team_defaults())
     # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
     staffing: Any = field(default_factory=lambda: _staffing_defaults())
 
@@ -143,6 +145,12 @@ class PlanInputs:
         from csxl.domain.scoring import STEP_POINTS
 
         return self.step_points or STEP_POINTS
+
+
+def _team_defaults() -> Any:
+    from csxl.workbook.sheets.team import TeamInputs
+
+    return TeamInputs()
 
 
 def _staffing_defaults() -> Any:

@@ -35,6 +35,7 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Budget", "Budget", "预算"),
     SheetName("Risks", "Risks", "风险登记"),
     SheetName("Incentives", "Incentives", "激励"),
+    SheetName("Team", "Team", "团队"),
     SheetName("SLA", "SLA", "服务时限"),
     SheetName("Incidents", "Incidents", "故障"),
     SheetName("Actions", "Actions", "改进措施"),

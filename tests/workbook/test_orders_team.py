@@ -150,3 +150,138 @@ def test_customer_block_agrees_with_libreoffice(libreoffice, tmp_path, lang):
     recalc = libreoffice.recalc(path)
     assert recalc.errors() == []
     assert differences(recalc, path) == []
+
+
+# ------------------------------------------------------------------ Team
+def _team_plan(tmp_path):
+    from datetime import date
+
+    from csxl.workbook.sheets.team import Member, TeamInputs
+
+    frame = clean_tickets(200)
+    agents = sorted(frame["客服"].dropna().unique())
+    assert len(agents) == 6
+    members = (
+        *(
+            Member(
+                a,
+                "A班",
+                "初级",
+                date(2025, 12, 1) if i == 0 else date(2024, 1, 1),  # the first is a new hire
+                (10.0, 10.0, None, None),
+                (8.0, None, None, None),
+                10.0,
+                7.0,
+            )
+            for i, a in enumerate(agents)
+        ),
+        Member("新人甲", None, "初级", date(2026, 3, 1)),
+    )
+    # January and February grades in Trend; the third agent has a red line in February.
+    history = [("A", "S"), ("A", "B"), ("A", "A"), ("B", "B"), ("S", "S"), ("A", "A")]
+    trend = []
+    for a, (jan, feb) in zip(agents, history, strict=True):
+        trend += [
+            ("2026-01", "客服", a, "加权得分", 90.0, jan, None),
+            ("2026-02", "客服", a, "加权得分", 90.0, feb, None),
+        ]
+    trend.append(("2026-02", "客服", agents[2], "经核实的升级投诉", "是", None, None))
+    team = TeamInputs(members, kb=((0.9, 0.19), (0.85, 0.2), (None, None), (None, None)))
+    path = pasted_plan(tmp_path / "plan.xlsx", frame, plan_inputs(team_inputs=team, trend=trend))
+    return path, agents
+
+
+def test_team_promotion_training_and_rising_star(tmp_path):
+    from csxl.workbook.layout import Scores as S
+    from csxl.workbook.layout import Team as T
+
+    path, agents = _team_plan(tmp_path)
+    before = sheet(path, "Team")
+    refresh(PackageBook(path), "2026-03")
+    rows = sheet(path, "Team")
+    scores = {r[S.AGENT - 1]: r for r in sheet(path, "Scores")[S.FIRST_ROW - 1 :] if r[0]}
+    march = {a: scores[a][S.GRADE - 1] for a in agents}
+    assert at(rows, T.ROW_EVALUATED, T.VALUE_COL) == "2026-03"
+    good = {"S", "A"}
+    jan_feb = [("A", "S"), ("A", "B"), ("A", "A"), ("B", "B"), ("S", "S"), ("A", "A")]
+    for i, a in enumerate(agents):
+        r = T.FIRST_ROW + i
+        n = sum(g in good for g in (*jan_feb[i], march[a]))
+        assert at(rows, r, T.GOOD_MONTHS) == n, a
+        ready = n >= 2 and i != 2  # the third agent's red line blocks
+        assert at(rows, r, T.READY) == ("是" if ready else "否"), a
+        # (10 + 10) planned, 8 done; 7 of 10 trainings attended.
+        assert at(rows, r, T.COMPLETION) == 0.4 and at(rows, r, T.ATTENDANCE) == 0.7
+        assert at(rows, r, T.NEW_HIRE) == ("是" if i == 0 else "否")
+    newcomer = T.FIRST_ROW + 6  # on Team, no tickets: no grade, not ready
+    assert (at(rows, newcomer, T.GOOD_MONTHS), at(rows, newcomer, T.READY)) == (0, "否")
+    assert at(rows, newcomer, T.COMPLETION) == ""
+    # 新锐标兵: the only scored agent hired after EDATE(2026-03-31, -6).
+    assert "新锐标兵" in scores[agents[0]][S.AWARD - 1]
+    assert not any("新锐标兵" in scores[a][S.AWARD - 1] for a in agents[1:])
+    # Knowledge base: 90% meets 90%, 19% misses 20%, 85% misses, 20% meets.
+    kb = [
+        (
+            at(rows, T.KB_FIRST_ROW + q, T.KB_COVERAGE_FLAG),
+            at(rows, T.KB_FIRST_ROW + q, T.KB_UPDATED_FLAG),
+        )
+        for q in range(3)
+    ]
+    assert kb == [("达标", "未达标"), ("未达标", "达标"), ("", "")]
+    # The manager's cells are as typed.
+    manager = [
+        *range(T.AGENT, T.ATTENDED + 1),
+    ]
+    for r in range(T.FIRST_ROW, T.FIRST_ROW + 8):
+        for c in manager:
+            assert at(rows, r, c) == at(before, r, c), (r, c)
+    for r in range(T.ROW_MONTHS, T.ROW_RED_LINE + 1):
+        assert at(rows, r, T.VALUE_COL) == at(before, r, T.VALUE_COL)
+    for r in range(T.KB_TARGET_ROW, T.KB_FIRST_ROW + 4):
+        for c in (T.KB_COVERAGE, T.KB_UPDATED):
+            assert at(rows, r, c) == at(before, r, c)
+
+
+def test_a_red_line_need_not_block(tmp_path):
+    from csxl.workbook.layout import Team as T
+    from csxl.workbook.port import PackageBook as Book
+
+    path, _ = _team_plan(tmp_path)
+    book = Book(path)
+    book.write("Team", {(T.ROW_RED_LINE, T.VALUE_COL): "否"})
+    book.commit()
+    refresh(PackageBook(path), "2026-03")
+    rows = sheet(path, "Team")
+    assert at(rows, T.FIRST_ROW + 2, T.READY) == "是"  # two A months, the red line allowed
+    assert at(rows, T.ROW_RED_LINE, T.VALUE_COL) == "否"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_team_formulas_agree_with_libreoffice(libreoffice, tmp_path, lang):
+    from datetime import date
+
+    from csxl.workbook.book import PlanInputs, build
+    from csxl.workbook.sheets.team import Member, TeamInputs
+    from tests.workbook.parity import differences
+
+    members = (
+        Member("a", None, None, date(2025, 11, 1), (10, 10, 10, 10), (10, 10, 10, 12), 12, 12),
+        Member(
+            "b", None, None, date(2025, 10, 31), (0, None, None, None), (5, None, None, None), 0, 0
+        ),
+        Member(
+            "c", None, None, date(2025, 11, 30), (8, None, None, None), (-2, None, None, None), 4, 9
+        ),
+        Member("d", None, None, None, (None,) * 4, (None,) * 4, None, None),
+    )
+    inputs = PlanInputs(
+        lang=lang,
+        year=2026,
+        as_of=date(2026, 4, 30),  # EDATE(-6) = 2025-10-31: b (on it) is not new, a is
+        team_inputs=TeamInputs(members, kb=((0.9, 0.2), (0.899, 0.25), (None, 0.1), (1.0, None))),
+    )
+    path = tmp_path / f"plan_{lang}.xlsx"
+    path.write_bytes(build(inputs))
+    recalc = libreoffice.recalc(path)
+    assert recalc.errors() == []
+    assert differences(recalc, path) == []

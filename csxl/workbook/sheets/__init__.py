@@ -23,6 +23,7 @@ from csxl.workbook.sheets import (
     settings,
     sla,
     staffing,
+    team,
     trend,
 )
 
@@ -47,4 +48,5 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Holidays": holidays.build,
     "Incidents": incidents.build,
     "Actions": actions.build,
+    "Team": team.build,
 }
