@@ -285,3 +285,22 @@ def test_team_formulas_agree_with_libreoffice(libreoffice, tmp_path, lang):
     recalc = libreoffice.recalc(path)
     assert recalc.errors() == []
     assert differences(recalc, path) == []
+
+
+def test_refreshed_customer_and_team_cells_agree_with_libreoffice(libreoffice, tmp_path):
+    """After refresh (cells patched into the file), LibreOffice computes every formula of
+    the plan, the customer block and Team's included, to the value csxl cached."""
+    from tests.workbook.parity import differences
+
+    path, _ = _team_plan(tmp_path)
+    from csxl.demo_orders import generate_orders
+
+    frame = clean_tickets(200)
+    orders = generate_orders(frame["客户ID"].dropna(), month="2026-03")
+    book = PackageBook(path)
+    paste(book, orders.drop(columns=["订单创建时间"]), "Orders")
+    book.commit()
+    refresh(PackageBook(path), "2026-03")
+    recalc = libreoffice.recalc(path)
+    assert recalc.errors() == []
+    assert differences(recalc, path) == []
