@@ -47,6 +47,18 @@ def test_order_rejects_are_listed_on_errors_with_the_sheet(tmp_path):
     assert [r[0] for r in orders[1:4]] == ["a", "b", ""]
 
 
+def test_validate_lists_order_rejects_too(tmp_path):
+    from csxl.refresh import validate
+
+    path = pasted_plan(tmp_path / "plan.xlsx", clean_tickets(50), plan_inputs())
+    book = PackageBook(path)
+    paste(book, _orders_frame(), "Orders")
+    book.commit()
+    assert validate(PackageBook(path)).problems == 2
+    rows = sheet(path, "Errors")
+    assert {at(rows, r, E.SHEET_NAME) for r in range(E.FIRST_ROW, len(rows) + 1)} == {"订单"}
+
+
 # ------------------------------------------------------------------ customer KPIs
 def _plan_with_orders(tmp_path, customer_plan=None):
     from csxl.demo_orders import generate_orders
