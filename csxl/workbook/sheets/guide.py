@@ -184,6 +184,10 @@ PASTE_STEPS = (
         "Times may be Excel dates, 2026-03-01 09:05, 2026/3/1 9:05 or 2026年3月1日 09:05; yes/no columns take 是/否, Y/N, 1/0, TRUE/FALSE.",
     ),
     (
+        "订单明细（客户ID、下单时间、金额，每行一个订单）粘贴到“{Orders}”表，方法相同；淘宝、京东、拼多多、有赞等导出的表头（如 买家会员名、订单付款时间、买家实际支付金额）可直接识别。没有订单时，客户指标显示为“不可用”。",
+        "Paste the order export (customer ID, order time, amount; one row per order) into the {Orders} sheet the same way; Taobao, JD, Pinduoduo, Youzan and Shopify headers are recognised. Without orders the customer KPIs show as not available.",
+    ),
+    (
         "点击“刷新指标”。被拒绝的行和原因列在“{Errors}”表中，其余的行照常计算。",
         "Press Refresh. Rejected rows and the reason are listed in the {Errors} sheet; the other rows are counted as usual.",
     ),
