@@ -524,7 +524,8 @@ class Customers:
         "survey_response_rate",
         "survey_timeliness",
     )
-    LABEL, ALL, HV, GAP, PREVIOUS, TARGET, FLAG, NOTE = 1, 2, 3, 4, 5, 6, 7, 8
+    LABEL, ALL, HV, GAP, PREVIOUS, TARGET, FLAG = 1, 2, 3, 4, 5, 6, 7
+    NOTE = 9  # I: right of the spacer column H; the text runs on to the right
 
     @classmethod
     def row(cls, key: str) -> int:

@@ -15,12 +15,15 @@ reason, never 0; its flag stays blank.
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
+
 from csxl.domain.catalog import CATALOG
 from csxl.workbook import style
 from csxl.workbook.book import Ctx
 from csxl.workbook.layout import Customers as C
 from csxl.workbook.layout import col
 
+NO_WRAP = Alignment(vertical="top", wrap_text=False)
 FLAGS = {"zh": ("达标", "未达标"), "en": ("Met", "Missed")}
 UNAVAILABLE = {"zh": "不可用", "en": "n/a"}
 FORMATS = {
@@ -155,9 +158,9 @@ def dashboard_block(ctx: Ctx) -> None:
             t("上期/去年", "Previous"),
             t("目标", "Target"),
             t("标记", "Flag"),
-            t("说明", "Note"),
         ],
     )
+    ctx.label(ws, f"{col(C.NOTE)}{C.HEADER_ROW}", t("说明", "Note"), style.NOTE)
     settings = lambda row: ctx.ref("Settings", _setting(row))  # noqa: E731
     for key in C.KEYS:
         r = C.row(key)
@@ -220,6 +223,7 @@ def dashboard_block(ctx: Ctx) -> None:
                 (met if all_value >= target else missed) if ok else "",  # type: ignore[operator]
             )
         ctx.label(ws, cell(C.NOTE), _note(p, key), style.NOTE)
+        ws[cell(C.NOTE)].alignment = NO_WRAP  # one line, running on to the right
 
 
 def _note(p, key: str) -> str | None:
