@@ -48,11 +48,13 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
         as_of=date(year, month, 31),
         active_customers=20_000,
         milestones=milestones,
+        team_inputs=demo_team(lang),
     )
     write_atomic(plan, build(inputs))  # the demo plan is regenerated on every run
     team = frame[frame["团队"] == DEMO_TEAM]
     book = PackageBook(plan)
     paste(book, team)
+    paste(book, demo_orders(team), "Orders")
     book.commit()
     outcome = engine.refresh(PackageBook(plan), DEMO_MONTH, now=datetime(year, month + 1, 1, 8))
     console.print_outcome(outcome, lang)
@@ -64,6 +66,57 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
     )
     _demo_department(folder, lang, year)
     return plan
+
+
+def demo_orders(team):
+    """A Taobao-style order export for the team's customers (13 months to the demo month,
+    with a few unusable rows), its payment time as the order time."""
+    from csxl.demo_orders import generate_orders
+
+    orders = generate_orders(team["客户ID"].dropna(), month=DEMO_MONTH, dirty=True)
+    return orders.drop(columns=["订单创建时间"])
+
+
+def demo_team(lang: str):
+    """The Team sheet of the demo team: the demo roster's agents and hire dates, a level by
+    tenure, training hours (12 planned a quarter) and weekly trainings, and the knowledge
+    base's first three quarters."""
+    import numpy as np
+
+    from csxl.demo_data import agent_roster
+    from csxl.domain.people import LEVELS
+    from csxl.workbook.sheets.team import Member, TeamInputs
+
+    roster = agent_roster(month=DEMO_MONTH)
+    roster = roster[roster["团队"] == DEMO_TEAM]
+    rng = np.random.default_rng(2026)
+    end = date(*(int(x) for x in DEMO_MONTH.split("-")), 1)
+    members = []
+    for _, row in roster.iterrows():
+        hired = row["入职日期"].date()
+        years = (end - hired).days / 365.25
+        level = LEVELS[lang][0 if years < 1 else 1 if years < 3 else 2]
+        start_q = 0 if hired.year < end.year else (hired.month - 1) // 3
+        planned = tuple(12.0 if q >= start_q else None for q in range(4))
+        done = tuple(
+            None if p is None or q == 3 else float(rng.integers(8, 13))
+            for q, p in enumerate(planned)
+        )
+        weeks = 43 if hired.year < end.year else max(1, (end - hired).days // 7)
+        members.append(
+            Member(
+                row["客服"],
+                row["小组"],
+                level,
+                hired,
+                planned,
+                done,
+                float(weeks),
+                float(weeks - rng.integers(0, 5)) if weeks > 4 else float(weeks),
+            )
+        )
+    kb = ((0.86, 0.24), (0.9, 0.18), (0.92, 0.21), (None, None))
+    return TeamInputs(tuple(members), kb=kb)
 
 
 ROSTER = {"zh": "演示花名册.xlsx", "en": "demo_roster.xlsx"}

@@ -49,6 +49,19 @@ def _tickets(book: Book, state: PlanState):
     return load_tickets(book.data(synonyms))
 
 
+def _orders(book: Book, state: PlanState):
+    """The Orders sheet's orders (None for a plan made before the sheet existed)."""
+    if not state.has_orders:
+        return None
+    from csxl.domain.columns import ORDERS
+    from csxl.domain.orders import load_orders
+    from csxl.domain.synonyms import Synonyms
+
+    synonyms = Synonyms(ORDERS)
+    synonyms.extend(m for m in state.mapping if m[1] in ORDERS.columns)
+    return load_orders(book.orders(synonyms))
+
+
 def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
     return [
         (
@@ -85,11 +98,15 @@ def validate(book: Book) -> Outcome:
 def _validate(book: Book) -> Outcome:
     state = read_plan(book)
     tickets = _tickets(book, state)
+    orders = _orders(book, state)
     state.inputs.errors = _error_rows(tickets, book.lang)
+    if orders is not None:
+        state.inputs.errors += _error_rows(orders, book.lang)
     ctx = render(state.inputs)
     _write_errors(book, ctx)
     book.commit()
-    return Outcome(book.name, rows=_rows(tickets), problems=len(tickets.problems))
+    problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
+    return Outcome(book.name, rows=_rows(tickets), problems=problems)
 
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
@@ -129,8 +146,14 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     carried = _month_switch(state, month)
     p.agents = _agent_rows(state, result.groups, frame, carried)
     p.agents = _with_awards(p, month)
+    orders = _orders(book, state)
     p.errors = _error_rows(tickets, p.lang)
+    if orders is not None:
+        p.errors += _error_rows(orders, p.lang)
+    _fill_customers(state, tickets, orders, window, frame, team)
     p.trend = _trend(state, month, team)
+    if state.has_team:
+        p.team_inputs = _promotion(p, month)
     p.top_tags = _top_tags(tickets, frame)
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
@@ -151,13 +174,15 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         _write_sla(book, ctx)
     if state.has_actions:
         _write_actions(book, ctx)
+    if state.has_team:
+        _write_team(book, ctx)
     book.commit()
     return Outcome(
         book.name,
         month,
         _rows(tickets),
         len(p.agents),
-        len(tickets.problems),
+        len(tickets.problems) + (len(orders.problems) if orders is not None else 0),
         result.warnings,
         _summary(ctx, p),
     )
@@ -223,6 +248,70 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
     _write_staffing(book, ctx)
     book.commit()
     return Outcome(book.name, rows=rows, problems=problems, notes=_staffing_notes(p))
+
+
+def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict) -> None:
+    """The Dashboard's customer KPIs: the domain's numbers for the refreshed month (those
+    `csxl kpi --month` gives), with the reason for each unavailable one."""
+    from csxl.domain import customers
+
+    p = state.inputs
+    result = customers.customer_kpis(
+        tickets,
+        orders,
+        ("all",),
+        window,
+        p.customer_plan.settings(),
+        state.kpi_settings,
+        shown_period=window,
+        in_period=frame,
+    )
+    row = result.kpis("all", None)
+    values: dict[str, object] = {k: team.get(k) for k in ("tickets", "csat", "frt_median")}
+    values["survey_response_rate"] = team.get("survey_response_rate")
+    for key in customers.CUSTOMER_KPI_KEYS:
+        values[key] = row.get(key)
+    values["previous_repurchase_rate"] = result.info.get("previous_repurchase_rate")
+    info = result.info
+    if info.get("high_value"):
+        hv = info["high_value"]
+        o, a = hv["orders_window"], hv["amount_window"]
+        values["note_high_value_customers"] = (
+            f"截至 {info['as_of']}：{o['from']} 至 {o['to']} 下单 ≥ {hv['min_orders']:g} 次，"
+            f"或 {a['from']} 至 {a['to']} 消费 ≥ {hv['min_amount']:,.0f}"
+            if p.lang == "zh"
+            else f"As of {info['as_of']}: >= {hv['min_orders']:g} orders {o['from']}..{o['to']}, "
+            f"or >= {hv['min_amount']:,.0f} spent {a['from']}..{a['to']}"
+        )
+    if info.get("period"):
+        this, prev = info["period"], info["previous"]
+        values["note_retention_rate"] = (
+            f"{this['from']} 至 {this['to']} 对比 {prev['from']} 至 {prev['to']}"
+            if p.lang == "zh"
+            else f"{this['from']}..{this['to']} against {prev['from']}..{prev['to']}"
+        )
+        values["note_repurchase_rate"] = values["note_retention_rate"]
+    p.customers = values
+    p.customer_notes = {key: _why(p.lang, why) for key, why in result.unavailable.items()}
+
+
+def _why(lang: str, why: str) -> str:
+    """An unavailable customer KPI's reason, as the Dashboard says it."""
+    from csxl.domain.customers import NO_ORDERS
+
+    if why == NO_ORDERS or why.startswith("no orders in"):
+        return (
+            "订单表没有订单：请把订单导出粘贴到“订单”表"
+            if lang == "zh"
+            else ("no orders: paste the order export on the Orders sheet")
+        )
+    if lang != "zh":
+        return why
+    return {
+        "the tickets have no customer id column": "工单数据没有客户ID列",
+        "no survey-sent time column": "工单数据没有评价推送时间列",
+        "no resolution time column": "工单数据没有解决时间列",
+    }.get(why, why)
 
 
 def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
@@ -454,6 +543,9 @@ def _with_awards(p: PlanInputs, month: str | None) -> list[AgentRow]:
         },
         index=pd.Index([a.agent for a in named], dtype=object),
     )
+    # Hire dates from the Team sheet: tenure decides 新锐标兵 (no date: not a new hire).
+    hired = {m.agent: m.hired for m in p.team_inputs.members if m.agent and m.hired}
+    table["hire_date"] = [hired.get(a.agent) for a in named]
     as_of = p.effective_as_of
     won = scoring.awards(table, p.incentives, as_of) if len(table) else {}
     names = dict(zip(scoring.AWARDS, _award_labels(p.lang), strict=True))
@@ -518,6 +610,57 @@ def _trend(state: PlanState, month: str, team: dict) -> list[tuple[object, ...]]
                 (month, scope_agent, who, score_label, s, scoring.grade(s, p.incentives, red), None)
             )
     return sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
+
+
+def _promotion(p: PlanInputs, month: str):
+    """Each Team member's months at the rule's grade or better in the rule's window, and
+    the promotion flag (`people.promotion_ready`), from the agents' grades in Trend (this
+    month's included) and their red lines (this month's Scores, earlier months' ticks)."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from csxl.domain import people
+
+    team = p.team_inputs
+    agent_scope = _scope(p.lang, "agent")
+    score_label = "加权得分" if p.lang == "zh" else "Weighted score"
+    tick_label = _manager_labels(p.lang)[0]
+    yes = TICKS[p.lang][0]
+    grades_seen: list[tuple[str, str, object]] = []
+    red: set[tuple[str, str]] = set()
+    for r in p.trend:
+        if r[1] != agent_scope:
+            continue
+        if r[3] == score_label:
+            grades_seen.append((str(r[2]), str(r[0]), r[5]))
+        elif r[3] == tick_label and r[4] == yes:
+            red.add((str(r[2]), str(r[0])))
+    for a in p.agents:
+        if a.agent is not None and (a.tick == yes or a.verified > 0):
+            red.add((a.agent, month))
+    for agent, m in red:  # a red line in a month without a grade still counts
+        if not any(g[0] == agent and g[1] == m for g in grades_seen):
+            grades_seen.insert(0, (agent, m, None))
+    history = pd.DataFrame(grades_seen, columns=["agent", "month", "grade"])
+    history["red_lines"] = [
+        int((a, m) in red) for a, m in zip(history["agent"], history["month"], strict=True)
+    ]
+    grades = (*(g for g, _ in p.incentives.grade_bands), p.incentives.lowest_grade)
+    rule = team.rule
+    ready = people.promotion_ready(history, month, rule, grades) if len(history) else {}
+    good = set(grades[: grades.index(rule.grade) + 1])
+    window = people.months_back(month, rule.months)
+    recent = history[history["month"].isin(window) & history["grade"].notna()]
+    recent = recent.drop_duplicates(["agent", "month"], keep="last")
+    counts = recent[recent["grade"].isin(good)].groupby("agent").size().to_dict()
+    members = tuple(
+        replace(m, good_months=int(counts.get(m.agent, 0)), ready=ready.get(m.agent, False))
+        if m.agent
+        else replace(m, good_months=None, ready=None)
+        for m in team.members
+    )
+    return replace(team, members=members, evaluated=month)
 
 
 def _top_tags(tickets, frame) -> list[tuple[str, int, bool]]:
@@ -643,6 +786,11 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write_formulas(book, ctx, "Goals")
     _write_formulas(book, ctx, "Dashboard")
     _write(book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)])
+    from csxl.workbook.layout import Customers as C
+
+    # The customer block whole, labels too: Dashboard is csxl's (a plan made before the
+    # block existed gets it).
+    _write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
     _write(book, ctx, "Scores", [_scores_rect()])
     _write_errors(book, ctx)
     write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
@@ -684,6 +832,23 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (first, L.D_MONTH, last, L.D_MEDIAN),
         ],
     )
+
+
+def _write_team(book: Book, ctx: Ctx) -> None:
+    """The Team sheet's owned cells: the evaluated month, months at grade and the promotion
+    flag per row, and the cached values of its formulas; never the manager's columns."""
+    from csxl.workbook.layout import Team as T
+
+    _write(
+        book,
+        ctx,
+        "Team",
+        [
+            (T.ROW_EVALUATED, T.VALUE_COL, T.ROW_EVALUATED, T.VALUE_COL),
+            (T.FIRST_ROW, T.GOOD_MONTHS, T.last_row(), T.READY),
+        ],
+    )
+    _write_formulas(book, ctx, "Team")
 
 
 def _write_actions(book: Book, ctx: Ctx) -> None:

@@ -334,6 +334,20 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     ):
         if key in have:
             report.moved.append((zh, en))
+    if "Team" in have:
+        n = sum(1 for m in p.team_inputs.members if m.agent)
+        report.moved.append(
+            (
+                f"团队：{n} 名成员、晋升规则与知识库指标",
+                f"Team: {n} members, the promotion rule and the knowledge base",
+            )
+        )
+    report.moved.append(
+        (
+            "设置：客户指标的阈值与目标（旧计划没有时取默认值）",
+            "Settings: customer KPI thresholds and targets (defaults where the old plan had none)",
+        )
+    )
     if p.trend:
         n = len(p.trend)
         report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))
@@ -429,18 +443,26 @@ def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
                 f"Data: {n} pasted rows (values; cell formatting stays in the backup)",
             )
         )
+    if "Orders" in have:
+        n = _carry_data(old, new, "Orders")
+        report.moved.append(
+            (
+                f"订单：{n} 行（数值照搬；单元格格式留在备份中）",
+                f"Orders: {n} pasted rows (values; cell formatting stays in the backup)",
+            )
+        )
 
 
-def _carry_data(old, new) -> int:
-    """The pasted rows below the Data header, every column, values as typed.
+def _carry_data(old, new, key: str = "Data") -> int:
+    """The pasted rows below the Data (or Orders) header, every column, values as typed.
 
     Columns go under the same heading in the new template; a column the new header lacks
     (one a manager added) goes to the right of the table with its heading.
     """
     from csxl.workbook.data_sheet import grow_table
 
-    rows = old.rows("Data")
-    header = [h for h in new.rows("Data")[D.HEADER_ROW - 1] if h != ""]
+    rows = old.rows(key)
+    header = [h for h in new.rows(key)[D.HEADER_ROW - 1] if h != ""]
     width = len(header)
     old_header = rows[D.HEADER_ROW - 1] if rows else []
     where = {h: i + 1 for i, h in enumerate(header)}
@@ -462,9 +484,10 @@ def _carry_data(old, new) -> int:
                 cells[(r, target[c])] = _plain(value)
                 last = r
     if cells:
-        new.write("Data", cells)
+        new.write(key, cells)
     if last >= D.FIRST_ROW:
-        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}")
+        table = layout.Orders.TABLE if key == "Orders" else D.TABLE
+        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", table)
     return max(0, last - D.HEADER_ROW)
 
 

@@ -306,6 +306,37 @@ def test_the_demo_workbook_scores_every_agent_correctly(tmp_path):
         assert row[S.SCORE - 1] == approx(blank(total)), row[0]
         assert row[S.GRADE - 1] == blank(grade), row[0]
         assert row[S.BONUS - 1] == spec_bonus(grade, kpi["escalated"]), row[0]
+    _assert_demo_people(plan, rows)
+
+
+def _assert_demo_people(plan, rows) -> None:
+    """The demo's Orders and Team sheets: the customer KPIs as `csxl kpi` reads the plan,
+    its Team roster with hire dates, and a 新锐标兵 among the new hires."""
+    from csxl.demo import DEMO_MONTH, DEMO_TEAM
+    from csxl.demo_data import agent_roster
+    from csxl.kpi_report import Period, kpi_document
+    from csxl.workbook.layout import Customers as C
+    from csxl.workbook.layout import Team as T
+
+    doc, _, _ = kpi_document(plan, ("all",), Period.parse(DEMO_MONTH, None, None), orders=plan)
+    k = doc["groups"][0]["kpis"]
+    block = sheet(plan, "Dashboard")
+    for key in ("high_value_customers", "retention_rate", "repurchase_rate"):
+        assert at(block, C.row(key), C.ALL) == approx(k[key]), key
+        assert isinstance(k[key], int | float)
+    assert at(block, C.row("tickets"), C.HV) == k["hv_tickets"] > 0
+    team = sheet(plan, "Team")
+    roster = agent_roster(month=DEMO_MONTH)
+    roster = roster[roster["团队"] == DEMO_TEAM]
+    listed = {
+        at(team, T.FIRST_ROW + i, T.AGENT): at(team, T.FIRST_ROW + i, T.HIRED)
+        for i in range(len(roster))
+    }
+    assert {a: h.date() for a, h in zip(roster["客服"], roster["入职日期"], strict=True)} == listed
+    rookies = [r[S.AGENT - 1] for r in rows if "新锐标兵" in str(r[S.AWARD - 1])]
+    assert len(rookies) == 1
+    i = list(listed).index(rookies[0])
+    assert at(team, T.FIRST_ROW + i, T.NEW_HIRE) == "是"
 
 
 def _assert_demo_department(folder) -> None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
@@ -27,6 +28,7 @@ from csxl.refresh import refresh
 from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
 from csxl.workbook import layout
 from csxl.workbook.book import new_plan
+from csxl.workbook.layout import Customers as Cu
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Holidays as Hd
 from csxl.workbook.layout import Incentives as I
@@ -34,6 +36,7 @@ from csxl.workbook.layout import Incidents as N
 from csxl.workbook.layout import Mapping as Mp
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
+from csxl.workbook.layout import Team as Tm
 from csxl.workbook.port import PackageBook
 from tests.plan_fixtures import MONTH, NOW, at, clean_tickets, plan_inputs, sheet
 
@@ -83,9 +86,27 @@ def _old_plan(folder: Path) -> Path:
     from csxl.workbook.data_sheet import paste
 
     paste(book, clean_tickets(120))
+    paste(book, ORDERS, "Orders")
     book.commit()
     book = PackageBook(path)
     book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35, (G.FIRST_ROW, G.STRETCH): 0.91})
+    book.write(
+        "Team",
+        {
+            (Tm.FIRST_ROW, Tm.AGENT): "袁新",
+            (Tm.FIRST_ROW, Tm.GROUP): "A班",
+            (Tm.FIRST_ROW, Tm.LEVEL): "中级",
+            (Tm.FIRST_ROW, Tm.HIRED): datetime(2025, 12, 1),
+            (Tm.FIRST_ROW, Tm.PLANNED_FIRST): 12,
+            (Tm.FIRST_ROW, Tm.DONE_FIRST): 9,
+            (Tm.FIRST_ROW, Tm.HELD): 10,
+            (Tm.FIRST_ROW, Tm.ATTENDED): 8,
+            (Tm.ROW_AT_LEAST, Tm.VALUE_COL): 3,
+            (Tm.KB_FIRST_ROW, Tm.KB_COVERAGE): 0.88,
+            (Tm.KB_TARGET_ROW, Tm.KB_UPDATED): 0.25,
+        },
+    )
+    book.write("Settings", {(Cu.ROW_RETENTION_TARGET, St.VALUE_COL): 0.75})
     book.write(
         "Goals",
         {
@@ -122,6 +143,36 @@ def _old_plan(folder: Path) -> Path:
     return path
 
 
+ORDERS = pd.DataFrame(
+    {
+        "客户ID": ["C1", "C2", "C1"],
+        "下单时间": [datetime(2026, 2, 3, 10), datetime(2026, 3, 1, 9), datetime(2026, 3, 5, 20)],
+        "订单金额": [120.5, 88.0, 60.0],
+        "订单号": ["O1", "O2", "O3"],
+    }
+)
+
+
+def _team_inputs(path: Path) -> list[object]:
+    """The Team sheet's manager cells and the customer settings, read back by address."""
+    team, settings = sheet(path, "Team"), sheet(path, "Settings")
+    cells = [at(team, r, Tm.VALUE_COL) for r in range(Tm.ROW_MONTHS, Tm.ROW_RED_LINE + 1)]
+    cells += [
+        at(team, r, c)
+        for r in range(Tm.KB_TARGET_ROW, Tm.KB_FIRST_ROW + 4)
+        for c in (Tm.KB_COVERAGE, Tm.KB_UPDATED)
+    ]
+    cells += [at(team, Tm.FIRST_ROW, c) for c in range(Tm.AGENT, Tm.ATTENDED + 1)]
+    cells += [
+        at(settings, r, St.VALUE_COL) for r in range(Cu.ROW_HV_ORDERS, Cu.ROW_TIMELINESS_TARGET + 1)
+    ]
+    return cells
+
+
+def _orders(path: Path) -> list[list[object]]:
+    return [r for r in sheet(path, "Orders") if any(v != "" for v in r)]
+
+
 @pytest.fixture
 def readable(monkeypatch):
     monkeypatch.setattr(upgrade_module, "READABLE", (OLD, layout.TEMPLATE_VERSION))
@@ -152,6 +203,8 @@ def _inputs(path: Path) -> dict[str, object]:
         "team": at(settings, St.ROW_TEAM, St.VALUE_COL),
         "holiday": [at(sheet(path, "Holidays"), Hd.FIRST_ROW, c) for c in (Hd.DATE, Hd.KIND)],
         "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
+        "team and customer settings": _team_inputs(path),
+        "orders": _orders(path),
     }
 
 
@@ -168,6 +221,8 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert before["milestones"] == list(MILESTONES)
     assert before["risks"] == list(RISKS)
     assert before["incidents"][1]["alert"] == 6 and before["incidents"][0][0].id == "INC-1"
+    assert len(before["orders"]) == 4 and before["orders"][1][0] == "C1"
+    assert before["team and customer settings"][:6] == [3, 3, "A", "是", 0.9, 0.25]
 
     report = upgrade(path)
 
@@ -257,11 +312,11 @@ def test_readers_give_back_what_the_builder_wrote(tmp_path):
 
 
 # ------------------------------------------------------------------ a real 1.0 plan
-NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions")
+NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions", "Team", "Orders")
 
 
 def _plan_1_0(folder: Path, monkeypatch) -> Path:
-    """A plan as template 1.0 made it: without the five sheets 1.1 added, version 1.0."""
+    """A plan as template 1.0 made it: without the sheets 1.1 added, version 1.0."""
     from csxl.workbook import sheets
 
     path = folder / "旧计划.xlsx"
@@ -297,5 +352,12 @@ def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_p
     assert at(sheet(path, "Goals"), G.FIRST_ROW, G.WEIGHT) == 35
     assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
     assert _data(path) == data_before
+    # Team and Orders come with their defaults: the rule 3 / 2 / A / 是, the knowledge-base
+    # targets, no members, no orders; the customer settings are the spec's.
+    defaults = _team_inputs(path)
+    assert defaults[:6] == [3, 2, "A", "是", 0.9, 0.2]
+    assert all(v == "" for v in defaults[6:14] + defaults[14 : 14 + Tm.ATTENDED])
+    assert defaults[-9:] == [12, 6, 50_000, 12, 0.7, 0.05, 0.35, 0.28, 0.9]
+    assert _orders(path) == [["客户ID", "下单时间", "订单金额", "订单号", "订单状态"]]
     done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
     assert done.exit_code in (0, 1), done.output  # the upgraded plan refreshes

@@ -161,14 +161,21 @@ class LiveBook:
     def data(self, synonyms: Synonyms) -> RawTable:
         """The Data sheet as the file reader sees it: every cell as text, the header found
         among the first rows by the same `find_header`, the mapped columns below it."""
+        return self._paste_area("Data", synonyms)
+
+    def orders(self, synonyms: Synonyms) -> RawTable:
+        """The Orders paste area, read as Data is."""
+        return self._paste_area("Orders", synonyms)
+
+    def _paste_area(self, key: str, synonyms: Synonyms) -> RawTable:
         import pandas as pd
         import pyarrow as pa
 
         from csxl.readers.header import SCAN_ROWS, find_header
         from csxl.readers.table import RawTable
 
-        title = self.title("Data")
-        text = [[as_text(v) for v in row] for row in self._read("Data")]
+        title = self.title(key)
+        text = [[as_text(v) for v in row] for row in self._read(key)]
         while text and all(v is None for v in text[-1]):
             text.pop()  # the used range can outlast the values (formats, cleared cells)
         index, match = find_header(text[:SCAN_ROWS], synonyms, Location(self.name, title))

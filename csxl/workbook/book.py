@@ -43,6 +43,32 @@ class Override:
     challenge: float | None = None
 
 
+@dataclass(frozen=True)
+class CustomerPlan:
+    """The customer KPIs' thresholds and targets a manager types on Settings (defaults from
+    the spec and the seed plans)."""
+
+    hv_min_orders: float = 12
+    hv_orders_months: float = 6
+    hv_min_amount: float = 50_000.0
+    hv_amount_months: float = 12
+    retention_target: float = 0.70
+    repurchase_points: float = 0.05  # target = the previous period's rate + this
+    survey_target: float = 0.35
+    survey_last_year: float = 0.28
+    timeliness_target: float = 0.90  # csxl's default: the spec gives none
+
+    def settings(self):
+        from csxl.domain.customers import CustomerSettings
+
+        return CustomerSettings(
+            hv_min_orders=int(self.hv_min_orders),
+            hv_orders_months=int(self.hv_orders_months),
+            hv_min_amount=float(self.hv_min_amount),
+            hv_amount_months=int(self.hv_amount_months),
+        )
+
+
 @dataclass
 class PlanInputs:
     """What a manager types into a plan; the defaults are those of a new plan."""
@@ -91,6 +117,13 @@ class PlanInputs:
     sla_status: str | None = None
     # Improvement actions (None: the example row of a new plan), with refresh's results.
     actions: Sequence[Action] | None = None
+    # Customer KPIs: thresholds and targets (Settings rows) and refresh's results (Dashboard):
+    # key -> value, or None for not computed; a key in customer_notes is unavailable.
+    customer_plan: CustomerPlan = field(default_factory=lambda: CustomerPlan())
+    customers: dict[str, object] = field(default_factory=dict)
+    customer_notes: dict[str, str] = field(default_factory=dict)
+    # csxl.workbook.sheets.team.TeamInputs: members, promotion rule, knowledge base.
+    team_inputs: Any = field(default_factory=lambda: _team_defaults())
     # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
     staffing: Any = field(default_factory=lambda: _staffing_defaults())
 
@@ -112,6 +145,12 @@ class PlanInputs:
         from csxl.domain.scoring import STEP_POINTS
 
         return self.step_points or STEP_POINTS
+
+
+def _team_defaults() -> Any:
+    from csxl.workbook.sheets.team import TeamInputs
+
+    return TeamInputs()
 
 
 def _staffing_defaults() -> Any:

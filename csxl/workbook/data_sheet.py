@@ -20,16 +20,19 @@ if TYPE_CHECKING:
     from csxl.workbook.port import PackageBook
 
 
-def paste(book: PackageBook, frame: pd.DataFrame) -> int:
-    """Write `frame` (any recognised headers) below the Data header; returns rows written.
+def paste(book: PackageBook, frame: pd.DataFrame, key: str = "Data") -> int:
+    """Write `frame` (any recognised headers) below the Data (or Orders) header; returns
+    rows written.
 
-    Columns are matched to the Data sheet's header by canonical column, so an export with
+    Columns are matched to the sheet's header by canonical column, so an export with
     zh, en or vendor headers lands under the right heading; unknown columns are left out.
     """
     import pandas as pd
 
-    header = [h for h in book.rows("Data")[D.HEADER_ROW - 1] if h != ""]
-    synonyms = Synonyms()
+    from csxl.domain.columns import ORDERS, TICKETS
+
+    header = [h for h in book.rows(key)[D.HEADER_ROW - 1] if h != ""]
+    synonyms = Synonyms(ORDERS if key == "Orders" else TICKETS)
     target = {s.column: i + 1 for i, h in enumerate(header) if (s := synonyms.lookup(h))}
     cells: dict[tuple[int, int], object] = {}
     for name in frame.columns:
@@ -42,22 +45,23 @@ def paste(book: PackageBook, frame: pd.DataFrame) -> int:
             if isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()
             cells[(D.FIRST_ROW + i, c)] = value
-    old = len(book.rows("Data"))
+    old = len(book.rows(key))
     last = D.FIRST_ROW + max(len(frame), 1) - 1
-    book.write("Data", cells, clear=[(D.FIRST_ROW, 1, max(old, last), len(header))])
-    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}")
+    book.write(key, cells, clear=[(D.FIRST_ROW, 1, max(old, last), len(header))])
+    table = layout.Orders.TABLE if key == "Orders" else D.TABLE
+    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}", table)
     return len(frame)
 
 
-def grow_table(book: PackageBook, ref: str) -> None:
-    """Make the Data table cover the pasted rows, as Excel does when a manager pastes."""
+def grow_table(book: PackageBook, ref: str, table: str = D.TABLE) -> None:
+    """Make the table cover the pasted rows, as Excel does when a manager pastes."""
     from csxl.workbook import zipsplice
 
     with book.path.open("rb") as f:
         names = [n for n in zipsplice.names(f) if n.startswith("xl/tables/")]
         for name in names:
             xml = zipsplice.read(f, name)
-            if f'name="{D.TABLE}"'.encode() in xml or f'displayName="{D.TABLE}"'.encode() in xml:
+            if f'name="{table}"'.encode() in xml or f'displayName="{table}"'.encode() in xml:
                 for element in (b"table", b"autoFilter"):
                     xml = _set_ref(xml, element, ref.encode())
                 book.write_part(name, xml)

@@ -35,11 +35,13 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Budget", "Budget", "预算"),
     SheetName("Risks", "Risks", "风险登记"),
     SheetName("Incentives", "Incentives", "激励"),
+    SheetName("Team", "Team", "团队"),
     SheetName("SLA", "SLA", "服务时限"),
     SheetName("Incidents", "Incidents", "故障"),
     SheetName("Actions", "Actions", "改进措施"),
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
+    SheetName("Orders", "Orders", "订单"),
     SheetName("Mapping", "Mapping", "映射"),
     SheetName("Holidays", "Holidays", "假日"),
     SheetName("Errors", "Errors", "错误"),
@@ -238,6 +240,14 @@ class Data:
     HEADER_ROW = 1
     FIRST_ROW = 2
     TABLE = "tblData"
+
+
+class Orders:
+    """The order paste area (manager), read by refresh like Data (never rewritten)."""
+
+    HEADER_ROW = 1
+    FIRST_ROW = 2
+    TABLE = "tblOrders"
 
 
 class Mapping:
@@ -448,6 +458,82 @@ class Staffing:
     @classmethod
     def value(cls, row: int) -> str:
         return f"B{row}"
+
+
+# ---------------------------------------------------------------- Team (团队)
+class Team:
+    """The agents (manager: level, hire date, training), the promotion rule (manager), the
+    knowledge-base block (manager inputs, formula flags) and, per agent, what refresh writes
+    (OWNED: the evaluated month, A-or-better months and the promotion flag)."""
+
+    VALUE_COL = 2  # rule: A label, B value
+    RULE_TITLE_ROW = 3
+    ROW_MONTHS = 4
+    ROW_AT_LEAST = 5
+    ROW_GRADE = 6
+    ROW_RED_LINE = 7
+    ROW_EVALUATED = 8  # OWNED: the month the flags were computed for
+    # Knowledge base, right of the rule: quarter, coverage, flag, updated share, flag.
+    KB_QUARTER, KB_COVERAGE, KB_COVERAGE_FLAG, KB_UPDATED, KB_UPDATED_FLAG = 4, 5, 6, 7, 8
+    KB_HEADER_ROW = 3
+    KB_TARGET_ROW = 4  # the targets (input): coverage 90%, updated 20%
+    KB_FIRST_ROW = 5  # Q1..Q4
+    HEADER_ROW = 11
+    FIRST_ROW = 12
+    ROWS = 100
+    AGENT, GROUP, LEVEL, HIRED = 1, 2, 3, 4
+    PLANNED_FIRST = 5  # E..H: planned hours Q1..Q4
+    DONE_FIRST = 9  # I..L: done hours Q1..Q4
+    HELD, ATTENDED = 13, 14  # weekly half-day trainings held / attended
+    COMPLETION, ATTENDANCE, NEW_HIRE = 15, 16, 17  # formulas
+    GOOD_MONTHS, READY = 18, 19  # OWNED: written by refresh
+    LAST = READY
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
+
+
+# ---------------------------------------------------------------- Customer KPIs
+class Customers:
+    """Customer KPI inputs on Settings (rows below the refresh info) and the results block
+    on Dashboard below the tags (OWNED: values, and target/flag formulas)."""
+
+    # Settings rows (A label, B value, C note): thresholds and targets.
+    ROW_TITLE = 20
+    ROW_HV_ORDERS = 21
+    ROW_HV_ORDERS_MONTHS = 22
+    ROW_HV_AMOUNT = 23
+    ROW_HV_AMOUNT_MONTHS = 24
+    ROW_RETENTION_TARGET = 25
+    ROW_REPURCHASE_POINTS = 26
+    ROW_SURVEY_TARGET = 27
+    ROW_SURVEY_LAST_YEAR = 28
+    ROW_TIMELINESS_TARGET = 29
+    # Dashboard block.
+    TITLE_ROW = 41
+    HEADER_ROW = 42
+    FIRST_ROW = 43
+    KEYS = (
+        "high_value_customers",
+        "tickets",
+        "csat",
+        "frt_median",
+        "retention_rate",
+        "repurchase_rate",
+        "survey_response_rate",
+        "survey_timeliness",
+    )
+    LABEL, ALL, HV, GAP, PREVIOUS, TARGET, FLAG = 1, 2, 3, 4, 5, 6, 7
+    NOTE = 9  # I: right of the spacer column H; the text runs on to the right
+
+    @classmethod
+    def row(cls, key: str) -> int:
+        return cls.FIRST_ROW + cls.KEYS.index(key)
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + len(cls.KEYS) - 1
 
 
 # ---------------------------------------------------------------- Defined names

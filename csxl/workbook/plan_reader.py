@@ -43,6 +43,8 @@ class PlanState:
     has_staffing: bool = False  # plans made before the Staffing sheet have none
     has_sla: bool = False  # ... and before the SLA sheet
     has_actions: bool = False
+    has_orders: bool = False  # ... and before the Orders and Team sheets
+    has_team: bool = False
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -142,6 +144,7 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
             Location(book.name, title("Settings"), St.ROW_ACTIVE_CUSTOMERS, "B"),
         ),
     )
+    inputs.customer_plan = _customer_plan(book, settings)
     inputs.targets, inputs.monthly, inputs.cascade = _goals(book, lang)
     _incentives(book, inputs)
     where = lambda row: Location(book.name, title("Settings"), row, "B")  # noqa: E731
@@ -184,7 +187,144 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     state.has_staffing = has_sheet(book, "Staffing")
     if state.has_staffing:
         inputs.staffing = _staffing(book)
+    state.has_orders = has_paste_sheet(book, "Orders")
+    state.has_team = has_sheet(book, "Team")
+    if state.has_team:
+        inputs.team_inputs = _team(book, inputs)
     return state
+
+
+def _team(book: Book, inputs: PlanInputs):
+    """The Team sheet: members, the promotion rule and the knowledge-base figures."""
+    from csxl.domain.people import PromotionRule
+    from csxl.workbook.layout import Team as T
+    from csxl.workbook.sheets.team import YES_NO, Member, TeamInputs
+
+    rows = book.rows("Team")
+    sheet = layout.title("Team", book.lang)
+    where = lambda r, c: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    value = lambda r, c: number(rows, r, c, where(r, c))  # noqa: E731
+    default = PromotionRule()
+    months = value(T.ROW_MONTHS, T.VALUE_COL)
+    at_least = value(T.ROW_AT_LEAST, T.VALUE_COL)
+    grade = cell(rows, T.ROW_GRADE, T.VALUE_COL)
+    grades = (*(g for g, _ in inputs.incentives.grade_bands), inputs.incentives.lowest_grade)
+    if grade is not None and str(grade).strip() not in grades:
+        raise InputError(
+            f"{grade!r} is not one of {' / '.join(grades)}.",
+            where(T.ROW_GRADE, T.VALUE_COL),
+            "Pick it from the list.",
+        )
+    red = cell(rows, T.ROW_RED_LINE, T.VALUE_COL)
+    yes = {YES_NO["zh"][0], YES_NO["en"][0]}
+    no = {YES_NO["zh"][1], YES_NO["en"][1]}
+    if red is not None and red not in yes | no:
+        raise InputError(
+            f"{red!r} is not one of {' / '.join(YES_NO[book.lang])}.",
+            where(T.ROW_RED_LINE, T.VALUE_COL),
+            "Pick it from the list.",
+        )
+    try:
+        rule = PromotionRule(
+            int(months) if months is not None else default.months,
+            int(at_least) if at_least is not None else default.at_least,
+            str(grade).strip() if grade is not None else default.grade,
+            default.red_line_blocks if red is None else red in yes,
+        )
+    except ValueError:
+        raise InputError(
+            "the rule needs 1 <= at least <= months.",
+            where(T.ROW_AT_LEAST, T.VALUE_COL),
+            "Fix the two numbers.",
+        ) from None
+    kb_targets = tuple(value(T.KB_TARGET_ROW, c) for c in (T.KB_COVERAGE, T.KB_UPDATED))
+    kb = tuple(
+        (value(T.KB_FIRST_ROW + q, T.KB_COVERAGE), value(T.KB_FIRST_ROW + q, T.KB_UPDATED))
+        for q in range(4)
+    )
+    members = []
+    for r in range(T.FIRST_ROW, T.last_row() + 1):
+        text = lambda c, r=r: (  # noqa: E731
+            None if cell(rows, r, c) is None else str(cell(rows, r, c)).strip() or None
+        )
+        try:
+            hired = day(cell(rows, r, T.HIRED))
+        except ValueError:
+            raise InputError(
+                "not a date.", where(r, T.HIRED), "Type a date such as 2026-04-01."
+            ) from None
+        good = cell(rows, r, T.GOOD_MONTHS)
+        ready = cell(rows, r, T.READY)
+        members.append(
+            Member(
+                text(T.AGENT),
+                text(T.GROUP),
+                text(T.LEVEL),
+                hired,
+                tuple(value(r, T.PLANNED_FIRST + q) for q in range(4)),
+                tuple(value(r, T.DONE_FIRST + q) for q in range(4)),
+                value(r, T.HELD),
+                value(r, T.ATTENDED),
+                int(good) if isinstance(good, int | float) else None,
+                None if ready is None else ready in yes,
+            )
+        )
+    while members and members[-1].is_blank():
+        members.pop()
+    evaluated = cell(rows, T.ROW_EVALUATED, T.VALUE_COL)
+    return TeamInputs(
+        tuple(members),
+        rule,
+        kb_targets,  # type: ignore[arg-type]
+        kb,
+        None if evaluated is None else str(evaluated),
+    )
+
+
+def _customer_plan(book: Book, settings: list[list[object]]):
+    """The customer KPIs' thresholds and targets on Settings; a blank cell (or a plan made
+    before these rows existed) takes the default."""
+    from dataclasses import fields
+
+    from csxl.workbook.book import CustomerPlan
+    from csxl.workbook.layout import Customers as C
+
+    rows = (
+        C.ROW_HV_ORDERS,
+        C.ROW_HV_ORDERS_MONTHS,
+        C.ROW_HV_AMOUNT,
+        C.ROW_HV_AMOUNT_MONTHS,
+        C.ROW_RETENTION_TARGET,
+        C.ROW_REPURCHASE_POINTS,
+        C.ROW_SURVEY_TARGET,
+        C.ROW_SURVEY_LAST_YEAR,
+        C.ROW_TIMELINESS_TARGET,
+    )
+    sheet = layout.title("Settings", book.lang)
+    values = {}
+    for f, row in zip(fields(CustomerPlan), rows, strict=True):
+        value = number(settings, row, St.VALUE_COL, Location(book.name, sheet, row, "B"))
+        if value is not None:
+            whole = f.name in ("hv_min_orders", "hv_orders_months", "hv_amount_months")
+            if value < 0 or (whole and (value != int(value) or value < 1)):
+                raise InputError(
+                    f"{value:g} is out of range.",
+                    Location(book.name, sheet, row, "B"),
+                    "Type a whole number of 1 or more." if whole else "Type 0 or more.",
+                )
+            values[f.name] = value
+    return CustomerPlan(**values)
+
+
+def has_paste_sheet(book: Book, key: str) -> bool:
+    """Has the workbook this paste sheet? Asked without reading its (maybe many) rows."""
+    parts = getattr(book, "_parts", None)
+    if isinstance(parts, dict):
+        return layout.title(key, book.lang) in parts
+    sheets = getattr(book, "sheets", None)
+    if isinstance(sheets, dict):
+        return key in sheets
+    return has_sheet(book, key)
 
 
 def has_sheet(book: Book, key: str) -> bool:

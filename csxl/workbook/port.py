@@ -39,6 +39,9 @@ class Book(Protocol):
     def data(self, synonyms: Synonyms) -> RawTable:
         """The Data sheet's tickets as a raw table (header found by the synonyms)."""
 
+    def orders(self, synonyms: Synonyms) -> RawTable:
+        """The Orders sheet's orders as a raw table (a plan made before it has none)."""
+
     def formulas(self, key: str) -> set[tuple[int, int]]:
         """The cells of a sheet that hold a formula (row, column), whatever it computes."""
 
@@ -144,6 +147,12 @@ class PackageBook:
 
         return read_excel(self.path, synonyms, self.title("Data"))
 
+    def orders(self, synonyms: Synonyms) -> RawTable:
+        """The Orders paste area, read like Data (the header found by the order synonyms)."""
+        from csxl.readers.excel import read_excel
+
+        return read_excel(self.path, synonyms, self.title("Orders"))
+
     def formulas(self, key: str) -> set[tuple[int, int]]:
         from csxl.workbook import sheetxml, zipsplice
 
@@ -247,10 +256,12 @@ class MemoryBook:
         sheets: Mapping[str, list[list[object]]],
         data: RawTable | None = None,
         formulas: Mapping[str, set[tuple[int, int]]] | None = None,
+        orders: RawTable | None = None,
     ) -> None:
         self.name, self.lang = name, lang
         self.sheets = {k: [list(r) for r in rows] for k, rows in sheets.items()}
         self._data = data
+        self._orders = orders
         self._formulas = {k: set(v) for k, v in (formulas or {}).items()}
         self.commits = 0
 
@@ -261,10 +272,12 @@ class MemoryBook:
         sheets = {
             s.key: book.rows(s.key) for s in layout.SHEETS if book.title(s.key) in book._parts
         }
+        from csxl.domain.columns import ORDERS
         from csxl.domain.synonyms import Synonyms
 
         formulas = {key: book.formulas(key) for key in sheets}
-        return cls(book.name, book.lang, sheets, book.data(Synonyms()), formulas)
+        orders = book.orders(Synonyms(ORDERS)) if "Orders" in sheets else None
+        return cls(book.name, book.lang, sheets, book.data(Synonyms()), formulas, orders)
 
     def rows(self, key: str) -> list[list[object]]:
         return [list(r) for r in self.sheets[key]]
@@ -273,6 +286,11 @@ class MemoryBook:
         if self._data is None:
             raise InputError("the Data sheet is empty.", Location(self.name))
         return self._data
+
+    def orders(self, synonyms: Synonyms) -> RawTable:
+        if self._orders is None:
+            raise InputError("the Orders sheet is empty.", Location(self.name))
+        return self._orders
 
     def formulas(self, key: str) -> set[tuple[int, int]]:
         return set(self._formulas.get(key, ()))

@@ -59,6 +59,7 @@ OWNED = (
     "Staffing",
     "SLA",
     "Actions",
+    "Team",  # evaluated month, months at grade, promotion flag, formula values
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")

@@ -17,11 +17,13 @@ from csxl.workbook.sheets import (
     incidents,
     mapping,
     milestones,
+    orders,
     risks,
     scores,
     settings,
     sla,
     staffing,
+    team,
     trend,
 )
 
@@ -34,6 +36,7 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Dashboard": dashboard.build,
     "Scores": scores.build,
     "Data": data.build,
+    "Orders": orders.build,
     "Mapping": mapping.build,
     "Errors": errors.build,
     "Trend": trend.build,
@@ -45,4 +48,5 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Holidays": holidays.build,
     "Incidents": incidents.build,
     "Actions": actions.build,
+    "Team": team.build,
 }

@@ -144,6 +144,9 @@ def build(ctx: Ctx) -> None:
     if ratio_rows:
         ws.add_chart(_chart(ctx, ws.title, ratio_rows), D.CHART_ANCHOR)
     _tags(ctx, ws)
+    from csxl.workbook.sheets.customers import dashboard_block
+
+    dashboard_block(ctx)
     widths = {"A": 24, "B": 11, "C": 11, "D": 11, "E": 11, "F": 13, "G": 11, "H": 3}
     setup_sheet(ws, widths=widths, header_rows=f"{D.HEADER_ROW}:{D.HEADER_ROW}")
 

@@ -83,6 +83,20 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         YOU,
     ),
+    "Orders": (
+        (
+            "粘贴区：订单明细（每行一个订单：客户ID、下单时间、金额，可选订单号和状态）。用于高价值客户、留存率和复购率。本表不受保护。",
+            "The order paste area (one row per order: customer ID, order time, amount, optionally order ID and status), for high-value customers, retention and repurchase. Not protected.",
+        ),
+        YOU,
+    ),
+    "Team": (
+        (
+            "团队成员：小组、职级（初级/中级/高级）、入职日期（新锐标兵按司龄评选）、每季度培训计划与完成学时、每周半天培训出勤；完成率由公式计算，晋升资格由刷新按上方规则判定；右上为知识库季度指标。",
+            "The team: group, level (junior/intermediate/senior), hire date (the Rising star award goes by tenure), training hours planned and done per quarter, weekly half-day training attendance; completion by formula, promotion readiness by Refresh from the rule above; top right, the quarterly knowledge-base figures.",
+        ),
+        BOTH,
+    ),
     "Mapping": (
         (
             "表头映射：导出文件的表头 csxl 不认识时，在这里添加“表头 → 字段”。",
@@ -168,6 +182,10 @@ PASTE_STEPS = (
     (
         "时间可为 Excel 日期、2026-03-01 09:05、2026/3/1 9:05 或 2026年3月1日 09:05；是/否 列可填 是/否、Y/N、1/0。",
         "Times may be Excel dates, 2026-03-01 09:05, 2026/3/1 9:05 or 2026年3月1日 09:05; yes/no columns take 是/否, Y/N, 1/0, TRUE/FALSE.",
+    ),
+    (
+        "订单明细（客户ID、下单时间、金额，每行一个订单）粘贴到“{Orders}”表，方法相同；淘宝、京东、拼多多、有赞等导出的表头（如 买家会员名、订单付款时间、买家实际支付金额）可直接识别。没有订单时，客户指标显示为“不可用”。",
+        "Paste the order export (customer ID, order time, amount; one row per order) into the {Orders} sheet the same way; Taobao, JD, Pinduoduo, Youzan and Shopify headers are recognised. Without orders the customer KPIs show as not available.",
     ),
     (
         "点击“刷新指标”。被拒绝的行和原因列在“{Errors}”表中，其余的行照常计算。",

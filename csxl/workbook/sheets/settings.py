@@ -109,4 +109,7 @@ def build(ctx: Ctx) -> None:
     for row, value in refreshed.items():
         ctx.label(ws, v(row), value, style.COMPUTED)
     ws[v(S.ROW_LAST_REFRESH)].number_format = style.DATETIME
+    from csxl.workbook.sheets.customers import settings_rows
+
+    settings_rows(ctx)
     setup_sheet(ws, widths={"A": 26, "B": 22, "C": 48}, landscape=False)

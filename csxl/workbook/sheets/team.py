@@ -1,0 +1,242 @@
+"""Team (团队): the agents, their level, hire date and training; the promotion rule; the
+quarterly knowledge-base figures.
+
+The manager types (yellow): per agent the group, level 初级/中级/高级 (a list), hire date,
+training hours planned and done per quarter, and the weekly half-day trainings held and
+attended; the promotion rule (months, at least N, grade, whether a red line blocks; default
+3, 2, A, 是); the knowledge-base targets (coverage 90%, updated this quarter 20%) and each
+quarter's figures. Formulas: training completion (done / planned hours of the year),
+attendance, the new-hire mark that the 新锐标兵 award uses (hired after EDATE(as-of, -N),
+N on Incentives), and the knowledge-base flags. Refresh writes the month it evaluated, each
+listed agent's months at the rule's grade or better, and the promotion flag
+(`csxl.domain.people.promotion_ready`, from the grades in Trend).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from csxl.domain import people, scoring
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Incentives as I
+from csxl.workbook.layout import Team as T
+from csxl.workbook.layout import col
+
+YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
+FLAGS = {"zh": ("达标", "未达标"), "en": ("Met", "Missed")}
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+KB_TARGETS = (0.90, 0.20)  # script-library coverage, share updated this quarter
+
+
+@dataclass(frozen=True)
+class Member:
+    """One agent row of Team as typed, with what refresh found (good_months, ready)."""
+
+    agent: str | None = None
+    group: str | None = None
+    level: str | None = None
+    hired: date | None = None
+    planned: tuple[float | None, ...] = (None,) * 4
+    done: tuple[float | None, ...] = (None,) * 4
+    held: float | None = None
+    attended: float | None = None
+    good_months: int | None = None  # OWNED
+    ready: bool | None = None  # OWNED
+
+    def is_blank(self) -> bool:
+        return self == Member()
+
+
+@dataclass(frozen=True)
+class TeamInputs:
+    members: tuple[Member, ...] = ()
+    rule: people.PromotionRule = field(default_factory=people.PromotionRule)
+    kb_targets: tuple[float | None, float | None] = KB_TARGETS
+    kb: tuple[tuple[float | None, float | None], ...] = ((None, None),) * 4
+    evaluated: str | None = None  # OWNED: the month the flags are for
+
+
+def _sum(values) -> float:
+    return sum(v for v in values if isinstance(v, int | float))
+
+
+def completion(m: Member) -> object:
+    """As the formula computes it: done / planned hours of the year, blank without a plan."""
+    planned = _sum(m.planned)
+    if planned <= 0:
+        return ""
+    return people.training_completion(planned, _sum(m.done))
+
+
+def attendance(m: Member) -> object:
+    if not isinstance(m.held, int | float) or m.held <= 0:
+        return ""
+    return min(max(m.attended or 0.0, 0.0), m.held) / m.held
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Team")
+    p, t, lang = ctx.inputs, ctx.t, ctx.lang
+    team: TeamInputs = p.team_inputs
+    yes, no = YES_NO[lang]
+    met, missed = FLAGS[lang]
+    ctx.title(
+        ws,
+        t("团队与人才梯队", "Team and talent tiers"),
+        t(
+            "黄色为可填写的内容：成员、小组、职级、入职日期、培训学时与出勤、晋升规则和知识库指标。"
+            "完成率、出勤率和新人标记由公式计算；晋升资格由刷新按趋势表中最近几个月的等级判定。",
+            "Yellow cells are yours: members, group, level, hire date, training hours and "
+            "attendance, the promotion rule and the knowledge-base figures. Completion, "
+            "attendance and the new-hire mark are formulas; Refresh judges promotion "
+            "readiness from the last months' grades in Trend.",
+        ),
+    )
+    ws.merge_cells(f"A2:{col(T.LAST)}2")
+    ws.row_dimensions[2].height = 30
+    # The promotion rule.
+    ctx.label(ws, f"A{T.RULE_TITLE_ROW}", t("晋升规则", "Promotion rule"), style.HEADER)
+    ctx.label(ws, f"B{T.RULE_TITLE_ROW}", None, style.HEADER)
+    rule = team.rule
+    grades = (*(g for g, _ in p.incentives.grade_bands), p.incentives.lowest_grade)
+    whole = ctx.validation(
+        ws, "months", type="whole", operator="between", formula1="1", formula2="12"
+    )
+    rows = (
+        (T.ROW_MONTHS, t("最近几个月", "Last months"), rule.months, whole),
+        (T.ROW_AT_LEAST, t("至少几个月达到", "At least this many months at"), rule.at_least, whole),
+        (
+            T.ROW_GRADE,
+            t("……该等级或更好", "... this grade or better"),
+            rule.grade,
+            ctx.list_validation(ws, "grade", grades),
+        ),
+        (
+            T.ROW_RED_LINE,
+            t("触碰红线则不可晋升", "A red line blocks"),
+            yes if rule.red_line_blocks else no,
+            ctx.list_validation(ws, "yes_no", (yes, no)),
+        ),
+    )
+    for r, label, value, validation in rows:
+        ctx.label(ws, f"A{r}", label)
+        ctx.input(ws, f"B{r}", value, validation=validation)
+    ctx.label(ws, f"A{T.ROW_EVALUATED}", t("评估月份（刷新）", "Evaluated month (Refresh)"))
+    ctx.label(ws, f"B{T.ROW_EVALUATED}", team.evaluated, style.COMPUTED)
+    # The knowledge base, right of the rule.
+    ctx.header(
+        ws,
+        T.KB_HEADER_ROW,
+        T.KB_QUARTER,
+        [
+            t("知识库", "Knowledge base"),
+            t("话术库覆盖率", "Script coverage"),
+            t("标记", "Flag"),
+            t("本季更新占比", "Updated this quarter"),
+            t("标记", "Flag"),
+        ],
+    )
+    ctx.label(ws, f"{col(T.KB_QUARTER)}{T.KB_TARGET_ROW}", t("目标", "Target"))
+    share = ctx.validation(
+        ws, "share", type="decimal", operator="between", formula1="0", formula2="1"
+    )
+    for c, value in zip((T.KB_COVERAGE, T.KB_UPDATED), team.kb_targets, strict=True):
+        ctx.input(ws, f"{col(c)}{T.KB_TARGET_ROW}", value, style.PERCENT, validation=share)
+    for c in (T.KB_COVERAGE_FLAG, T.KB_UPDATED_FLAG):
+        ctx.label(ws, f"{col(c)}{T.KB_TARGET_ROW}", None, style.COMPUTED)
+    for q, (coverage, updated) in enumerate(team.kb):
+        r = T.KB_FIRST_ROW + q
+        ctx.label(ws, f"{col(T.KB_QUARTER)}{r}", QUARTERS[q])
+        for c, flag_c, value, target in (
+            (T.KB_COVERAGE, T.KB_COVERAGE_FLAG, coverage, team.kb_targets[0]),
+            (T.KB_UPDATED, T.KB_UPDATED_FLAG, updated, team.kb_targets[1]),
+        ):
+            ctx.input(ws, f"{col(c)}{r}", value, style.PERCENT, validation=share)
+            v, goal = f"{col(c)}{r}", f"{col(c)}${T.KB_TARGET_ROW}"
+            ok = people.meets(value, target) if isinstance(target, int | float) else None
+            ctx.formula(
+                ws,
+                f"{col(flag_c)}{r}",
+                f'=IF(AND(ISNUMBER({v}),ISNUMBER({goal})),IF({v}>={goal},"{met}","{missed}"),"")',
+                "" if ok is None else (met if ok else missed),
+            )
+    # The agents.
+    headers = {
+        T.AGENT: t("客服", "Agent"),
+        T.GROUP: t("小组", "Group"),
+        T.LEVEL: t("职级", "Level"),
+        T.HIRED: t("入职日期", "Hire date"),
+        T.HELD: t("周培训场次", "Trainings held"),
+        T.ATTENDED: t("出勤场次", "Attended"),
+        T.COMPLETION: t("培训完成率", "Training done"),
+        T.ATTENDANCE: t("出勤率", "Attendance"),
+        T.NEW_HIRE: t("新人（新锐标兵）", "New hire (Rising star)"),
+        T.GOOD_MONTHS: t("达标月数", "Months at grade"),
+        T.READY: t("可晋升", "Promotion ready"),
+    }
+    for q in range(4):
+        headers[T.PLANNED_FIRST + q] = t(f"计划学时 {QUARTERS[q]}", f"Planned h {QUARTERS[q]}")
+        headers[T.DONE_FIRST + q] = t(f"完成学时 {QUARTERS[q]}", f"Done h {QUARTERS[q]}")
+    for c, text in headers.items():
+        ctx.label(ws, f"{col(c)}{T.HEADER_ROW}", text, style.HEADER)
+    ws.row_dimensions[T.HEADER_ROW].height = 30
+    levels = ctx.list_validation(ws, "level", people.LEVELS[lang])
+    hours = ctx.validation(ws, "hours", type="decimal", operator="greaterThanOrEqual", formula1="0")
+    dates = ctx.validation(ws, "date", type="date", operator="greaterThan", formula1="36526")
+    as_of = p.effective_as_of
+    months = p.incentives.new_hire_months
+    new_hire_months = ctx.ref("Incentives", f"$B${I.ROW_NEW_HIRE_MONTHS}")
+    members = team.members
+    for i in range(T.ROWS):
+        r = T.FIRST_ROW + i
+        m = members[i] if i < len(members) else Member()
+        ctx.input(ws, f"{col(T.AGENT)}{r}", m.agent)
+        ctx.input(ws, f"{col(T.GROUP)}{r}", m.group)
+        ctx.input(ws, f"{col(T.LEVEL)}{r}", m.level, validation=levels)
+        ctx.input(ws, f"{col(T.HIRED)}{r}", m.hired, style.DATE, validation=dates)
+        for q in range(4):
+            ctx.input(ws, f"{col(T.PLANNED_FIRST + q)}{r}", m.planned[q], "0.0", validation=hours)
+            ctx.input(ws, f"{col(T.DONE_FIRST + q)}{r}", m.done[q], "0.0", validation=hours)
+        ctx.input(ws, f"{col(T.HELD)}{r}", m.held, style.INTEGER, validation=hours)
+        ctx.input(ws, f"{col(T.ATTENDED)}{r}", m.attended, style.INTEGER, validation=hours)
+        planned = f"{col(T.PLANNED_FIRST)}{r}:{col(T.PLANNED_FIRST + 3)}{r}"
+        done = f"{col(T.DONE_FIRST)}{r}:{col(T.DONE_FIRST + 3)}{r}"
+        ctx.formula(
+            ws,
+            f"{col(T.COMPLETION)}{r}",
+            f'=IF(SUM({planned})>0,MAX(SUM({done}),0)/SUM({planned}),"")',
+            completion(m),
+            style.PERCENT,
+        )
+        held, attended = f"{col(T.HELD)}{r}", f"{col(T.ATTENDED)}{r}"
+        ctx.formula(
+            ws,
+            f"{col(T.ATTENDANCE)}{r}",
+            f'=IF(AND(ISNUMBER({held}),{held}>0),MIN(MAX({attended},0),{held})/{held},"")',
+            attendance(m),
+            style.PERCENT,
+        )
+        hired = f"{col(T.HIRED)}{r}"
+        new = scoring.is_new_hire(m.hired, as_of, months) if m.hired else None
+        ctx.formula(
+            ws,
+            f"{col(T.NEW_HIRE)}{r}",
+            f'=IF(ISNUMBER({hired}),IF({hired}>EDATE(csxl_AsOf,-{new_hire_months}),"{yes}","{no}"),"")',
+            "" if new is None else (yes if new else no),
+        )
+        ctx.label(ws, f"{col(T.GOOD_MONTHS)}{r}", m.good_months, style.COMPUTED, style.INTEGER)
+        shown = None if m.ready is None else (yes if m.ready else no)
+        ctx.label(ws, f"{col(T.READY)}{r}", shown, style.COMPUTED)
+    widths = {"A": 22, "B": 12, "C": 10, "D": 14}
+    for c in range(T.PLANNED_FIRST, T.ATTENDED + 1):
+        widths[col(c)] = 12
+    for c in range(T.COMPLETION, T.READY + 1):
+        widths[col(c)] = 12
+    setup_sheet(
+        ws,
+        widths=widths,
+        freeze=f"B{T.FIRST_ROW}",
+        header_rows=f"{T.HEADER_ROW}:{T.HEADER_ROW}",
+    )
