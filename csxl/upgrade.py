@@ -334,6 +334,11 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     ):
         if key in have:
             report.moved.append((zh, en))
+    if state.has_appeals:
+        n, m = len(p.appeals), len(p.audit)
+        report.moved.append(
+            (f"申诉：{n} 行；审计日志：{m} 行", f"Appeals: {n} rows; Audit log: {m} rows")
+        )
     if p.trend:
         n = len(p.trend)
         report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))

@@ -27,6 +27,7 @@ from csxl.refresh import refresh
 from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
 from csxl.workbook import layout
 from csxl.workbook.book import new_plan
+from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Holidays as Hd
 from csxl.workbook.layout import Incentives as I
@@ -76,6 +77,20 @@ RISKS = (
 )
 
 
+# An approved score override typed on the Appeals sheet (applied by the refresh of upgrade).
+APPEAL = {
+    Ap.AGENT: "袁新",
+    Ap.MONTH: "2026-03",
+    Ap.KIND: "调整得分",
+    Ap.TARGET: "加权得分",
+    Ap.NEW_VALUE: 90,
+    Ap.REASON: "申诉成立",
+    Ap.APPROVER: "王经理",
+    Ap.DATE: datetime(2026, 4, 2),
+    Ap.STATUS: "通过",
+}
+
+
 def _old_plan(folder: Path) -> Path:
     path = folder / "计划.xlsx"
     new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
@@ -117,6 +132,7 @@ def _old_plan(folder: Path) -> Path:
     agent_row = next(r for r in range(S.FIRST_ROW, len(rows) + 1) if at(rows, r, S.AGENT) == "袁新")
     book = PackageBook(path)
     book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
+    book.write("Appeals", {(Ap.FIRST_ROW, c): v for c, v in APPEAL.items()})
     book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): OLD})
     book.commit()
     return path
@@ -152,6 +168,7 @@ def _inputs(path: Path) -> dict[str, object]:
         "team": at(settings, St.ROW_TEAM, St.VALUE_COL),
         "holiday": [at(sheet(path, "Holidays"), Hd.FIRST_ROW, c) for c in (Hd.DATE, Hd.KIND)],
         "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
+        "appeal": [at(sheet(path, "Appeals"), Ap.FIRST_ROW, c) for c in APPEAL],
     }
 
 
@@ -184,6 +201,12 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     agents = {at(scores, r, S.AGENT) for r in range(S.FIRST_ROW, len(scores) + 1)} - {None}
     assert "袁新" in agents and len(agents) >= 5
     assert not list(tmp_path.glob(".csxl-upgrade-*"))
+    # the appeal moved and the refresh of upgrade applied it (and logged it)
+    row = next(r for r in range(S.FIRST_ROW, len(scores) + 1) if at(scores, r, S.AGENT) == "袁新")
+    assert at(scores, row, S.SCORE) == 90 and at(scores, row, S.ADJUSTED)
+    audit = sheet(path, "Audit")
+    assert [at(audit, layout.Audit.FIRST_ROW, c) for c in (3, 5, 7)] == ["袁新", "加权得分", 90]
+    assert any(en.startswith("Appeals: 1 rows") for _, en in report.moved)
 
 
 def test_formula_values_follow_the_carried_inputs(tmp_path, readable):
@@ -257,7 +280,7 @@ def test_readers_give_back_what_the_builder_wrote(tmp_path):
 
 
 # ------------------------------------------------------------------ a real 1.0 plan
-NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions")
+NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions", "Appeals", "Audit")
 
 
 def _plan_1_0(folder: Path, monkeypatch) -> Path:

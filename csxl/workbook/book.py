@@ -91,6 +91,11 @@ class PlanInputs:
     sla_status: str | None = None
     # Improvement actions (None: the example row of a new plan), with refresh's results.
     actions: Sequence[Action] | None = None
+    # Appeals (csxl.domain.appeals.Appeal rows as typed), what refresh did with each row
+    # (sheet row -> text), and the Audit sheet's rows (appended by each refresh).
+    appeals: Sequence[Any] = ()
+    appeal_results: dict[int, str] = field(default_factory=dict)
+    audit: list[tuple[object, ...]] = field(default_factory=list)
     # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
     staffing: Any = field(default_factory=lambda: _staffing_defaults())
 

@@ -38,12 +38,14 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("SLA", "SLA", "服务时限"),
     SheetName("Incidents", "Incidents", "故障"),
     SheetName("Actions", "Actions", "改进措施"),
+    SheetName("Appeals", "Appeals", "申诉"),
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
     SheetName("Holidays", "Holidays", "假日"),
     SheetName("Errors", "Errors", "错误"),
     SheetName("Trend", "Trend", "趋势"),
+    SheetName("Audit", "Audit", "审计日志"),
     SheetName("Settings", "Settings", "设置"),
 )
 SHEET = {s.key: s for s in SHEETS}
@@ -287,7 +289,9 @@ class Scores:
     # The manager's columns: unlocked input; refresh reads them and never writes them.
     RED_LINE_TICK = SCORE + 7  # 是/否: a verified escalated complaint
     APPEAL = SCORE + 8  # appeal or override note
-    LAST = APPEAL
+    # OWNED: what the Appeals sheet changed in this row (blank when nothing).
+    ADJUSTED = SCORE + 9
+    LAST = ADJUSTED
 
     @classmethod
     def kpi_value(cls, i: int) -> int:
@@ -402,6 +406,31 @@ class Actions:
     ACTION, KPI, START, TARGET, OWNER = 1, 2, 3, 4, 5
     WINDOW_END, BEFORE, AFTER, BEFORE_N, AFTER_N, CHANGE, STATUS = 6, 7, 8, 9, 10, 11, 12
     KPI_LIST_COL = 14  # N: the KPI names the drop-down offers
+
+
+# ---------------------------------------------------------------- Appeals (申诉), Audit (审计日志)
+class Appeals:
+    """Appeals and manual adjustments (manager), one per row; RESULT is OWNED: what the
+    last refresh did with the row (applied, not this month, or why it was refused)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 200
+    AGENT, MONTH, KIND, TARGET, NEW_VALUE, REASON, APPROVER, DATE, STATUS = range(1, 10)
+    RESULT = 10  # OWNED
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
+
+
+class Audit:
+    """OWNED. Every adjustment each refresh applied: appended, the latest ROWS kept."""
+
+    HEADER_ROW = 3
+    FIRST_ROW = 4
+    ROWS = 2000
+    TIME, MONTH, AGENT, KIND, TARGET, FROM, TO, REASON, APPROVER, SOURCE_ROW = range(1, 11)
 
 
 # ---------------------------------------------------------------- Staffing (排班)

@@ -43,6 +43,7 @@ class PlanState:
     has_staffing: bool = False  # plans made before the Staffing sheet have none
     has_sla: bool = False  # ... and before the SLA sheet
     has_actions: bool = False
+    has_appeals: bool = False  # ... and before the Appeals and Audit sheets
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -184,7 +185,23 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     state.has_staffing = has_sheet(book, "Staffing")
     if state.has_staffing:
         inputs.staffing = _staffing(book)
+    _appeals(book, state)
     return state
+
+
+def _appeals(book: Book, state: PlanState) -> None:
+    """The Appeals rows as typed and the Audit log so far (plans made before them: none)."""
+    from csxl.workbook.layout import Audit as U
+    from csxl.workbook.sheets.appeals import read
+
+    state.has_appeals = has_sheet(book, "Appeals") and has_sheet(book, "Audit")
+    if state.has_appeals:
+        state.inputs.appeals = read(book)
+        state.inputs.audit = [
+            tuple(None if v == "" else v for v in r[: U.SOURCE_ROW])
+            for r in book.rows("Audit")[U.FIRST_ROW - 1 :]
+            if any(v != "" for v in r[: U.SOURCE_ROW])
+        ]
 
 
 def has_sheet(book: Book, key: str) -> bool:
@@ -584,8 +601,13 @@ def _scores(book: Book, state: PlanState) -> None:
                 tick=None if tick is None else str(tick),
                 appeal=None if appeal is None else str(appeal),
                 award=str(cell(rows, r, S.AWARD) or ""),
+                adjusted=_text_or_none(cell(rows, r, S.ADJUSTED)),
             )
         )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _mapping(book: Book) -> list[tuple[str, str, float]]:

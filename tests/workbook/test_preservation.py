@@ -25,6 +25,7 @@ from openpyxl.styles import Font, PatternFill
 from csxl.domain.columns import COLUMNS
 from csxl.refresh import refresh
 from csxl.workbook import layout
+from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
@@ -59,6 +60,8 @@ OWNED = (
     "Staffing",
     "SLA",
     "Actions",
+    "Appeals",  # the result column
+    "Audit",
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")
@@ -206,6 +209,15 @@ def edits() -> st.SearchStrategy:
             st.sampled_from([YES, NO]),
         ),
         one("Scores", range(S.FIRST_ROW, S.FIRST_ROW + AGENTS), [S.APPEAL], text),
+        one(
+            "Appeals", range(Ap.FIRST_ROW, Ap.FIRST_ROW + 5), [Ap.AGENT, Ap.REASON, Ap.TARGET], text
+        ),
+        one(
+            "Appeals",
+            range(Ap.FIRST_ROW, Ap.FIRST_ROW + 5),
+            [Ap.STATUS],
+            st.sampled_from(["通过", "待审"]),
+        ),
         one("Settings", range(St.ROW_TEAM, St.ROW_TEAM + 1), [2], text),
         one(
             "Settings",

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from csxl.workbook.sheets import (
     actions,
+    appeals,
+    audit,
     budget,
     dashboard,
     data,
@@ -45,4 +47,6 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Holidays": holidays.build,
     "Incidents": incidents.build,
     "Actions": actions.build,
+    "Appeals": appeals.build,
+    "Audit": audit.build,
 }

@@ -111,6 +111,20 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         BOTH,
     ),
+    "Appeals": (
+        (
+            "申诉与人工调整：排除某客服的某张工单、替换某项指标或得分，需写明原因和审批人；每次刷新都会重新应用并记入审计日志。",
+            "Appeals and manual adjustments: exclude a ticket from an agent's figures, or override a KPI or the score, with a reason and an approver; every refresh applies them again and logs them on Audit.",
+        ),
+        BOTH,
+    ),
+    "Audit": (
+        (
+            "审计日志：每次刷新应用了哪些申诉和调整，原值、新值、原因和审批人。",
+            "Audit log: which appeals and adjustments each refresh applied, from, to, reason and approver.",
+        ),
+        CSXL,
+    ),
     "Holidays": (
         (
             "本地假日：国家法定节假日和调休已内置；在这里填本单位额外的放假日或上班日，用于服务时限和工作日计算。",
