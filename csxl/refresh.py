@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from csxl import adjustments
+from csxl import adjustments, agent_identity
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
@@ -106,6 +106,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     state = read_plan(book)
     p = state.inputs
     tickets = _tickets(book, state)
+    # One name per agent and teams by day (Aliases sheet; csxl/agent_identity.py).
+    tickets, identity_errors, identity_warnings = agent_identity.apply(book.name, state, tickets)
     if tickets.valid == 0:
         raise InputError(
             "the Data sheet has no usable tickets.",
@@ -124,6 +126,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
             f"Its tickets run from {first} to {last}; give one of those months.",
         )
     result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
+    result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
     p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
     frame = kpis.in_period(tickets.frame, window)
@@ -138,7 +141,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     before = _agent_rows(state, result.groups, frame, carried) if checked else []
     adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
     p.agents = _with_awards(p, month)
-    p.errors = _error_rows(tickets, p.lang) + adjustments.errors(book.name, state, checked)
+    p.errors = _error_rows(tickets, p.lang) + identity_errors
+    p.errors += adjustments.errors(book.name, state, checked)
     p.trend = _trend(state, month, team)
     p.top_tags = _top_tags(tickets, frame)
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)

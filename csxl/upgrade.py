@@ -334,6 +334,11 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     ):
         if key in have:
             report.moved.append((zh, en))
+    if state.has_aliases:
+        n, m = len(p.aliases), len(p.transfers)
+        report.moved.append(
+            (f"别名：{n} 行；调岗：{m} 行", f"Aliases: {n} rows; transfers: {m} rows")
+        )
     if state.has_appeals:
         n, m = len(p.appeals), len(p.audit)
         report.moved.append(

@@ -27,6 +27,7 @@ from csxl.refresh import refresh
 from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
 from csxl.workbook import layout
 from csxl.workbook.book import new_plan
+from csxl.workbook.layout import Aliases as Al
 from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Holidays as Hd
@@ -91,6 +92,18 @@ APPEAL = {
 }
 
 
+# An alias (a nickname of an agent of the data) and a transfer period.
+ALIASES = (
+    {
+        Al.SPELLING: "阿新",
+        Al.AGENT_ID: "袁新",
+        Al.P_AGENT: "袁新",
+        Al.P_TEAM: "售后一组",
+        Al.P_FROM: datetime(2026, 1, 1),
+    },
+)
+
+
 def _old_plan(folder: Path) -> Path:
     path = folder / "计划.xlsx"
     new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
@@ -133,6 +146,10 @@ def _old_plan(folder: Path) -> Path:
     book = PackageBook(path)
     book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
     book.write("Appeals", {(Ap.FIRST_ROW, c): v for c, v in APPEAL.items()})
+    book.write(
+        "Aliases",
+        {(Al.FIRST_ROW + i, c): v for i, row in enumerate(ALIASES) for c, v in row.items()},
+    )
     book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): OLD})
     book.commit()
     return path
@@ -169,6 +186,8 @@ def _inputs(path: Path) -> dict[str, object]:
         "holiday": [at(sheet(path, "Holidays"), Hd.FIRST_ROW, c) for c in (Hd.DATE, Hd.KIND)],
         "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
         "appeal": [at(sheet(path, "Appeals"), Ap.FIRST_ROW, c) for c in APPEAL],
+        "aliases": [at(sheet(path, "Aliases"), Al.FIRST_ROW, c) for c in ALIASES[0]],
+        "transfer from": at(sheet(path, "Aliases"), Al.FIRST_ROW, Al.P_FROM),
     }
 
 
@@ -280,7 +299,16 @@ def test_readers_give_back_what_the_builder_wrote(tmp_path):
 
 
 # ------------------------------------------------------------------ a real 1.0 plan
-NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions", "Appeals", "Audit")
+NEW_IN_1_1 = (
+    "Staffing",
+    "SLA",
+    "Holidays",
+    "Incidents",
+    "Actions",
+    "Appeals",
+    "Audit",
+    "Aliases",
+)
 
 
 def _plan_1_0(folder: Path, monkeypatch) -> Path:

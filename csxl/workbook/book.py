@@ -93,6 +93,10 @@ class PlanInputs:
     actions: Sequence[Action] | None = None
     # Appeals (csxl.domain.appeals.Appeal rows as typed), what refresh did with each row
     # (sheet row -> text), and the Audit sheet's rows (appended by each refresh).
+    # Aliases: (spelling, agent id, name) rows and transfer periods (agent, team, first
+    # day, last day or None), as typed.
+    aliases: Sequence[tuple[object, object, object]] = ()
+    transfers: Sequence[tuple[object, object, object, object]] = ()
     appeals: Sequence[Any] = ()
     appeal_results: dict[int, str] = field(default_factory=dict)
     audit: list[tuple[object, ...]] = field(default_factory=list)

@@ -42,6 +42,7 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
+    SheetName("Aliases", "Aliases", "别名"),
     SheetName("Holidays", "Holidays", "假日"),
     SheetName("Errors", "Errors", "错误"),
     SheetName("Trend", "Trend", "趋势"),
@@ -431,6 +432,19 @@ class Audit:
     FIRST_ROW = 4
     ROWS = 2000
     TIME, MONTH, AGENT, KIND, TARGET, FROM, TO, REASON, APPROVER, SOURCE_ROW = range(1, 11)
+
+
+# ---------------------------------------------------------------- Aliases (别名)
+class Aliases:
+    """Agent identity (manager): every spelling an export uses -> agent id and the name
+    Scores shows; right of it, transfer periods (agent, team, first day, last day)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 300
+    SPELLING, AGENT_ID, NAME = 1, 2, 3
+    P_AGENT, P_TEAM, P_FROM, P_TO = 5, 6, 7, 8
+    P_ROWS = 100
 
 
 # ---------------------------------------------------------------- Staffing (排班)

@@ -44,6 +44,7 @@ class PlanState:
     has_sla: bool = False  # ... and before the SLA sheet
     has_actions: bool = False
     has_appeals: bool = False  # ... and before the Appeals and Audit sheets
+    has_aliases: bool = False
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -186,6 +187,11 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     if state.has_staffing:
         inputs.staffing = _staffing(book)
     _appeals(book, state)
+    state.has_aliases = has_sheet(book, "Aliases")
+    if state.has_aliases:
+        from csxl.workbook.sheets.aliases import read as read_aliases
+
+        inputs.aliases, inputs.transfers = read_aliases(book)
     return state
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from csxl.workbook.sheets import (
     actions,
+    aliases,
     appeals,
     audit,
     budget,
@@ -47,6 +48,7 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Holidays": holidays.build,
     "Incidents": incidents.build,
     "Actions": actions.build,
+    "Aliases": aliases.build,
     "Appeals": appeals.build,
     "Audit": audit.build,
 }

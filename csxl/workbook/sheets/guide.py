@@ -111,6 +111,13 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         BOTH,
     ),
+    "Aliases": (
+        (
+            "别名与调岗：导出文件里客服的各种写法（昵称、子账号、工号）对应到同一位客服；调岗期间内的工单按当天所在团队计算。",
+            "Aliases and transfers: every way an export writes an agent (nickname, sub-account, staff number) mapped to one agent; tickets count for the team the agent was in that day.",
+        ),
+        YOU,
+    ),
     "Appeals": (
         (
             "申诉与人工调整：排除某客服的某张工单、替换某项指标或得分，需写明原因和审批人；每次刷新都会重新应用并记入审计日志。",
