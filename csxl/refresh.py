@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from csxl import adjustments, agent_identity
+from csxl import adjustments, agent_identity, quality
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
@@ -139,10 +139,12 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     )
     p.agents = _agent_rows(state, groups, agent_frame, carried)
     before = _agent_rows(state, result.groups, frame, carried) if checked else []
+    qa_errors = quality.summarise(book.name, state)  # QA sheet: the month's QA scores
+    p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
     adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
     p.agents = _with_awards(p, month)
     p.errors = _error_rows(tickets, p.lang) + identity_errors
-    p.errors += adjustments.errors(book.name, state, checked)
+    p.errors += adjustments.errors(book.name, state, checked) + qa_errors
     p.trend = _trend(state, month, team)
     p.top_tags = _top_tags(tickets, frame)
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
@@ -166,6 +168,10 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         _write_actions(book, ctx)
     if state.has_appeals:
         _write_appeals(book, ctx)
+    if state.has_qa:
+        from csxl.workbook.layout import Qa as Q
+
+        _write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
     book.commit()
     return Outcome(
         book.name,
@@ -629,7 +635,7 @@ def _scores_rect() -> Rect:
 
     # The manager's two columns are included: they are rewritten with their agent's row
     # (same values), so that a tick stays with its agent when rows change.
-    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.ADJUSTED)
+    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.LAST)
 
 
 def _grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tuple[Rect, Rect]:

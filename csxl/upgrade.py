@@ -339,6 +339,11 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
         report.moved.append(
             (f"别名：{n} 行；调岗：{m} 行", f"Aliases: {n} rows; transfers: {m} rows")
         )
+    if state.has_qa:
+        n = len(p.qa_rows)
+        report.moved.append(
+            (f"质检：权重与目标，{n} 条记录", f"QA: weight and targets, {n} inspections")
+        )
     if state.has_appeals:
         n, m = len(p.appeals), len(p.audit)
         report.moved.append(

@@ -34,6 +34,7 @@ from csxl.workbook.layout import Holidays as Hd
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Incidents as N
 from csxl.workbook.layout import Mapping as Mp
+from csxl.workbook.layout import Qa
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
 from csxl.workbook.port import PackageBook
@@ -146,6 +147,7 @@ def _old_plan(folder: Path) -> Path:
     book = PackageBook(path)
     book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
     book.write("Appeals", {(Ap.FIRST_ROW, c): v for c, v in APPEAL.items()})
+    book.write("QA", {(Qa.ROW_WEIGHT, 2): 5, (Qa.FIRST_ROW, 1): "袁新", (Qa.FIRST_ROW, 3): 88})
     book.write(
         "Aliases",
         {(Al.FIRST_ROW + i, c): v for i, row in enumerate(ALIASES) for c, v in row.items()},
@@ -188,6 +190,10 @@ def _inputs(path: Path) -> dict[str, object]:
         "appeal": [at(sheet(path, "Appeals"), Ap.FIRST_ROW, c) for c in APPEAL],
         "aliases": [at(sheet(path, "Aliases"), Al.FIRST_ROW, c) for c in ALIASES[0]],
         "transfer from": at(sheet(path, "Aliases"), Al.FIRST_ROW, Al.P_FROM),
+        "qa": [
+            at(sheet(path, "QA"), r, c)
+            for r, c in ((Qa.ROW_WEIGHT, 2), (Qa.FIRST_ROW, 1), (Qa.FIRST_ROW, 3))
+        ],
     }
 
 
@@ -308,6 +314,7 @@ NEW_IN_1_1 = (
     "Appeals",
     "Audit",
     "Aliases",
+    "QA",
 )
 
 

@@ -97,6 +97,12 @@ class PlanInputs:
     # day, last day or None), as typed.
     aliases: Sequence[tuple[object, object, object]] = ()
     transfers: Sequence[tuple[object, object, object, object]] = ()
+    # QA (质检): the QA score's target (csxl.domain.qa.DEFAULT_TARGET: weight 0), the pasted
+    # inspections (csxl.domain.qa.Inspection) and refresh's per-agent results (AgentQa).
+    qa_target: Any = None
+    has_qa: bool = True  # False for a plan made before the QA sheet: Scores leaves QA out
+    qa_rows: Sequence[Any] = ()
+    qa_results: Sequence[Any] = ()
     appeals: Sequence[Any] = ()
     appeal_results: dict[int, str] = field(default_factory=dict)
     audit: list[tuple[object, ...]] = field(default_factory=list)

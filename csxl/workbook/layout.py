@@ -39,6 +39,7 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Incidents", "Incidents", "故障"),
     SheetName("Actions", "Actions", "改进措施"),
     SheetName("Appeals", "Appeals", "申诉"),
+    SheetName("QA", "QA", "质检"),
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Mapping", "Mapping", "映射"),
@@ -292,7 +293,11 @@ class Scores:
     APPEAL = SCORE + 8  # appeal or override note
     # OWNED: what the Appeals sheet changed in this row (blank when nothing).
     ADJUSTED = SCORE + 9
-    LAST = ADJUSTED
+    # OWNED: the QA score (mean of the month's inspections, QA sheet) and its points, which
+    # count in the weighted score with the QA sheet's weight (0 by default).
+    QA_VALUE = SCORE + 10
+    QA_POINTS = SCORE + 11
+    LAST = QA_POINTS
 
     @classmethod
     def kpi_value(cls, i: int) -> int:
@@ -432,6 +437,26 @@ class Audit:
     FIRST_ROW = 4
     ROWS = 2000
     TIME, MONTH, AGENT, KIND, TARGET, FROM, TO, REASON, APPROVER, SOURCE_ROW = range(1, 11)
+
+
+# ---------------------------------------------------------------- QA (质检)
+class Qa:
+    """Quality inspection: the QA score's weight and targets (manager, B4:B7), the paste
+    area (manager: agent, ticket, QA score 0-100, items failed) and, right of it, the
+    month's results per agent (OWNED)."""
+
+    VALUE_COL = 2
+    ROW_WEIGHT, ROW_BASELINE, ROW_STRETCH, ROW_CHALLENGE = 4, 5, 6, 7
+    HEADER_ROW = 10
+    FIRST_ROW = 11
+    ROWS = 1000
+    AGENT, TICKET, SCORE, ITEMS = 1, 2, 3, 4
+    R_AGENT, R_COUNT, R_MEAN, R_ITEMS = 6, 7, 8, 9  # F..I: per agent (OWNED)
+    R_ROWS = 200
+
+    @classmethod
+    def value(cls, row: int) -> str:
+        return f"B{row}"
 
 
 # ---------------------------------------------------------------- Aliases (别名)

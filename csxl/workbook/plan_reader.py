@@ -45,6 +45,7 @@ class PlanState:
     has_actions: bool = False
     has_appeals: bool = False  # ... and before the Appeals and Audit sheets
     has_aliases: bool = False
+    has_qa: bool = False
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -192,6 +193,11 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
         from csxl.workbook.sheets.aliases import read as read_aliases
 
         inputs.aliases, inputs.transfers = read_aliases(book)
+    state.has_qa = inputs.has_qa = has_sheet(book, "QA")
+    if state.has_qa:
+        from csxl.workbook.sheets.qa import read as read_qa
+
+        inputs.qa_target, inputs.qa_rows = read_qa(book)
     return state
 
 
@@ -601,7 +607,8 @@ def _scores(book: Book, state: PlanState) -> None:
                 group=None if group is None else str(group),
                 tickets=int(value(S.TICKETS) or 0),
                 answered=int(value(S.ANSWERED) or 0),
-                values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)},
+                values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)}
+                | {"qa_score": value(S.QA_VALUE)},
                 escalated=int(value(S.ESCALATED) or 0),
                 verified=int(value(S.RED_LINES) or 0),
                 tick=None if tick is None else str(tick),

@@ -62,6 +62,7 @@ OWNED = (
     "Actions",
     "Appeals",  # the result column
     "Audit",
+    "QA",  # the per-agent results
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")

@@ -20,6 +20,7 @@ from csxl.workbook.sheets import (
     incidents,
     mapping,
     milestones,
+    qa,
     risks,
     scores,
     settings,
@@ -50,5 +51,6 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Actions": actions.build,
     "Aliases": aliases.build,
     "Appeals": appeals.build,
+    "QA": qa.build,
     "Audit": audit.build,
 }

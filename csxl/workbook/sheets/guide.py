@@ -118,6 +118,13 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         YOU,
     ),
+    "QA": (
+        (
+            "质检：质检得分的权重与目标（默认权重 0），粘贴本月质检记录；刷新时按客服计算平均质检得分并写入考核表。",
+            "Quality inspection: the QA score's weight (0 by default) and targets, and the month's inspections; Refresh computes each agent's mean QA score onto Scores.",
+        ),
+        BOTH,
+    ),
     "Appeals": (
         (
             "申诉与人工调整：排除某客服的某张工单、替换某项指标或得分，需写明原因和审批人；每次刷新都会重新应用并记入审计日志。",

@@ -68,6 +68,8 @@ def build(ctx: Ctx) -> None:
         S.RED_LINE_TICK: t("经核实的升级投诉", "Verified escalated complaint"),
         S.APPEAL: t("申诉/调整说明", "Appeal / override note"),
         S.ADJUSTED: t("已调整（申诉表）", "Adjusted (Appeals)"),
+        S.QA_VALUE: t("质检得分", "QA score"),
+        S.QA_POINTS: t("质检积分", "QA points"),
     }
     formats = {
         S.TICKETS: style.INTEGER,
@@ -101,6 +103,8 @@ def build(ctx: Ctx) -> None:
         ctx.input(ws, f"{col(S.APPEAL)}{r}", None)
         ws[f"{col(S.APPEAL)}{r}"].alignment = WRAP
         ctx.label(ws, f"{col(S.ADJUSTED)}{r}", None, style.COMPUTED)
+        ctx.label(ws, f"{col(S.QA_VALUE)}{r}", None, style.COMPUTED, "0.00")
+        ctx.label(ws, f"{col(S.QA_POINTS)}{r}", None, style.COMPUTED, "0.0")
 
     widths = {col(S.AGENT): 14, col(S.TEAM): 12, col(S.TICKETS): 8, col(S.ANSWERED): 9}
     for i in range(S.KPI_COUNT):
@@ -117,6 +121,8 @@ def build(ctx: Ctx) -> None:
         col(S.RED_LINE_TICK): 14,
         col(S.APPEAL): 36,
         col(S.ADJUSTED): 30,
+        col(S.QA_VALUE): 9,
+        col(S.QA_POINTS): 9,
     }
     lines = max(math.ceil(text_width(text) / (widths[col(c)] - 1)) for c, text in headers.items())
     ws.row_dimensions[S.HEADER_ROW].height = 14 * max(2, lines) + 2
@@ -215,7 +221,33 @@ def score_of(p: PlanInputs, agent: AgentRow) -> float | None:
             agent.values.get(target.key), e, p.incentives.mode, p.points_table()
         )
         weights[target.key] = e.weight
+    if p.has_qa:
+        goal = qa_target(p)
+        points["qa_score"] = scoring.points(
+            agent.values.get("qa_score"), goal, p.incentives.mode, p.points_table()
+        )
+        weights["qa_score"] = goal.weight
     return scoring.weighted_score(points, weights)
+
+
+def qa_target(p: PlanInputs) -> Target:
+    from csxl.domain.qa import DEFAULT_TARGET
+
+    return p.qa_target or DEFAULT_TARGET
+
+
+def _qa_points_formula(ctx: Ctx, v: str) -> str:
+    """Points of the QA score against the QA sheet's targets (higher is better)."""
+    from csxl.workbook.layout import Qa as Q
+
+    b, s, c = (ctx.ref("QA", f"$B${r}") for r in (Q.ROW_BASELINE, Q.ROW_STRETCH, Q.ROW_CHALLENGE))
+    tier = f"IF({v}>={c},3,IF({v}>={s},2,IF({v}>={b},1,0)))"
+    linear = (
+        f"IF({tier}=3,100,IF({tier}=2,80+20*({v}-{s})/({c}-{s}),"
+        f"IF({tier}=1,60+20*({v}-{b})/({s}-{b}),0)))"
+    )
+    mode = mode_label(ctx.lang, "linear")
+    return f'=IF(ISNUMBER({v}),IF(csxl_Mode="{mode}",{linear},INDEX(csxl_TierPoints,{tier}+1)),"")'
 
 
 def _points_formula(ctx: Ctx, v: str, e: Effective, goals_row: int) -> str:
@@ -270,6 +302,19 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             points[target.key], weights[target.key] = pts, e.target.weight
             num.append(f"IF(ISNUMBER({pc}),{e.weight_ref}*{pc},0)")
             den.append(f"IF(ISNUMBER({pc}),{e.weight_ref},0)")
+        if p.has_qa:
+            from csxl.workbook.layout import Qa as Q
+
+            goal = qa_target(p)
+            qv, qp = f"{col(S.QA_VALUE)}{r}", f"{col(S.QA_POINTS)}{r}"
+            value = agent.values.get("qa_score")
+            ctx.label(ws, qv, value, style.COMPUTED, "0.00")
+            pts = scoring.points(value, goal, inc.mode, p.points_table())
+            ctx.formula(ws, qp, _qa_points_formula(ctx, qv), "" if pts is None else pts, "0.0")
+            points["qa_score"], weights["qa_score"] = pts, goal.weight
+            w = ctx.ref("QA", f"$B${Q.ROW_WEIGHT}")
+            num.append(f"IF(ISNUMBER({qp}),{w}*{qp},0)")
+            den.append(f"IF(ISNUMBER({qp}),{w},0)")
         score = scoring.weighted_score(points, weights)
         sc = f"{col(S.SCORE)}{r}"
         if agent.score_override is not None:
