@@ -87,13 +87,13 @@ def build(ctx: Ctx) -> None:
         a = rows.get(r, Appeal(r))
         ctx.input(ws, f"{col(A.AGENT)}{r}", a.agent)
         ctx.input(ws, f"{col(A.MONTH)}{r}", a.month, "@")
-        ctx.input(ws, f"{col(A.KIND)}{r}", _shown(a.kind), validation=kinds)
-        ctx.input(ws, f"{col(A.TARGET)}{r}", _shown(a.target), "@")
-        ctx.input(ws, f"{col(A.NEW_VALUE)}{r}", _shown(a.value))
+        ctx.input(ws, f"{col(A.KIND)}{r}", a.kind, validation=kinds)
+        ctx.input(ws, f"{col(A.TARGET)}{r}", a.target, "@")
+        ctx.input(ws, f"{col(A.NEW_VALUE)}{r}", a.value)
         ctx.input(ws, f"{col(A.REASON)}{r}", a.reason)
         ctx.input(ws, f"{col(A.APPROVER)}{r}", a.approver)
         ctx.input(ws, f"{col(A.DATE)}{r}", a.when, style.DATE)
-        ctx.input(ws, f"{col(A.STATUS)}{r}", _shown(a.status), validation=statuses)
+        ctx.input(ws, f"{col(A.STATUS)}{r}", a.status, validation=statuses)
         ctx.label(ws, f"{col(A.RESULT)}{r}", p.appeal_results.get(r), style.COMPUTED)
     setup_sheet(
         ws,
@@ -114,10 +114,6 @@ def build(ctx: Ctx) -> None:
         freeze=f"B{A.FIRST_ROW}",
         header_rows=f"{A.HEADER_ROW}:{A.HEADER_ROW}",
     )
-
-
-def _shown(value: object) -> object:
-    return value
 
 
 def kpi_options(p, lang: str) -> list[str]:
