@@ -60,6 +60,9 @@ class AgentCard:
     award: str
     appeal: str | None
     complaints: list[tuple[object, ...]] = field(default_factory=list)
+    # Approved appeals applied to this month (kind, ticket or KPI, from, to, reason,
+    # approver), from the Audit log of the refresh that wrote Scores.
+    adjustments: list[tuple[object, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -151,6 +154,7 @@ def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
             )
         )
     _attach_complaints(book, state, cards)
+    _attach_adjustments(state, cards)
     return p.team or book.name.rsplit(".", 1)[0], state.shown_month, p.lang, cards
 
 
@@ -185,6 +189,23 @@ def _attach_complaints(book, state, cards: list[AgentCard]) -> None:
                 )
             )
             for row in mine.itertuples(index=False)
+        ]
+
+
+def _attach_adjustments(state, cards: list[AgentCard]) -> None:
+    """Each agent's rows of the Audit log, as the latest refresh of the month wrote them."""
+    from csxl.workbook.layout import Audit as U
+
+    month = state.shown_month
+    rows = [r for r in state.inputs.audit if len(r) >= U.SOURCE_ROW and r[U.MONTH - 1] == month]
+    if not rows:
+        return
+    latest = max(str(r[U.TIME - 1]) for r in rows)
+    for card in cards:
+        card.adjustments = [
+            tuple(r[c - 1] for c in (U.KIND, U.TARGET, U.FROM, U.TO, U.REASON, U.APPROVER))
+            for r in rows
+            if str(r[U.TIME - 1]) == latest and r[U.AGENT - 1] == card.agent
         ]
 
 
@@ -231,6 +252,8 @@ TEXT = {
         "award": "月度奖项",
         "appeal": "申诉/备注",
         "complaints": "升级投诉明细",
+        "adjustments": "申诉与调整",
+        "adjustment_header": ("类型", "工单或指标", "原值", "新值", "原因", "审批人"),
         "complaint_header": ("工单号", "创建时间", "渠道", "客户", "已核实"),
         "none": "无",
         "sign": "客服确认：__________    主管：__________    日期：__________",
@@ -264,6 +287,8 @@ TEXT = {
         "award": "Award",
         "appeal": "Appeal / note",
         "complaints": "Escalated complaints",
+        "adjustments": "Appeals and adjustments",
+        "adjustment_header": ("Kind", "Ticket or KPI", "From", "To", "Reason", "Approver"),
         "complaint_header": ("Ticket", "Created", "Channel", "Customer", "Verified"),
         "none": "none",
         "sign": "Agent: __________    Team leader: __________    Date: __________",
@@ -361,6 +386,18 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
             )
         ):
             put(row, 1 + j, value, style.COMPUTED, fmt)
+    row += 2
+    put(row, 1, t["adjustments"], style.TITLE)
+    row += 1
+    for j, head in enumerate(t["adjustment_header"]):
+        put(row, 1 + j, head, style.HEADER)
+    if not card.adjustments:
+        row += 1
+        put(row, 1, t["none"], style.NOTE)
+    for line in card.adjustments:
+        row += 1
+        for j, value in enumerate(line):
+            put(row, 1 + j, value, style.COMPUTED)
     row += 2
     put(row, 1, t["sign"], style.LABEL)
     put(row + 1, 1, t["note"] + (" " + t["masked"] if mask else ""), style.NOTE)

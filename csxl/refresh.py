@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from csxl import adjustments, agent_identity, quality
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
@@ -122,6 +123,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     state = read_plan(book)
     p = state.inputs
     tickets = _tickets(book, state)
+    # One name per agent and teams by day (Aliases sheet; csxl/agent_identity.py).
+    tickets, identity_errors, identity_warnings = agent_identity.apply(book.name, state, tickets)
     if tickets.valid == 0:
         raise InputError(
             "the Data sheet has no usable tickets.",
@@ -140,14 +143,26 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
             f"Its tickets run from {first} to {last}; give one of those months.",
         )
     result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
+    result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
     p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
     frame = kpis.in_period(tickets.frame, window)
     carried = _month_switch(state, month)
-    p.agents = _agent_rows(state, result.groups, frame, carried)
+    # Approved appeals (csxl/adjustments.py): excluded tickets leave their agent's figures
+    # only; overrides replace values; every applied one goes to the Audit log.
+    checked = adjustments.check(state, tickets.frame, month)
+    groups, agent_frame = adjustments.agent_figures(
+        tickets, checked, state.kpi_settings, window, result.groups, frame
+    )
+    p.agents = _agent_rows(state, groups, agent_frame, carried)
+    before = _agent_rows(state, result.groups, frame, carried) if checked else []
+    qa_errors = quality.summarise(book.name, state)  # QA sheet: the month's QA scores
+    p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
+    adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
     p.agents = _with_awards(p, month)
     orders = _orders(book, state)
-    p.errors = _error_rows(tickets, p.lang)
+    p.errors = _error_rows(tickets, p.lang) + identity_errors
+    p.errors += adjustments.errors(book.name, state, checked) + qa_errors
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
     _fill_customers(state, tickets, orders, window, frame, team)
@@ -176,6 +191,12 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         _write_actions(book, ctx)
     if state.has_team:
         _write_team(book, ctx)
+    if state.has_appeals:
+        _write_appeals(book, ctx)
+    if state.has_qa:
+        from csxl.workbook.layout import Qa as Q
+
+        _write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
     book.commit()
     return Outcome(
         book.name,
@@ -206,6 +227,16 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     team_row = {t.key: None for t in p.targets}
     p.actuals = _goals_actuals(book, p) or team_row
     p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
+    if state.shown_month:
+        # Score and grade overrides again (KPI values and exclusions are in Scores already).
+        named = {a.agent for a in p.agents if a.agent is not None}
+        checked = adjustments.check(state, None, state.shown_month, named)
+        if checked is not None:
+            checked.kpis.clear()
+            keep = {a.agent: a.adjusted for a in p.agents}
+            adjustments.apply(p, checked, p.agents, now or datetime.now(), state.shown_month)
+            p.audit = list(state.inputs.audit)  # re-scoring logs nothing new
+            p.agents = [replace(a, adjusted=a.adjusted or keep.get(a.agent)) for a in p.agents]
     p.agents = _with_awards(p, state.shown_month)
     p.refresh_month = state.shown_month
     ctx = render(p)
@@ -606,9 +637,8 @@ def _trend(state: PlanState, month: str, team: dict) -> list[tuple[object, ...]]
         s = score_of(p, a)
         if s is not None:
             red = a.tick == TICKS[p.lang][0] or a.verified > 0
-            fresh.append(
-                (month, scope_agent, who, score_label, s, scoring.grade(s, p.incentives, red), None)
-            )
+            grade = a.grade_override or scoring.grade(s, p.incentives, red)
+            fresh.append((month, scope_agent, who, score_label, s, grade, None))
     return sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
 
 
@@ -748,7 +778,7 @@ def _scores_rect() -> Rect:
 
     # The manager's two columns are included: they are rewritten with their agent's row
     # (same values), so that a tick stays with its agent when rows change.
-    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.APPEAL)
+    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.LAST)
 
 
 def _grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tuple[Rect, Rect]:
@@ -849,6 +879,16 @@ def _write_team(book: Book, ctx: Ctx) -> None:
         ],
     )
     _write_formulas(book, ctx, "Team")
+
+
+def _write_appeals(book: Book, ctx: Ctx) -> None:
+    """The Appeals result column and the Audit log (never the manager's Appeals columns)."""
+    from csxl.workbook.layout import Appeals as A
+    from csxl.workbook.layout import Audit as U
+
+    _write(book, ctx, "Appeals", [(A.FIRST_ROW, A.RESULT, A.last_row(), A.RESULT)])
+    write, clear = _grow(book, "Audit", U.FIRST_ROW, U.SOURCE_ROW, len(ctx.inputs.audit))
+    _write(book, ctx, "Audit", [write], [clear])
 
 
 def _write_actions(book: Book, ctx: Ctx) -> None:

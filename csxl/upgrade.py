@@ -348,6 +348,21 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
             "Settings: customer KPI thresholds and targets (defaults where the old plan had none)",
         )
     )
+    if state.has_aliases:
+        n, m = len(p.aliases), len(p.transfers)
+        report.moved.append(
+            (f"别名：{n} 行；调岗：{m} 行", f"Aliases: {n} rows; transfers: {m} rows")
+        )
+    if state.has_qa:
+        n = len(p.qa_rows)
+        report.moved.append(
+            (f"质检：权重与目标，{n} 条记录", f"QA: weight and targets, {n} inspections")
+        )
+    if state.has_appeals:
+        n, m = len(p.appeals), len(p.audit)
+        report.moved.append(
+            (f"申诉：{n} 行；审计日志：{m} 行", f"Appeals: {n} rows; Audit log: {m} rows")
+        )
     if p.trend:
         n = len(p.trend)
         report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))

@@ -28,12 +28,15 @@ from csxl.refresh import refresh
 from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
 from csxl.workbook import layout
 from csxl.workbook.book import new_plan
+from csxl.workbook.layout import Aliases as Al
+from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Customers as Cu
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Holidays as Hd
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Incidents as N
 from csxl.workbook.layout import Mapping as Mp
+from csxl.workbook.layout import Qa
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
 from csxl.workbook.layout import Team as Tm
@@ -76,6 +79,32 @@ RISKS = (
         date(2026, 4, 1),
     ),
     Risk("R7", "=cmd|' /C calc'!A0", "系统", 2, 5, "", "", "", "", "", None),
+)
+
+
+# An approved score override typed on the Appeals sheet (applied by the refresh of upgrade).
+APPEAL = {
+    Ap.AGENT: "袁新",
+    Ap.MONTH: "2026-03",
+    Ap.KIND: "调整得分",
+    Ap.TARGET: "加权得分",
+    Ap.NEW_VALUE: 90,
+    Ap.REASON: "申诉成立",
+    Ap.APPROVER: "王经理",
+    Ap.DATE: datetime(2026, 4, 2),
+    Ap.STATUS: "通过",
+}
+
+
+# An alias (a nickname of an agent of the data) and a transfer period.
+ALIASES = (
+    {
+        Al.SPELLING: "阿新",
+        Al.AGENT_ID: "袁新",
+        Al.P_AGENT: "袁新",
+        Al.P_TEAM: "售后一组",
+        Al.P_FROM: datetime(2026, 1, 1),
+    },
 )
 
 
@@ -138,6 +167,12 @@ def _old_plan(folder: Path) -> Path:
     agent_row = next(r for r in range(S.FIRST_ROW, len(rows) + 1) if at(rows, r, S.AGENT) == "袁新")
     book = PackageBook(path)
     book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
+    book.write("Appeals", {(Ap.FIRST_ROW, c): v for c, v in APPEAL.items()})
+    book.write("QA", {(Qa.ROW_WEIGHT, 2): 5, (Qa.FIRST_ROW, 1): "袁新", (Qa.FIRST_ROW, 3): 88})
+    book.write(
+        "Aliases",
+        {(Al.FIRST_ROW + i, c): v for i, row in enumerate(ALIASES) for c, v in row.items()},
+    )
     book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): OLD})
     book.commit()
     return path
@@ -205,6 +240,13 @@ def _inputs(path: Path) -> dict[str, object]:
         "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
         "team and customer settings": _team_inputs(path),
         "orders": _orders(path),
+        "appeal": [at(sheet(path, "Appeals"), Ap.FIRST_ROW, c) for c in APPEAL],
+        "aliases": [at(sheet(path, "Aliases"), Al.FIRST_ROW, c) for c in ALIASES[0]],
+        "transfer from": at(sheet(path, "Aliases"), Al.FIRST_ROW, Al.P_FROM),
+        "qa": [
+            at(sheet(path, "QA"), r, c)
+            for r, c in ((Qa.ROW_WEIGHT, 2), (Qa.FIRST_ROW, 1), (Qa.FIRST_ROW, 3))
+        ],
     }
 
 
@@ -239,6 +281,12 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     agents = {at(scores, r, S.AGENT) for r in range(S.FIRST_ROW, len(scores) + 1)} - {None}
     assert "袁新" in agents and len(agents) >= 5
     assert not list(tmp_path.glob(".csxl-upgrade-*"))
+    # the appeal moved and the refresh of upgrade applied it (and logged it)
+    row = next(r for r in range(S.FIRST_ROW, len(scores) + 1) if at(scores, r, S.AGENT) == "袁新")
+    assert at(scores, row, S.SCORE) == 90 and at(scores, row, S.ADJUSTED)
+    audit = sheet(path, "Audit")
+    assert [at(audit, layout.Audit.FIRST_ROW, c) for c in (3, 5, 7)] == ["袁新", "加权得分", 90]
+    assert any(en.startswith("Appeals: 1 rows") for _, en in report.moved)
 
 
 def test_formula_values_follow_the_carried_inputs(tmp_path, readable):
@@ -312,7 +360,19 @@ def test_readers_give_back_what_the_builder_wrote(tmp_path):
 
 
 # ------------------------------------------------------------------ a real 1.0 plan
-NEW_IN_1_1 = ("Staffing", "SLA", "Holidays", "Incidents", "Actions", "Team", "Orders")
+NEW_IN_1_1 = (
+    "Staffing",
+    "SLA",
+    "Holidays",
+    "Incidents",
+    "Actions",
+    "Team",
+    "Orders",
+    "Appeals",
+    "Audit",
+    "Aliases",
+    "QA",
+)
 
 
 def _plan_1_0(folder: Path, monkeypatch) -> Path:

@@ -124,6 +124,21 @@ class PlanInputs:
     customer_notes: dict[str, str] = field(default_factory=dict)
     # csxl.workbook.sheets.team.TeamInputs: members, promotion rule, knowledge base.
     team_inputs: Any = field(default_factory=lambda: _team_defaults())
+    # Appeals (csxl.domain.appeals.Appeal rows as typed), what refresh did with each row
+    # (sheet row -> text), and the Audit sheet's rows (appended by each refresh).
+    # Aliases: (spelling, agent id, name) rows and transfer periods (agent, team, first
+    # day, last day or None), as typed.
+    aliases: Sequence[tuple[object, object, object]] = ()
+    transfers: Sequence[tuple[object, object, object, object]] = ()
+    # QA (质检): the QA score's target (csxl.domain.qa.DEFAULT_TARGET: weight 0), the pasted
+    # inspections (csxl.domain.qa.Inspection) and refresh's per-agent results (AgentQa).
+    qa_target: Any = None
+    has_qa: bool = True  # False for a plan made before the QA sheet: Scores leaves QA out
+    qa_rows: Sequence[Any] = ()
+    qa_results: Sequence[Any] = ()
+    appeals: Sequence[Any] = ()
+    appeal_results: dict[int, str] = field(default_factory=dict)
+    audit: list[tuple[object, ...]] = field(default_factory=list)
     # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
     staffing: Any = field(default_factory=lambda: _staffing_defaults())
 

@@ -39,13 +39,17 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("SLA", "SLA", "服务时限"),
     SheetName("Incidents", "Incidents", "故障"),
     SheetName("Actions", "Actions", "改进措施"),
+    SheetName("Appeals", "Appeals", "申诉"),
+    SheetName("QA", "QA", "质检"),
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Orders", "Orders", "订单"),
     SheetName("Mapping", "Mapping", "映射"),
+    SheetName("Aliases", "Aliases", "别名"),
     SheetName("Holidays", "Holidays", "假日"),
     SheetName("Errors", "Errors", "错误"),
     SheetName("Trend", "Trend", "趋势"),
+    SheetName("Audit", "Audit", "审计日志"),
     SheetName("Settings", "Settings", "设置"),
 )
 SHEET = {s.key: s for s in SHEETS}
@@ -297,7 +301,13 @@ class Scores:
     # The manager's columns: unlocked input; refresh reads them and never writes them.
     RED_LINE_TICK = SCORE + 7  # 是/否: a verified escalated complaint
     APPEAL = SCORE + 8  # appeal or override note
-    LAST = APPEAL
+    # OWNED: what the Appeals sheet changed in this row (blank when nothing).
+    ADJUSTED = SCORE + 9
+    # OWNED: the QA score (mean of the month's inspections, QA sheet) and its points, which
+    # count in the weighted score with the QA sheet's weight (0 by default).
+    QA_VALUE = SCORE + 10
+    QA_POINTS = SCORE + 11
+    LAST = QA_POINTS
 
     @classmethod
     def kpi_value(cls, i: int) -> int:
@@ -412,6 +422,64 @@ class Actions:
     ACTION, KPI, START, TARGET, OWNER = 1, 2, 3, 4, 5
     WINDOW_END, BEFORE, AFTER, BEFORE_N, AFTER_N, CHANGE, STATUS = 6, 7, 8, 9, 10, 11, 12
     KPI_LIST_COL = 14  # N: the KPI names the drop-down offers
+
+
+# ---------------------------------------------------------------- Appeals (申诉), Audit (审计日志)
+class Appeals:
+    """Appeals and manual adjustments (manager), one per row; RESULT is OWNED: what the
+    last refresh did with the row (applied, not this month, or why it was refused)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 200
+    AGENT, MONTH, KIND, TARGET, NEW_VALUE, REASON, APPROVER, DATE, STATUS = range(1, 10)
+    RESULT = 10  # OWNED
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
+
+
+class Audit:
+    """OWNED. Every adjustment each refresh applied: appended, the latest ROWS kept."""
+
+    HEADER_ROW = 3
+    FIRST_ROW = 4
+    ROWS = 2000
+    TIME, MONTH, AGENT, KIND, TARGET, FROM, TO, REASON, APPROVER, SOURCE_ROW = range(1, 11)
+
+
+# ---------------------------------------------------------------- QA (质检)
+class Qa:
+    """Quality inspection: the QA score's weight and targets (manager, B4:B7), the paste
+    area (manager: agent, ticket, QA score 0-100, items failed) and, right of it, the
+    month's results per agent (OWNED)."""
+
+    VALUE_COL = 2
+    ROW_WEIGHT, ROW_BASELINE, ROW_STRETCH, ROW_CHALLENGE = 4, 5, 6, 7
+    HEADER_ROW = 10
+    FIRST_ROW = 11
+    ROWS = 1000
+    AGENT, TICKET, SCORE, ITEMS = 1, 2, 3, 4
+    R_AGENT, R_COUNT, R_MEAN, R_ITEMS = 6, 7, 8, 9  # F..I: per agent (OWNED)
+    R_ROWS = 200
+
+    @classmethod
+    def value(cls, row: int) -> str:
+        return f"B{row}"
+
+
+# ---------------------------------------------------------------- Aliases (别名)
+class Aliases:
+    """Agent identity (manager): every spelling an export uses -> agent id and the name
+    Scores shows; right of it, transfer periods (agent, team, first day, last day)."""
+
+    HEADER_ROW = 4
+    FIRST_ROW = 5
+    ROWS = 300
+    SPELLING, AGENT_ID, NAME = 1, 2, 3
+    P_AGENT, P_TEAM, P_FROM, P_TO = 5, 6, 7, 8
+    P_ROWS = 100
 
 
 # ---------------------------------------------------------------- Staffing (排班)

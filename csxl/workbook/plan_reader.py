@@ -45,6 +45,9 @@ class PlanState:
     has_actions: bool = False
     has_orders: bool = False  # ... and before the Orders and Team sheets
     has_team: bool = False
+    has_appeals: bool = False  # ... and before the Appeals and Audit sheets
+    has_aliases: bool = False
+    has_qa: bool = False
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -191,6 +194,17 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     state.has_team = has_sheet(book, "Team")
     if state.has_team:
         inputs.team_inputs = _team(book, inputs)
+    _appeals(book, state)
+    state.has_aliases = has_sheet(book, "Aliases")
+    if state.has_aliases:
+        from csxl.workbook.sheets.aliases import read as read_aliases
+
+        inputs.aliases, inputs.transfers = read_aliases(book)
+    state.has_qa = inputs.has_qa = has_sheet(book, "QA")
+    if state.has_qa:
+        from csxl.workbook.sheets.qa import read as read_qa
+
+        inputs.qa_target, inputs.qa_rows = read_qa(book)
     return state
 
 
@@ -325,6 +339,21 @@ def has_paste_sheet(book: Book, key: str) -> bool:
     if isinstance(sheets, dict):
         return key in sheets
     return has_sheet(book, key)
+
+
+def _appeals(book: Book, state: PlanState) -> None:
+    """The Appeals rows as typed and the Audit log so far (plans made before them: none)."""
+    from csxl.workbook.layout import Audit as U
+    from csxl.workbook.sheets.appeals import read
+
+    state.has_appeals = has_sheet(book, "Appeals") and has_sheet(book, "Audit")
+    if state.has_appeals:
+        state.inputs.appeals = read(book)
+        state.inputs.audit = [
+            tuple(None if v == "" else v for v in r[: U.SOURCE_ROW])
+            for r in book.rows("Audit")[U.FIRST_ROW - 1 :]
+            if any(v != "" for v in r[: U.SOURCE_ROW])
+        ]
 
 
 def has_sheet(book: Book, key: str) -> bool:
@@ -718,14 +747,20 @@ def _scores(book: Book, state: PlanState) -> None:
                 group=None if group is None else str(group),
                 tickets=int(value(S.TICKETS) or 0),
                 answered=int(value(S.ANSWERED) or 0),
-                values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)},
+                values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)}
+                | {"qa_score": value(S.QA_VALUE)},
                 escalated=int(value(S.ESCALATED) or 0),
                 verified=int(value(S.RED_LINES) or 0),
                 tick=None if tick is None else str(tick),
                 appeal=None if appeal is None else str(appeal),
                 award=str(cell(rows, r, S.AWARD) or ""),
+                adjusted=_text_or_none(cell(rows, r, S.ADJUSTED)),
             )
         )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _mapping(book: Book) -> list[tuple[str, str, float]]:

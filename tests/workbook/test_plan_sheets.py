@@ -303,7 +303,7 @@ def test_scores_columns_follow_the_kpi_count():
     kpi_columns = [c for i in range(S.KPI_COUNT) for c in (S.kpi_value(i), S.kpi_points(i))]
     trailing = [S.SCORE, S.GRADE, S.BONUS, S.ESCALATED, S.DEDUCTIONS, S.RED_LINES, S.AWARD]
     columns = [S.AGENT, S.TEAM, S.TICKETS, S.ANSWERED, *kpi_columns, *trailing]
-    columns += [S.RED_LINE_TICK, S.APPEAL]
+    columns += [S.RED_LINE_TICK, S.APPEAL, S.ADJUSTED, S.QA_VALUE, S.QA_POINTS]
     assert columns == list(range(1, S.LAST + 1))
 
 

@@ -25,11 +25,14 @@ from openpyxl.styles import Font, PatternFill
 from csxl.domain.columns import COLUMNS
 from csxl.refresh import refresh
 from csxl.workbook import layout
+from csxl.workbook.layout import Aliases as Al
+from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Mapping as M
 from csxl.workbook.layout import Milestones as Ms
+from csxl.workbook.layout import Qa
 from csxl.workbook.layout import Risks as R
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
@@ -60,6 +63,9 @@ OWNED = (
     "SLA",
     "Actions",
     "Team",  # evaluated month, months at grade, promotion flag, formula values
+    "Appeals",  # the result column
+    "Audit",
+    "QA",  # the per-agent results
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")
@@ -207,6 +213,19 @@ def edits() -> st.SearchStrategy:
             st.sampled_from([YES, NO]),
         ),
         one("Scores", range(S.FIRST_ROW, S.FIRST_ROW + AGENTS), [S.APPEAL], text),
+        one(
+            "Appeals", range(Ap.FIRST_ROW, Ap.FIRST_ROW + 5), [Ap.AGENT, Ap.REASON, Ap.TARGET], text
+        ),
+        one(
+            "Appeals",
+            range(Ap.FIRST_ROW, Ap.FIRST_ROW + 5),
+            [Ap.STATUS],
+            st.sampled_from(["通过", "待审"]),
+        ),
+        one("QA", range(Qa.ROW_WEIGHT, Qa.ROW_WEIGHT + 1), [2], st.integers(0, 30)),
+        one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.AGENT, Qa.TICKET, Qa.ITEMS], text),
+        one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.SCORE], st.integers(0, 100)),
+        one("Aliases", range(Al.FIRST_ROW, Al.FIRST_ROW + 3), [Al.SPELLING, Al.AGENT_ID], text),
         one("Settings", range(St.ROW_TEAM, St.ROW_TEAM + 1), [2], text),
         one(
             "Settings",

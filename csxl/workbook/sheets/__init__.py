@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from csxl.workbook.sheets import (
     actions,
+    aliases,
+    appeals,
+    audit,
     budget,
     dashboard,
     data,
@@ -18,6 +21,7 @@ from csxl.workbook.sheets import (
     mapping,
     milestones,
     orders,
+    qa,
     risks,
     scores,
     settings,
@@ -49,4 +53,8 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Incidents": incidents.build,
     "Actions": actions.build,
     "Team": team.build,
+    "Aliases": aliases.build,
+    "Appeals": appeals.build,
+    "QA": qa.build,
+    "Audit": audit.build,
 }

@@ -125,6 +125,34 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         BOTH,
     ),
+    "Aliases": (
+        (
+            "别名与调岗：导出文件里客服的各种写法（昵称、子账号、工号）对应到同一位客服；调岗期间内的工单按当天所在团队计算。",
+            "Aliases and transfers: every way an export writes an agent (nickname, sub-account, staff number) mapped to one agent; tickets count for the team the agent was in that day.",
+        ),
+        YOU,
+    ),
+    "QA": (
+        (
+            "质检：质检得分的权重与目标（默认权重 0），粘贴本月质检记录；刷新时按客服计算平均质检得分并写入考核表。",
+            "Quality inspection: the QA score's weight (0 by default) and targets, and the month's inspections; Refresh computes each agent's mean QA score onto Scores.",
+        ),
+        BOTH,
+    ),
+    "Appeals": (
+        (
+            "申诉与人工调整：排除某客服的某张工单、替换某项指标或得分，需写明原因和审批人；每次刷新都会重新应用并记入审计日志。",
+            "Appeals and manual adjustments: exclude a ticket from an agent's figures, or override a KPI or the score, with a reason and an approver; every refresh applies them again and logs them on Audit.",
+        ),
+        BOTH,
+    ),
+    "Audit": (
+        (
+            "审计日志：每次刷新应用了哪些申诉和调整，原值、新值、原因和审批人。",
+            "Audit log: which appeals and adjustments each refresh applied, from, to, reason and approver.",
+        ),
+        CSXL,
+    ),
     "Holidays": (
         (
             "本地假日：国家法定节假日和调休已内置；在这里填本单位额外的放假日或上班日，用于服务时限和工作日计算。",

@@ -67,6 +67,9 @@ def build(ctx: Ctx) -> None:
         S.AWARD: t("奖项", "Award"),
         S.RED_LINE_TICK: t("经核实的升级投诉", "Verified escalated complaint"),
         S.APPEAL: t("申诉/调整说明", "Appeal / override note"),
+        S.ADJUSTED: t("已调整（申诉表）", "Adjusted (Appeals)"),
+        S.QA_VALUE: t("质检得分", "QA score"),
+        S.QA_POINTS: t("质检积分", "QA points"),
     }
     formats = {
         S.TICKETS: style.INTEGER,
@@ -99,6 +102,9 @@ def build(ctx: Ctx) -> None:
         ctx.input(ws, f"{col(S.RED_LINE_TICK)}{r}", None, validation=ticks)
         ctx.input(ws, f"{col(S.APPEAL)}{r}", None)
         ws[f"{col(S.APPEAL)}{r}"].alignment = WRAP
+        ctx.label(ws, f"{col(S.ADJUSTED)}{r}", None, style.COMPUTED)
+        ctx.label(ws, f"{col(S.QA_VALUE)}{r}", None, style.COMPUTED, "0.00")
+        ctx.label(ws, f"{col(S.QA_POINTS)}{r}", None, style.COMPUTED, "0.0")
 
     widths = {col(S.AGENT): 14, col(S.TEAM): 12, col(S.TICKETS): 8, col(S.ANSWERED): 9}
     for i in range(S.KPI_COUNT):
@@ -114,6 +120,9 @@ def build(ctx: Ctx) -> None:
         col(S.AWARD): 11,
         col(S.RED_LINE_TICK): 14,
         col(S.APPEAL): 36,
+        col(S.ADJUSTED): 30,
+        col(S.QA_VALUE): 9,
+        col(S.QA_POINTS): 9,
     }
     lines = max(math.ceil(text_width(text) / (widths[col(c)] - 1)) for c, text in headers.items())
     ws.row_dimensions[S.HEADER_ROW].height = 14 * max(2, lines) + 2
@@ -140,6 +149,11 @@ class AgentRow:
     tick: str | None = None  # the manager's red-line tick, as typed
     appeal: str | None = None  # the manager's note, as typed
     award: str = ""
+    # Approved appeals (csxl.domain.appeals): a weighted score or grade that replaces the
+    # computed one, and what was adjusted in this row (shown in the Scores column 调整).
+    score_override: float | None = None
+    grade_override: str | None = None
+    adjusted: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +206,10 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
 
 
 def score_of(p: PlanInputs, agent: AgentRow) -> float | None:
-    """The agent's weighted score, as the Scores formulas compute it."""
+    """The agent's weighted score, as the Scores formulas compute it (or an approved
+    appeal's score, which replaces it)."""
+    if agent.score_override is not None:
+        return agent.score_override
     index = {t.key: i for i, t in enumerate(p.targets)}
     points: dict[str, float | None] = {}
     weights: dict[str, float] = {}
@@ -204,7 +221,33 @@ def score_of(p: PlanInputs, agent: AgentRow) -> float | None:
             agent.values.get(target.key), e, p.incentives.mode, p.points_table()
         )
         weights[target.key] = e.weight
+    if p.has_qa:
+        goal = qa_target(p)
+        points["qa_score"] = scoring.points(
+            agent.values.get("qa_score"), goal, p.incentives.mode, p.points_table()
+        )
+        weights["qa_score"] = goal.weight
     return scoring.weighted_score(points, weights)
+
+
+def qa_target(p: PlanInputs) -> Target:
+    from csxl.domain.qa import DEFAULT_TARGET
+
+    return p.qa_target or DEFAULT_TARGET
+
+
+def _qa_points_formula(ctx: Ctx, v: str) -> str:
+    """Points of the QA score against the QA sheet's targets (higher is better)."""
+    from csxl.workbook.layout import Qa as Q
+
+    b, s, c = (ctx.ref("QA", f"$B${r}") for r in (Q.ROW_BASELINE, Q.ROW_STRETCH, Q.ROW_CHALLENGE))
+    tier = f"IF({v}>={c},3,IF({v}>={s},2,IF({v}>={b},1,0)))"
+    linear = (
+        f"IF({tier}=3,100,IF({tier}=2,80+20*({v}-{s})/({c}-{s}),"
+        f"IF({tier}=1,60+20*({v}-{b})/({s}-{b}),0)))"
+    )
+    mode = mode_label(ctx.lang, "linear")
+    return f'=IF(ISNUMBER({v}),IF(csxl_Mode="{mode}",{linear},INDEX(csxl_TierPoints,{tier}+1)),"")'
 
 
 def _points_formula(ctx: Ctx, v: str, e: Effective, goals_row: int) -> str:
@@ -259,27 +302,49 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             points[target.key], weights[target.key] = pts, e.target.weight
             num.append(f"IF(ISNUMBER({pc}),{e.weight_ref}*{pc},0)")
             den.append(f"IF(ISNUMBER({pc}),{e.weight_ref},0)")
+        if p.has_qa:
+            from csxl.workbook.layout import Qa as Q
+
+            goal = qa_target(p)
+            qv, qp = f"{col(S.QA_VALUE)}{r}", f"{col(S.QA_POINTS)}{r}"
+            value = agent.values.get("qa_score")
+            ctx.label(ws, qv, value, style.COMPUTED, "0.00")
+            pts = scoring.points(value, goal, inc.mode, p.points_table())
+            ctx.formula(ws, qp, _qa_points_formula(ctx, qv), "" if pts is None else pts, "0.0")
+            points["qa_score"], weights["qa_score"] = pts, goal.weight
+            w = ctx.ref("QA", f"$B${Q.ROW_WEIGHT}")
+            num.append(f"IF(ISNUMBER({qp}),{w}*{qp},0)")
+            den.append(f"IF(ISNUMBER({qp}),{w},0)")
         score = scoring.weighted_score(points, weights)
         sc = f"{col(S.SCORE)}{r}"
-        ctx.formula(
-            ws,
-            sc,
-            f'=IF(({"+".join(den)})=0,"",ROUND(({"+".join(num)})/({"+".join(den)}),2))',
-            "" if score is None else score,
-            "0.00",
-        )
+        if agent.score_override is not None:
+            # An approved appeal's score replaces the formula (the Adjusted column says so).
+            score = agent.score_override
+            ctx.label(ws, sc, score, style.COMPUTED, "0.00")
+        else:
+            ctx.formula(
+                ws,
+                sc,
+                f'=IF(({"+".join(den)})=0,"",ROUND(({"+".join(num)})/({"+".join(den)}),2))',
+                "" if score is None else score,
+                "0.00",
+            )
         red_line = agent.tick == yes or agent.verified > 0
         grade = scoring.grade(score, inc, red_line)
         rl = f"{col(S.RED_LINES)}{r}"
         tick = f"{col(S.RED_LINE_TICK)}{r}"
         band = f"MATCH({sc},csxl_GradeMins,1)"
-        ctx.formula(
-            ws,
-            f"{col(S.GRADE)}{r}",
-            f'=IF(ISNUMBER({sc}),INDEX(csxl_GradeNames,IF(OR({tick}="{yes}",{rl}>0),'
-            f'MIN({band},MATCH({cap_grade},csxl_GradeNames,0)),{band})),"")',
-            grade or "",
-        )
+        if agent.grade_override is not None:
+            grade = agent.grade_override
+            ctx.label(ws, f"{col(S.GRADE)}{r}", grade, style.COMPUTED)
+        else:
+            ctx.formula(
+                ws,
+                f"{col(S.GRADE)}{r}",
+                f'=IF(ISNUMBER({sc}),INDEX(csxl_GradeNames,IF(OR({tick}="{yes}",{rl}>0),'
+                f'MIN({band},MATCH({cap_grade},csxl_GradeNames,0)),{band})),"")',
+                grade or "",
+            )
         esc = f"{col(S.ESCALATED)}{r}"
         ctx.label(ws, esc, agent.escalated, style.COMPUTED, style.INTEGER)
         ded = f"{col(S.DEDUCTIONS)}{r}"
@@ -303,3 +368,4 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
         ctx.label(ws, f"{col(S.AWARD)}{r}", agent.award or None, style.COMPUTED)
         ctx.input(ws, tick, agent.tick)
         ctx.input(ws, f"{col(S.APPEAL)}{r}", agent.appeal)
+        ctx.label(ws, f"{col(S.ADJUSTED)}{r}", agent.adjusted, style.COMPUTED)

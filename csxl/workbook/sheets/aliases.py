@@ -1,0 +1,111 @@
+"""Aliases (别名): who an agent is, whatever the export calls them, and their team by date.
+
+Left: spelling (as an export writes the agent: a name, a nickname, a sub-account 店铺:小美, a
+工号) -> agent id -> the name Scores shows (blank: the id). Right: transfer periods (agent id
+or any spelling, team, first day, last day; blank = still there). Refresh resolves the Data
+sheet's agent column through the table (rules in `csxl.domain.identity`); an empty table
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Aliases as L
+from csxl.workbook.layout import col
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Aliases")
+    t = ctx.t
+    p = ctx.inputs
+    ctx.title(
+        ws,
+        t("客服别名与调岗", "Agent aliases and transfers"),
+        t(
+            "左表：导出文件里客服的每种写法（姓名、昵称、子账号 店铺:小美、工号）对应一个客服编号和考核表上显示的姓名。"
+            "右表：调岗期间（客服、团队、起止日期，止日空白表示至今），每张工单按当天所在团队计算。"
+            "左表为空时不做任何转换；别名表里没有的名字和对应多位客服的写法会列在错误表。",
+            "Left: every way an export writes an agent (name, nickname, sub-account shop:name, staff "
+            "number) -> one agent id and the name Scores shows. Right: team periods (agent, team, "
+            "first and last day; a blank last day = still there): each ticket counts for the team "
+            "its agent was in that day. An empty table changes nothing; names it does not know "
+            "and spellings that name two agents are listed on Errors.",
+        ),
+    )
+    ws.merge_cells(f"A2:{col(L.P_TO)}2")
+    ws.row_dimensions[2].height = 58
+    heads = {
+        L.SPELLING: t("写法", "Spelling"),
+        L.AGENT_ID: t("客服编号", "Agent id"),
+        L.NAME: t("显示姓名", "Name shown"),
+        L.P_AGENT: t("客服", "Agent"),
+        L.P_TEAM: t("团队", "Team"),
+        L.P_FROM: t("起始日", "From"),
+        L.P_TO: t("截止日", "To"),
+    }
+    for c, text in heads.items():
+        ctx.label(ws, f"{col(c)}{L.HEADER_ROW}", text, style.HEADER)
+    for i in range(L.ROWS):
+        r = L.FIRST_ROW + i
+        row = p.aliases[i] if i < len(p.aliases) else (None, None, None)
+        for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
+            ctx.input(ws, f"{col(c)}{r}", value, "@")
+    for i in range(L.P_ROWS):
+        r = L.FIRST_ROW + i
+        row = p.transfers[i] if i < len(p.transfers) else (None, None, None, None)
+        agent, team, first, last = row
+        ctx.input(ws, f"{col(L.P_AGENT)}{r}", agent, "@")
+        ctx.input(ws, f"{col(L.P_TEAM)}{r}", team)
+        ctx.input(ws, f"{col(L.P_FROM)}{r}", first, style.DATE)
+        ctx.input(ws, f"{col(L.P_TO)}{r}", last, style.DATE)
+    setup_sheet(
+        ws,
+        widths={"A": 20, "B": 12, "C": 12, "D": 2, "E": 14, "F": 12, "G": 12, "H": 12},
+        freeze=f"A{L.FIRST_ROW}",
+        header_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}",
+    )
+
+
+def read(book) -> tuple[tuple, tuple]:
+    """(alias rows, transfer rows) as typed, blank rows left out; dates checked."""
+    from csxl.workbook.plan_reader import cell, day
+
+    rows = book.rows("Aliases")
+    sheet = layout.title("Aliases", book.lang)
+
+    def text(r: int, c: int) -> str | None:
+        v = cell(rows, r, c)
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)  # a 工号 Excel made a number of
+        return None if v is None or not str(v).strip() else str(v).strip()
+
+    aliases = []
+    for r in range(L.FIRST_ROW, L.FIRST_ROW + L.ROWS):
+        row = tuple(text(r, c) for c in (L.SPELLING, L.AGENT_ID, L.NAME))
+        if any(row):
+            aliases.append(row)
+    transfers = []
+    for r in range(L.FIRST_ROW, L.FIRST_ROW + L.P_ROWS):
+        agent, team = text(r, L.P_AGENT), text(r, L.P_TEAM)
+        first, last = cell(rows, r, L.P_FROM), cell(rows, r, L.P_TO)
+        if agent is None and team is None and first is None and last is None:
+            continue
+        where = Location(book.name, sheet, r, col(L.P_AGENT))
+        try:
+            days = (day(first), day(last))
+        except ValueError:
+            raise InputError(
+                "a transfer date is not a date.", where, "Type a date such as 2026-03-16."
+            ) from None
+        if agent is None or team is None or not isinstance(days[0], date):
+            raise InputError(
+                "a transfer period needs the agent, the team and its first day.",
+                where,
+                "Complete or clear the row.",
+            )
+        transfers.append((agent, team, days[0], days[1]))
+    return tuple(aliases), tuple(transfers)

@@ -1,0 +1,70 @@
+"""Audit (审计日志): every adjustment each refresh applied. OWNED: Refresh appends.
+
+One row per applied appeal and per refresh: refresh time, month, agent, kind, the ticket or
+KPI, the value before and after, reason, approver and the Appeals row it came from; for an
+agent with adjustments, one more row with the weighted score before and after all of them.
+Refreshing again appends again (a refresh that applies the same appeal is logged again):
+the log says what every refresh did. The latest layout.Audit.ROWS rows are kept.
+"""
+
+from __future__ import annotations
+
+from csxl.workbook import style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Audit as U
+from csxl.workbook.layout import col
+
+
+def headers(lang: str) -> dict[int, str]:
+    zh = lang == "zh"
+    return {
+        U.TIME: "刷新时间" if zh else "Refreshed",
+        U.MONTH: "月份" if zh else "Month",
+        U.AGENT: "客服" if zh else "Agent",
+        U.KIND: "类型" if zh else "Kind",
+        U.TARGET: "工单或指标" if zh else "Ticket or KPI",
+        U.FROM: "原值" if zh else "From",
+        U.TO: "新值" if zh else "To",
+        U.REASON: "原因" if zh else "Reason",
+        U.APPROVER: "审批人" if zh else "Approver",
+        U.SOURCE_ROW: "申诉表行" if zh else "Appeals row",
+    }
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Audit")
+    t = ctx.t
+    ctx.title(
+        ws,
+        t("审计日志", "Audit log"),
+        t(
+            "由“刷新指标”追加：每次刷新应用的每一条申诉或人工调整（原值、新值、原因、审批人）。请勿修改。",
+            "Appended by Refresh: every appeal or manual adjustment each refresh applied (from, to, "
+            "reason, approver). Do not edit.",
+        ),
+    )
+    ws.merge_cells(f"A2:{col(U.SOURCE_ROW)}2")
+    ws.row_dimensions[2].height = 30
+    for c, text in headers(ctx.lang).items():
+        ctx.label(ws, f"{col(c)}{U.HEADER_ROW}", text, style.HEADER)
+    for i, row in enumerate(ctx.inputs.audit):
+        r = U.FIRST_ROW + i
+        for c, value in enumerate(row, start=1):
+            ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED)
+    setup_sheet(
+        ws,
+        widths={
+            "A": 16,
+            "B": 9,
+            "C": 12,
+            "D": 10,
+            "E": 16,
+            "F": 12,
+            "G": 12,
+            "H": 30,
+            "I": 10,
+            "J": 9,
+        },
+        freeze=f"A{U.FIRST_ROW}",
+        header_rows=f"{U.HEADER_ROW}:{U.HEADER_ROW}",
+    )

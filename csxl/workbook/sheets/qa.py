@@ -1,0 +1,163 @@
+"""QA (质检): the QA score's weight and targets, the inspections pasted by the manager and,
+right of them, the month's QA score per agent (OWNED: Refresh fills it).
+
+Rules in `csxl.domain.qa`. The weight and targets live here, not on Goals: Goals' KPI rows
+are fixed (their keys are read back by position, and consolidate, batch and upgrade rely
+on the eight rows). The QA score is scored like a Goals KPI on Scores (value and points
+columns at the right end), in the weighted score with this weight, 0 by default.
+"""
+
+from __future__ import annotations
+
+from csxl.domain import qa
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Qa as Q
+from csxl.workbook.layout import col
+
+
+def target(p):
+    return p.qa_target or qa.DEFAULT_TARGET
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("QA")
+    t = ctx.t
+    p = ctx.inputs
+    ctx.title(
+        ws,
+        t("质检", "Quality inspection"),
+        t(
+            "黄色为可填写的内容：质检得分的权重和三档目标（权重默认 0：只跟踪、不计入加权得分），以及本月的质检记录"
+            "（客服、工单号、质检得分 0-100、不合格项）。刷新时按客服计算平均质检得分，写入右侧和考核表。",
+            "Yellow cells are yours: the QA score's weight and three targets (weight 0 by default: "
+            "tracked, not in the weighted score) and the month's inspections (agent, ticket, QA "
+            "score 0-100, items failed). Refresh computes each agent's mean QA score, right of "
+            "them and on Scores.",
+        ),
+    )
+    ws.merge_cells("A2:I2")
+    ws.row_dimensions[2].height = 44
+    goal = target(p)
+    for row, zh, en, value in (
+        (Q.ROW_WEIGHT, "权重", "Weight", goal.weight),
+        (Q.ROW_BASELINE, "保底", "Baseline", goal.baseline),
+        (Q.ROW_STRETCH, "冲刺", "Stretch", goal.stretch),
+        (Q.ROW_CHALLENGE, "挑战", "Challenge", goal.challenge),
+    ):
+        ctx.label(ws, f"A{row}", t(zh, en), style.HEADER)
+        ctx.input(ws, Q.value(row), value, "0.0")
+    ctx.label(
+        ws, "C4", t("质检得分：越高越好，满分 100", "QA score: higher is better, 0-100"), style.NOTE
+    )
+    heads = {
+        Q.AGENT: t("客服", "Agent"),
+        Q.TICKET: t("工单号", "Ticket"),
+        Q.SCORE: t("质检得分", "QA score"),
+        Q.ITEMS: t("不合格项", "Items failed"),
+        Q.R_AGENT: t("客服", "Agent"),
+        Q.R_COUNT: t("质检条数", "Inspections"),
+        Q.R_MEAN: t("平均质检得分", "Mean QA score"),
+        Q.R_ITEMS: t("不合格项合计", "Items failed"),
+    }
+    for c, text in heads.items():
+        ctx.label(ws, f"{col(c)}{Q.HEADER_ROW}", text, style.HEADER)
+    rows = {r.row: r for r in p.qa_rows}
+    for r in range(Q.FIRST_ROW, Q.FIRST_ROW + Q.ROWS):
+        x = rows.get(r)
+        ctx.input(ws, f"{col(Q.AGENT)}{r}", None if x is None else x.agent, "@")
+        ctx.input(ws, f"{col(Q.TICKET)}{r}", None if x is None else x.ticket, "@")
+        ctx.input(ws, f"{col(Q.SCORE)}{r}", None if x is None else x.score, "0.0")
+        ctx.input(ws, f"{col(Q.ITEMS)}{r}", None if x is None else x.items)
+    results = list(p.qa_results)
+    for i in range(Q.R_ROWS):
+        r = Q.FIRST_ROW + i
+        a = results[i] if i < len(results) else None
+        values = (None,) * 4 if a is None else (a.agent, a.inspections, a.mean, a.items_failed)
+        for c, value, fmt in zip(
+            (Q.R_AGENT, Q.R_COUNT, Q.R_MEAN, Q.R_ITEMS),
+            values,
+            (None, style.INTEGER, "0.00", style.INTEGER),
+            strict=True,
+        ):
+            ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
+    setup_sheet(
+        ws,
+        widths={"A": 12, "B": 14, "C": 10, "D": 30, "E": 2, "F": 12, "G": 10, "H": 12, "I": 12},
+        freeze=f"A{Q.FIRST_ROW}",
+        header_rows=f"{Q.HEADER_ROW}:{Q.HEADER_ROW}",
+    )
+
+
+def read(book):
+    """(the QA target, the inspections as typed)."""
+    from dataclasses import replace
+
+    from csxl.workbook.plan_reader import cell, number
+
+    rows = book.rows("QA")
+    sheet = layout.title("QA", book.lang)
+    where = lambda r: Location(book.name, sheet, r, "B")  # noqa: E731
+    values = {
+        name: number(rows, r, Q.VALUE_COL, where(r))
+        for name, r in (
+            ("weight", Q.ROW_WEIGHT),
+            ("baseline", Q.ROW_BASELINE),
+            ("stretch", Q.ROW_STRETCH),
+            ("challenge", Q.ROW_CHALLENGE),
+        )
+    }
+    default = qa.DEFAULT_TARGET
+    try:
+        goal = replace(
+            default,
+            **{k: (getattr(default, k) if v is None else v) for k, v in values.items()},
+        )
+    except ValueError as exc:
+        raise InputError(
+            f"the QA targets are not usable: {exc}.",
+            where(Q.ROW_BASELINE),
+            "Put 保底, 冲刺 and 挑战 in ascending order.",
+        ) from None
+    if goal.weight < 0:
+        raise InputError("a weight cannot be negative.", where(Q.ROW_WEIGHT), "Type 0 or more.")
+
+    def text(r: int, c: int) -> str | None:
+        v = cell(rows, r, c)
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return None if v is None or not str(v).strip() else str(v).strip()
+
+    out = []
+    for r in range(Q.FIRST_ROW, Q.FIRST_ROW + Q.ROWS):
+        agent, ticket = text(r, Q.AGENT), text(r, Q.TICKET)
+        score, items = cell(rows, r, Q.SCORE), cell(rows, r, Q.ITEMS)
+        if agent is None and ticket is None and score is None and items is None:
+            continue
+        out.append(qa.Inspection(r, agent, ticket, score, items))
+    return goal, tuple(out)
+
+
+PROBLEMS = {
+    "no_agent": ("缺少客服，未计入", "the agent is missing: not counted"),
+    "bad_score": ("质检得分应为 0-100 的数字，未计入", "a QA score is a number 0-100: not counted"),
+}
+
+
+def error_rows(book_name: str, lang: str, problems) -> list[tuple[object, ...]]:
+    sheet = layout.title("QA", lang)
+    columns = {"agent": Q.AGENT, "score": Q.SCORE}
+    heads = {Q.AGENT: ("客服", "Agent"), Q.SCORE: ("质检得分", "QA score")}
+    i = 0 if lang == "zh" else 1
+    return [
+        (
+            book_name,
+            sheet,
+            row,
+            heads[columns[field]][i],
+            PROBLEMS[code][i],
+            None if value is None else str(value),
+        )
+        for row, field, code, value in problems
+    ]

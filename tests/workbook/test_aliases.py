@@ -1,0 +1,201 @@
+"""Aliases (别名): several exports that name agents differently give the KPIs of one clean
+export; unknown and ambiguous names are listed on Errors; tickets count for the team the
+agent was in on the ticket's day."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from csxl import agent_identity
+from csxl.domain import kpis
+from csxl.domain.tickets import TicketSet
+from csxl.kpi_report import load
+from csxl.refresh import refresh
+from csxl.workbook.layout import Errors as E
+from csxl.workbook.layout import Scores as S
+from csxl.workbook.port import PackageBook
+from tests.plan_fixtures import at, pasted_plan, plan_inputs, sheet
+
+# agent id, name on Scores, 千牛 spellings (nickname, sub-account), 工号 in the phone export
+AGENTS = (
+    ("A01", "张三", ("三哥", "旗舰店:张三")),
+    ("A02", "李四", ("小四", "旗舰店：小四")),  # full-width colon: NFKC folds it
+    ("A03", "王五", ("Wang Wu", "专卖店:王五")),
+)
+ALIASES = (
+    *((spelled, i, name) for i, name, spellings in AGENTS for spelled in spellings),
+    (None, "A01", "张三"),  # the id and name alone: the name and the 工号 resolve too
+    (None, "A02", "李四"),
+    (None, "A03", "王五"),
+)
+
+
+def clean() -> pd.DataFrame:
+    """60 March tickets, 20 per agent, with varied first responses, resolutions and CSAT."""
+    rows = []
+    for n in range(60):
+        agent = AGENTS[n % 3][1]
+        created = datetime(2026, 3, 1 + n % 28, 9 + n % 8, 7 * n % 60)
+        rows.append(
+            {
+                "工单号": f"T{n:03d}",
+                "创建时间": created,
+                "首次响应时间": created + timedelta(seconds=10 + 13 * (n % 11)),
+                "解决时间": None if n % 9 == 0 else created + timedelta(minutes=2 + n % 7),
+                "团队": "售后一组",
+                "客服": agent,
+                "满意度": None if n % 4 == 0 else 1 + n % 5,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def exports(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same tickets as a 千牛-style export (first half: nicknames and sub-accounts under
+    other headers) and a phone export (second half: 工号)."""
+    by_name = {name: (i, spellings) for i, name, spellings in AGENTS}
+    half = len(frame) // 2
+    qianniu = frame.iloc[:half].rename(
+        columns={
+            "工单号": "会话ID",
+            "创建时间": "进线时间",
+            "客服": "处理人",
+            "满意度": "评分",
+            "团队": "组别",
+        }
+    )
+    qianniu["处理人"] = [
+        by_name[name][1][k % 2] for k, name in enumerate(frame["客服"].iloc[:half])
+    ]
+    phone = frame.iloc[half:].copy()
+    phone["客服"] = [by_name[name][0] for name in phone["客服"]]
+    phone = phone.rename(columns={"客服": "工号"})
+    return qianniu, phone
+
+
+def _same_groups(a: list[dict], b: list[dict]) -> None:
+    assert [(g["by"], g["key"]) for g in a] == [(g["by"], g["key"]) for g in b]
+    for x, y in zip(a, b, strict=True):
+        for key, value in x["kpis"].items():
+            other = y["kpis"][key]
+            if isinstance(value, float) and isinstance(other, float):
+                assert math.isclose(value, other, rel_tol=1e-12), (x["key"], key)
+            else:
+                assert value == other, (x["key"], key)
+
+
+def test_two_differently_headed_exports_and_an_alias_table_give_the_clean_kpis(tmp_path):
+    frame = clean()
+    qianniu, phone = exports(frame)
+    paths = {}
+    for name, table in (("clean", frame), ("qianniu", qianniu), ("phone", phone)):
+        paths[name] = tmp_path / f"{name}.csv"
+        table.to_csv(paths[name], index=False, encoding="utf-8-sig")
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("表头,字段\n工号,agent\n", encoding="utf-8")
+    one = load(paths["clean"])
+    parts = []
+    for name, extra in (("qianniu", None), ("phone", mapping)):
+        tickets = load(paths[name], extra)
+        resolved, errors, _ = agent_identity.resolve(tickets, ALIASES)
+        assert errors == []
+        parts.append(resolved)
+    both = TicketSet(
+        **{**parts[0].__dict__, "frame": pd.concat([p.frame for p in parts], ignore_index=True)}
+    )
+    by = ("all", "team", "agent")
+    _same_groups(kpis.compute(both, by).groups, kpis.compute(one, by).groups)
+    # Without the alias table the agents split into eight spellings.
+    raw = [load(paths["qianniu"]), load(paths["phone"], mapping)]
+    names = set(raw[0].frame["agent"]) | set(raw[1].frame["agent"])
+    assert len(names) == 9
+
+
+NOW = datetime(2026, 4, 1, 8)
+
+
+def test_refresh_resolves_agents_and_lists_unknown_and_ambiguous_names(tmp_path):
+    frame = clean()
+    qianniu, phone = exports(frame)
+    mixed = frame.copy()
+    mixed["客服"] = list(qianniu["处理人"]) + list(phone["工号"])
+    extra = mixed.iloc[:3].copy()
+    extra["工单号"] = ["X1", "X2", "X3"]
+    extra["客服"] = ["新人小白", "新人小白", "阿明"]  # unknown; 阿明 is two agents' alias below
+    aliases = (*ALIASES, ("阿明", "A01", None), ("阿明", "A02", None))
+    inputs = plan_inputs(aliases=aliases)
+    path = pasted_plan(tmp_path / "aliases.xlsx", pd.concat([mixed, extra]), inputs)
+    refresh(PackageBook(path), "2026-03", now=NOW)
+    reference = pasted_plan(tmp_path / "clean.xlsx", frame, plan_inputs())
+    refresh(PackageBook(reference), "2026-03", now=NOW)
+
+    def agents(p) -> dict[str, list[object]]:
+        rows = sheet(p, "Scores")
+        return {
+            at(rows, r, S.AGENT): rows[r - 1][S.TICKETS - 1 : S.SCORE]
+            for r in range(S.FIRST_ROW, S.FIRST_ROW + 10)
+            if at(rows, r, S.AGENT)
+        }
+
+    got, want = agents(path), agents(reference)
+    assert {k: got[k] for k in want} == want  # 张三, 李四, 王五 as in the clean export
+    assert got["新人小白"][0] == 2 and got["阿明"][0] == 1  # never dropped
+    errors = sheet(path, "Errors")
+    listed = {
+        at(errors, r, E.VALUE): at(errors, r, E.REASON) for r in range(E.FIRST_ROW, len(errors) + 1)
+    }
+    assert listed["新人小白"] == "别名表中没有这个名字（2 张工单，按原名计算）"
+    assert listed["阿明"] == "这个写法对应多位客服：A01、A02（按原名计算）"
+
+
+def test_transfers_count_each_ticket_for_the_team_of_its_day(tmp_path):
+    """李四 moves to 售后二组 on 16 March: his tickets from that day count there, not in
+    this 售后一组 plan; his earlier ones stay here."""
+    frame = clean()
+    transfers = (
+        ("A02", "售后一组", date(2026, 1, 1), date(2026, 3, 15)),
+        ("李四", "售后二组", date(2026, 3, 16), None),
+    )
+    inputs = plan_inputs(aliases=ALIASES, transfers=transfers)
+    path = pasted_plan(tmp_path / "plan.xlsx", frame, inputs)
+    outcome = refresh(PackageBook(path), "2026-03", now=NOW)
+    li = frame[frame["客服"] == "李四"]
+    before = int((li["创建时间"] < datetime(2026, 3, 16)).sum())
+    after = len(li) - before
+    assert before and after
+    rows = sheet(path, "Scores")
+    tickets = {
+        at(rows, r, S.AGENT): at(rows, r, S.TICKETS) for r in range(S.FIRST_ROW, S.FIRST_ROW + 5)
+    }
+    assert tickets["李四"] == before and tickets["张三"] == 20
+    assert any(f"{after} 张工单计入其他团队" in w for w in outcome.warnings)
+    domain = agent_identity.resolve(_csv(frame), ALIASES, transfers, team=None)[0].frame
+    assert (domain.loc[domain["agent"] == "李四", "team"] == "售后二组").sum() == after
+
+
+def _csv(frame: pd.DataFrame) -> TicketSet:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        return load(path)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_aliases_sheet_reads_back_what_was_typed(tmp_path, lang):
+    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.plan_reader import read_plan
+
+    transfers = (("A02", "售后二组", date(2026, 3, 16), None),)
+    path = new_plan(
+        tmp_path / f"p_{lang}.xlsx", PlanInputs(lang=lang, aliases=ALIASES, transfers=transfers)
+    )
+    state = read_plan(PackageBook(path))
+    assert state.inputs.aliases == ALIASES
+    assert state.inputs.transfers == transfers
