@@ -324,7 +324,7 @@ def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Guide")
     p = ctx.inputs
     t, lang = ctx.t, ctx.lang
-    names = {s.key: s.title(lang) for s in layout.SHEETS}
+    names = {s.key: s.title(lang) for s in layout.SHEET.values()}
     team = p.team or t("本团队", "this team")
     ctx.title(
         ws,
