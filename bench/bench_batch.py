@@ -22,13 +22,13 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import run_measured  # bench/measure.py, beside this script
 
 TARGET = 20.0
 YEAR = 2026
@@ -36,26 +36,6 @@ MONTH = "2026-10"
 
 
 # ----------------------------------------------------------------------------- child modes
-
-
-def _measure(cmd: list[str]) -> int:
-    """Run cmd; print its wall time, peak RSS and stdout's last line as JSON."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the one child we ran
-    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
-    out = proc.stdout.decode("utf-8", "replace").strip().splitlines()
-    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-    doc = {
-        "seconds": seconds,
-        "peak_mb": peak_mb,
-        "returncode": proc.returncode,
-        "stdout_last": out[-1] if out else "",
-        "stderr_tail": err[-3:],
-    }
-    print(json.dumps(doc, ensure_ascii=False))
-    return 0
 
 
 def _naive(roster_path: str, out: str, limit: int) -> int:
@@ -102,9 +82,7 @@ def make_roster(path: Path, teams: int, agents: int) -> None:
 
 
 def _run_measured(cmd: list[str]) -> dict:
-    wrapper = [sys.executable, str(Path(__file__).resolve()), "_measure", "--", *cmd]
-    done = subprocess.run(wrapper, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_measured(cmd, last=True)
 
 
 def _report_seconds(folder: Path) -> tuple[int, float]:
@@ -212,8 +190,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "_measure":
-        sys.exit(_measure(sys.argv[3:] if sys.argv[2:3] == ["--"] else sys.argv[2:]))
     if len(sys.argv) > 1 and sys.argv[1] == "_naive":
         sys.exit(_naive(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     sys.exit(main())

@@ -23,11 +23,11 @@ import importlib.util
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import run_measured  # bench/measure.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 KPI_TARGET, NAIVE_TARGET, MEMORY_TARGET_MB = 1.3, 15.0, 1500
@@ -40,28 +40,6 @@ FLOOR_CODE = (
 
 
 # ----------------------------------------------------------------------------- child modes
-
-
-def _measure(cmd: list[str]) -> int:
-    """Run cmd (stdout to /dev/null); print its wall time and peak RSS as JSON."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the one child we ran
-    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
-    stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-    print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "peak_mb": peak_mb,
-                "returncode": proc.returncode,
-                "stderr_tail": stderr[-3:],
-                "traceback": any(line.startswith("Traceback (most recent") for line in stderr),
-            }
-        )
-    )
-    return 0
 
 
 def _naive(path: str, header_row: int) -> int:
@@ -89,9 +67,7 @@ def _naive(path: str, header_row: int) -> int:
 
 
 def _run_measured(cmd: list[str]) -> dict:
-    wrapper = [sys.executable, str(Path(__file__).resolve()), "_measure", "--", *cmd]
-    done = subprocess.run(wrapper, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_measured(cmd)
 
 
 def _export(rows: int, seed: int, dirty: bool) -> dict:
@@ -273,8 +249,6 @@ def _check_rows(path: str, expected: dict) -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "_measure":
-        sys.exit(_measure(sys.argv[3:] if sys.argv[2:3] == ["--"] else sys.argv[2:]))
     if len(sys.argv) > 1 and sys.argv[1] == "_naive":
         sys.exit(_naive(sys.argv[2], int(sys.argv[3])))
     sys.exit(main())

@@ -32,12 +32,13 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from measure import run_measured  # bench/measure.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -52,33 +53,6 @@ OK_CODES = (0, 1)  # cli.md: 0 done, 1 done with warnings (e.g. rows rejected)
 
 
 # ----------------------------------------------------------------------------- child modes
-
-
-def _measure(cmd: list[str], stdout_path: str | None) -> int:
-    """Run cmd; print its wall time and peak RSS as JSON (stdout to a file or /dev/null)."""
-    sink = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115
-    try:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, check=False)
-        seconds = time.perf_counter() - start
-    finally:
-        if stdout_path:
-            sink.close()
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the one child we ran
-    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
-    stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-    print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "peak_mb": peak_mb,
-                "returncode": proc.returncode,
-                "stderr_tail": stderr[-3:],
-                "traceback": any(line.startswith("Traceback (most recent") for line in stderr),
-            }
-        )
-    )
-    return 0
 
 
 def _naive(path: str, out: str) -> int:
@@ -204,10 +178,7 @@ def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def _run_measured(cmd: list[str], stdout_path: Path | None = None) -> dict:
-    wrapper = [sys.executable, str(Path(__file__).resolve()), "_measure"]
-    wrapper += [str(stdout_path) if stdout_path else "-", "--", *cmd]
-    done = _run(wrapper, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_measured(cmd, stdout_path, run=_run)
 
 
 def _fixture(rows: int, seed: int, dirty: bool) -> dict:
@@ -472,9 +443,6 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))  # this checkout's csxl, not whatever is installed
-    if len(sys.argv) > 1 and sys.argv[1] == "_measure":
-        out = None if sys.argv[2] == "-" else sys.argv[2]
-        sys.exit(_measure(sys.argv[4:] if sys.argv[3:4] == ["--"] else sys.argv[3:], out))
     if len(sys.argv) > 1 and sys.argv[1] == "_naive":
         sys.exit(_naive(sys.argv[2], sys.argv[3]))
     if len(sys.argv) > 1 and sys.argv[1] == "_phases":
