@@ -275,6 +275,21 @@ class Ctx:
             per_sheet[name] = dv
         return per_sheet[name]
 
+    def date_validation(
+        self, ws: Worksheet, name: str = "date", example: str = "2026-03-31"
+    ) -> DataValidation:
+        """A date in 2000-2100 (serials 36526..73415), with the message in the plan's language."""
+        return self.validation(
+            ws,
+            name,
+            type="date",
+            operator="between",
+            formula1="36526",  # 2000-01-01
+            formula2="73415",  # 2100-12-31
+            errorTitle=self.t("日期", "Date"),
+            error=self.t(f"请输入日期，如 {example}。", f"Please enter a date such as {example}."),
+        )
+
     def list_validation(
         self, ws: Worksheet, name: str, items: Sequence[str] | str
     ) -> DataValidation:

@@ -55,16 +55,7 @@ def build(ctx: Ctx) -> None:
         ctx.input(ws, f"{col(H.NOTE)}{r}", entry[2] if entry else None)
     first, last = H.FIRST_ROW, H.FIRST_ROW + H.ROWS - 1
     ctx.list_validation(ws, "kind", kinds).add(f"{col(H.KIND)}{first}:{col(H.KIND)}{last}")
-    ctx.validation(
-        ws,
-        "date",
-        type="date",
-        operator="between",
-        formula1="36526",
-        formula2="73415",
-        errorTitle=t("日期", "Date"),
-        error=t("请输入日期，如 2026-10-09。", "Please enter a date such as 2026-10-09."),
-    ).add(f"{col(H.DATE)}{first}:{col(H.DATE)}{last}")
+    ctx.date_validation(ws, example="2026-10-09").add(f"{col(H.DATE)}{first}:{col(H.DATE)}{last}")
 
     o = H.OFFICIAL_COL
     ctx.header(

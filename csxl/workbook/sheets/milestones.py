@@ -275,16 +275,7 @@ def _validations(ctx: Ctx, ws) -> None:
 
     ctx.list_validation(ws, "quarter", QUARTERS).add(area(M.QUARTER))
     owner_validation(ctx, ws).add(area(M.OWNER))
-    ctx.validation(
-        ws,
-        "start",
-        type="date",
-        operator="between",
-        formula1="36526",  # 2000-01-01
-        formula2="73415",  # 2100-12-31
-        errorTitle=t("日期", "Date"),
-        error=t("请输入日期，如 2026-03-31。", "Please enter a date such as 2026-03-31."),
-    ).add(area(M.START))
+    ctx.date_validation(ws, "start").add(area(M.START))
     ctx.validation(
         ws,
         "end",

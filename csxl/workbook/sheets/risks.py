@@ -211,16 +211,7 @@ def _validations(ctx: Ctx, ws) -> None:
     rating.add(area(R.IMPACT))
     ctx.list_validation(ws, "status", plan.RISK_STATUSES[ctx.lang]).add(area(R.STATUS))
     owner_validation(ctx, ws).add(area(R.OWNER))
-    ctx.validation(
-        ws,
-        "date",
-        type="date",
-        operator="between",
-        formula1="36526",  # 2000-01-01
-        formula2="73415",  # 2100-12-31
-        errorTitle=t("日期", "Date"),
-        error=t("请输入日期，如 2026-03-31。", "Please enter a date such as 2026-03-31."),
-    ).add(area(R.REVIEW))
+    ctx.date_validation(ws).add(area(R.REVIEW))
 
 
 def _colour(name: str) -> tuple[PatternFill, Font]:
