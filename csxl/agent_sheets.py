@@ -159,17 +159,14 @@ def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
 
 
 def _attach_complaints(book, state, cards: list[AgentCard]) -> None:
-    """Each agent's escalated complaints of the month, from the Data sheet."""
+    """Each agent's escalated complaints of the month, from the Data sheet as refresh reads it."""
     if not any(c.escalated for c in cards):
         return
     from csxl.domain import kpis
-    from csxl.domain.synonyms import Synonyms
-    from csxl.domain.tickets import load_tickets
     from csxl.kpi_report import Period
+    from csxl.refresh import plan_tickets
 
-    synonyms = Synonyms()
-    synonyms.extend(state.mapping)
-    tickets = load_tickets(book.data(synonyms))
+    tickets, _, _ = plan_tickets(book, state)  # agents named as on Scores (Aliases applied)
     period = Period.parse(state.shown_month, None, None)
     frame = kpis.in_period(tickets.frame, (period.start, period.end))
     if "escalated" not in frame or "agent" not in frame:

@@ -50,6 +50,12 @@ def _tickets(book: Book, state: PlanState):
     return load_tickets(book.data(synonyms))
 
 
+def plan_tickets(book: Book, state: PlanState):
+    """The Data sheet's tickets as refresh counts them: headers through Mapping, one name per
+    agent and teams by day through Aliases. (tickets, Errors rows, warnings)"""
+    return agent_identity.apply(book.name, state, _tickets(book, state))
+
+
 def _orders(book: Book, state: PlanState):
     """The Orders sheet's orders (None for a plan made before the sheet existed)."""
     if not state.has_orders:
@@ -122,9 +128,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
 
     state = read_plan(book)
     p = state.inputs
-    tickets = _tickets(book, state)
-    # One name per agent and teams by day (Aliases sheet; csxl/agent_identity.py).
-    tickets, identity_errors, identity_warnings = agent_identity.apply(book.name, state, tickets)
+    tickets, identity_errors, identity_warnings = plan_tickets(book, state)
     if tickets.valid == 0:
         raise InputError(
             "the Data sheet has no usable tickets.",

@@ -169,3 +169,26 @@ def test_without_libreoffice_the_xlsx_files_are_made_and_a_warning_says_why(tmp_
     assert result.files and not result.pdfs
     assert any("LibreOffice is not installed" in w for w in result.warnings)
     assert shutil.which  # the real lookup is untouched outside this test
+
+
+def test_complaints_under_an_alias_are_listed_for_the_agent_scores_names(tmp_path):
+    """The Data sheet names the agent by a nickname; Aliases maps it: the 考核表 lists it."""
+    import tempfile
+
+    from csxl.refresh import refresh
+    from csxl.workbook.port import PackageBook
+    from tests.plan_fixtures import plan_inputs
+
+    frame = clean_tickets(120)
+    row = frame.index[frame["客服"] == "袁新"][0]
+    frame.loc[row, ["升级投诉", "客服"]] = ["是", "小袁"]
+    ticket = frame.at[row, "工单号"]
+    aliases = (("袁新", "KF1", "袁新"), ("小袁", "KF1", "袁新"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pasted_plan(Path(tmp) / "plan.xlsx", frame, plan_inputs(aliases=aliases))
+        refresh(PackageBook(path), MONTH, now=NOW)
+        plan = copy_of(path.read_bytes(), tmp_path)
+    assert _scores(plan)["袁新"][S.ESCALATED - 1] == 1
+    result = export_agent_sheets(plan, tmp_path / "out")
+    (mine,) = [f for f in result.files if f.name.startswith("袁新_")]
+    assert ticket in _text(mine)
