@@ -26,7 +26,7 @@ import pandas as pd
 
 from csxl.domain import normalise
 from csxl.domain.columns import ORDER_COLUMNS, Kind
-from csxl.domain.tickets import Problem, _blank_rows, _codes, _flags, _show
+from csxl.domain.tickets import Problem, _blank_rows, _codes, _flags, reject
 
 ORDER_REASONS: dict[str, tuple[str, str]] = {
     "missing_customer": ("客户为空", "customer is empty"),
@@ -149,21 +149,7 @@ def load_orders(table) -> OrderSet:
     # Not a purchase: excluded whatever else the row holds (an unpaid order has no payment
     # time), so its blanks are not rejects.
     skip = not_a_purchase(frame["status"]) if "status" in frame else np.zeros(len(frame), bool)
-    rows = raw.index.to_numpy()
-    problems: list[Problem] = []
-    rejected = np.zeros(len(frame), dtype=bool)
-    for key, (mask, code) in bad.items():
-        column = key.split("#")[0]
-        hit = _flags(mask) & ~skip
-        if not hit.any():
-            continue
-        rejected |= hit
-        at = np.flatnonzero(hit)
-        values = raw[column].iloc[at].tolist()
-        problems += [
-            OrderProblem(int(r), header(column), code, _show(v))
-            for r, v in zip(rows[at], values, strict=True)
-        ]
+    rejected, problems = reject(bad, raw, header, OrderProblem, spare=skip)
     problems.sort(key=lambda p: (p.row, p.column))
 
     keep = ~rejected

@@ -161,20 +161,7 @@ def load_tickets(table, now: datetime | None = None) -> TicketSet:
     bad["created_at#missing"] = (created_missing, "missing_created")
 
     rows = raw.index.to_numpy()
-    problems: list[Problem] = []
-    rejected = np.zeros(len(frame), dtype=bool)
-    for key, (mask, code) in bad.items():
-        column = key.split("#")[0]
-        hit = _flags(mask)
-        if not hit.any():
-            continue
-        rejected |= hit
-        at = np.flatnonzero(hit)
-        values = raw[column].iloc[at].tolist() if column in raw else [None] * len(at)
-        problems += [
-            Problem(int(r), header(column), code, _show(v))
-            for r, v in zip(rows[at], values, strict=True)
-        ]
+    rejected, problems = reject(bad, raw, header)
     for later, earlier in ORDERED_TIMES:
         if later in frame and earlier in frame:
             backwards = frame[later].to_numpy() < frame[earlier].to_numpy()  # NaT: False
@@ -252,6 +239,34 @@ def _excel_errors_among(series: pd.Series, where: np.ndarray) -> np.ndarray:
         values = series.iloc[at]
         out[at] = [isinstance(v, str) and v.strip() in EXCEL_ERRORS for v in values]
     return out
+
+
+def reject(
+    bad: dict[str, tuple[object, str]],
+    raw: pd.DataFrame,
+    header,
+    problem: type[Problem] = Problem,
+    spare: np.ndarray | None = None,
+) -> tuple[np.ndarray, list]:
+    """Rows hit by any mask of `bad` ("column#what" -> (mask, reason code)), and one
+    `problem` per hit with the sheet row, the file's header and the cell as read. Rows in
+    `spare` are never rejected (orders excluded for their status)."""
+    rows = raw.index.to_numpy()
+    problems: list[Problem] = []
+    rejected = np.zeros(len(raw), dtype=bool)
+    for key, (mask, code) in bad.items():
+        column = key.split("#")[0]
+        hit = _flags(mask) if spare is None else _flags(mask) & ~spare
+        if not hit.any():
+            continue
+        rejected |= hit
+        at = np.flatnonzero(hit)
+        values = raw[column].iloc[at].tolist() if column in raw else [None] * len(at)
+        problems += [
+            problem(int(r), header(column), code, _show(v))
+            for r, v in zip(rows[at], values, strict=True)
+        ]
+    return rejected, problems
 
 
 def _blank_rows(raw: pd.DataFrame) -> pd.Series:
