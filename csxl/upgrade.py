@@ -263,7 +263,7 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
             "Leave out --to, or use the csxl release that makes that version.",
         )
     old = PackageBook(path)  # refuses a workbook open in Excel (exit 3)
-    version = version_of(path)
+    version = _text(_cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
         return report
@@ -391,8 +391,6 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
         refresh(PackageBook(target), state.shown_month)
         report.refreshed = state.shown_month
-    for backups in (target.parent / "csxl-backups",):
-        shutil.rmtree(backups, ignore_errors=True)  # the temporary file's own backups
 
 
 def _when(value: object) -> datetime | None:
