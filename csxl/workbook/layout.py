@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-TEMPLATE_VERSION = "1.1"
+TEMPLATE_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
