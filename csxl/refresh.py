@@ -46,7 +46,7 @@ def _tickets(book: Book, state: PlanState):
     from csxl.domain.tickets import load_tickets
 
     synonyms = Synonyms()
-    synonyms.extend(state.mapping)
+    synonyms.extend(state.mapping_for())
     return load_tickets(book.data(synonyms))
 
 
@@ -65,7 +65,7 @@ def _orders(book: Book, state: PlanState):
     from csxl.domain.synonyms import Synonyms
 
     synonyms = Synonyms(ORDERS)
-    synonyms.extend(m for m in state.mapping if m[1] in ORDERS.columns)
+    synonyms.extend(m for m in state.mapping_for() if m[1] in ORDERS.columns)
     return load_orders(book.orders(synonyms))
 
 
