@@ -210,6 +210,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         len(tickets.problems) + (len(orders.problems) if orders is not None else 0),
         result.warnings,
         _summary(ctx, p),
+        notes=_source_notes(tickets, p.lang),
     )
 
 
@@ -926,6 +927,19 @@ def _award_labels(lang: str) -> tuple[str, ...]:
         if lang == "zh"
         else ("Service star", "Top performer", "Rising star")
     )
+
+
+def _source_notes(tickets, lang: str) -> list[str]:
+    """With several data sources (`csxl import`), one line: the valid tickets of each."""
+    frame = tickets.frame
+    if "data_source" not in frame or frame["data_source"].nunique(dropna=True) == 0:
+        return []
+    pasted = "手工粘贴" if lang == "zh" else "pasted by hand"
+    counts = frame["data_source"].fillna(pasted).value_counts(sort=False)
+    parts = [f"{k} {v:,}" for k, v in counts.items()]
+    if lang == "zh":
+        return ["数据源（有效工单）：" + "、".join(parts)]
+    return ["Data sources (valid tickets): " + ", ".join(parts)]
 
 
 def _rows(tickets) -> dict[str, int]:

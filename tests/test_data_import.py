@@ -75,9 +75,10 @@ def test_two_differently_headed_exports_imported_as_sources_score_as_one_clean_e
     assert (first.written, second.written) == (30, 30)
     assert second.sources == {"千牛": 30, "电话": 30}
     assert first.unmapped == [] and second.unmapped == []
-    refresh(PackageBook(path), "2026-03", now=NOW)
+    outcome = refresh(PackageBook(path), "2026-03", now=NOW)
+    assert "数据源（有效工单）：千牛 30、电话 30" in outcome.notes
     reference = pasted_plan(tmp_path / "clean.xlsx", clean(), plan_inputs())
-    refresh(PackageBook(reference), "2026-03", now=NOW)
+    assert refresh(PackageBook(reference), "2026-03", now=NOW).notes == []
     got, want = _scores(path), _scores(reference)
     assert got == want and set(want) == {"张三", "李四", "王五"}
 
