@@ -18,11 +18,10 @@ from csxl.workbook import layout
 from csxl.workbook.book import PlanInputs, new_plan
 from csxl.workbook.layout import Data as D
 from csxl.workbook.layout import Mapping as Mp
-from csxl.workbook.layout import Scores as S
 from csxl.workbook.plan_reader import read_plan
 from csxl.workbook.port import PackageBook
-from tests.plan_fixtures import NOW, at, pasted_plan, plan_inputs, sheet
-from tests.workbook.test_aliases import ALIASES, clean, exports
+from tests.plan_fixtures import NOW, pasted_plan, plan_inputs
+from tests.workbook.test_aliases import ALIASES, clean, exports, scores_by_agent
 
 STAFF_NO = "员工编号"  # not a built-in synonym: only the 电话 source's Mapping row knows it
 
@@ -58,15 +57,6 @@ def _data(path) -> list[tuple]:
     return rows
 
 
-def _scores(path) -> dict[str, list[object]]:
-    rows = sheet(path, "Scores")
-    return {
-        at(rows, r, S.AGENT): rows[r - 1][S.TICKETS - 1 : S.SCORE]
-        for r in range(S.FIRST_ROW, S.FIRST_ROW + 10)
-        if at(rows, r, S.AGENT)
-    }
-
-
 def test_two_differently_headed_exports_imported_as_sources_score_as_one_clean_export(tmp_path):
     q, p = _exports(tmp_path)
     path = _plan(tmp_path / "plan.xlsx", plan_inputs(aliases=ALIASES))
@@ -79,7 +69,7 @@ def test_two_differently_headed_exports_imported_as_sources_score_as_one_clean_e
     assert "数据源（有效工单）：千牛 30、电话 30" in outcome.notes
     reference = pasted_plan(tmp_path / "clean.xlsx", clean(), plan_inputs())
     assert refresh(PackageBook(reference), "2026-03", now=NOW).notes == []
-    got, want = _scores(path), _scores(reference)
+    got, want = scores_by_agent(path), scores_by_agent(reference)
     assert got == want and set(want) == {"张三", "李四", "王五"}
 
 
