@@ -117,6 +117,9 @@ def patch(sheet_xml: bytes, cells: Cells, clear: Iterable[tuple[int, int, int, i
     for (r, c), value in cells.items():
         wanted.setdefault(r, {})[c] = value
     rects = list(clear)
+    appended = _append(sheet_xml, wanted, rects)
+    if appended is not None:
+        return appended
     m = _SHEET_DATA.search(sheet_xml)
     if m is None:
         raise ValueError("no <sheetData> in the worksheet part")
@@ -154,6 +157,33 @@ def patch(sheet_xml: bytes, cells: Cells, clear: Iterable[tuple[int, int, int, i
         sheet_xml[: m.start()] + b"<sheetData>" + new_body + b"</sheetData>" + sheet_xml[m.end() :]
     )
     return _grow_dimension(out, max(order, default=1), _max_col(wanted))
+
+
+def _append(
+    sheet_xml: bytes, wanted: Mapping[int, Mapping[int, Value]], rects: list
+) -> bytes | None:
+    """Rows that all come after the sheet's last row (an import below a large paste area):
+    added before </sheetData> without parsing the rows above. None when that is not the
+    case (or the part is not in the usual shape), for the general path."""
+    end = sheet_xml.rfind(b"</sheetData>")
+    if not wanted or end < 0 or sheet_xml.count(b"<sheetData", 0, end) != 1:
+        return None
+    last = sheet_xml.rfind(b"<row ", 0, end)
+    if last < 0:
+        return None
+    m = _R.search(sheet_xml, last, sheet_xml.find(b">", last) + 1)
+    if m is None:
+        return None
+    last_row = int(m["row"])
+    if min(wanted) <= last_row or any(rect[0] <= last_row for rect in rects):
+        return None
+    columns = _column_styles(sheet_xml[: sheet_xml.find(b"<sheetData")])
+    rows = []
+    for r in sorted(wanted):
+        inner = _patch_row(r, b"", wanted[r], columns)
+        rows.append(b'<row r="%d">%s</row>' % (r, inner) if inner else b'<row r="%d"/>' % r)
+    out = sheet_xml[:end] + b"".join(rows) + sheet_xml[end:]
+    return _grow_dimension(out, max(wanted), _max_col(wanted))
 
 
 def _max_col(wanted: Mapping[int, Mapping[int, Value]]) -> int:

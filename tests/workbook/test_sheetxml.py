@@ -89,3 +89,32 @@ def test_empty_sheet_data_gets_rows():
     new = patch(xml, {(3, 2): 1, (1, 1): "x"})
     assert new.index(b'<row r="1">') < new.index(b'<row r="3">')
     assert b'<dimension ref="A1:B3"/>' in new
+
+
+def test_rows_below_the_last_are_appended_as_the_general_path_writes_them(tmp_path, monkeypatch):
+    """The append fast path (an import below a large paste area) writes the very bytes the
+    general path does; a date in a new row takes its column's date style."""
+    from datetime import datetime
+
+    import csxl.workbook.sheetxml as sx
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "id", "when"
+    ws.column_dimensions["B"].number_format = "yyyy-mm-dd hh:mm"
+    ws["A2"], ws["B2"] = "T1", datetime(2026, 3, 1, 9)
+    path = tmp_path / "d.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    cells = {(3, 1): "=1+1", (3, 2): datetime(2026, 3, 2, 10), (5, 1): 7.5}
+    fast = patch(xml, cells, [(3, 1, 5, 2)])
+    assert sx._append(xml, {3: {}}, []) is not None  # the fast path is taken
+    assert sx._append(xml, {2: {}}, []) is None  # not for a row that exists
+    assert sx._append(xml, {3: {}}, [(2, 1, 3, 2)]) is None  # nor to clear one
+    monkeypatch.setattr(sx, "_append", lambda *a: None)
+    assert fast == patch(xml, cells, [(3, 1, 5, 2)])
+    ws = _with_part(path, fast, tmp_path / "out.xlsx").active
+    assert ws["A3"].value == "=1+1" and ws["A3"].data_type == "s"
+    assert ws["B3"].is_date and ws["B3"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["A5"].value == 7.5 and ws["A2"].value == "T1"
