@@ -6,7 +6,8 @@ One row per inbound call that reached the queue, in canonical columns:
 - ``abandoned`` (bool, optional): the caller hung up while waiting. Without the column, every
   call not answered counts as abandoned; with it, a call neither answered nor abandoned (sent
   to voicemail, overflowed to another queue) is offered but in neither count;
-- ``wait_s`` (seconds in the queue, until answer or hang-up);
+- ``wait_s`` (seconds in the queue, until answer or hang-up; optional: without the column
+  there are no short abandons, and service level and ASA are None, not 0);
 - any grouping columns (``team``, ``agent``, ``day`` ...).
 
 Definitions (docs/kpis.md, "Call-centre KPIs"):
@@ -35,6 +36,7 @@ CALL_KPIS = (
     "offered",
     "answered",
     "abandoned",
+    "answered_within",  # the service level's numerator: answered with wait_s <= sl_seconds
     "answer_rate",
     "abandon_rate",
     "service_level",
@@ -59,7 +61,10 @@ def call_facts(calls: pd.DataFrame, settings: CallSettings = CallSettings()) -> 
         abandoned = calls["abandoned"].fillna(False).astype(bool).to_numpy() & ~answered
     else:
         abandoned = ~answered
-    wait = pd.to_numeric(calls["wait_s"], errors="coerce").to_numpy(dtype=float)
+    if "wait_s" in calls:
+        wait = pd.to_numeric(calls["wait_s"], errors="coerce").to_numpy(dtype=float)
+    else:
+        wait = np.full(len(calls), np.nan)
     short = abandoned & (wait < settings.short_abandon_s)  # NaN wait: not short
     offered = ~short
     within = answered & (wait <= settings.sl_seconds)  # NaN wait: not within
@@ -89,9 +94,13 @@ def call_kpis(
     out["offered"] = sums["offered"].astype(int)
     out["answered"] = sums["answered"].astype(int)
     out["abandoned"] = sums["abandoned"].astype(int)
+    out["answered_within"] = sums["within"].astype(int)
     offered = sums["offered"].where(sums["offered"] > 0)
     out["answer_rate"] = sums["answered"] / offered
     out["abandon_rate"] = sums["abandoned"] / offered
     out["service_level"] = sums["within"] / offered
     out["asa_s"] = grouped["answer_wait"].mean()
+    if "wait_s" not in calls:  # no wait times: not measurable, which is not 0
+        out["answered_within"] = None
+        out["service_level"] = None
     return out.astype(object).where(out.notna(), None)

@@ -40,6 +40,7 @@ def test_ten_calls_by_hand():
     assert got["answer_rate"] == pytest.approx(6 / 10)
     assert got["abandon_rate"] == pytest.approx(3 / 10)
     assert got["service_level"] == pytest.approx(3 / 10)  # calls 1, 2 and 10
+    assert got["answered_within"] == 3
     assert got["asa_s"] == pytest.approx((5 + 20 + 21 + 60 + 0) / 5)
 
 
