@@ -85,6 +85,9 @@ def resolve(tickets, aliases, transfers=(), team: str | None = None, lang="zh", 
     ]
     resolved = identity.resolve(frame["agent"], found)
     shown = resolved.agent_id.map(lambda i: names.get(i, i), na_action="ignore")
+    # When no spelling is known, map gives an all-null column of Arrow's null type, which
+    # cannot take the export's names: keep the agent column's own type.
+    shown = shown.astype(frame["agent"].dtype)
     frame = frame.assign(agent=shown.where(resolved.agent_id.notna(), frame["agent"]))
     for spelled, n in resolved.unknown.items():
         errors.append((book_name, data, None, header, _say(lang, "unknown", n=n), spelled))
