@@ -11,6 +11,11 @@ Rows, as for tickets (`csxl.domain.tickets`):
 3. Among the valid rows a repeated call id keeps its last row (`duplicates`, as tickets); a
    blank call id is never a duplicate, and without a call id column every row is a call.
 So read = valid + rejected + duplicates.
+
+Blank cells say nothing, so they never change a KPI by themselves: an optional column with
+no value in any row is treated as absent (the plan's Call records header has every column,
+and an export pasted under it may fill only some), and a blank abandoned cell follows the
+rule for calls without that column: not answered means abandoned.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from csxl.domain import normalise
-from csxl.domain.columns import CALL_COLUMNS, Kind
+from csxl.domain.columns import CALL_COLUMNS, CALL_REQUIRED, Kind
 from csxl.domain.synonyms import normalise_header
 from csxl.domain.tickets import (
     EARLIEST,
@@ -213,6 +218,13 @@ def load_calls(table, now: datetime | None = None) -> CallSet:
     rejected, problems = reject(bad, raw, header, CallProblem)
     problems.sort(key=lambda p: (p.row, p.column))
 
+    # Blank says nothing: an empty optional column is no column; a blank abandoned cell is
+    # abandoned when the call was not answered (the rule without the column).
+    empty = [c for c in frame if c not in CALL_REQUIRED and frame[c].isna().all()]
+    frame = frame.drop(columns=empty)
+    if "abandoned" in frame:
+        frame["abandoned"] = frame["abandoned"].fillna(~frame["answered"])
+
     keep = ~rejected
     duplicates = 0
     if "call_id" in frame:
@@ -224,7 +236,7 @@ def load_calls(table, now: datetime | None = None) -> CallSet:
         source=table.source,
         sheet=table.sheet,
         frame=frame[keep],
-        columns=frozenset(raw.columns),
+        columns=frozenset(frame.columns),
         read=len(frame),
         rejected=int(rejected.sum()),
         duplicates=duplicates,

@@ -140,7 +140,7 @@ ORDERS = Schema(
 
 # ---------------------------------------------------------------------------- calls
 # One row per inbound call that reached the queue, from a call-centre (呼叫中心) export or
-# the plan's Calls sheet: what csxl.domain.calls counts.
+# the plan's Call records (通话记录) sheet: what csxl.domain.calls counts.
 CALL_COLUMNS: dict[str, Kind] = {
     "call_id": Kind.TEXT,
     "started_at": Kind.DATETIME,
@@ -164,5 +164,10 @@ CALL_LABELS: dict[str, tuple[str, str]] = {
 }
 
 CALLS = Schema(
-    "calls", CALL_COLUMNS, CALL_REQUIRED, CALL_LABELS, ("Calls", "通话"), ("通话", "call")
+    "calls",
+    CALL_COLUMNS,
+    CALL_REQUIRED,
+    CALL_LABELS,
+    ("Call records", "通话记录"),
+    ("通话", "call"),
 )

@@ -200,3 +200,27 @@ def test_without_a_wait_column_service_level_and_asa_are_none_not_zero():
     assert got["offered"] == 2 and got["answer_rate"] == 1
     assert got["service_level"] is None and got["asa_s"] is None
     assert got["answered_within"] is None
+
+
+def test_blank_cells_say_nothing():
+    """Pasted under the plan's header, an export without waits or abandoned flags leaves
+    those columns blank: they count as absent, not as 'never waited, never abandoned'."""
+    rows = [call(1, wait=None), call(2, answered="未接听", wait=None)]
+    c = calls([r | {"abandoned": None} for r in rows])
+    assert "wait_s" not in c.columns and "abandoned" not in c.columns
+    got = call_kpis(c.frame).loc["all"].to_dict()
+    assert (got["offered"], got["answered"], got["abandoned"]) == (2, 1, 1)
+    assert got["service_level"] is None
+
+
+def test_a_blank_abandoned_cell_beside_filled_ones_follows_the_rule_without_the_column():
+    c = calls(
+        [
+            call(1, answered="未接听", abandoned="否"),  # voicemail: offered, neither
+            call(2, answered="未接听", abandoned=None),  # not stated: abandoned
+            call(3, answered="已接听", abandoned=None),
+        ]
+    )
+    assert c.frame["abandoned"].tolist() == [False, True, False]
+    got = call_kpis(c.frame).loc["all"].to_dict()
+    assert (got["offered"], got["answered"], got["abandoned"]) == (3, 1, 1)
