@@ -52,10 +52,8 @@ def problem_rows(calls, lang: str) -> Rows:
 
 def fill(state, calls, window, month: str, now: datetime) -> list[str]:
     """The Calls sheet's status line and results for `month`; warnings."""
-    import pandas as pd
-
     from csxl.domain import kpis
-    from csxl.domain.calls import CallSettings, call_kpis
+    from csxl.domain.calls import CallSettings, call_groups
     from csxl.workbook.sheets.calls import SCOPES, CallRow
 
     p = state.inputs
@@ -68,26 +66,19 @@ def fill(state, calls, window, month: str, now: datetime) -> list[str]:
     rows: list[CallRow] = []
     if len(frame):
         everyone = p.team or SCOPES["all"][0 if zh else 1]
-        groups = [("all", ()), ("team", ("team",)), ("agent", ("agent",))]
-        for scope, by in groups:
-            if any(c not in frame for c in by):
-                continue
-            table = call_kpis(frame, by, settings)
-            # Code-point order, calls without a team or agent (未分配) last, as on Scores.
-            ranked = sorted(table.iterrows(), key=lambda kv: (pd.isna(kv[0]), str(kv[0])))
-            for key, r in ranked:
-                name = everyone if scope == "all" else (None if pd.isna(key) else str(key))
-                rows.append(
-                    CallRow(
-                        scope,
-                        name,
-                        int(r["offered"]),
-                        int(r["answered"]),
-                        int(r["abandoned"]),
-                        None if r["answered_within"] is None else int(r["answered_within"]),
-                        None if r["asa_s"] is None else float(r["asa_s"]),
-                    )
+        for g in call_groups(frame, ("all", "team", "agent"), settings):
+            k = g["kpis"]
+            rows.append(
+                CallRow(
+                    g["by"],
+                    everyone if g["by"] == "all" else g["key"],
+                    int(k["offered"]),
+                    int(k["answered"]),
+                    int(k["abandoned"]),
+                    None if k["answered_within"] is None else int(k["answered_within"]),
+                    None if k["asa_s"] is None else float(k["asa_s"]),
                 )
+            )
     warnings = []
     if len(rows) > L.ROWS:
         warnings.append(

@@ -119,6 +119,15 @@ class CallSet:
             "duplicates": self.duplicates,
         }
 
+    def errors_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Every problem, sorted by row, for messages (as `TicketSet.errors_frame`)."""
+        rows = [
+            (p.row, p.column, p.reason(lang), "" if p.value is None else str(p.value))
+            for p in self.problems
+        ]
+        cols = ["行", "列", "原因", "值"] if lang == "zh" else ["Row", "Column", "Reason", "Value"]
+        return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
+
 
 def call_flags(series: pd.Series, words: dict[str, bool]) -> normalise.Parsed:
     """A yes/no column of calls: the call-result `words` first, then 是/否, Y/N, 1/0 ..."""

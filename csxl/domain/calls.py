@@ -104,3 +104,48 @@ def call_kpis(
         out["answered_within"] = None
         out["service_level"] = None
     return out.astype(object).where(out.notna(), None)
+
+
+CALL_GROUPINGS = ("all", "team", "agent", "day")  # what call records can be grouped by
+
+
+def call_groups(
+    calls: pd.DataFrame,
+    by: Sequence[str] = ("all",),
+    settings: CallSettings = CallSettings(),
+) -> list[dict]:
+    """The KPIs as `csxl kpi` groups: {"by", "key", "kpis"}, "all" first, then each grouping
+    of `by` the calls can give (team and agent when their columns are there, day of
+    ``started_at``), keys in code-point order and a blank key (null: 未分配) last."""
+    everyone = _row(call_kpis(calls, (), settings), "all", "wait_s" in calls)
+    groups = [{"by": "all", "key": None, "kpis": everyone}]
+    for grouping in dict.fromkeys(b for b in by if b != "all"):
+        if grouping == "day":
+            keys = calls["started_at"].dt.strftime("%Y-%m-%d").rename("day")
+            frame = calls.assign(day=keys)
+        elif grouping in ("team", "agent") and grouping in calls:
+            frame = calls
+        else:
+            continue
+        if frame.empty:
+            continue
+        table = call_kpis(frame, (grouping,), settings)
+        ranked = sorted(table.index, key=lambda k: (pd.isna(k), str(k)))
+        groups += [
+            {
+                "by": grouping,
+                "key": None if pd.isna(k) else str(k),
+                "kpis": _row(table, k),
+            }
+            for k in ranked
+        ]
+    return groups
+
+
+def _row(table: pd.DataFrame, key, waits: bool = True) -> dict:
+    """One group's KPIs; an empty table (no calls) gives zero counts and null rates."""
+    if key not in table.index:
+        counts = ("offered", "answered", "abandoned", *(("answered_within",) if waits else ()))
+        return {k: 0 if k in counts else None for k in CALL_KPIS}
+    row = table.loc[key]
+    return {k: row[k] for k in CALL_KPIS}

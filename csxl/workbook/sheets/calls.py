@@ -153,14 +153,18 @@ _FIELDS = {L.ANSWERED: "answered", L.ABANDONED: "abandoned", L.WITHIN: "within"}
 
 def read(book) -> CallSettings:
     """The thresholds as typed (a blank cell takes the default)."""
+    return thresholds(book.rows("Calls"), book.name, book.lang)
+
+
+def thresholds(rows: list[list[object]], file: str, lang: str) -> CallSettings:
+    """The thresholds from the Calls sheet's values (from A1)."""
     from csxl.workbook.plan_reader import number
 
-    rows = book.rows("Calls")
-    sheet = layout.title("Calls", book.lang)
+    sheet = layout.title("Calls", lang)
     default = CallSettings()
     values = {}
     for name, row in (("sl_seconds", L.ROW_SL_SECONDS), ("short_abandon_s", L.ROW_SHORT_ABANDON)):
-        where = Location(book.name, sheet, row, "B")
+        where = Location(file, sheet, row, "B")
         value = number(rows, row, L.VALUE_COL, where)
         if value is not None and value < 0:
             raise InputError(f"{value:g} seconds is negative.", where, "Type 0 or more seconds.")
