@@ -317,3 +317,26 @@ def _part(path: Path, key: str) -> bytes:
     from tests.plan_fixtures import parts
 
     return parts(path)[sheet_part(path, key)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_protection_the_paste_sheet_is_open_the_thresholds_are_unlocked(tmp_path, lang):
+    from openpyxl import load_workbook
+
+    from csxl.workbook.book import build
+
+    path = tmp_path / f"p_{lang}.xlsx"
+    path.write_bytes(build(PlanInputs(lang=lang, year=2026)))
+    wb = load_workbook(path)
+    records, calls = (wb[layout.title(k, lang)] for k in ("CallRecords", "Calls"))
+    assert not records.protection.sheet and records.tables[layout.CallRecords.TABLE]
+    assert calls.protection.sheet and not calls.protection.password
+    for row in (L.ROW_SL_SECONDS, L.ROW_SHORT_ABANDON):
+        assert calls.cell(row, L.VALUE_COL).protection.locked is False
+    assert calls.cell(L.FIRST_ROW, L.OFFERED).protection.locked is not False
+    # No results header is a call synonym: a header search never mistakes Calls for records.
+    from csxl.domain.columns import CALLS
+    from csxl.domain.synonyms import Synonyms
+    from csxl.workbook.sheets.calls import headers
+
+    assert Synonyms(CALLS).score(headers(lang)) == 0

@@ -47,8 +47,8 @@ def headers(lang: str) -> list[str]:
             ("范围", "Scope"),
             ("名称", "Name"),
             ("呼入量", "Offered"),
-            ("接通量", "Answered"),
-            ("放弃量", "Abandoned"),
+            ("接通量", "Answered calls"),  # not "Answered": that names a records column
+            ("放弃量", "Abandoned calls"),
             ("时限内接通", "Answered in time"),
             ("接通率", "Answer rate"),
             ("放弃率", "Abandon rate"),
