@@ -415,7 +415,8 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
         blank = key == ""
         key = key.where(~blank, frame["agent"].map(lambda v: by_agent.get(clean_name(v), "")))
     pasted = _as_pasted(table)
-    out = {team: pasted[key == team] for team in roster.teams}
+    on = key.loc[pasted.index]  # blank rows are not pasted
+    out = {team: pasted[on == team] for team in roster.teams}
     unknown = sorted(set(key) - set(roster.teams) - {""})
     if unknown:
         shown = "、".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
@@ -428,23 +429,11 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
     return out, warnings
 
 
-_NUMBERS = ("csat", "contacts", "reopens", "handle_s", "first_response_s")
-
-
 def _as_pasted(table) -> pd.DataFrame:
-    """The export's rows under its own headers, clean numbers and timestamps typed as a paste
-    from Excel would give them; anything else (dirty values included) stays as it was."""
-    import pandas as pd
+    """The export's rows under its own headers, typed as a paste from Excel would be."""
+    from csxl.workbook.data_sheet import as_pasted
 
-    frame = table.frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if column in _NUMBERS or column.endswith("_at"):
-            if column in _NUMBERS:
-                typed = pd.to_numeric(values, errors="coerce")
-            else:
-                typed = pd.to_datetime(values, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-            frame[column] = values.astype(object).where(typed.isna(), typed.astype(object))
+    frame = as_pasted(table)
     return frame.rename(columns={c: table.match.header_of(c) for c in frame.columns})
 
 

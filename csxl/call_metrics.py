@@ -29,8 +29,9 @@ def load(book, state):
     from csxl.domain.synonyms import Synonyms
 
     synonyms = Synonyms(CALLS)
-    # Mapping rows for the columns calls share with tickets (agent, team) apply here too.
-    synonyms.extend(m for m in state.mapping if m[1] in CALLS.columns)
+    # Mapping rows (those not tied to a Data source) for the columns calls share with
+    # tickets (agent, team) apply here too.
+    synonyms.extend(m for m in state.mapping_for() if m[1] in CALLS.columns)
     try:
         calls = load_calls(book.calls(synonyms))
     except InputError as exc:

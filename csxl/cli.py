@@ -382,6 +382,27 @@ def score(workbook, month, live, lang, result_file) -> None:
     _report(engine.score(_book(workbook, live)), lang)
 
 
+@main.command("import")
+@WORKBOOK
+@click.argument("export", type=click.Path(dir_okay=False))
+@click.option("--source", required=True, help="The export's data source, e.g. 千牛, 电话, 在线.")
+@click.option("--replace", is_flag=True, help="Take out this source's rows first (else append).")
+@click.option("--sheet", help="The export's sheet (default: the one with the ticket header).")
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@RESULT_FILE
+def import_(workbook, export, source, replace, sheet, lang, result_file) -> None:
+    """Put an export into the plan's Data sheet as one data source."""
+    from csxl import console
+    from csxl.data_import import import_export
+    from csxl.workbook.port import PackageBook
+
+    report = import_export(PackageBook(workbook), export, source, replace, sheet)
+    text = console.import_text(report, lang)
+    click.echo(text)
+    _summary(text)
+    sys.exit(EXIT_WARNINGS if report.rejected else EXIT_OK)
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False), default="csxl-demo", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)

@@ -449,3 +449,57 @@ def print_upgrade(report, lang: str) -> None:
     for line in report.left:
         warn(t["left"] + " " + line[pick])
     out.print(t["backup"].format(path=report.backup), highlight=False)
+
+
+IMPORT = {
+    "zh": {
+        "done": "{book}：已从 {export} 导入 {n:,} 行，数据源“{source}”",
+        "replaced": "（先移除了该数据源原有的 {n:,} 行）",
+        "rejected": "其中 {n:,} 行刷新时会被拒绝：运行 csxl validate 在“错误”表查看行号和原因。",
+        "shared": "{n:,} 个工单号在数据源“{other}”中也有：按规范计入最后导入的一行。",
+        "sources": "数据表现有：",
+        "unmapped": "未使用的表头（需要时在“映射”表添加，可限定数据源）：",
+        "added": "数据表新增列：",
+        "pasted": "手工粘贴",
+        "next": "下一步：csxl refresh {book}",
+    },
+    "en": {
+        "done": "{book}: {n:,} rows imported from {export} as data source '{source}'",
+        "replaced": " (its {n:,} earlier rows taken out first)",
+        "rejected": "{n:,} of them will be rejected by refresh: csxl validate lists rows and "
+        "reasons on Errors.",
+        "shared": "{n:,} ticket ids are also in source '{other}': the spec counts the row "
+        "imported last.",
+        "sources": "The Data sheet now holds: ",
+        "unmapped": "Headers not used (add them on Mapping, for this source if need be):",
+        "added": "Columns added to the Data sheet:",
+        "pasted": "pasted by hand",
+        "next": "Next: csxl refresh {book}",
+    },
+}
+
+
+def import_text(report, lang: str = "zh") -> str:
+    """What `csxl import` did, as plain lines (terminal and the ribbon's message box)."""
+    t = IMPORT[lang]
+    head = t["done"].format(
+        book=shown(report.workbook),
+        export=shown(report.export),
+        n=report.written,
+        source=shown(report.source),
+    )
+    if report.replaced:
+        head += t["replaced"].format(n=report.replaced)
+    lines = [head]
+    if report.rejected:
+        lines.append("! " + t["rejected"].format(n=report.rejected))
+    for other, n in report.shared.items():
+        lines.append("! " + t["shared"].format(n=n, other=shown(other) or t["pasted"]))
+    parts = [f"{shown(k) or t['pasted']} {v:,}" for k, v in report.sources.items()]
+    lines.append(t["sources"] + ("、" if lang == "zh" else ", ").join(parts))
+    if report.added:
+        lines.append(t["added"] + " " + ", ".join(shown(a) for a in report.added))
+    if report.unmapped:
+        lines.append(t["unmapped"] + " " + ", ".join(shown(u) for u in report.unmapped[:12]))
+    lines.append(t["next"].format(book=shown(report.workbook)))
+    return "\n".join(lines)

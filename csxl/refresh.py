@@ -46,7 +46,7 @@ def _tickets(book: Book, state: PlanState):
     from csxl.domain.tickets import load_tickets
 
     synonyms = Synonyms()
-    synonyms.extend(state.mapping)
+    synonyms.extend(state.mapping_for())
     return load_tickets(book.data(synonyms))
 
 
@@ -65,7 +65,7 @@ def _orders(book: Book, state: PlanState):
     from csxl.domain.synonyms import Synonyms
 
     synonyms = Synonyms(ORDERS)
-    synonyms.extend(m for m in state.mapping if m[1] in ORDERS.columns)
+    synonyms.extend(m for m in state.mapping_for() if m[1] in ORDERS.columns)
     return load_orders(book.orders(synonyms))
 
 
@@ -222,6 +222,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         problems,
         result.warnings,
         _summary(ctx, p),
+        notes=_source_notes(tickets, p.lang),
     )
 
 
@@ -951,6 +952,19 @@ def _award_labels(lang: str) -> tuple[str, ...]:
         if lang == "zh"
         else ("Service star", "Top performer", "Rising star")
     )
+
+
+def _source_notes(tickets, lang: str) -> list[str]:
+    """With several data sources (`csxl import`), one line: the valid tickets of each."""
+    frame = tickets.frame
+    if "data_source" not in frame or frame["data_source"].nunique(dropna=True) == 0:
+        return []
+    pasted = "手工粘贴" if lang == "zh" else "pasted by hand"
+    counts = frame["data_source"].fillna(pasted).value_counts(sort=False)
+    parts = [f"{k} {v:,}" for k, v in counts.items()]
+    if lang == "zh":
+        return ["数据源（有效工单）：" + "、".join(parts)]
+    return ["Data sources (valid tickets): " + ", ".join(parts)]
 
 
 def _rows(tickets) -> dict[str, int]:

@@ -430,11 +430,12 @@ def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
     if "Mapping" in have:
         rows = old.rows("Mapping")
         last = min(len(rows), Mp.FIRST_ROW + Mp.ROWS - 1)
-        width = max((len(r) for r in rows[Mp.FIRST_ROW - 1 : last]), default=0)
+        # The input columns only: right of them is the template's own column list, which
+        # moved in 1.2 (a 1.0/1.1 plan has no source column: blank, every export).
         cells = {
             (r, c): _cell(rows, r, c)
             for r in range(Mp.FIRST_ROW, last + 1)
-            for c in range(1, width + 1)
+            for c in range(Mp.HEADER, Mp.SOURCE + 1)
         }
         new.write("Mapping", cells)
         filled = sum(1 for r in range(Mp.FIRST_ROW, last + 1) if _cell(rows, r, 1) is not None)

@@ -34,11 +34,11 @@ from csxl.domain.tickets import (
     EARLIEST,
     FUTURE_SLACK,
     Problem,
-    _blank_rows,
     _codes,
     _excel_errors,
     _excel_errors_among,
     _flags,
+    blank_rows,
     reject,
 )
 
@@ -175,7 +175,7 @@ def load_calls(table, now: datetime | None = None) -> CallSet:
     raw = table.frame
     latest = pd.Timestamp(now or datetime.now()) + FUTURE_SLACK
     header = table.match.header_of
-    blank = _blank_rows(raw)
+    blank = blank_rows(raw)
     if blank.any():
         raw = raw[~blank]
     out: dict[str, pd.Series] = {}

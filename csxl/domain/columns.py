@@ -49,6 +49,8 @@ COLUMNS: dict[str, Kind] = {
     "dept_done_at": Kind.DATETIME,
     "status": Kind.TEXT,
     "customer_id": Kind.TEXT,
+    # Which export a row came from (`csxl import --source`): kept on the row, never a KPI.
+    "data_source": Kind.TEXT,
 }
 
 REQUIRED = ("ticket_id", "created_at")
@@ -91,6 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "dept_done_at": ("部门完成时间", "Department done at"),
     "status": ("状态", "Status"),
     "customer_id": ("客户ID", "Customer ID"),
+    "data_source": ("数据源", "Data source"),
 }
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from csxl.domain import normalise
 from csxl.domain.columns import ORDER_COLUMNS, Kind
-from csxl.domain.tickets import Problem, _blank_rows, _codes, _flags, reject
+from csxl.domain.tickets import Problem, _codes, _flags, blank_rows, reject
 
 ORDER_REASONS: dict[str, tuple[str, str]] = {
     "missing_customer": ("客户为空", "customer is empty"),
@@ -117,7 +117,7 @@ def load_orders(table) -> OrderSet:
     """Type, validate, de-duplicate and filter a `csxl.readers.table.RawTable` of orders."""
     raw = table.frame
     header = table.match.header_of
-    blank = _blank_rows(raw)
+    blank = blank_rows(raw)
     if blank.any():
         raw = raw[~blank]
     out: dict[str, pd.Series] = {}

@@ -138,6 +138,8 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
         "Customer",
         "Requester",
     ),
+    # Not "Source": Zendesk uses it for the channel.
+    "data_source": ("数据源", "导入来源", "Data source", "Import source"),
 }
 
 # Orders. Where an export has several candidates, the earlier wins: the payment time over

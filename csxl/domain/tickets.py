@@ -104,7 +104,7 @@ def load_tickets(table, now: datetime | None = None) -> TicketSet:
     raw = table.frame
     latest = pd.Timestamp(now or datetime.now()) + FUTURE_SLACK
     header = table.match.header_of
-    blank = _blank_rows(raw)
+    blank = blank_rows(raw)
     if blank.any():
         raw = raw[~blank]
     out: dict[str, pd.Series] = {}
@@ -269,7 +269,7 @@ def reject(
     return rejected, problems
 
 
-def _blank_rows(raw: pd.DataFrame) -> pd.Series:
+def blank_rows(raw: pd.DataFrame) -> pd.Series:
     """Rows whose every cell is empty or only blanks (spaces, U+3000, NBSP)."""
     blank = np.ones(len(raw), dtype=bool)
     for column in raw.columns:

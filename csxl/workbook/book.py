@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -238,7 +239,9 @@ class Ctx:
         if fmt:
             cell.number_format = fmt
         if validation is not None:
-            validation.add(address)
+            # Straight into the range set: DataValidation.add first scans every range it
+            # holds for one containing the cell, which made building a plan quadratic.
+            validation.sqref.ranges.add(CellRange(address))
 
     def input_formula(
         self, ws: Worksheet, address: str, text: str, value: object, fmt: str | None = None

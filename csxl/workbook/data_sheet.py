@@ -52,8 +52,38 @@ def paste(book: PackageBook, frame: pd.DataFrame, key: str = "Data") -> int:
     return len(frame)
 
 
-def grow_table(book: PackageBook, ref: str, table: str = D.TABLE) -> None:
-    """Make the table cover the pasted rows, as Excel does when a manager pastes."""
+def as_pasted(table) -> pd.DataFrame:
+    """A read table's rows as a paste from Excel would give them, under canonical column
+    names: clean numbers, seconds (times the header's scale, so a minutes column becomes
+    seconds) and timestamps typed, anything else (dirty values included) as it was, for
+    refresh to judge. Blank rows are left out."""
+    import pandas as pd
+
+    from csxl.domain.columns import COLUMNS, Kind
+    from csxl.domain.tickets import blank_rows
+
+    frame = table.frame
+    frame = frame[~blank_rows(frame)].copy()
+    for column in frame.columns:
+        kind = COLUMNS.get(column)
+        values = frame[column]
+        if kind in (Kind.INT, Kind.SECONDS, Kind.CSAT):
+            typed = pd.to_numeric(values, errors="coerce")
+            if kind is Kind.SECONDS:
+                typed = typed * table.match.scales.get(column, 1.0)
+        elif kind is Kind.DATETIME:
+            typed = pd.to_datetime(values, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        else:
+            continue
+        frame[column] = values.astype(object).where(typed.isna(), typed.astype(object))
+    return frame
+
+
+def grow_table(
+    book: PackageBook, ref: str, table: str = D.TABLE, headers: list[object] | None = None
+) -> None:
+    """Make the table cover the pasted rows, as Excel does when a manager pastes; with
+    `headers` (the header row it now spans), its column list follows them too."""
     from csxl.workbook import zipsplice
 
     with book.path.open("rb") as f:
@@ -63,7 +93,29 @@ def grow_table(book: PackageBook, ref: str, table: str = D.TABLE) -> None:
             if f'name="{table}"'.encode() in xml or f'displayName="{table}"'.encode() in xml:
                 for element in (b"table", b"autoFilter"):
                     xml = _set_ref(xml, element, ref.encode())
+                if headers is not None:
+                    xml = _set_columns(xml, headers)
                 book.write_part(name, xml)
+
+
+def _set_columns(xml: bytes, headers: list[object]) -> bytes:
+    """The table's <tableColumns> named by its header cells. Excel wants one unique,
+    non-blank name per column and repairs the file otherwise: blanks become 列N/ColumnN and
+    repeats get a number, as Excel names them."""
+    from xml.sax.saxutils import quoteattr
+
+    seen: set[str] = set()
+    items = []
+    for i, header in enumerate(headers, start=1):
+        name = str(header).strip() if header not in (None, "") else f"Column{i}"
+        base, n = name, 1
+        while name.casefold() in seen:
+            n += 1
+            name = f"{base}{n}"
+        seen.add(name.casefold())
+        items.append(f"<tableColumn id={quoteattr(str(i))} name={quoteattr(name)}/>")
+    block = f'<tableColumns count="{len(items)}">{"".join(items)}</tableColumns>'.encode()
+    return re.sub(rb"<tableColumns\b.*?</tableColumns>", block, xml, count=1, flags=re.S)
 
 
 def _set_ref(xml: bytes, element: bytes, ref: bytes) -> bytes:

@@ -275,6 +275,9 @@ class Mapping:
     FIRST_ROW = 4
     ROWS = 100
     HEADER, COLUMN, SCALE = 1, 2, 3
+    # 数据源: the row applies only when that source is imported (`csxl import --source`);
+    # blank: to every import and to the Data sheet itself.
+    SOURCE = 4
     TABLE = "tblMapping"
 
 

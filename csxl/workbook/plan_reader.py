@@ -37,7 +37,8 @@ class PlanState:
     inputs: PlanInputs
     kpi_settings: KpiSettings = field(default_factory=KpiSettings)
     shown_month: str | None = None  # the month Scores shows (Settings' refreshed month)
-    mapping: list[tuple[str, str, float]] = field(default_factory=list)
+    # (header, column, scale, data source): `csxl.workbook.sheets.mapping`
+    mapping: list[tuple[str, str, float, str]] = field(default_factory=list)
     manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
     agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
     has_staffing: bool = False  # plans made before the Staffing sheet have none
@@ -49,6 +50,16 @@ class PlanState:
     has_aliases: bool = False
     has_qa: bool = False
     has_calls: bool = False  # ... and before the Calls and Call records sheets
+
+    def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
+        """The Mapping rows that apply to one data source: those without a source, then
+        that source's own (which win, coming later). "" is the Data sheet as pasted."""
+        from csxl.domain.identity import spelling
+
+        rows = [m for m in self.mapping if not m[3]]
+        if source:
+            rows += [m for m in self.mapping if m[3] and spelling(m[3]) == spelling(source)]
+        return [m[:3] for m in rows]
 
     def sla_policy(self):
         from csxl.domain.sla import SlaPolicy
@@ -769,7 +780,8 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _mapping(book: Book) -> list[tuple[str, str, float]]:
+def _mapping(book: Book) -> list[tuple[str, str, float, str]]:
+    """(header, column, scale, data source) rows; the source is "" for every export."""
     from csxl.domain.columns import COLUMNS
 
     rows = book.rows("Mapping")
@@ -786,5 +798,10 @@ def _mapping(book: Book) -> list[tuple[str, str, float]]:
                 "Pick it from the list.",
             )
         scale = number(rows, r, M.SCALE, Location(book.name, sheet, r, layout.col(M.SCALE)))
-        pairs.append((str(header), str(column), scale or 1.0))
+        source = cell(rows, r, M.SOURCE)
+        pairs.append((str(header), str(column), scale or 1.0, _source(source)))
     return pairs
+
+
+def _source(value: object) -> str:
+    return "" if value is None else " ".join(str(value).split())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -25,6 +26,7 @@ _R = re.compile(rb'\sr="(?P<ref>[A-Z]+)?(?P<row>\d+)"')
 _STYLE = re.compile(rb'\ss="\d+"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+_COL = re.compile(rb"<col\b(?P<attrs>[^>]*?)/?>")
 # Characters XML 1.0 cannot hold at all (control characters from pasted data).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CELL_CHARS = 32_767  # the most text an Excel cell holds; longer text makes Excel repair the file
@@ -73,8 +75,25 @@ def _col_of(attrs: bytes) -> int:
     return column_index_from_string(m["ref"].decode())
 
 
-def _patch_row(row_no: int, body: bytes, cells: Mapping[int, Value]) -> bytes:
-    """A row's cells with `cells` (column -> value) written in, in column order."""
+def _column_styles(sheet_xml: bytes) -> dict[int, bytes]:
+    """The `s` attribute of each column with a default style (`<col style=...>`)."""
+    out: dict[int, bytes] = {}
+    for m in _COL.finditer(sheet_xml):
+        attrs = m["attrs"]
+        found = [re.search(rb'\s%s="(\d+)"' % k, attrs) for k in (b"min", b"max", b"style")]
+        if all(found):
+            lo, hi, style = (int(f[1]) for f in found)
+            for c in range(lo, min(hi, 16_384) + 1):
+                out[c] = b' s="%d"' % style
+    return out
+
+
+def _patch_row(
+    row_no: int, body: bytes, cells: Mapping[int, Value], columns: Mapping[int, bytes] = {}
+) -> bytes:
+    """A row's cells with `cells` (column -> value) written in, in column order. A new cell
+    holding a date takes its column's default style, as a cell typed into a date-formatted
+    column does in Excel (else it shows as a serial number)."""
     existing: list[tuple[int, bytes, bytes]] = []  # (column, xml, style attribute)
     for m in _CELL.finditer(body):
         column = _col_of(m["attrs"])
@@ -84,7 +103,10 @@ def _patch_row(row_no: int, body: bytes, cells: Mapping[int, Value]) -> bytes:
     styles = {c: s for c, _, s in existing}
     for column, value in cells.items():
         ref = f"{get_column_letter(column)}{row_no}".encode()
-        out[column] = _cell_xml(ref, styles.get(column, b""), value)
+        style = styles.get(column, b"")
+        if not style and isinstance(value, date):
+            style = columns.get(column, b"")
+        out[column] = _cell_xml(ref, style, value)
     return b"".join(out[c] for c in sorted(out))
 
 
@@ -101,6 +123,7 @@ def patch(sheet_xml: bytes, cells: Cells, clear: Iterable[tuple[int, int, int, i
     body = m["body"] or b""
     rows: dict[int, bytes] = {}
     order: list[int] = []
+    columns = _column_styles(sheet_xml[: m.start()])  # <cols> comes before <sheetData>
     for rm in _ROW.finditer(body):
         r = int(_R.search(rm["attrs"])["row"]) if _R.search(rm["attrs"]) else None
         if r is None:
@@ -120,10 +143,10 @@ def patch(sheet_xml: bytes, cells: Cells, clear: Iterable[tuple[int, int, int, i
         if r in rows:
             rm = _ROW.match(rows[r])
             attrs = _SPANS.sub(b"", rm["attrs"])
-            inner = _patch_row(r, rm["body"] or b"", by_col)
+            inner = _patch_row(r, rm["body"] or b"", by_col, columns)
         else:
             attrs = b' r="%d"' % r
-            inner = _patch_row(r, b"", by_col)
+            inner = _patch_row(r, b"", by_col, columns)
             order.append(r)
         rows[r] = b"<row%s>%s</row>" % (attrs, inner) if inner else b"<row%s/>" % attrs
     new_body = b"".join(rows[r] for r in sorted(set(order)))

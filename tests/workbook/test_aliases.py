@@ -127,6 +127,16 @@ def test_an_alias_table_that_knows_none_of_the_names_keeps_them_all():
 NOW = datetime(2026, 4, 1, 8)
 
 
+def scores_by_agent(path) -> dict[str, list[object]]:
+    """Each Scores row's tickets, answered and KPI values and points, by agent."""
+    rows = sheet(path, "Scores")
+    return {
+        at(rows, r, S.AGENT): rows[r - 1][S.TICKETS - 1 : S.SCORE]
+        for r in range(S.FIRST_ROW, S.FIRST_ROW + 10)
+        if at(rows, r, S.AGENT)
+    }
+
+
 def test_refresh_resolves_agents_and_lists_unknown_and_ambiguous_names(tmp_path):
     frame = clean()
     qianniu, phone = exports(frame)
@@ -142,15 +152,7 @@ def test_refresh_resolves_agents_and_lists_unknown_and_ambiguous_names(tmp_path)
     reference = pasted_plan(tmp_path / "clean.xlsx", frame, plan_inputs())
     refresh(PackageBook(reference), "2026-03", now=NOW)
 
-    def agents(p) -> dict[str, list[object]]:
-        rows = sheet(p, "Scores")
-        return {
-            at(rows, r, S.AGENT): rows[r - 1][S.TICKETS - 1 : S.SCORE]
-            for r in range(S.FIRST_ROW, S.FIRST_ROW + 10)
-            if at(rows, r, S.AGENT)
-        }
-
-    got, want = agents(path), agents(reference)
+    got, want = scores_by_agent(path), scores_by_agent(reference)
     assert {k: got[k] for k in want} == want  # 张三, 李四, 王五 as in the clean export
     assert got["新人小白"][0] == 2 and got["阿明"][0] == 1  # never dropped
     errors = sheet(path, "Errors")

@@ -164,12 +164,12 @@ def test_reader_finds_the_data_header(plans, lang):
 def test_mapping_table_is_read_by_the_mapping_reader(books, lang, tmp_path):
     ws = sheet(books, lang, "Mapping")
     last = M.FIRST_ROW + M.ROWS - 1
-    assert ws.tables[M.TABLE].ref == f"A{M.HEADER_ROW}:C{last}"
+    assert ws.tables[M.TABLE].ref == f"A{M.HEADER_ROW}:D{last}"
     copy = Workbook()
     for row in ws.iter_rows(min_row=M.HEADER_ROW, max_row=last, max_col=M.SCALE, values_only=True):
         copy.active.append(row)
     copy.save(tmp_path / "mapping.xlsx")
-    expected = [(h, c, float(s or 1)) for h, c, s in EXAMPLES[lang]]
+    expected = [(h, c, float(s or 1)) for h, c, s, _ in EXAMPLES[lang]]
     assert read_mapping(tmp_path / "mapping.xlsx") == expected
     Synonyms().extend(expected)  # every example names a real column
 
@@ -179,7 +179,7 @@ def test_mapping_inputs_validations_and_column_list(books, lang):
     ws = sheet(books, lang, "Mapping")
     rows = range(M.FIRST_ROW, M.FIRST_ROW + M.ROWS)
     for r in rows:
-        for c in (M.HEADER, M.COLUMN, M.SCALE):
+        for c in (M.HEADER, M.COLUMN, M.SCALE, M.SOURCE):
             assert ws.cell(r, c).protection.locked is False
     keys = [ws.cell(M.FIRST_ROW + i, LIST_COL).value for i in range(len(COLUMNS))]
     assert keys == list(COLUMNS)

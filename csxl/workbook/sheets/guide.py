@@ -226,6 +226,10 @@ PASTE_STEPS = (
         "Times may be Excel dates, 2026-03-01 09:05, 2026/3/1 9:05 or 2026年3月1日 09:05; yes/no columns take 是/否, Y/N, 1/0, TRUE/FALSE.",
     ),
     (
+        "同一个月有几份导出（电话、在线、千牛）且表头各不相同时，用 csxl import 计划.xlsx 导出.xlsx --source 千牛 逐份导入：每份按“{Mapping}”表（可按数据源填写）识别表头，写入“{Data}”表并在“数据源”列注明来源；加 --replace 只替换该数据源的行。",
+        "When a month comes in several exports with different headers (phone, online, 千牛), import each with csxl import plan.xlsx export.xlsx --source 千牛: its headers are read through the {Mapping} sheet (rows may name a data source), its rows go into the {Data} sheet with the source in the Data source column; --replace replaces only that source's rows.",
+    ),
+    (
         "订单明细（客户ID、下单时间、金额，每行一个订单）粘贴到“{Orders}”表，方法相同；淘宝、京东、拼多多、有赞等导出的表头（如 买家会员名、订单付款时间、买家实际支付金额）可直接识别。没有订单时，客户指标显示为“不可用”。",
         "Paste the order export (customer ID, order time, amount; one row per order) into the {Orders} sheet the same way; Taobao, JD, Pinduoduo, Youzan and Shopify headers are recognised. Without orders the customer KPIs show as not available.",
     ),

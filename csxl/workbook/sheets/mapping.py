@@ -1,9 +1,10 @@
-"""Mapping (映射): header synonyms the manager adds, header -> canonical column [x scale].
+"""Mapping (映射): header synonyms the manager adds, header -> canonical column [x scale],
+for every export or for one data source (`csxl import --source`).
 
-The table's headers (表头/header, 字段/column, 倍数/scale) are those `csxl.readers.mapping`
-accepts. Beside it, locked, the canonical columns with their zh/en labels: the reference
-list and the source of the 字段 drop-down (an inline list of 29 keys would pass Excel's
-255-character limit).
+The table's first headers (表头/header, 字段/column, 倍数/scale) are those
+`csxl.readers.mapping` accepts; 数据源/data source limits a row to one source. Beside it,
+locked, the canonical columns with their zh/en labels: the reference list and the source of
+the 字段 drop-down (an inline list of 30 keys would pass Excel's 255-character limit).
 
 Protected without a password, like the other sheets: the 100 input rows are unlocked, and
 the protection keeps the column list, which the drop-down reads, from being edited away.
@@ -18,21 +19,26 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Mapping as M
 from csxl.workbook.layout import col
 
-HEADERS = {"zh": ("表头", "字段", "倍数"), "en": ("Header", "Column", "Scale")}
+HEADERS = {
+    "zh": ("表头", "字段", "倍数", "数据源"),
+    "en": ("Header", "Column", "Scale", "Data source"),
+}
 # Examples a manager recognises; none is a built-in synonym, so each one shows the idea.
 EXAMPLES = {
     "zh": (
-        ("单据编号", "ticket_id", None),
-        ("响应分钟", "first_response_s", 60),
-        ("接待客服", "agent", None),
+        ("单据编号", "ticket_id", None, None),
+        ("响应分钟", "first_response_s", 60, None),
+        ("接待客服", "agent", None, None),
+        ("工号", "agent", None, "电话"),
     ),
     "en": (
-        ("Case number", "ticket_id", None),
-        ("Response minutes", "first_response_s", 60),
-        ("Handled by", "agent", None),
+        ("Case number", "ticket_id", None, None),
+        ("Response minutes", "first_response_s", 60, None),
+        ("Handled by", "agent", None, None),
+        ("Staff no.", "agent", None, "Phone"),
     ),
 }
-LIST_COL = M.SCALE + 2  # E: canonical column keys, then their zh and en labels
+LIST_COL = M.SOURCE + 2  # F: canonical column keys, then their zh and en labels
 
 
 def build(ctx: Ctx) -> None:
@@ -44,10 +50,13 @@ def build(ctx: Ctx) -> None:
         t(
             "导出文件的表头 csxl 不认识时在此添加：“表头”写导出文件中的原文，“字段”从右侧列表选 csxl 的标准列，"
             "时长以分钟为单位时“倍数”填 60（留空为 1）。内置同义词（如 工单号、会话ID、Ticket ID、创建时间）和“数据”表自带的表头无需添加；"
-            "这里的映射优先于内置同义词。",
+            "这里的映射优先于内置同义词。“数据源”留空时对所有导出适用；填写后只在用 csxl import --source 导入该数据源时适用"
+            "（例如电话系统把客服写成工号）。",
             "Add a row here when csxl does not recognise a header of your export: Header is the text as the export writes it, "
             "Column the csxl column from the list on the right, Scale 60 for a duration in minutes (blank = 1). Built-in synonyms "
-            "(工单号, Ticket ID, Created at ...) and the Data sheet's own headers need no row; rows here win over the built-in synonyms.",
+            "(工单号, Ticket ID, Created at ...) and the Data sheet's own headers need no row; rows here win over the built-in synonyms. "
+            "A blank Data source applies to every export; a filled one only when that source is imported with csxl import --source "
+            "(e.g. the phone system names agents by staff number).",
         ),
     )
     ws.merge_cells(f"A2:{col(LIST_COL + 2)}2")
@@ -58,7 +67,7 @@ def build(ctx: Ctx) -> None:
     ws.add_table(
         Table(
             displayName=M.TABLE,
-            ref=f"{col(M.HEADER)}{M.HEADER_ROW}:{col(M.SCALE)}{last}",
+            ref=f"{col(M.HEADER)}{M.HEADER_ROW}:{col(M.SOURCE)}{last}",
             tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True),
         )
     )
@@ -98,17 +107,19 @@ def build(ctx: Ctx) -> None:
     examples = EXAMPLES[ctx.lang]
     for i in range(M.ROWS):
         r = first + i
-        header, column, scale = examples[i] if i < len(examples) else (None, None, None)
+        header, column, scale, source = examples[i] if i < len(examples) else (None,) * 4
         ctx.input(ws, f"{col(M.HEADER)}{r}", header)
         ctx.input(ws, f"{col(M.COLUMN)}{r}", column, validation=columns)
         ctx.input(ws, f"{col(M.SCALE)}{r}", scale, "0.##", scales)
+        ctx.input(ws, f"{col(M.SOURCE)}{r}", source)
     setup_sheet(
         ws,
         widths={
             col(M.HEADER): 26,
             col(M.COLUMN): 22,
             col(M.SCALE): 9,
-            col(M.SCALE + 1): 3,
+            col(M.SOURCE): 12,
+            col(M.SOURCE + 1): 3,
             col(LIST_COL): 22,
             col(LIST_COL + 1): 16,
             col(LIST_COL + 2): 24,
