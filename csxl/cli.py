@@ -186,6 +186,13 @@ def main() -> None:
     "(default: the Orders sheet of a plan workbook given as DATA).",
 )
 @click.option(
+    "--calls",
+    type=click.Path(dir_okay=False),
+    help="Call records (one row per inbound call: start time, answered ...) for the "
+    'call-centre KPIs: a "calls" object in the JSON (a plan workbook: its Call records '
+    "sheet and the thresholds on its Calls sheet).",
+)
+@click.option(
     "--as-of",
     "as_of",
     help="As-of date of the high-value segment, YYYY-MM-DD (default: the last order or "
@@ -193,7 +200,18 @@ def main() -> None:
 )
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 def kpi(
-    data, by, month, date_from, date_to, as_json, mapping, active_customers, orders, as_of, lang
+    data,
+    by,
+    month,
+    date_from,
+    date_to,
+    as_json,
+    mapping,
+    active_customers,
+    orders,
+    calls,
+    as_of,
+    lang,
 ) -> None:
     """Compute the KPIs of a ticket export (xlsx, xlsm or csv)."""
     from csxl.domain.kpis import GROUPINGS
@@ -225,6 +243,12 @@ def kpi(
         orders=order_set,
         customer_settings=settings,
     )
+    call_set = None
+    if calls is not None:
+        from csxl.kpi_report import call_document, load_calls, plan_call_settings
+
+        call_set = load_calls(calls, mapping)
+        doc["calls"] = call_document(call_set, groupings, period, plan_call_settings(calls))
     from csxl import console
 
     for line in warnings:
@@ -238,7 +262,10 @@ def kpi(
     console.print_problems(tickets, lang)
     if order_set is not None:
         console.print_problems(order_set, lang, dups="order_dups")
+    if call_set is not None:
+        console.print_problems(call_set, lang, dups="call_dups")
     rejected = tickets.rejected or (order_set is not None and order_set.rejected)
+    rejected = rejected or (call_set is not None and call_set.rejected)
     sys.exit(EXIT_WARNINGS if rejected else EXIT_OK)
 
 

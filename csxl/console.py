@@ -36,6 +36,20 @@ TEXT = {
         "problems": "被拒绝的行（前 {n} 条，共 {total} 条问题）",
         "dups": "{n} 个重复工单号：保留最后一行",
         "order_dups": "{n} 个重复订单号：保留最后一行",
+        "call_dups": "{n} 个重复通话ID：保留最后一行",
+        "all": "全部",
+        "calls": "通话 {source}：读取 {read} 行：有效 {valid}，拒绝 {rejected}，重复 {duplicates}；"
+        "服务水平时限 {sl:g} 秒，短放弃 {short:g} 秒",
+        "call_heads": (
+            "分组",
+            "呼入量",
+            "接通量",
+            "放弃量",
+            "接通率",
+            "放弃率",
+            "服务水平",
+            "平均应答",
+        ),
         "orders": "订单 {source}：读取 {read} 行：有效 {valid}，拒绝 {rejected}，重复 "
         "{duplicates}，不计（退款/关闭/未付款）{excluded}",
         "as_of": "截至 {as_of}；留存与复购：{a} 至 {b}，对比 {c} 至 {d}",
@@ -53,6 +67,20 @@ TEXT = {
         "problems": "Rejected rows (first {n} of {total} problems)",
         "dups": "{n} duplicated ticket ids: the last row is kept",
         "order_dups": "{n} duplicated order ids: the last row is kept",
+        "call_dups": "{n} duplicated call ids: the last row is kept",
+        "all": "All",
+        "calls": "Calls {source}: read {read} rows: {valid} valid, {rejected} rejected, "
+        "{duplicates} duplicates; service level {sl:g} s, short abandon {short:g} s",
+        "call_heads": (
+            "Group",
+            "Offered",
+            "Answered",
+            "Abandoned",
+            "Answer rate",
+            "Abandon rate",
+            "Service level",
+            "ASA",
+        ),
         "orders": "Orders {source}: read {read} rows: {valid} valid, {rejected} rejected, "
         "{duplicates} duplicates, {excluded} not purchases (refunded/closed/unpaid)",
         "as_of": "As of {as_of}; retention and repurchase: {a} to {b} vs {c} to {d}",
@@ -148,11 +176,38 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
             + ", ".join(f"{a['tag']} {a['date']}" for a in doc["tag_alerts"]),
             highlight=False,
         )
+    if "calls" in doc:
+        print_calls(doc["calls"], lang)
+
+
+def print_calls(calls: dict, lang: str = "zh") -> None:
+    """The `calls` object of `csxl kpi --calls`: one table, a row per group."""
+    t = TEXT[lang]
+    s = calls["settings"]
+    line = t["calls"].format(
+        source=calls["source"], sl=s["sl_seconds"], short=s["short_abandon_s"], **calls["rows"]
+    )
+    out.print(line, highlight=False)
+    table = Table(show_header=True, header_style="bold")
+    for i, head in enumerate(t["call_heads"]):
+        table.add_column(head, justify="left" if i == 0 else "right", no_wrap=i == 0)
+    for g in calls["groups"]:
+        k = g["kpis"]
+        name = t["all"] if g["by"] == "all" else g["key"] or t["unassigned"]
+        cells = [f"{k[c]:,}" for c in ("offered", "answered", "abandoned")]
+        cells += ["—" if k[c] is None else f"{k[c]:.1%}" for c in _CALL_RATES]
+        cells.append("—" if k["asa_s"] is None else f"{k['asa_s']:,.1f}s")
+        prefix = "" if g["by"] == "all" else f"{g['by']}: "
+        table.add_row(user_text(prefix + str(name)), *cells)
+    out.print(table)
+
+
+_CALL_RATES = ("answer_rate", "abandon_rate", "service_level")
 
 
 def print_problems(tickets, lang: str = "zh", dups: str = "dups") -> None:
-    """Rejected rows and duplicates (of a TicketSet or an OrderSet: dups="order_dups"), on
-    stderr, so that --json output stays clean."""
+    """Rejected rows and duplicates (of a TicketSet, an OrderSet: dups="order_dups", or a
+    CallSet: dups="call_dups"), on stderr, so that --json output stays clean."""
     t = TEXT[lang]
     if tickets.problems:
         frame = tickets.errors_frame(lang)

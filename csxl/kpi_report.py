@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from csxl.errors import InputError, Location
 
 if TYPE_CHECKING:
+    from csxl.domain.call_records import CallSet
+    from csxl.domain.calls import CallSettings
     from csxl.domain.customers import CustomerSettings
     from csxl.domain.orders import OrderSet
     from csxl.domain.tickets import TicketSet
@@ -56,15 +58,16 @@ def _day(text: str | None, flag: str) -> date | None:
 def _synonyms(schema, mapping: str | Path | None):
     """The schema's synonyms plus the mapping file's rows that name one of its columns.
 
-    One mapping file may hold ticket and order headers; each table takes its own.
+    One mapping file may hold ticket, order and call headers; each table takes its own.
     """
-    from csxl.domain.columns import COLUMNS, ORDER_COLUMNS
+    from csxl.domain.columns import CALL_COLUMNS, COLUMNS, ORDER_COLUMNS
     from csxl.domain.synonyms import Synonyms
     from csxl.readers.mapping import read_mapping
 
     synonyms = Synonyms(schema)
     if mapping is not None:
-        pairs = read_mapping(Path(mapping), tuple(dict.fromkeys([*COLUMNS, *ORDER_COLUMNS])))
+        known = tuple(dict.fromkeys([*COLUMNS, *ORDER_COLUMNS, *CALL_COLUMNS]))
+        pairs = read_mapping(Path(mapping), known)
         synonyms.extend(p for p in pairs if p[1] in schema.columns)
     return synonyms
 
@@ -93,6 +96,72 @@ def load_orders(path: str | Path, mapping: str | Path | None = None) -> OrderSet
     from csxl.readers.read import read_table
 
     return load_order_table(read_table(path, _synonyms(ORDERS, mapping)))
+
+
+def load_calls(path: str | Path, mapping: str | Path | None = None) -> CallSet:
+    """Read and validate call records (a call-centre export, or a plan's Call records)."""
+    from csxl.domain.call_records import load_calls as load_call_table
+    from csxl.domain.columns import CALLS
+    from csxl.readers.read import read_table
+
+    return load_call_table(read_table(path, _synonyms(CALLS, mapping)))
+
+
+def plan_call_settings(path: str | Path) -> CallSettings:
+    """The thresholds typed on a plan's Calls (通话) sheet; the defaults for any other file."""
+    from csxl.domain.calls import CallSettings
+    from csxl.readers.excel import sheet_names
+    from csxl.readers.sniff import Kind, sniff
+    from csxl.workbook.port import detect_lang
+
+    path = Path(path)
+    if sniff(path) is not Kind.XLSX:
+        return CallSettings()
+    names = sheet_names(path)
+    try:
+        lang = detect_lang(names, path.name)
+    except InputError:  # not a plan: a sheet named 通话 there is someone else's
+        return CallSettings()
+    from python_calamine import CalamineWorkbook
+
+    from csxl.workbook import layout
+    from csxl.workbook.sheets.calls import thresholds
+
+    title = layout.title("Calls", lang)
+    if title not in names:
+        return CallSettings()
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
+    return thresholds(sheet.to_python(skip_empty_area=False), path.name, lang)
+
+
+def call_document(calls: CallSet, by: tuple[str, ...], period: Period, settings) -> dict:
+    """The JSON's `calls` object: the file, its rows, the thresholds, the period's calls
+    grouped as the tickets are (all, team, agent, day; other groupings do not apply to
+    calls) and what cannot be computed."""
+    from csxl.domain import kpis
+    from csxl.domain.calls import call_groups
+
+    frame = kpis.in_period(calls.frame, (period.start, period.end), "started_at")
+    first = frame["started_at"].min() if len(frame) else None
+    last = frame["started_at"].max() if len(frame) else None
+    unavailable = {}
+    if "wait_s" not in calls.columns:
+        for key in ("answered_within", "service_level", "asa_s"):
+            unavailable[key] = "no wait-time column"
+    return {
+        "source": calls.source,
+        "rows": calls.rows(),
+        "period": {
+            "from": _iso(period.start or (first.date() if first is not None else None)),
+            "to": _iso(period.end or (last.date() if last is not None else None)),
+        },
+        "settings": {
+            "sl_seconds": settings.sl_seconds,
+            "short_abandon_s": settings.short_abandon_s,
+        },
+        "groups": call_groups(frame, by, settings),
+        "unavailable": unavailable,
+    }
 
 
 def plan_orders(path: str | Path) -> bool:

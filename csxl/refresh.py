@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from csxl import adjustments, agent_identity, quality
+from csxl import adjustments, agent_identity, call_metrics, quality
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
@@ -106,14 +106,17 @@ def _validate(book: Book) -> Outcome:
     state = read_plan(book)
     tickets = _tickets(book, state)
     orders = _orders(book, state)
+    calls, call_errors, warnings = call_metrics.load(book, state)
     state.inputs.errors = _error_rows(tickets, book.lang)
     if orders is not None:
         state.inputs.errors += _error_rows(orders, book.lang)
+    state.inputs.errors += call_errors
     ctx = render(state.inputs)
     _write_errors(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
-    return Outcome(book.name, rows=_rows(tickets), problems=problems)
+    problems += len(calls.problems) if calls is not None else len(call_errors)
+    return Outcome(book.name, rows=_rows(tickets), problems=problems, warnings=warnings)
 
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
@@ -165,10 +168,12 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
     p.agents = _with_awards(p, month)
     orders = _orders(book, state)
+    calls, call_errors, call_warnings = call_metrics.load(book, state)
     p.errors = _error_rows(tickets, p.lang) + identity_errors
     p.errors += adjustments.errors(book.name, state, checked) + qa_errors
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
+    p.errors += call_errors
     _fill_customers(state, tickets, orders, window, frame, team)
     p.trend = _trend(state, month, team)
     if state.has_team:
@@ -177,6 +182,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
     p.refresh_month = month
+    if state.has_calls:
+        call_warnings += call_metrics.fill(state, calls, window, month, p.refreshed_at)
+        result.warnings.extend(call_warnings)
     if state.has_staffing:
         _fill_arrivals(p, tickets.frame, p.refreshed_at)
     if state.has_actions:
@@ -201,13 +209,17 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         from csxl.workbook.layout import Qa as Q
 
         _write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
+    if state.has_calls:
+        _write_calls(book, ctx)
     book.commit()
+    problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
+    problems += len(calls.problems) if calls is not None else len(call_errors)
     return Outcome(
         book.name,
         month,
         _rows(tickets),
         len(p.agents),
-        len(tickets.problems) + (len(orders.problems) if orders is not None else 0),
+        problems,
         result.warnings,
         _summary(ctx, p),
         notes=_source_notes(tickets, p.lang),
@@ -866,6 +878,19 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (first, L.T_MONTH, last, L.T_RES_PCT),
             (first, L.D_MONTH, last, L.D_MEDIAN),
         ],
+    )
+
+
+def _write_calls(book: Book, ctx: Ctx) -> None:
+    """The Calls sheet's status line and results block (never the thresholds); the Call
+    records sheet is never written."""
+    from csxl.workbook.layout import Calls as L
+
+    _write(
+        book,
+        ctx,
+        "Calls",
+        [(L.STATUS_ROW, 1, L.STATUS_ROW, 1), (L.FIRST_ROW, L.SCOPE, L.last_row(), L.ASA)],
     )
 
 

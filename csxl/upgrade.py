@@ -358,6 +358,10 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
         report.moved.append(
             (f"质检：权重与目标，{n} 条记录", f"QA: weight and targets, {n} inspections")
         )
+    if state.has_calls:
+        report.moved.append(
+            ("通话：服务水平与短放弃时限", "Calls: the service-level and short-abandon seconds")
+        )
     if state.has_appeals:
         n, m = len(p.appeals), len(p.audit)
         report.moved.append(
@@ -465,10 +469,19 @@ def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
                 f"Orders: {n} pasted rows (values; cell formatting stays in the backup)",
             )
         )
+    if "CallRecords" in have:
+        n = _carry_data(old, new, "CallRecords")
+        report.moved.append(
+            (
+                f"通话记录：{n} 行（数值照搬；单元格格式留在备份中）",
+                f"Call records: {n} pasted rows (values; cell formatting stays in the backup)",
+            )
+        )
 
 
 def _carry_data(old, new, key: str = "Data") -> int:
-    """The pasted rows below the Data (or Orders) header, every column, values as typed.
+    """The pasted rows below a paste sheet's header (Data, Orders, CallRecords), every
+    column, values as typed.
 
     Columns go under the same heading in the new template; a column the new header lacks
     (one a manager added) goes to the right of the table with its heading.
@@ -500,8 +513,7 @@ def _carry_data(old, new, key: str = "Data") -> int:
     if cells:
         new.write(key, cells)
     if last >= D.FIRST_ROW:
-        table = layout.Orders.TABLE if key == "Orders" else D.TABLE
-        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", table)
+        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", layout.PASTE_TABLES[key])
     return max(0, last - D.HEADER_ROW)
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -245,6 +246,93 @@ def test_an_empty_orders_sheet_makes_the_customer_kpis_unavailable_not_zero(tmp_
     k = doc["groups"][0]["kpis"]
     assert k["high_value_customers"] is None and k["hv_tickets"] is None
     assert doc["unavailable"]["high_value_customers"] == "no orders in plan.xlsx"
+
+
+# --- call-centre KPIs: --calls ----------------------------------------------------------------
+
+CALL_ROWS = [
+    # 呼叫ID, 呼入时间, 坐席, 技能组, 接听状态, 排队时长(秒)
+    ["K1", "2026-03-02 09:00:00", "张三", "热线", "已接听", "8"],
+    ["K2", "2026-03-02 09:01:00", "李四", "热线", "已接听", "1分05秒"],
+    ["K3", "2026-03-02 09:02:00", "", "热线", "未接听", "40"],
+    ["K3", "2026-03-02 09:02:00", "", "热线", "未接听", "41"],  # the last copy is kept
+    ["K4", "2026-03-02 09:03:00", "李四", "热线", "已接听", "-1"],  # rejected
+    ["K5", "2026-02-27 09:03:00", "李四", "热线", "已接听", "1"],  # February
+]
+
+
+def _calls_csv(path):
+    head = "呼叫ID,呼入时间,坐席,技能组,接听状态,排队时长(秒)\n"
+    path.write_text(head + "".join(",".join(r) + "\n" for r in CALL_ROWS), encoding="utf-8")
+    return path
+
+
+def test_calls_add_a_calls_object_of_call_kpis(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    calls = _calls_csv(tmp_path / "calls.csv")
+    result = run("kpi", tickets, "--calls", calls, "--by", "agent", "--month", "2026-03", "--json")
+    assert result.exit_code == 1, result.output  # K4 is rejected: exit 1, listed on stderr
+    assert "第 6 行 排队时长(秒)：等待时长为负数" in result.stderr
+    c = json.loads(result.stdout)["calls"]
+    assert c["rows"] == {"read": 6, "valid": 4, "rejected": 1, "duplicates": 1}
+    assert c["settings"] == {"sl_seconds": 20, "short_abandon_s": 0}
+    assert c["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
+    everyone, *agents = c["groups"]
+    # K1 answered at 8 s (within 20 s), K2 at 65 s, K3 abandoned after 41 s
+    assert everyone == {
+        "by": "all",
+        "key": None,
+        "kpis": {
+            "offered": 3, "answered": 2, "abandoned": 1, "answered_within": 1,
+            "answer_rate": 2 / 3, "abandon_rate": 1 / 3, "service_level": 1 / 3,
+            "asa_s": (8 + 65) / 2,
+        },
+    }  # fmt: skip
+    assert [(g["key"], g["kpis"]["offered"], g["kpis"]["abandoned"]) for g in agents] == [
+        ("张三", 1, 0),
+        ("李四", 1, 0),
+        (None, 1, 1),
+    ]
+    assert c["unavailable"] == {}
+
+
+def test_calls_of_a_plan_workbook_use_its_thresholds_and_match_its_calls_sheet_kpis(tmp_path):
+    from csxl.refresh import refresh
+    from csxl.workbook.data_sheet import paste
+    from csxl.workbook.layout import Calls as L
+    from csxl.workbook.port import PackageBook
+    from tests.plan_fixtures import at, clean_tickets, pasted_plan, plan_inputs, sheet
+
+    plan = pasted_plan(tmp_path / "plan.xlsx", clean_tickets(40), plan_inputs())
+    frame = pd.DataFrame(
+        CALL_ROWS[:4], columns=["呼叫ID", "呼入时间", "坐席", "技能组", "接听状态", "排队时长(秒)"]
+    )
+    book = PackageBook(plan)
+    paste(book, frame.replace("", None), "CallRecords")
+    book.write("Calls", {(L.ROW_SL_SECONDS, 2): 10, (L.ROW_SHORT_ABANDON, 2): 5})
+    book.commit()
+    refresh(PackageBook(plan), "2026-03")
+    result = run("kpi", plan, "--calls", plan, "--month", "2026-03", "--json")
+    assert result.exit_code == 0, result.output
+    c = json.loads(result.stdout)["calls"]
+    assert c["source"] == "plan.xlsx" and c["settings"] == {"sl_seconds": 10, "short_abandon_s": 5}
+    k = c["groups"][0]["kpis"]
+    counts = [at(sheet(plan, "Calls"), L.FIRST_ROW, col) for col in range(L.OFFERED, L.WITHIN + 1)]
+    assert [k["offered"], k["answered"], k["abandoned"], k["answered_within"]] == counts
+    assert counts == [3, 2, 1, 1]
+
+
+def test_calls_without_wait_times_kpi_unavailable_not_zero(tmp_path):
+    tickets = _customer_export(tmp_path / "t.xlsx")
+    calls = tmp_path / "calls.csv"
+    calls.write_text("Call ID,Start time,Answered\nA,2026-03-01 09:00,yes\n", encoding="utf-8")
+    result = run("kpi", tickets, "--calls", calls, "--json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    c = json.loads(result.stdout)["calls"]
+    assert c["groups"][0]["kpis"]["service_level"] is None
+    assert c["unavailable"]["service_level"] == "no wait-time column"
+    plain = run("kpi", tickets, "--calls", calls, "--lang", "en")
+    assert "Calls calls.csv: read 1 rows" in plain.stdout and "100.0%" in plain.stdout
 
 
 # --- csxl staff --------------------------------------------------------------------------

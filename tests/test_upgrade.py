@@ -30,6 +30,7 @@ from csxl.workbook import layout
 from csxl.workbook.book import new_plan
 from csxl.workbook.layout import Aliases as Al
 from csxl.workbook.layout import Appeals as Ap
+from csxl.workbook.layout import Calls as Ca
 from csxl.workbook.layout import Customers as Cu
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Holidays as Hd
@@ -116,9 +117,11 @@ def _old_plan(folder: Path) -> Path:
 
     paste(book, clean_tickets(120))
     paste(book, ORDERS, "Orders")
+    paste(book, CALLS, "CallRecords")
     book.commit()
     book = PackageBook(path)
     book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35, (G.FIRST_ROW, G.STRETCH): 0.91})
+    book.write("Calls", {(Ca.ROW_SL_SECONDS, Ca.VALUE_COL): 15, (Ca.ROW_SHORT_ABANDON, 2): 3})
     book.write(
         "Team",
         {
@@ -188,6 +191,17 @@ ORDERS = pd.DataFrame(
 )
 
 
+CALLS = pd.DataFrame(
+    {
+        "通话ID": ["K1", "K2"],
+        "来电时间": [datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 9, 5)],
+        "坐席": ["袁新", None],
+        "是否接通": ["是", "否"],
+        "等待时长(秒)": [12, 2],
+    }
+)
+
+
 def _team_inputs(path: Path) -> list[object]:
     """The Team sheet's manager cells and the customer settings, read back by address."""
     team, settings = sheet(path, "Team"), sheet(path, "Settings")
@@ -204,8 +218,8 @@ def _team_inputs(path: Path) -> list[object]:
     return cells
 
 
-def _orders(path: Path) -> list[list[object]]:
-    return [r for r in sheet(path, "Orders") if any(v != "" for v in r)]
+def _orders(path: Path, key: str = "Orders") -> list[list[object]]:
+    return [r for r in sheet(path, key) if any(v != "" for v in r)]
 
 
 @pytest.fixture
@@ -240,6 +254,11 @@ def _inputs(path: Path) -> dict[str, object]:
         "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
         "team and customer settings": _team_inputs(path),
         "orders": _orders(path),
+        "call records": _orders(path, "CallRecords"),
+        "call thresholds": [
+            at(sheet(path, "Calls"), r, Ca.VALUE_COL)
+            for r in (Ca.ROW_SL_SECONDS, Ca.ROW_SHORT_ABANDON)
+        ],
         "appeal": [at(sheet(path, "Appeals"), Ap.FIRST_ROW, c) for c in APPEAL],
         "aliases": [at(sheet(path, "Aliases"), Al.FIRST_ROW, c) for c in ALIASES[0]],
         "transfer from": at(sheet(path, "Aliases"), Al.FIRST_ROW, Al.P_FROM),
@@ -264,6 +283,7 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert before["risks"] == list(RISKS)
     assert before["incidents"][1]["alert"] == 6 and before["incidents"][0][0].id == "INC-1"
     assert len(before["orders"]) == 4 and before["orders"][1][0] == "C1"
+    assert len(before["call records"]) == 3 and before["call thresholds"] == [15, 3]
     assert before["team and customer settings"][:6] == [3, 3, "A", "是", 0.9, 0.25]
 
     report = upgrade(path)
@@ -287,6 +307,11 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     audit = sheet(path, "Audit")
     assert [at(audit, layout.Audit.FIRST_ROW, c) for c in (3, 5, 7)] == ["袁新", "加权得分", 90]
     assert any(en.startswith("Appeals: 1 rows") for _, en in report.moved)
+    assert any(en.startswith("Call records: 2 pasted rows") for _, en in report.moved)
+    # the refresh of upgrade filled Calls with the carried thresholds: K2 (abandoned after
+    # 2 s) is a short abandon under 3 s, so one call is offered
+    calls = sheet(path, "Calls")
+    assert [at(calls, Ca.FIRST_ROW, c) for c in range(Ca.OFFERED, Ca.WITHIN + 1)] == [1, 1, 0, 1]
 
 
 def test_formula_values_follow_the_carried_inputs(tmp_path, readable):
@@ -375,22 +400,27 @@ NEW_IN_1_1 = (
 )
 
 
-def _plan_1_0(folder: Path, monkeypatch) -> Path:
-    """A plan as template 1.0 made it: without the sheets 1.1 added, version 1.0."""
+NEW_IN_1_2 = ("Calls", "CallRecords")
+
+
+def _plan_1_0(folder: Path, monkeypatch, version: str = "1.0") -> Path:
+    """A plan as template 1.0 made it: without the sheets 1.1 added, version 1.0 (or, with
+    version 1.1, as 1.1 made it: without the sheets 1.2 added)."""
     from csxl.workbook import sheets
 
     path = folder / "旧计划.xlsx"
+    missing = NEW_IN_1_2 + (NEW_IN_1_1 if version == "1.0" else ())
     with monkeypatch.context() as m:
-        builders = {k: v for k, v in sheets.SHEET_BUILDERS.items() if k not in NEW_IN_1_1}
+        builders = {k: v for k, v in sheets.SHEET_BUILDERS.items() if k not in missing}
         m.setattr(sheets, "SHEET_BUILDERS", builders)
-        m.setattr(layout, "SHEETS", tuple(t for t in layout.SHEETS if t.key not in NEW_IN_1_1))
+        m.setattr(layout, "SHEETS", tuple(t for t in layout.SHEETS if t.key not in missing))
         new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
     book = PackageBook(path)
     from csxl.workbook.data_sheet import paste
 
     paste(book, clean_tickets(80))
     book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35})
-    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): "1.0"})
+    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): version})
     book.commit()
     return path
 
@@ -406,9 +436,10 @@ def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_p
     report = upgrade(path)
 
     assert report.old_version == "1.0" and report.changed
-    assert set(report.added) == {layout.title(k, "zh") for k in NEW_IN_1_1}
+    added = {layout.title(k, "zh") for k in NEW_IN_1_1 + NEW_IN_1_2}
+    assert set(report.added) == added
     names = CalamineWorkbook.from_path(str(path)).sheet_names
-    assert {layout.title(k, "zh") for k in NEW_IN_1_1} <= set(names)
+    assert added <= set(names)
     assert at(sheet(path, "Goals"), G.FIRST_ROW, G.WEIGHT) == 35
     assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
     assert _data(path) == data_before
@@ -421,3 +452,25 @@ def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_p
     assert _orders(path) == [["客户ID", "下单时间", "订单金额", "订单号", "订单状态"]]
     done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
     assert done.exit_code in (0, 1), done.output  # the upgraded plan refreshes
+
+
+def test_a_1_1_plan_upgrades_with_the_calls_sheets(tmp_path, monkeypatch):
+    path = _plan_1_0(tmp_path, monkeypatch, "1.1")
+    names = CalamineWorkbook.from_path(str(path)).sheet_names
+    assert "质检" in names and "通话" not in names and "通话记录" not in names
+
+    report = upgrade(path)
+
+    assert report.old_version == "1.1"
+    assert set(report.added) == {"通话", "通话记录"}
+    calls = sheet(path, "Calls")
+    assert [at(calls, r, Ca.VALUE_COL) for r in (Ca.ROW_SL_SECONDS, Ca.ROW_SHORT_ABANDON)] == [
+        20,
+        0,
+    ]
+    assert _orders(path, "CallRecords") == [
+        ["通话ID", "来电时间", "坐席", "技能组", "是否接通", "等待时长(秒)", "是否放弃"]
+    ]
+    done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
+    assert done.exit_code in (0, 1), done.output
+    assert "没有 2026-03 的来电" in at(sheet(path, "Calls"), Ca.STATUS_ROW, 1)

@@ -6,7 +6,8 @@ One row per inbound call that reached the queue, in canonical columns:
 - ``abandoned`` (bool, optional): the caller hung up while waiting. Without the column, every
   call not answered counts as abandoned; with it, a call neither answered nor abandoned (sent
   to voicemail, overflowed to another queue) is offered but in neither count;
-- ``wait_s`` (seconds in the queue, until answer or hang-up);
+- ``wait_s`` (seconds in the queue, until answer or hang-up; optional: without the column
+  there are no short abandons, and service level and ASA are None, not 0);
 - any grouping columns (``team``, ``agent``, ``day`` ...).
 
 Definitions (docs/kpis.md, "Call-centre KPIs"):
@@ -35,6 +36,7 @@ CALL_KPIS = (
     "offered",
     "answered",
     "abandoned",
+    "answered_within",  # the service level's numerator: answered with wait_s <= sl_seconds
     "answer_rate",
     "abandon_rate",
     "service_level",
@@ -59,7 +61,10 @@ def call_facts(calls: pd.DataFrame, settings: CallSettings = CallSettings()) -> 
         abandoned = calls["abandoned"].fillna(False).astype(bool).to_numpy() & ~answered
     else:
         abandoned = ~answered
-    wait = pd.to_numeric(calls["wait_s"], errors="coerce").to_numpy(dtype=float)
+    if "wait_s" in calls:
+        wait = pd.to_numeric(calls["wait_s"], errors="coerce").to_numpy(dtype=float)
+    else:
+        wait = np.full(len(calls), np.nan)
     short = abandoned & (wait < settings.short_abandon_s)  # NaN wait: not short
     offered = ~short
     within = answered & (wait <= settings.sl_seconds)  # NaN wait: not within
@@ -89,9 +94,58 @@ def call_kpis(
     out["offered"] = sums["offered"].astype(int)
     out["answered"] = sums["answered"].astype(int)
     out["abandoned"] = sums["abandoned"].astype(int)
+    out["answered_within"] = sums["within"].astype(int)
     offered = sums["offered"].where(sums["offered"] > 0)
     out["answer_rate"] = sums["answered"] / offered
     out["abandon_rate"] = sums["abandoned"] / offered
     out["service_level"] = sums["within"] / offered
     out["asa_s"] = grouped["answer_wait"].mean()
+    if "wait_s" not in calls:  # no wait times: not measurable, which is not 0
+        out["answered_within"] = None
+        out["service_level"] = None
     return out.astype(object).where(out.notna(), None)
+
+
+CALL_GROUPINGS = ("all", "team", "agent", "day")  # what call records can be grouped by
+
+
+def call_groups(
+    calls: pd.DataFrame,
+    by: Sequence[str] = ("all",),
+    settings: CallSettings = CallSettings(),
+) -> list[dict]:
+    """The KPIs as `csxl kpi` groups: {"by", "key", "kpis"}, "all" first, then each grouping
+    of `by` the calls can give (team and agent when their columns are there, day of
+    ``started_at``), keys in code-point order and a blank key (null: 未分配) last."""
+    everyone = _row(call_kpis(calls, (), settings), "all", "wait_s" in calls)
+    groups = [{"by": "all", "key": None, "kpis": everyone}]
+    for grouping in dict.fromkeys(b for b in by if b != "all"):
+        if grouping == "day":
+            keys = calls["started_at"].dt.strftime("%Y-%m-%d").rename("day")
+            frame = calls.assign(day=keys)
+        elif grouping in ("team", "agent") and grouping in calls:
+            frame = calls
+        else:
+            continue
+        if frame.empty:
+            continue
+        table = call_kpis(frame, (grouping,), settings)
+        ranked = sorted(table.index, key=lambda k: (pd.isna(k), str(k)))
+        groups += [
+            {
+                "by": grouping,
+                "key": None if pd.isna(k) else str(k),
+                "kpis": _row(table, k),
+            }
+            for k in ranked
+        ]
+    return groups
+
+
+def _row(table: pd.DataFrame, key, waits: bool = True) -> dict:
+    """One group's KPIs; an empty table (no calls) gives zero counts and null rates."""
+    if key not in table.index:
+        counts = ("offered", "answered", "abandoned", *(("answered_within",) if waits else ()))
+        return {k: 0 if k in counts else None for k in CALL_KPIS}
+    row = table.loc[key]
+    return {k: row[k] for k in CALL_KPIS}

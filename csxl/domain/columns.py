@@ -139,3 +139,38 @@ TICKETS = Schema("tickets", COLUMNS, REQUIRED, LABELS, ("Data", "数据"), ("工
 ORDERS = Schema(
     "orders", ORDER_COLUMNS, ORDER_REQUIRED, ORDER_LABELS, ("Orders", "订单"), ("订单", "order")
 )
+
+
+# ---------------------------------------------------------------------------- calls
+# One row per inbound call that reached the queue, from a call-centre (呼叫中心) export or
+# the plan's Call records (通话记录) sheet: what csxl.domain.calls counts.
+CALL_COLUMNS: dict[str, Kind] = {
+    "call_id": Kind.TEXT,
+    "started_at": Kind.DATETIME,
+    "agent": Kind.TEXT,
+    "team": Kind.TEXT,  # the queue or skill group (技能组/队列)
+    "answered": Kind.BOOL,  # also call words: 接通/未接通, 已接听/未接听, 放弃 ...
+    "wait_s": Kind.SECONDS,
+    "abandoned": Kind.BOOL,
+}
+
+CALL_REQUIRED = ("started_at", "answered")
+
+CALL_LABELS: dict[str, tuple[str, str]] = {
+    "call_id": ("通话ID", "Call ID"),
+    "started_at": ("来电时间", "Start time"),
+    "agent": ("坐席", "Agent"),
+    "team": ("技能组", "Queue"),
+    "answered": ("是否接通", "Answered"),
+    "wait_s": ("等待时长(秒)", "Wait time (s)"),
+    "abandoned": ("是否放弃", "Abandoned"),
+}
+
+CALLS = Schema(
+    "calls",
+    CALL_COLUMNS,
+    CALL_REQUIRED,
+    CALL_LABELS,
+    ("Call records", "通话记录"),
+    ("通话", "call"),
+)

@@ -327,9 +327,12 @@ def compute(
     return KpiResult(groups, missing, warnings)
 
 
-def in_period(t: pd.DataFrame, period: tuple[date | None, date | None]) -> pd.DataFrame:
+def in_period(
+    t: pd.DataFrame, period: tuple[date | None, date | None], column: str = "created_at"
+) -> pd.DataFrame:
+    """The rows whose `column` falls on a day of the period (both ends included)."""
     start, end = period
-    day = t["created_at"].dt.normalize()
+    day = t[column].dt.normalize()
     keep = pd.Series(True, index=t.index)
     if start is not None:
         keep &= day >= pd.Timestamp(start)

@@ -7,7 +7,8 @@ match, and `处理时长（秒）` matches `处理时长(秒)`.
 The built-in table covers zh-CN exports (千牛/七鱼-style), English names and the Zendesk
 and Freshdesk CSV exports; a user extends it with a Mapping sheet or a file (`extend`).
 Orders (`Synonyms(ORDERS)`) have their own table: zh/en names and the order exports of
-Taobao/Tmall (千牛), JD, Pinduoduo, Youzan and Shopify.
+Taobao/Tmall (千牛), JD, Pinduoduo, Youzan and Shopify; so have calls (`Synonyms(CALLS)`):
+zh/en names and the headers of Chinese call-centre exports.
 """
 
 from __future__ import annotations
@@ -233,7 +234,108 @@ _ORDER_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
     ),
 }
 
-_TABLES = {"tickets": _BUILTIN, "orders": _ORDER_BUILTIN}
+# Calls: the call-detail exports (通话记录/呼叫明细) of Chinese call-centre systems (坐席,
+# 技能组, 接听状态, 排队时长 ...) and English names. Where an export has both, the agent's
+# name wins over the staff number (the Aliases sheet maps either), the queue wait over a
+# total wait, and a yes/no answered column over a call-result column.
+_CALL_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
+    "call_id": (
+        "通话ID",
+        "呼叫ID",
+        "通话编号",
+        "呼叫编号",
+        "通话流水号",
+        "呼叫流水号",
+        "来电ID",
+        "Call ID",  # also CallID, Call Id: headers match without spaces, any case
+    ),
+    "started_at": (
+        "来电时间",
+        "呼入时间",
+        "开始时间",
+        "通话开始时间",
+        "呼叫开始时间",
+        "呼叫时间",
+        "进线时间",
+        "进入队列时间",
+        "Start time",
+        "Started at",
+        "Call start",
+        "Call time",
+        "Date/Time",
+    ),
+    "agent": (
+        "坐席",
+        "坐席姓名",
+        "坐席名称",
+        "座席",
+        "座席姓名",
+        "接听坐席",
+        "接听人",
+        "客服",
+        "客服姓名",
+        "坐席工号",
+        "座席工号",
+        "客服工号",
+        "工号",
+        "Agent",
+        "Agent name",
+        "Agent ID",
+    ),
+    "team": (
+        "技能组",
+        "技能组名称",
+        "队列",
+        "队列名称",
+        "排队队列",
+        "热线",
+        "团队",
+        "组别",
+        "Queue",
+        "Skill group",
+        "Team",
+        "Group",
+    ),
+    "answered": (
+        "是否接通",
+        "是否接听",
+        "是否应答",
+        "接听状态",
+        "接通状态",
+        "应答状态",
+        "呼叫结果",
+        "通话结果",
+        "接听结果",
+        "Answered",
+        "Call result",
+    ),
+    "wait_s": (
+        "等待时长(秒)",
+        "排队时长(秒)",
+        "排队等待时长(秒)",
+        "等待时长",
+        "排队时长",
+        "排队等待时长",
+        "排队时间",
+        "等待时间",
+        ("等待时长(分钟)", 60.0),
+        ("排队时长(分钟)", 60.0),
+        "Wait time (s)",
+        "Wait time",
+        "Queue time",
+        "Time in queue",
+        "Wait (s)",
+    ),
+    "abandoned": (
+        "是否放弃",
+        "是否呼损",
+        "放弃",
+        "呼损",
+        "Abandoned",
+    ),
+}
+
+_TABLES = {"tickets": _BUILTIN, "orders": _ORDER_BUILTIN, "calls": _CALL_BUILTIN}
 
 # Headers of per-agent summary exports (七鱼, V5 ...): recognised so that we can say that
 # per-ticket data is needed instead of misreading a summary.

@@ -167,6 +167,10 @@ class LiveBook:
         """The Orders paste area, read as Data is."""
         return self._paste_area("Orders", synonyms)
 
+    def calls(self, synonyms: Synonyms) -> RawTable:
+        """The Call records paste area, read as Data is."""
+        return self._paste_area("CallRecords", synonyms)
+
     def _paste_area(self, key: str, synonyms: Synonyms) -> RawTable:
         import pandas as pd
         import pyarrow as pa

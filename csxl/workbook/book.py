@@ -137,6 +137,11 @@ class PlanInputs:
     has_qa: bool = True  # False for a plan made before the QA sheet: Scores leaves QA out
     qa_rows: Sequence[Any] = ()
     qa_results: Sequence[Any] = ()
+    # Calls (通话): the thresholds typed (csxl.domain.calls.CallSettings; None: defaults),
+    # and refresh's results (csxl.workbook.sheets.calls.CallRow) with its status line.
+    call_settings: Any = None
+    call_rows: Sequence[Any] = ()
+    call_status: str | None = None
     appeals: Sequence[Any] = ()
     appeal_results: dict[int, str] = field(default_factory=dict)
     audit: list[tuple[object, ...]] = field(default_factory=list)

@@ -21,18 +21,18 @@ if TYPE_CHECKING:
 
 
 def paste(book: PackageBook, frame: pd.DataFrame, key: str = "Data") -> int:
-    """Write `frame` (any recognised headers) below the Data (or Orders) header; returns
-    rows written.
+    """Write `frame` (any recognised headers) below the header of a paste sheet (Data,
+    Orders or CallRecords); returns rows written.
 
     Columns are matched to the sheet's header by canonical column, so an export with
     zh, en or vendor headers lands under the right heading; unknown columns are left out.
     """
     import pandas as pd
 
-    from csxl.domain.columns import ORDERS, TICKETS
+    from csxl.domain.columns import CALLS, ORDERS, TICKETS
 
     header = [h for h in book.rows(key)[D.HEADER_ROW - 1] if h != ""]
-    synonyms = Synonyms(ORDERS if key == "Orders" else TICKETS)
+    synonyms = Synonyms({"Orders": ORDERS, "CallRecords": CALLS}.get(key, TICKETS))
     target = {s.column: i + 1 for i, h in enumerate(header) if (s := synonyms.lookup(h))}
     cells: dict[tuple[int, int], object] = {}
     for name in frame.columns:
@@ -48,8 +48,7 @@ def paste(book: PackageBook, frame: pd.DataFrame, key: str = "Data") -> int:
     old = len(book.rows(key))
     last = D.FIRST_ROW + max(len(frame), 1) - 1
     book.write(key, cells, clear=[(D.FIRST_ROW, 1, max(old, last), len(header))])
-    table = layout.Orders.TABLE if key == "Orders" else D.TABLE
-    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}", table)
+    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}", layout.PASTE_TABLES[key])
     return len(frame)
 
 

@@ -41,9 +41,11 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Actions", "Actions", "改进措施"),
     SheetName("Appeals", "Appeals", "申诉"),
     SheetName("QA", "QA", "质检"),
+    SheetName("Calls", "Calls", "通话"),
     SheetName("Staffing", "Staffing", "排班"),
     SheetName("Data", "Data", "数据"),
     SheetName("Orders", "Orders", "订单"),
+    SheetName("CallRecords", "Call records", "通话记录"),
     SheetName("Mapping", "Mapping", "映射"),
     SheetName("Aliases", "Aliases", "别名"),
     SheetName("Holidays", "Holidays", "假日"),
@@ -252,6 +254,20 @@ class Orders:
     HEADER_ROW = 1
     FIRST_ROW = 2
     TABLE = "tblOrders"
+
+
+class CallRecords:
+    """The call-record paste area (manager), read by refresh like Data (never rewritten).
+    Its results are on Calls: a refresh writing into this sheet's part would re-compress
+    every pasted row (performance.md), so nothing of csxl's lives here."""
+
+    HEADER_ROW = 1
+    FIRST_ROW = 2
+    TABLE = "tblCalls"
+
+
+# The paste sheets' Excel tables: a paste below the header grows them.
+PASTE_TABLES = {"Data": Data.TABLE, "Orders": Orders.TABLE, "CallRecords": CallRecords.TABLE}
 
 
 class Mapping:
@@ -470,6 +486,31 @@ class Qa:
     @classmethod
     def value(cls, row: int) -> str:
         return f"B{row}"
+
+
+# ---------------------------------------------------------------- Calls (通话)
+class Calls:
+    """Call-centre KPIs of the refreshed month: the thresholds (manager, B4:B5), a status
+    line and the results per team and agent (OWNED, A..J), computed from the Call records
+    sheet. The rates are formulas over the counts of their row."""
+
+    VALUE_COL = 2
+    ROW_SL_SECONDS = 4  # answered within this many seconds counts for the service level
+    ROW_SHORT_ABANDON = 5  # abandoned in under this many seconds: not offered (0 = none)
+    STATUS_ROW = 6  # OWNED: A6, what the results were computed from
+    HEADER_ROW = 8
+    FIRST_ROW = 9
+    ROWS = 200
+    SCOPE, NAME, OFFERED, ANSWERED, ABANDONED, WITHIN = 1, 2, 3, 4, 5, 6
+    ANSWER_RATE, ABANDON_RATE, SERVICE_LEVEL, ASA = 7, 8, 9, 10  # rates: formulas
+
+    @classmethod
+    def value(cls, row: int) -> str:
+        return f"B{row}"
+
+    @classmethod
+    def last_row(cls) -> int:
+        return cls.FIRST_ROW + cls.ROWS - 1
 
 
 # ---------------------------------------------------------------- Aliases (别名)

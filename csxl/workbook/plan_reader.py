@@ -49,6 +49,7 @@ class PlanState:
     has_appeals: bool = False  # ... and before the Appeals and Audit sheets
     has_aliases: bool = False
     has_qa: bool = False
+    has_calls: bool = False  # ... and before the Calls and Call records sheets
 
     def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
         """The Mapping rows that apply to one data source: those without a source, then
@@ -216,6 +217,11 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
         from csxl.workbook.sheets.qa import read as read_qa
 
         inputs.qa_target, inputs.qa_rows = read_qa(book)
+    state.has_calls = has_sheet(book, "Calls") and has_paste_sheet(book, "CallRecords")
+    if state.has_calls:
+        from csxl.workbook.sheets.calls import read as read_calls
+
+        inputs.call_settings = read_calls(book)
     return state
 
 

@@ -42,6 +42,9 @@ class Book(Protocol):
     def orders(self, synonyms: Synonyms) -> RawTable:
         """The Orders sheet's orders as a raw table (a plan made before it has none)."""
 
+    def calls(self, synonyms: Synonyms) -> RawTable:
+        """The Call records sheet's calls as a raw table (a plan made before it has none)."""
+
     def formulas(self, key: str) -> set[tuple[int, int]]:
         """The cells of a sheet that hold a formula (row, column), whatever it computes."""
 
@@ -153,6 +156,12 @@ class PackageBook:
 
         return read_excel(self.path, synonyms, self.title("Orders"))
 
+    def calls(self, synonyms: Synonyms) -> RawTable:
+        """The Call records paste area, read like Data (the header found by the call synonyms)."""
+        from csxl.readers.excel import read_excel
+
+        return read_excel(self.path, synonyms, self.title("CallRecords"))
+
     def formulas(self, key: str) -> set[tuple[int, int]]:
         from csxl.workbook import sheetxml, zipsplice
 
@@ -257,11 +266,13 @@ class MemoryBook:
         data: RawTable | None = None,
         formulas: Mapping[str, set[tuple[int, int]]] | None = None,
         orders: RawTable | None = None,
+        calls: RawTable | None = None,
     ) -> None:
         self.name, self.lang = name, lang
         self.sheets = {k: [list(r) for r in rows] for k, rows in sheets.items()}
         self._data = data
         self._orders = orders
+        self._calls = calls
         self._formulas = {k: set(v) for k, v in (formulas or {}).items()}
         self.commits = 0
 
@@ -272,12 +283,14 @@ class MemoryBook:
         sheets = {
             s.key: book.rows(s.key) for s in layout.SHEETS if book.title(s.key) in book._parts
         }
-        from csxl.domain.columns import ORDERS
+        from csxl.domain.columns import CALLS, ORDERS
         from csxl.domain.synonyms import Synonyms
 
         formulas = {key: book.formulas(key) for key in sheets}
         orders = book.orders(Synonyms(ORDERS)) if "Orders" in sheets else None
-        return cls(book.name, book.lang, sheets, book.data(Synonyms()), formulas, orders)
+        calls = book.calls(Synonyms(CALLS)) if "CallRecords" in sheets else None
+        data = book.data(Synonyms())
+        return cls(book.name, book.lang, sheets, data, formulas, orders, calls)
 
     def rows(self, key: str) -> list[list[object]]:
         return [list(r) for r in self.sheets[key]]
@@ -291,6 +304,11 @@ class MemoryBook:
         if self._orders is None:
             raise InputError("the Orders sheet is empty.", Location(self.name))
         return self._orders
+
+    def calls(self, synonyms: Synonyms) -> RawTable:
+        if self._calls is None:
+            raise InputError("the Call records sheet is empty.", Location(self.name))
+        return self._calls
 
     def formulas(self, key: str) -> set[tuple[int, int]]:
         return set(self._formulas.get(key, ()))

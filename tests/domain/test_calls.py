@@ -40,6 +40,7 @@ def test_ten_calls_by_hand():
     assert got["answer_rate"] == pytest.approx(6 / 10)
     assert got["abandon_rate"] == pytest.approx(3 / 10)
     assert got["service_level"] == pytest.approx(3 / 10)  # calls 1, 2 and 10
+    assert got["answered_within"] == 3
     assert got["asa_s"] == pytest.approx((5 + 20 + 21 + 60 + 0) / 5)
 
 
@@ -94,3 +95,33 @@ def test_rates_are_fractions_and_counts_add_up(rows, short, sl):
 
 def _plain(rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["answered", "abandoned", "wait_s"])
+
+
+def test_call_groups_all_first_then_code_point_order_blank_last():
+    from csxl.domain.calls import call_groups
+
+    df = frame()
+    df["agent"] = ["乙", None, "甲", "乙", None, None, None, None, "甲", "甲"]
+    df["started_at"] = pd.to_datetime(["2026-03-01 09:00"] * 5 + ["2026-03-02 09:00"] * 5)
+    groups = call_groups(df, ("agent", "day", "channel"))  # calls have no channel: skipped
+    assert [(g["by"], g["key"]) for g in groups] == [
+        ("all", None),
+        ("agent", "乙"),
+        ("agent", "甲"),
+        ("agent", None),
+        ("day", "2026-03-01"),
+        ("day", "2026-03-02"),
+    ]
+    assert groups[0]["kpis"] == {k: v for k, v in row(call_kpis(df)).items()}
+    assert groups[2]["kpis"]["offered"] == 3  # 甲: calls 3, 9 and 10
+    empty = call_groups(df.iloc[:0], ("agent",))
+    assert empty == [
+        {
+            "by": "all",
+            "key": None,
+            "kpis": {
+                "offered": 0, "answered": 0, "abandoned": 0, "answered_within": 0,
+                "answer_rate": None, "abandon_rate": None, "service_level": None, "asa_s": None,
+            },
+        }
+    ]  # fmt: skip

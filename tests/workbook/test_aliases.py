@@ -115,6 +115,15 @@ def test_two_differently_headed_exports_and_an_alias_table_give_the_clean_kpis(t
     assert len(names) == 9
 
 
+def test_an_alias_table_that_knows_none_of_the_names_keeps_them_all():
+    """Every ticket under its own spelling, each listed once (this crashed: pandas cannot
+    put the export's names into the all-null column of resolved names)."""
+    frame = clean()
+    resolved, errors, _ = agent_identity.resolve(_csv(frame), (("阿三", "Z1", "赵一"),))
+    assert resolved.frame["agent"].tolist() == frame["客服"].tolist()
+    assert sorted(e[-1] for e in errors) == sorted({"张三", "李四", "王五"})
+
+
 NOW = datetime(2026, 4, 1, 8)
 
 

@@ -10,6 +10,8 @@ from csxl.workbook.sheets import (
     appeals,
     audit,
     budget,
+    call_records,
+    calls,
     dashboard,
     data,
     errors,
@@ -41,6 +43,7 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Scores": scores.build,
     "Data": data.build,
     "Orders": orders.build,
+    "CallRecords": call_records.build,
     "Mapping": mapping.build,
     "Errors": errors.build,
     "Trend": trend.build,
@@ -56,5 +59,6 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Aliases": aliases.build,
     "Appeals": appeals.build,
     "QA": qa.build,
+    "Calls": calls.build,
     "Audit": audit.build,
 }

@@ -90,6 +90,20 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         YOU,
     ),
+    "CallRecords": (
+        (
+            "粘贴区：呼叫中心导出的通话明细（每行一通来电：来电时间、是否接通，可选通话ID、坐席、技能组、等待时长、是否放弃）。结果在“通话”表。本表不受保护。",
+            "The call-record paste area (one row per inbound call: start time, answered, optionally call ID, agent, queue, wait time, abandoned); the results are on Calls. Not protected.",
+        ),
+        YOU,
+    ),
+    "Calls": (
+        (
+            "通话指标：服务水平时限（默认 20 秒）和短放弃秒数由你填写；刷新时按“通话记录”计算本月各团队和各坐席的呼入量、接通率、放弃率、服务水平和平均应答时长。",
+            "Call-centre KPIs: you type the service-level seconds (20 by default) and the short-abandon seconds; Refresh computes the month's offered calls, answer rate, abandon rate, service level and ASA per team and agent from Call records.",
+        ),
+        BOTH,
+    ),
     "Team": (
         (
             "团队成员：小组、职级（初级/中级/高级）、入职日期（新锐标兵按司龄评选）、每季度培训计划与完成学时、每周半天培训出勤；完成率由公式计算，晋升资格由刷新按上方规则判定；右上为知识库季度指标。",
@@ -218,6 +232,10 @@ PASTE_STEPS = (
     (
         "订单明细（客户ID、下单时间、金额，每行一个订单）粘贴到“{Orders}”表，方法相同；淘宝、京东、拼多多、有赞等导出的表头（如 买家会员名、订单付款时间、买家实际支付金额）可直接识别。没有订单时，客户指标显示为“不可用”。",
         "Paste the order export (customer ID, order time, amount; one row per order) into the {Orders} sheet the same way; Taobao, JD, Pinduoduo, Youzan and Shopify headers are recognised. Without orders the customer KPIs show as not available.",
+    ),
+    (
+        "通话明细（每行一通来电，至少有来电时间和是否接通）粘贴到“{CallRecords}”表，方法相同；呼叫中心导出的表头（如 呼叫ID、呼入时间、坐席工号、技能组、接听状态、排队时长）可直接识别。结果在“{Calls}”表。",
+        "Paste the call-detail export (one row per inbound call, with at least start time and answered) into the {CallRecords} sheet the same way; call-centre headers (呼叫ID, 呼入时间, 坐席工号, 技能组, 接听状态, 排队时长, Call ID, Queue, Wait time) are recognised. The results are on {Calls}.",
     ),
     (
         "点击“刷新指标”。被拒绝的行和原因列在“{Errors}”表中，其余的行照常计算。",

@@ -1,0 +1,172 @@
+"""Calls (通话): the call-centre KPIs of the refreshed month, per team and per agent.
+
+The manager types the two thresholds (B4:B5: service-level seconds, 20; short-abandon
+seconds, 0); Refresh fills the status line and the results block (OWNED) from the Call
+records sheet (rules in `csxl.domain.calls`, docs/kpis.md "Call-centre KPIs"): offered,
+answered, abandoned and answered within the service-level seconds are values; 接通率,
+放弃率 and the service level are formulas over those counts of their own row, so a manager
+sees how each rate is made (never COUNTIFS over the pasted records, which can run to
+100,000 rows and more); ASA is a value (a mean of the calls' waits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.styles import Alignment
+
+from csxl.domain.calls import CallSettings
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, style
+from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Calls as L
+from csxl.workbook.layout import col
+
+SCOPES = {"all": ("全部", "All"), "team": ("团队", "Team"), "agent": ("坐席", "Agent")}
+UNASSIGNED = ("未分配", "Unassigned")
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One row of the results block (None: not measurable, shown blank)."""
+
+    scope: str  # a key of SCOPES
+    name: str | None  # None: no team / no agent in the records (未分配)
+    offered: int
+    answered: int
+    abandoned: int
+    within: int | None  # answered within the service-level seconds; None without waits
+    asa_s: float | None
+
+
+def headers(lang: str) -> list[str]:
+    i = 0 if lang == "zh" else 1
+    return [
+        h[i]
+        for h in (
+            ("范围", "Scope"),
+            ("名称", "Name"),
+            ("呼入量", "Offered"),
+            ("接通量", "Answered calls"),  # not "Answered": that names a records column
+            ("放弃量", "Abandoned calls"),
+            ("时限内接通", "Answered in time"),
+            ("接通率", "Answer rate"),
+            ("放弃率", "Abandon rate"),
+            ("服务水平", "Service level"),
+            ("平均应答(秒)", "ASA (s)"),
+        )
+    ]
+
+
+def build(ctx: Ctx) -> None:
+    ws = ctx.sheet("Calls")
+    t = ctx.t
+    p = ctx.inputs
+    ctx.title(
+        ws,
+        t("通话指标", "Call-centre KPIs"),
+        t(
+            "把呼叫中心导出的通话明细（每行一通来电）粘贴到“{records}”表；刷新时计算本月各团队（技能组）"
+            "和各坐席的呼入量、接通率、放弃率、服务水平和平均应答时长，写入下方。黄色为可填写的时限。"
+            "没有坐席的放弃来电计入“未分配”。",
+            "Paste the call-detail export (one row per inbound call) into the {records} "
+            "sheet; Refresh computes the month's offered calls, answer rate, abandon rate, "
+            "service level and ASA per team (queue) and per agent below. The yellow cells are "
+            "the thresholds. Abandoned calls that never reached an agent count as Unassigned.",
+        ).format(records=layout.title("CallRecords", ctx.lang)),
+    )
+    ws.merge_cells(f"A2:{col(L.ASA)}2")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 44
+    s = p.call_settings or CallSettings()
+    for row, zh, en, value, note_zh, note_en in (
+        (
+            L.ROW_SL_SECONDS,
+            "服务水平时限(秒)",
+            "Service level (s)",
+            s.sl_seconds,
+            "等待不超过此秒数即接通的来电计入服务水平（恰好等于也算）",
+            "calls answered after waiting at most this long count for the service level",
+        ),
+        (
+            L.ROW_SHORT_ABANDON,
+            "短放弃(秒)",
+            "Short abandon (s)",
+            s.short_abandon_s,
+            "等待不到此秒数就挂断的来电不计入呼入量；0 表示全部计入",
+            "callers who hang up within this many seconds are not counted as offered; 0 = none",
+        ),
+    ):
+        ctx.label(ws, f"A{row}", t(zh, en), style.HEADER)
+        ctx.input(ws, L.value(row), value, "0")
+        ctx.label(ws, f"C{row}", t(note_zh, note_en), style.NOTE)
+    status = f"A{L.STATUS_ROW}"
+    waiting = t("刷新后，这里显示本月的通话指标。", "Refresh fills in the month's call KPIs.")
+    ctx.label(ws, status, p.call_status or waiting, style.NOTE)
+    ws.merge_cells(f"{status}:{col(L.ASA)}{L.STATUS_ROW}")
+    ctx.header(ws, L.HEADER_ROW, 1, headers(ctx.lang))
+    ws.row_dimensions[L.HEADER_ROW].height = 30
+    _results(ctx, ws)
+    widths = {"A": 16, "B": 16} | {col(c): 11 for c in range(L.OFFERED, L.ASA + 1)}
+    setup_sheet(
+        ws,
+        widths=widths,
+        freeze=f"A{L.FIRST_ROW}",
+        header_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}",
+    )
+
+
+def _results(ctx: Ctx, ws) -> None:
+    i = 0 if ctx.lang == "zh" else 1
+    rows = list(ctx.inputs.call_rows)
+    for n in range(L.ROWS):
+        r = L.FIRST_ROW + n
+        x = rows[n] if n < len(rows) else None
+        values = (
+            (L.SCOPE, x and SCOPES[x.scope][i], None),
+            (L.NAME, x and (x.name if x.name is not None else UNASSIGNED[i]), None),
+            (L.OFFERED, x and x.offered, style.INTEGER),
+            (L.ANSWERED, x and x.answered, style.INTEGER),
+            (L.ABANDONED, x and x.abandoned, style.INTEGER),
+            (L.WITHIN, x and x.within, style.INTEGER),
+            (L.ASA, x and x.asa_s, style.SECONDS),
+        )
+        for c, value, fmt in values:
+            ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
+        offered = f"{col(L.OFFERED)}{r}"
+        for c, count, blank_too in (
+            (L.ANSWER_RATE, L.ANSWERED, False),
+            (L.ABANDON_RATE, L.ABANDONED, False),
+            (L.SERVICE_LEVEL, L.WITHIN, True),  # no wait times: no service level
+        ):
+            part = f"{col(count)}{r}"
+            test = f'{offered}="",{offered}=0' + (f',{part}=""' if blank_too else "")
+            numerator = None if x is None else getattr(x, _FIELDS[count])
+            value = "" if not x or not x.offered or numerator is None else numerator / x.offered
+            ctx.formula(
+                ws, f"{col(c)}{r}", f'=IF(OR({test}),"",{part}/{offered})', value, style.PERCENT
+            )
+
+
+_FIELDS = {L.ANSWERED: "answered", L.ABANDONED: "abandoned", L.WITHIN: "within"}
+
+
+def read(book) -> CallSettings:
+    """The thresholds as typed (a blank cell takes the default)."""
+    return thresholds(book.rows("Calls"), book.name, book.lang)
+
+
+def thresholds(rows: list[list[object]], file: str, lang: str) -> CallSettings:
+    """The thresholds from the Calls sheet's values (from A1)."""
+    from csxl.workbook.plan_reader import number
+
+    sheet = layout.title("Calls", lang)
+    default = CallSettings()
+    values = {}
+    for name, row in (("sl_seconds", L.ROW_SL_SECONDS), ("short_abandon_s", L.ROW_SHORT_ABANDON)):
+        where = Location(file, sheet, row, "B")
+        value = number(rows, row, L.VALUE_COL, where)
+        if value is not None and value < 0:
+            raise InputError(f"{value:g} seconds is negative.", where, "Type 0 or more seconds.")
+        values[name] = getattr(default, name) if value is None else value
+    return CallSettings(**values)
