@@ -159,6 +159,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         tickets, checked, state.kpi_settings, window, result.groups, frame
     )
     p.agents = _agent_rows(state, groups, agent_frame, carried)
+    # Days in the team (transfer periods on Aliases) pro-rate the bonus.
+    p.agents, day_warnings = agent_identity.with_days(book.name, state, month, p.agents)
+    result.warnings.extend(day_warnings)
     before = _agent_rows(state, result.groups, frame, carried) if checked else []
     qa_errors = quality.summarise(book.name, state)  # QA sheet: the month's QA scores
     p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
@@ -231,6 +234,8 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     team_row = {t.key: None for t in p.targets}
     p.actuals = _goals_actuals(book, p) or team_row
     p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
+    # The days again: the pro-rating rule or the transfer periods may have changed.
+    p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
     if state.shown_month:
         # Score and grade overrides again (KPI values and exclusions are in Scores already).
         named = {a.agent for a in p.agents if a.agent is not None}
@@ -248,7 +253,13 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     _write_formulas(book, ctx, "Goals")
     _write_formulas(book, ctx, "Dashboard")
     book.commit()
-    return Outcome(book.name, state.shown_month, agents=len(p.agents), scores=_summary(ctx, p))
+    return Outcome(
+        book.name,
+        state.shown_month,
+        agents=len(p.agents),
+        warnings=warnings,
+        scores=_summary(ctx, p),
+    )
 
 
 def staff(book: Book, now: datetime | None = None) -> Outcome:

@@ -145,7 +145,14 @@ def _old_plan(folder: Path) -> Path:
             (G.CASCADE_FIRST_ROW, G.C_STRETCH): 0.93,
         },
     )
-    book.write("Incentives", {(I.ROW_BASE_BONUS, 2): 1200, (I.RED_LINE_FIRST_ROW + 4, 1): "飞单"})
+    book.write(
+        "Incentives",
+        {
+            (I.ROW_BASE_BONUS, 2): 1200,
+            (I.RED_LINE_FIRST_ROW + 4, 1): "飞单",
+            (I.ROW_PRORATION, 2): "按工作日",
+        },
+    )
     book.write("Settings", {(St.ROW_EXE_PATH, St.VALUE_COL): r"D:\tools\csxl\csxl.exe"})
     book.write("Mapping", {(Mp.FIRST_ROW, 1): "接待客服", (Mp.FIRST_ROW, 2): "agent"})
     book.write(
@@ -228,6 +235,7 @@ def _inputs(path: Path) -> dict[str, object]:
             at(goals, G.CASCADE_FIRST_ROW, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI, G.C_STRETCH)
         ],
         "bonus": at(inc, I.ROW_BASE_BONUS, 2),
+        "pro-rating": at(inc, I.ROW_PRORATION, 2),
         "red line": at(inc, I.RED_LINE_FIRST_ROW + 4, 1),
         "exe": at(settings, St.ROW_EXE_PATH, St.VALUE_COL),
         "mapping": (at(mapping, Mp.FIRST_ROW, 1), at(mapping, Mp.FIRST_ROW, 2)),
@@ -265,6 +273,7 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert before["incidents"][1]["alert"] == 6 and before["incidents"][0][0].id == "INC-1"
     assert len(before["orders"]) == 4 and before["orders"][1][0] == "C1"
     assert before["team and customer settings"][:6] == [3, 3, "A", "是", 0.9, 0.25]
+    assert before["pro-rating"] == "按工作日"
 
     report = upgrade(path)
 
@@ -390,6 +399,8 @@ def _plan_1_0(folder: Path, monkeypatch) -> Path:
 
     paste(book, clean_tickets(80))
     book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35})
+    # Before 1.2 the Incentives sheet had no pro-rating row.
+    book.write("Incentives", {(I.ROW_PRORATION, c): None for c in (1, 2, 3)})
     book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): "1.0"})
     book.commit()
     return path
@@ -410,6 +421,7 @@ def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_p
     names = CalamineWorkbook.from_path(str(path)).sheet_names
     assert {layout.title(k, "zh") for k in NEW_IN_1_1} <= set(names)
     assert at(sheet(path, "Goals"), G.FIRST_ROW, G.WEIGHT) == 35
+    assert at(sheet(path, "Incentives"), I.ROW_PRORATION, 2) == "按日历天数"  # the default
     assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
     assert _data(path) == data_before
     # Team and Orders come with their defaults: the rule 3 / 2 / A / 是, the knowledge-base

@@ -111,6 +111,7 @@ class Incentives:
     ROW_RED_LINE_CAP = 8  # the grade a red line caps at
     ROW_STAR_MIN_SURVEYS = 9
     ROW_NEW_HIRE_MONTHS = 10
+    ROW_PRORATION = 11  # 按日历天数/按工作日/不折算: the bonus for part of a month in the team
     # Tier table: label, points (step mode), flag colour; rows in tier order 0..3.
     TIER_HEADER_ROW = 13
     TIER_FIRST_ROW = 14
@@ -307,7 +308,13 @@ class Scores:
     # count in the weighted score with the QA sheet's weight (0 by default).
     QA_VALUE = SCORE + 10
     QA_POINTS = SCORE + 11
-    LAST = QA_POINTS
+    # OWNED: the month's days in this plan's team and days of the month, both counted under
+    # the Incentives pro-rating rule (transfer periods on Aliases), and the share of the
+    # bonus they give (a formula the BONUS formula multiplies by).
+    DAYS_IN_TEAM = SCORE + 12
+    DAYS_IN_MONTH = SCORE + 13
+    SHARE = SCORE + 14
+    LAST = SHARE
 
     @classmethod
     def kpi_value(cls, i: int) -> int:

@@ -199,6 +199,12 @@ def edits() -> st.SearchStrategy:
         ),
         one(inc, range(I.ROW_RED_LINE_CAP, I.ROW_RED_LINE_CAP + 1), [2], st.sampled_from("SABCD")),
         one(inc, range(I.ROW_STAR_MIN_SURVEYS, I.ROW_NEW_HIRE_MONTHS + 1), [2], st.integers(0, 60)),
+        one(
+            inc,
+            range(I.ROW_PRORATION, I.ROW_PRORATION + 1),
+            [2],
+            st.sampled_from(["按日历天数", "按工作日", "不折算"]),
+        ),
         one(inc, tier_rows, [2], st.integers(0, 100)),
         one(inc, tier_rows, [3], text),
         one(inc, grade_rows, [3], st.sampled_from([0, 0.5, 1, 1.25, 2])),
