@@ -92,9 +92,8 @@ def resolve(tickets, aliases, transfers=(), team: str | None = None, lang="zh", 
         (book_name, layout.title("Aliases", lang), L.FIRST_ROW + i, "B", _say(lang, "no_id"), None)
         for i in missing
     ]
-    resolved = identity.resolve(frame["agent"], found)
-    shown = resolved.agent_id.map(lambda i: names.get(i, i), na_action="ignore")
-    frame = frame.assign(agent=shown.where(resolved.agent_id.notna(), frame["agent"]))
+    shown, resolved = names_of(frame["agent"], found, names)
+    frame = frame.assign(agent=shown)
     for spelled, n in resolved.unknown.items():
         errors.append((book_name, data, None, header, _say(lang, "unknown", n=n), spelled))
     for spelled, ids in resolved.ambiguous.items():
@@ -107,6 +106,18 @@ def resolve(tickets, aliases, transfers=(), team: str | None = None, lang="zh", 
         if moved:
             warnings.append(_say(lang, "moved", n=moved))
     return TicketSet(**{**tickets.__dict__, "frame": frame}), errors, warnings
+
+
+def names_of(column: pd.Series, found, shown: dict[str, str]):
+    """(each name as Scores shows its agent, the identity.Resolved behind it). A name the
+    table does not know, or one that names two agents, keeps its own spelling."""
+    resolved = identity.resolve(column, found)
+    known = resolved.agent_id.notna().to_numpy(dtype=bool)
+    # Assigned into a copy, not Series.where: with no name known the mapped Series is an
+    # all-null arrow array that cannot take the strings (refresh crashed on such a table).
+    out = column.copy()
+    out[known] = [shown.get(i, i) for i in resolved.agent_id[known]]
+    return out, resolved
 
 
 def _where(book_name: str, lang: str) -> Location:

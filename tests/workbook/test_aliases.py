@@ -328,3 +328,17 @@ def test_the_rule_on_incentives_switches_to_working_days_or_none(tmp_path, libre
 def scores_differences(recalc, path) -> list[str]:
     title = layout.title("Scores", "zh")
     return [d for d in differences(recalc, path) if d.startswith(f"{title}!")]
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    [(("阿明", None, None),), (("不在数据里", "A09", "某人"),)],
+    ids=["spelling without an id", "no ticket matches"],
+)
+def test_an_alias_table_that_names_no_ticket_changes_nothing(tmp_path, aliases):
+    """Refresh used to crash here (an all-null arrow column could not take the names)."""
+    path = pasted_plan(tmp_path / "plan.xlsx", clean(), plan_inputs(aliases=aliases))
+    refresh(PackageBook(path), "2026-03", now=NOW)
+    rows = sheet(path, "Scores")
+    names = {at(rows, r, S.AGENT) for r in range(S.FIRST_ROW, S.FIRST_ROW + 3)}
+    assert names == {"张三", "李四", "王五"}
