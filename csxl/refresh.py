@@ -163,7 +163,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     p.agents, day_warnings = agent_identity.with_days(book.name, state, month, p.agents)
     result.warnings.extend(day_warnings)
     before = _agent_rows(state, result.groups, frame, carried) if checked else []
-    qa_errors = quality.summarise(book.name, state)  # QA sheet: the month's QA scores
+    # QA sheet: the month's QA scores (by date, aliases applied, excluded tickets out).
+    qa_errors = quality.summarise(book.name, state, tickets.frame, month, checked)
     p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
     adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
     p.agents = _with_awards(p, month)

@@ -175,7 +175,18 @@ def _old_plan(folder: Path) -> Path:
     book = PackageBook(path)
     book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
     book.write("Appeals", {(Ap.FIRST_ROW, c): v for c, v in APPEAL.items()})
-    book.write("QA", {(Qa.ROW_WEIGHT, 2): 5, (Qa.FIRST_ROW, 1): "袁新", (Qa.FIRST_ROW, 3): 88})
+    book.write(
+        "QA",
+        {
+            (Qa.ROW_WEIGHT, 2): 5,
+            (Qa.FIRST_ROW, 1): "袁新",
+            (Qa.FIRST_ROW, 3): 88,
+            (Qa.FIRST_ROW, Qa.DATE): datetime(2026, 3, 20),
+            (Qa.FIRST_ROW + 1, 1): "袁新",
+            (Qa.FIRST_ROW + 1, 3): 70,
+            (Qa.FIRST_ROW + 1, Qa.DATE): "3月的某天",  # typed as text: carried as typed
+        },
+    )
     book.write(
         "Aliases",
         {(Al.FIRST_ROW + i, c): v for i, row in enumerate(ALIASES) for c, v in row.items()},
@@ -253,7 +264,13 @@ def _inputs(path: Path) -> dict[str, object]:
         "transfer from": at(sheet(path, "Aliases"), Al.FIRST_ROW, Al.P_FROM),
         "qa": [
             at(sheet(path, "QA"), r, c)
-            for r, c in ((Qa.ROW_WEIGHT, 2), (Qa.FIRST_ROW, 1), (Qa.FIRST_ROW, 3))
+            for r, c in (
+                (Qa.ROW_WEIGHT, 2),
+                (Qa.FIRST_ROW, 1),
+                (Qa.FIRST_ROW, 3),
+                (Qa.FIRST_ROW, Qa.DATE),
+                (Qa.FIRST_ROW + 1, Qa.DATE),
+            )
         ],
     }
 
@@ -274,6 +291,7 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert len(before["orders"]) == 4 and before["orders"][1][0] == "C1"
     assert before["team and customer settings"][:6] == [3, 3, "A", "是", 0.9, 0.25]
     assert before["pro-rating"] == "按工作日"
+    assert before["qa"][3:] == [date(2026, 3, 20), "3月的某天"]
 
     report = upgrade(path)
 

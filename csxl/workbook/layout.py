@@ -459,8 +459,8 @@ class Audit:
 # ---------------------------------------------------------------- QA (质检)
 class Qa:
     """Quality inspection: the QA score's weight and targets (manager, B4:B7), the paste
-    area (manager: agent, ticket, QA score 0-100, items failed) and, right of it, the
-    month's results per agent (OWNED)."""
+    area (manager: agent, ticket, QA score 0-100, items failed, optional QA date) and,
+    right of it, the month's results per agent (OWNED)."""
 
     VALUE_COL = 2
     ROW_WEIGHT, ROW_BASELINE, ROW_STRETCH, ROW_CHALLENGE = 4, 5, 6, 7
@@ -468,6 +468,7 @@ class Qa:
     FIRST_ROW = 11
     ROWS = 1000
     AGENT, TICKET, SCORE, ITEMS = 1, 2, 3, 4
+    DATE = 5  # E: the QA date (optional; template 1.2, in what was a spacer column)
     R_AGENT, R_COUNT, R_MEAN, R_ITEMS = 6, 7, 8, 9  # F..I: per agent (OWNED)
     R_ROWS = 200
 

@@ -231,6 +231,12 @@ def edits() -> st.SearchStrategy:
         one("QA", range(Qa.ROW_WEIGHT, Qa.ROW_WEIGHT + 1), [2], st.integers(0, 30)),
         one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.AGENT, Qa.TICKET, Qa.ITEMS], text),
         one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.SCORE], st.integers(0, 100)),
+        one(
+            "QA",
+            range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5),
+            [Qa.DATE],
+            st.dates(date(2026, 2, 1), date(2026, 4, 30)),
+        ),
         one("Aliases", range(Al.FIRST_ROW, Al.FIRST_ROW + 3), [Al.SPELLING, Al.AGENT_ID], text),
         one("Settings", range(St.ROW_TEAM, St.ROW_TEAM + 1), [2], text),
         one(

@@ -134,8 +134,8 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "QA": (
         (
-            "质检：质检得分的权重与目标（默认权重 0），粘贴本月质检记录；刷新时按客服计算平均质检得分并写入考核表。",
-            "Quality inspection: the QA score's weight (0 by default) and targets, and the month's inspections; Refresh computes each agent's mean QA score onto Scores.",
+            "质检：质检得分的权重与目标（默认权重 0），粘贴质检记录（可填质检日期，按日期计入月份）；刷新时按客服计算当月平均质检得分并写入考核表。",
+            "Quality inspection: the QA score's weight (0 by default) and targets, and the inspections (with an optional QA date, which decides their month); Refresh computes each agent's mean QA score for the month onto Scores.",
         ),
         BOTH,
     ),
