@@ -9,7 +9,9 @@ under that spelling) and are listed on Errors with their ticket counts, never dr
 
 Transfer periods: a ticket whose agent was in a team on its day gets that team. When the
 plan names its team (Settings), tickets its agents handled while in another team are left
-out of this plan (they count for that team's plan), with a warning saying how many.
+out of this plan (they count for that team's plan), with a warning saying how many. The
+same periods give each Scores row its days in the plan's team, which pro-rate the bonus
+under the rule on Incentives (`with_days`).
 
 Call records (the Calls sheet) go through the same rules by the call's start time
 (`apply_to_calls`).
@@ -39,6 +41,11 @@ TEXT = {
     "moved": (
         "按别名表的调岗期间，{n} {what}计入其他团队，不计入本计划",
         "{n} {what} count for other teams (transfer periods on Aliases), not in this plan",
+    ),
+    "no_days": (
+        "{agent}：按别名表的调岗期间，{month} 不在本组，奖金折算为 0；如有误请补上本组的期间",
+        "{agent}: by the transfer periods on Aliases, not in this team in {month}, so the "
+        "bonus is pro-rated to 0; add this team's period if that is wrong",
     ),
 }
 
@@ -115,12 +122,8 @@ def resolve(
         for i in missing
         if rows is TICKETS  # listed once, with the tickets, not again with the calls
     ]
-    resolved = identity.resolve(frame["agent"], found)
-    shown = resolved.agent_id.map(lambda i: names.get(i, i), na_action="ignore")
-    # When no spelling is known, map gives an all-null column of Arrow's null type, which
-    # cannot take the export's names: keep the agent column's own type.
-    shown = shown.astype(frame["agent"].dtype)
-    frame = frame.assign(agent=shown.where(resolved.agent_id.notna(), frame["agent"]))
+    shown, resolved = names_of(frame["agent"], found, names)
+    frame = frame.assign(agent=shown)
     for spelled, n in resolved.unknown.items():
         errors.append((book_name, data, None, header, _say(lang, "unknown", rows, n=n), spelled))
     for spelled, ids in resolved.ambiguous.items():
@@ -137,8 +140,25 @@ def resolve(
     return replace(tickets, frame=frame), errors, warnings
 
 
-def _teams(book_name, lang, transfers, plan_team, found, frame, agent_id: pd.Series, time: str):
-    where = Location(book_name, layout.title("Aliases", lang), None, layout.col(L.P_AGENT))
+def names_of(column: pd.Series, found, shown: dict[str, str]):
+    """(each name as Scores shows its agent, the identity.Resolved behind it). A name the
+    table does not know, or one that names two agents, keeps its own spelling."""
+    resolved = identity.resolve(column, found)
+    known = resolved.agent_id.notna().to_numpy(dtype=bool)
+    # Assigned into a copy, not Series.where: with no name known the mapped Series is an
+    # all-null arrow array that cannot take the strings (refresh crashed on such a table).
+    out = column.copy()
+    out[known] = [shown.get(i, i) for i in resolved.agent_id[known]]
+    return out, resolved
+
+
+def _where(book_name: str, lang: str) -> Location:
+    return Location(book_name, layout.title("Aliases", lang), None, layout.col(L.P_AGENT))
+
+
+def memberships(book_name, lang, transfers, found) -> list[identity.Membership]:
+    """The transfer rows as periods of agent ids; a row naming no single agent is refused."""
+    where = _where(book_name, lang)
     periods = []
     for agent, team, first, last in transfers:
         key = found.lookup(agent)
@@ -153,6 +173,47 @@ def _teams(book_name, lang, transfers, plan_team, found, frame, agent_id: pd.Ser
             periods.append(identity.Membership(key, str(team), first, last))
         except ValueError as exc:
             raise InputError(f"{exc}.", where, "Fix the dates.") from None
+    return periods
+
+
+def with_days(book_name: str, state, month: str | None, agents: list) -> tuple[list, list[str]]:
+    """Scores rows with their days in the plan's team in `month` and the days of the month,
+    under the Incentives pro-rating rule (`identity.days_in_team`); and warnings.
+
+    As for tickets, the periods are used once the alias table has a row: an agent without a
+    period (or a name the table does not know, or the unassigned row) was in the team all
+    month. Without a team on Settings, any period counts.
+    """
+    p = state.inputs
+    if month is None:
+        return agents, []
+    rule = p.incentives.proration
+    found, periods = None, []
+    if getattr(state, "has_aliases", False) and p.aliases and p.transfers:
+        found = table(p.aliases)[0]
+        periods = memberships(book_name, p.lang, p.transfers, found)
+    work_calendar = None
+    if rule == "workdays":
+        from csxl.domain.calendar import WorkCalendar
+
+        s = state.kpi_settings
+        work_calendar = WorkCalendar(s.extra_holidays, s.extra_workdays)
+    out, warnings = [], []
+    for a in agents:
+        key = None if found is None or a.agent is None else found.lookup(a.agent)
+        agent_id = key if isinstance(key, str) else None
+        days = identity.days_in_team(periods, agent_id, p.team or None, month, rule, work_calendar)
+        if days.days == 0 and rule != "none" and a.tickets:
+            warnings.append(_say(p.lang, "no_days", agent=a.agent, month=month))
+        out.append(replace(a, days=days))
+    if work_calendar is not None:
+        warnings += work_calendar.warnings()
+    return out, warnings
+
+
+def _teams(book_name, lang, transfers, plan_team, found, frame, agent_id: pd.Series, time: str):
+    where = _where(book_name, lang)
+    periods = memberships(book_name, lang, transfers, found)
     try:
         teams = identity.team_on(agent_id, frame[time], periods)
     except ValueError as exc:

@@ -60,6 +60,10 @@ class AgentCard:
     award: str
     appeal: str | None
     complaints: list[tuple[object, ...]] = field(default_factory=list)
+    # The bonus pro-rating for a month partly in the team: share, days in the team, days of
+    # the month (as Scores holds them; None when not counted).
+    share: float | None = None
+    days: tuple[object, object] | None = None
     # Approved appeals applied to this month (kind, ticket or KPI, from, to, reason,
     # approver), from the Audit log of the refresh that wrote Scores.
     adjustments: list[tuple[object, ...]] = field(default_factory=list)
@@ -151,6 +155,8 @@ def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
                 red_lines=agent.verified,
                 award=agent.award,
                 appeal=agent.appeal,
+                share=_num(cell(rows, r, S.SHARE)),
+                days=None if agent.days is None else (agent.days.days, agent.days.month),
             )
         )
     _attach_complaints(book, state, cards)
@@ -243,6 +249,8 @@ TEXT = {
         "score": "加权得分",
         "grade": "等级",
         "bonus": "奖金（元）",
+        "share": "奖金折算比例",
+        "days": "本月在组 {days} / {month} 天",
         "escalated": "升级投诉（件）",
         "deductions": "扣款（元）",
         "red_lines": "红线",
@@ -278,6 +286,8 @@ TEXT = {
         "score": "Weighted score",
         "grade": "Grade",
         "bonus": "Bonus (CNY)",
+        "share": "Bonus share",
+        "days": "{days} of {month} days in the team",
         "escalated": "Escalated complaints",
         "deductions": "Deductions (CNY)",
         "red_lines": "Red lines",
@@ -351,6 +361,7 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
         (t["score"], card.score, style.NUMBER),
         (t["grade"], card.grade or "—", None),
         (t["bonus"], card.bonus, style.MONEY),
+        (t["share"], card.share, "0.0%"),
         (t["escalated"], card.escalated, style.INTEGER),
         (t["deductions"], card.deductions, style.MONEY),
         (t["red_lines"], card.red_lines, style.INTEGER),
@@ -360,6 +371,9 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
     for label, value, fmt in results:
         put(row, 1, label, style.HEADER)
         put(row, 2, value, style.COMPUTED, fmt)
+        if label == t["share"] and card.days is not None:
+            days, month = card.days
+            put(row, 3, t["days"].format(days=days, month=month), style.NOTE)
         row += 1
     row += 1
     put(row, 1, t["complaints"], style.TITLE)

@@ -162,8 +162,12 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         tickets, checked, state.kpi_settings, window, result.groups, frame
     )
     p.agents = _agent_rows(state, groups, agent_frame, carried)
+    # Days in the team (transfer periods on Aliases) pro-rate the bonus.
+    p.agents, day_warnings = agent_identity.with_days(book.name, state, month, p.agents)
+    result.warnings.extend(day_warnings)
     before = _agent_rows(state, result.groups, frame, carried) if checked else []
-    qa_errors = quality.summarise(book.name, state)  # QA sheet: the month's QA scores
+    # QA sheet: the month's QA scores (by date, aliases applied, excluded tickets out).
+    qa_errors = quality.summarise(book.name, state, tickets.frame, month, checked)
     p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
     adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
     p.agents = _with_awards(p, month)
@@ -244,6 +248,8 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     team_row = {t.key: None for t in p.targets}
     p.actuals = _goals_actuals(book, p) or team_row
     p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
+    # The days again: the pro-rating rule or the transfer periods may have changed.
+    p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
     if state.shown_month:
         # Score and grade overrides again (KPI values and exclusions are in Scores already).
         named = {a.agent for a in p.agents if a.agent is not None}
@@ -261,7 +267,13 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     _write_formulas(book, ctx, "Goals")
     _write_formulas(book, ctx, "Dashboard")
     book.commit()
-    return Outcome(book.name, state.shown_month, agents=len(p.agents), scores=_summary(ctx, p))
+    return Outcome(
+        book.name,
+        state.shown_month,
+        agents=len(p.agents),
+        warnings=warnings,
+        scores=_summary(ctx, p),
+    )
 
 
 def staff(book: Book, now: datetime | None = None) -> Outcome:

@@ -306,8 +306,8 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
             "Goals: directions, weights, targets, monthly targets, cascade",
         ),
         (
-            "激励：计分方式、档位、等级、奖金规则",
-            "Incentives: points mode, tiers, grades, bonus rules",
+            "激励：计分方式、档位、等级、奖金规则与折算方式",
+            "Incentives: points mode, tiers, grades, bonus rules and pro-rating",
         ),
     ]
     if "Milestones" in have:

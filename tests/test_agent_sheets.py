@@ -87,6 +87,7 @@ def test_one_file_per_agent_with_only_that_agents_figures(tmp_path):
         assert _value(cells, "加权得分") == row[S.SCORE - 1]
         assert _value(cells, "等级") == row[S.GRADE - 1]
         assert _value(cells, "奖金（元）") == row[S.BONUS - 1]
+        assert _value(cells, "奖金折算比例") == row[S.SHARE - 1] == 1  # all month in the team
         assert _value(cells, "扣款（元）") == row[S.DEDUCTIONS - 1]
         kpi_rows = [r for r in cells if r[0] == "满意度"]
         assert kpi_rows[0][1] == row[S.kpi_value(0) - 1]  # csat, the first scored KPI

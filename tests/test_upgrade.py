@@ -148,7 +148,14 @@ def _old_plan(folder: Path) -> Path:
             (G.CASCADE_FIRST_ROW, G.C_STRETCH): 0.93,
         },
     )
-    book.write("Incentives", {(I.ROW_BASE_BONUS, 2): 1200, (I.RED_LINE_FIRST_ROW + 4, 1): "飞单"})
+    book.write(
+        "Incentives",
+        {
+            (I.ROW_BASE_BONUS, 2): 1200,
+            (I.RED_LINE_FIRST_ROW + 4, 1): "飞单",
+            (I.ROW_PRORATION, 2): "按工作日",
+        },
+    )
     book.write("Settings", {(St.ROW_EXE_PATH, St.VALUE_COL): r"D:\tools\csxl\csxl.exe"})
     book.write("Mapping", {(Mp.FIRST_ROW, 1): "接待客服", (Mp.FIRST_ROW, 2): "agent"})
     book.write(
@@ -171,7 +178,18 @@ def _old_plan(folder: Path) -> Path:
     book = PackageBook(path)
     book.write("Scores", {(agent_row, S.RED_LINE_TICK): "是", (agent_row, S.APPEAL): "客户撤诉"})
     book.write("Appeals", {(Ap.FIRST_ROW, c): v for c, v in APPEAL.items()})
-    book.write("QA", {(Qa.ROW_WEIGHT, 2): 5, (Qa.FIRST_ROW, 1): "袁新", (Qa.FIRST_ROW, 3): 88})
+    book.write(
+        "QA",
+        {
+            (Qa.ROW_WEIGHT, 2): 5,
+            (Qa.FIRST_ROW, 1): "袁新",
+            (Qa.FIRST_ROW, 3): 88,
+            (Qa.FIRST_ROW, Qa.DATE): datetime(2026, 3, 20),
+            (Qa.FIRST_ROW + 1, 1): "袁新",
+            (Qa.FIRST_ROW + 1, 3): 70,
+            (Qa.FIRST_ROW + 1, Qa.DATE): "3月的某天",  # typed as text: carried as typed
+        },
+    )
     book.write(
         "Aliases",
         {(Al.FIRST_ROW + i, c): v for i, row in enumerate(ALIASES) for c, v in row.items()},
@@ -242,6 +260,7 @@ def _inputs(path: Path) -> dict[str, object]:
             at(goals, G.CASCADE_FIRST_ROW, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI, G.C_STRETCH)
         ],
         "bonus": at(inc, I.ROW_BASE_BONUS, 2),
+        "pro-rating": at(inc, I.ROW_PRORATION, 2),
         "red line": at(inc, I.RED_LINE_FIRST_ROW + 4, 1),
         "exe": at(settings, St.ROW_EXE_PATH, St.VALUE_COL),
         "mapping": (at(mapping, Mp.FIRST_ROW, 1), at(mapping, Mp.FIRST_ROW, 2)),
@@ -264,7 +283,13 @@ def _inputs(path: Path) -> dict[str, object]:
         "transfer from": at(sheet(path, "Aliases"), Al.FIRST_ROW, Al.P_FROM),
         "qa": [
             at(sheet(path, "QA"), r, c)
-            for r, c in ((Qa.ROW_WEIGHT, 2), (Qa.FIRST_ROW, 1), (Qa.FIRST_ROW, 3))
+            for r, c in (
+                (Qa.ROW_WEIGHT, 2),
+                (Qa.FIRST_ROW, 1),
+                (Qa.FIRST_ROW, 3),
+                (Qa.FIRST_ROW, Qa.DATE),
+                (Qa.FIRST_ROW + 1, Qa.DATE),
+            )
         ],
     }
 
@@ -285,6 +310,8 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert len(before["orders"]) == 4 and before["orders"][1][0] == "C1"
     assert len(before["call records"]) == 3 and before["call thresholds"] == [15, 3]
     assert before["team and customer settings"][:6] == [3, 3, "A", "是", 0.9, 0.25]
+    assert before["pro-rating"] == "按工作日"
+    assert before["qa"][3:] == [date(2026, 3, 20), "3月的某天"]
 
     report = upgrade(path)
 
@@ -420,6 +447,8 @@ def _plan_1_0(folder: Path, monkeypatch, version: str = "1.0") -> Path:
 
     paste(book, clean_tickets(80))
     book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35})
+    # Before 1.2 the Incentives sheet had no pro-rating row.
+    book.write("Incentives", {(I.ROW_PRORATION, c): None for c in (1, 2, 3)})
     book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): version})
     book.commit()
     return path
@@ -441,6 +470,7 @@ def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_p
     names = CalamineWorkbook.from_path(str(path)).sheet_names
     assert added <= set(names)
     assert at(sheet(path, "Goals"), G.FIRST_ROW, G.WEIGHT) == 35
+    assert at(sheet(path, "Incentives"), I.ROW_PRORATION, 2) == "按日历天数"  # the default
     assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
     assert _data(path) == data_before
     # Team and Orders come with their defaults: the rule 3 / 2 / A / 是, the knowledge-base

@@ -3,8 +3,10 @@
 A row names an agent, the month it is about, a kind and what it changes:
 
 - exclude (排除工单): a ticket id. The ticket drops out of that agent's figures for the
-  month (KPIs, ticket and survey counts, escalations, red-line hits). It stays in the
-  team's KPIs: the team figure is what customers got, an appeal decides who answers for it.
+  month (KPIs, ticket and survey counts, escalations, red-line hits) and the agent's QA
+  rows of it leave their QA score in any month (`Checked.excluded_tickets`). It stays in
+  the team's KPIs: the team figure is what customers got, an appeal decides who answers for
+  it.
 - kpi (调整指标): one of the KPIs scored for agents and its new value, which replaces the
   computed one.
 - score (调整得分): the weighted score (a number 0-100; the grade follows it, red lines still
@@ -126,6 +128,9 @@ class Checked:
     grades: dict[str, tuple[str, Appeal]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     results: dict[int, str] = field(default_factory=dict)  # sheet row -> what happened
+    # Every approved exclusion, of any month, as (agent, ticket id): a QA row of the ticket
+    # leaves the agent's QA score in whichever month the row counts (csxl.quality).
+    excluded_tickets: set[tuple[str, str]] = field(default_factory=set)
 
     def excluded_rows(self, frame: pd.DataFrame) -> pd.Series:
         """True for the month's tickets an approved appeal takes out of their agent's figures."""
@@ -257,6 +262,8 @@ def check(
                 refuse(a, "target", "other_agent", tid, other=shown, agent=a.agent)
                 continue
             ticket_month = month_of[i]
+            if a.month in (None, ticket_month):
+                out.excluded_tickets.add((a.agent, tid))
             if (a.month or ticket_month) != month or ticket_month != month:
                 out.results[a.row] = say(lang, "other_month", month=a.month or ticket_month)
                 continue

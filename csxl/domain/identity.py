@@ -9,15 +9,18 @@ the colon when that part names exactly one agent. Names the table does not know 
 
 Transfers: an agent's tickets count for the team they were in on the ticket's day, from
 membership periods (agent id, team, first day, last day or open). Bonus for a month spent in
-two teams is pro-rated by days in each (rule in docs/kpis.md).
+two teams, or joined or left within it, is pro-rated by the days in the plan's team, counted
+as calendar days or China working days, or not at all (rule in docs/kpis.md, "Scoring").
 """
 
 from __future__ import annotations
 
 import unicodedata
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Literal
 
 import pandas as pd
 
@@ -170,9 +173,66 @@ def _check_overlaps(periods: pd.DataFrame) -> None:
                 raise ValueError(f"{agent}: team periods overlap at {starts[i].date()}")
 
 
-def prorated(amount: float, days_in_team: int, days_in_month: int) -> float:
-    """A month's bonus for the days an agent spent in a team (never above the amount)."""
-    if days_in_month <= 0:
-        raise ValueError("a month has days")
-    share = min(max(days_in_team, 0), days_in_month) / days_in_month
-    return amount * share
+# ------------------------------------------------------------------ bonus pro-rating
+Proration = Literal["calendar", "workdays", "none"]
+PRORATIONS: tuple[Proration, ...] = ("calendar", "workdays", "none")
+
+
+@dataclass(frozen=True)
+class DaysInTeam:
+    """Days of a month in the plan's team and days of the month, counted under one rule."""
+
+    days: int
+    month: int
+
+    def share(self, rule: Proration) -> float:
+        """The part of the bonus earned: ``IF(AND(rule<>"不折算",month>0),days/month,1)``.
+
+        A month without a day to count (only possible through the Holidays sheet under the
+        working-day rule) is not pro-rated.
+        """
+        if rule == "none" or self.month <= 0:
+            return 1.0
+        return self.days / self.month
+
+
+def month_days(month: str) -> list[date]:
+    """Every calendar day of a month given as 'YYYY-MM'."""
+    year, m = (int(part) for part in month.split("-"))
+    first = date(year, m, 1)
+    return [first + timedelta(days=i) for i in range(monthrange(year, m)[1])]
+
+
+def days_in_team(
+    memberships: Iterable[Membership],
+    agent_id: str | None,
+    team: str | None,
+    month: str,
+    rule: Proration = "calendar",
+    work_calendar=None,
+) -> DaysInTeam:
+    """An agent's days in `team` during `month`, from their membership periods.
+
+    Counted days: every calendar day ("calendar", and "none", which shows calendar days but
+    does not pro-rate), or China working days ("workdays": `work_calendar`, a
+    `csxl.domain.calendar.WorkCalendar`, with 调休 make-up days and the Holidays sheet). An
+    agent without any period was in the team all month. Otherwise the days inside a period
+    in `team` count (inside any period when `team` is blank): a transfer on the 16th gives
+    the old team the days up to the 15th and the new team the rest; a leaver counts up to the
+    last day, a joiner from the first.
+    """
+    if rule not in PRORATIONS:
+        raise ValueError(f"unknown pro-rating rule {rule!r}")
+    days = month_days(month)
+    if rule == "workdays":
+        if work_calendar is None:
+            from csxl.domain.calendar import WorkCalendar
+
+            work_calendar = WorkCalendar()
+        days = [d for d in days if work_calendar.is_workday(d)]
+    mine = [m for m in memberships if agent_id is not None and m.agent_id == agent_id]
+    if not mine:
+        return DaysInTeam(len(days), len(days))
+    periods = [(m.first, m.last or date.max) for m in mine if not team or m.team == team]
+    inside = sum(1 for d in days if any(first <= d <= last for first, last in periods))
+    return DaysInTeam(inside, len(days))

@@ -28,6 +28,7 @@ from typing import Literal
 import pandas as pd
 
 from csxl.domain.excel_math import edate, excel_round
+from csxl.domain.identity import PRORATIONS
 
 Direction = Literal["higher", "lower"]
 Mode = Literal["step", "linear"]
@@ -229,10 +230,15 @@ class Incentives:
     red_line_cap: str = "C"
     star_min_answered_surveys: int = 30
     new_hire_months: int = 6
+    # How a month spent partly in the team pro-rates the bonus: "calendar" days, China
+    # "workdays", or "none" (csxl.domain.identity.days_in_team).
+    proration: str = "calendar"
 
     def __post_init__(self) -> None:
         if self.mode not in ("step", "linear"):
             raise ValueError(f"unknown points mode {self.mode!r}")
+        if self.proration not in PRORATIONS:
+            raise ValueError(f"unknown pro-rating rule {self.proration!r}")
         minimums = [minimum for _, minimum in self.grade_bands]
         if minimums != sorted(minimums, reverse=True):
             raise ValueError("grade bands must run from the highest minimum score down")
@@ -289,18 +295,24 @@ def bonus(
     incentives: Incentives,
     escalated: int = 0,
     other_deductions: float = 0.0,
+    share: float = 1.0,
 ) -> float:
-    """``ROUND(MIN(cap, MAX(0, base * coefficient - escalated * per_escalated - other)), 2)``.
+    """``ROUND(MIN(cap * share, MAX(0, base * coefficient * share - deductions)), 2)``.
 
-    No grade (no score) means no bonus: 0.0.
+    ``share`` is the part of the month spent in the team (``DaysInTeam.share``): the earned
+    amount and the cap are pro-rated, the deductions (escalated x per escalated + other) are
+    for incidents and apply in full. No grade (no score) means no bonus: 0.0.
     """
     if escalated < 0 or other_deductions < 0:
         raise ValueError("deductions must not be negative")
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("the share of the month must be within 0..1")
     if grade is None:
         return 0.0
-    earned = incentives.base_bonus * incentives.coefficient(grade)
+    # Multiplied in the workbook's order (base x coefficient, then x share) for the same float.
+    earned = incentives.base_bonus * incentives.coefficient(grade) * share
     deductions = escalated * incentives.deduction_per_escalated + other_deductions
-    return excel_round(min(incentives.bonus_cap, max(0.0, earned - deductions)), 2)
+    return excel_round(min(incentives.bonus_cap * share, max(0.0, earned - deductions)), 2)
 
 
 def is_new_hire(hire_date: object, as_of: date, months: int) -> bool:
@@ -330,7 +342,8 @@ def score_agents(
 
     Input, index = agent name: a column per KPI key (a missing column means null for
     everyone), ``tickets``, ``answered_surveys``, ``escalated`` (count), ``red_line`` (bool),
-    optionally ``other_deductions`` (CNY) and ``hire_date``.
+    optionally ``other_deductions`` (CNY), ``share`` (of the month in the team, for the
+    bonus; default 1) and ``hire_date``.
 
     Output, same index: for each target scored for ``scope``, the actual under its key and
     ``{key}_tier`` (0..3, nullable) and ``{key}_points``; then ``weighted_score``, ``grade``,
@@ -354,13 +367,15 @@ def score_agents(
         escalated = _count(row, "escalated")
         other = row.get("other_deductions")
         other = 0.0 if _missing(other) else float(other)
+        share = row.get("share")
+        share = 1.0 if _missing(share) else float(share)
         flag = row.get("red_line")
         red_line = not _missing(flag) and bool(flag)
         score = weighted_score(points_by_kpi, weights)
         agent_grade = grade(score, incentives, red_line)
         out["weighted_score"] = score
         out["grade"] = agent_grade
-        out["bonus"] = bonus(agent_grade, incentives, escalated, other)
+        out["bonus"] = bonus(agent_grade, incentives, escalated, other, share)
         out["deductions"] = escalated * incentives.deduction_per_escalated + other
         out["red_line"] = red_line
         out["tickets"] = _count(row, "tickets")

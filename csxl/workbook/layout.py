@@ -113,6 +113,7 @@ class Incentives:
     ROW_RED_LINE_CAP = 8  # the grade a red line caps at
     ROW_STAR_MIN_SURVEYS = 9
     ROW_NEW_HIRE_MONTHS = 10
+    ROW_PRORATION = 11  # 按日历天数/按工作日/不折算: the bonus for part of a month in the team
     # Tier table: label, points (step mode), flag colour; rows in tier order 0..3.
     TIER_HEADER_ROW = 13
     TIER_FIRST_ROW = 14
@@ -326,7 +327,13 @@ class Scores:
     # count in the weighted score with the QA sheet's weight (0 by default).
     QA_VALUE = SCORE + 10
     QA_POINTS = SCORE + 11
-    LAST = QA_POINTS
+    # OWNED: the month's days in this plan's team and days of the month, both counted under
+    # the Incentives pro-rating rule (transfer periods on Aliases), and the share of the
+    # bonus they give (a formula the BONUS formula multiplies by).
+    DAYS_IN_TEAM = SCORE + 12
+    DAYS_IN_MONTH = SCORE + 13
+    SHARE = SCORE + 14
+    LAST = SHARE
 
     @classmethod
     def kpi_value(cls, i: int) -> int:
@@ -471,8 +478,8 @@ class Audit:
 # ---------------------------------------------------------------- QA (质检)
 class Qa:
     """Quality inspection: the QA score's weight and targets (manager, B4:B7), the paste
-    area (manager: agent, ticket, QA score 0-100, items failed) and, right of it, the
-    month's results per agent (OWNED)."""
+    area (manager: agent, ticket, QA score 0-100, items failed, optional QA date) and,
+    right of it, the month's results per agent (OWNED)."""
 
     VALUE_COL = 2
     ROW_WEIGHT, ROW_BASELINE, ROW_STRETCH, ROW_CHALLENGE = 4, 5, 6, 7
@@ -480,6 +487,7 @@ class Qa:
     FIRST_ROW = 11
     ROWS = 1000
     AGENT, TICKET, SCORE, ITEMS = 1, 2, 3, 4
+    DATE = 5  # E: the QA date (optional; template 1.2, in what was a spacer column)
     R_AGENT, R_COUNT, R_MEAN, R_ITEMS = 6, 7, 8, 9  # F..I: per agent (OWNED)
     R_ROWS = 200
 

@@ -25,7 +25,7 @@ from csxl.workbook.layout import Settings as St
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.port import Book
 from csxl.workbook.sheets.goals import DIRECTIONS, LEVELS
-from csxl.workbook.sheets.incentives import MODE_LABELS
+from csxl.workbook.sheets.incentives import MODE_LABELS, PRORATION_LABELS, proration_key
 from csxl.workbook.sheets.scores import AgentRow
 
 DEFAULTS = {t.key: t for t in DEFAULT_TARGETS}
@@ -706,6 +706,16 @@ def _incentives(book: Book, inputs: PlanInputs) -> None:
             where(I.ROW_MODE),
             "Pick it from the list.",
         )
+    # The pro-rating rule: blank (a plan made before the row existed) is the default.
+    rule = cell(rows, I.ROW_PRORATION, 2)
+    proration = "calendar" if rule is None else proration_key(rule)
+    if proration is None:
+        labels = " / ".join(PRORATION_LABELS[lang].values())
+        raise InputError(
+            f"bonus pro-rating {rule!r} is not one of {labels}.",
+            where(I.ROW_PRORATION),
+            "Pick it from the list.",
+        )
     tiers = range(I.TIER_FIRST_ROW, I.TIER_FIRST_ROW + I.TIER_ROWS)
     grades = range(I.GRADE_FIRST_ROW, I.GRADE_FIRST_ROW + I.GRADE_ROWS)
     names = [str(cell(rows, r, 1)) for r in grades]
@@ -730,6 +740,7 @@ def _incentives(book: Book, inputs: PlanInputs) -> None:
             new_hire_months=int(
                 number(rows, I.ROW_NEW_HIRE_MONTHS, 2, where(I.ROW_NEW_HIRE_MONTHS)) or 0
             ),
+            proration=proration,
         )
     except (TypeError, ValueError) as exc:
         raise InputError(
@@ -772,8 +783,18 @@ def _scores(book: Book, state: PlanState) -> None:
                 appeal=None if appeal is None else str(appeal),
                 award=str(cell(rows, r, S.AWARD) or ""),
                 adjusted=_text_or_none(cell(rows, r, S.ADJUSTED)),
+                days=_days(value(S.DAYS_IN_TEAM), value(S.DAYS_IN_MONTH)),
             )
         )
+
+
+def _days(days: float | None, month: float | None):
+    """The days columns of a Scores row as written (None when blank: not pro-rated)."""
+    from csxl.domain.identity import DaysInTeam
+
+    if days is None or month is None:
+        return None
+    return DaysInTeam(int(days), int(month))
 
 
 def _text_or_none(value: object) -> str | None:

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csxl.domain.calendar import WorkCalendar
 from csxl.domain.identity import (
     Alias,
     AliasTable,
+    DaysInTeam,
     Membership,
-    prorated,
+    days_in_team,
     resolve,
     spelling,
     team_on,
@@ -106,10 +108,65 @@ def test_overlapping_periods_are_refused():
         )
 
 
-def test_bonus_is_prorated_by_days_in_the_team():
-    assert prorated(1000, 15, 31) == pytest.approx(1000 * 15 / 31)
-    assert prorated(1000, 16, 31) + prorated(1000, 15, 31) == pytest.approx(1000)
-    assert prorated(1000, 40, 31) == 1000 and prorated(1000, -1, 31) == 0
+# A transfer on 16 March 2026 (a month of 31 days): the old team to the 15th, the new one on.
+TRANSFER = [
+    Membership("A", "售后一组", date(2026, 1, 1), date(2026, 3, 15)),
+    Membership("A", "售后二组", date(2026, 3, 16)),
+]
+
+
+def test_a_transfer_splits_the_month_by_calendar_days():
+    old = days_in_team(TRANSFER, "A", "售后一组", "2026-03")
+    new = days_in_team(TRANSFER, "A", "售后二组", "2026-03")
+    assert (old, new) == (DaysInTeam(15, 31), DaysInTeam(16, 31))
+    assert old.share("calendar") == 15 / 31 and new.share("calendar") == 16 / 31
+    assert days_in_team(TRANSFER, "A", "售后三组", "2026-03") == DaysInTeam(0, 31)
+    # The month before and after: wholly in one team.
+    assert days_in_team(TRANSFER, "A", "售后一组", "2026-02") == DaysInTeam(28, 28)
+    assert days_in_team(TRANSFER, "A", "售后二组", "2026-04") == DaysInTeam(30, 30)
+
+
+def test_leavers_joiners_and_agents_without_periods():
+    leaver = [Membership("B", "售后一组", date(2025, 6, 1), date(2026, 3, 20))]
+    joiner = [Membership("C", "售后一组", date(2026, 3, 10))]
+    assert days_in_team(leaver, "B", "售后一组", "2026-03") == DaysInTeam(20, 31)  # 1..20
+    assert days_in_team(joiner, "C", "售后一组", "2026-03") == DaysInTeam(22, 31)  # 10..31
+    # No period of their own (another agent's do not count): the whole month, share 1.
+    assert days_in_team(leaver + joiner, "D", "售后一组", "2026-03") == DaysInTeam(31, 31)
+    assert days_in_team(leaver, None, "售后一组", "2026-03").share("calendar") == 1.0
+    # No team named on Settings: days in any period count.
+    assert days_in_team(TRANSFER + leaver, "A", None, "2026-03") == DaysInTeam(31, 31)
+    assert days_in_team(leaver, "B", None, "2026-03") == DaysInTeam(20, 31)
+
+
+def test_working_days_follow_the_holidays_and_make_up_days():
+    """February 2026: Spring Festival off 16-20 and 23 February, make-up working Saturdays
+    14 and 28 February. Working days: 2-6, 9-13 (10), 14 (1), 24-27 (4), 28 (1) = 16.
+    Moving to 售后二组 on Saturday 14 February: 10 working days in the old team, 6 in the new
+    (the make-up Saturdays count, the holiday week does not); by calendar 13 and 15 of 28."""
+    periods = [
+        Membership("A", "售后一组", date(2026, 1, 1), date(2026, 2, 13)),
+        Membership("A", "售后二组", date(2026, 2, 14)),
+    ]
+    old = days_in_team(periods, "A", "售后一组", "2026-02", "workdays")
+    new = days_in_team(periods, "A", "售后二组", "2026-02", "workdays")
+    assert (old, new) == (DaysInTeam(10, 16), DaysInTeam(6, 16))
+    assert new.share("workdays") == 0.375
+    assert days_in_team(periods, "A", "售后二组", "2026-02") == DaysInTeam(15, 28)
+    # No pro-rating: calendar days are shown, the share is 1.
+    none = days_in_team(periods, "A", "售后二组", "2026-02", "none")
+    assert none == DaysInTeam(15, 28) and none.share("none") == 1.0
+    # The Holidays sheet's days off and working days change the count.
+    off = WorkCalendar(extra_holidays=[date(2026, 2, 27)])  # a Friday in the new team
+    on = WorkCalendar(extra_workdays=[date(2026, 2, 21)])  # a Saturday in the holiday week
+    assert days_in_team(periods, "A", "售后二组", "2026-02", "workdays", off) == DaysInTeam(5, 15)
+    assert days_in_team(periods, "A", "售后二组", "2026-02", "workdays", on) == DaysInTeam(7, 17)
+
+
+def test_a_month_without_a_day_to_count_is_not_prorated():
+    assert DaysInTeam(0, 0).share("workdays") == 1.0
+    with pytest.raises(ValueError, match="rule"):
+        days_in_team([], "A", None, "2026-03", "weeks")  # type: ignore[arg-type]
 
 
 @given(st.lists(st.sampled_from(["小美", "王强", "强哥", "x", "李娜", "旗舰店:小美"]), max_size=40))

@@ -390,6 +390,23 @@ def test_bonus_rounds_to_cents():
     assert bonus("C", inc) == 599.99  # 999.99 x 0.6 = 599.994
 
 
+def test_bonus_prorated_by_the_share_of_the_month():
+    """Six of 16 working days in the team (0.375): the earned amount and the cap are
+    pro-rated, an escalation's deduction is not."""
+    inc = DEFAULT_INCENTIVES
+    share = 6 / 16
+    assert bonus("A", inc, share=share) == 450.0  # 1000 x 1.2 x 0.375
+    assert bonus("A", inc, escalated=1, share=share) == 250.0  # 450 - 200 in full
+    assert bonus("C", inc, escalated=2, share=share) == 0.0  # 225 - 400: floor 0
+    cap = replace(inc, coefficients=(("S", 2.0), ("A", 1.2), ("B", 1.0), ("C", 0.6), ("D", 0.0)))
+    assert bonus("S", cap, share=share) == 562.5  # 2000 x 0.375 = 750, capped at 1500 x 0.375
+    assert bonus("A", inc, share=15 / 31) == 580.65  # 1200 x 15 / 31 = 580.645...
+    assert bonus("A", inc, share=1.0) == bonus("A", inc) == 1200.0
+    assert bonus("A", inc, share=0.0) == 0.0
+    with pytest.raises(ValueError):
+        bonus("A", inc, share=1.5)
+
+
 def test_bonus_without_grade_and_bad_input():
     assert bonus(None, DEFAULT_INCENTIVES, escalated=2) == 0.0
     with pytest.raises(ValueError):

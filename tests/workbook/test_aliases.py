@@ -5,20 +5,26 @@ agent was in on the ticket's day."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 
 from csxl import agent_identity
+from csxl.agent_sheets import export_agent_sheets
 from csxl.domain import kpis
 from csxl.domain.tickets import TicketSet
 from csxl.kpi_report import load
-from csxl.refresh import refresh
+from csxl.refresh import refresh, score
+from csxl.workbook import layout
 from csxl.workbook.layout import Errors as E
+from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.port import PackageBook
 from tests.plan_fixtures import at, pasted_plan, plan_inputs, sheet
+from tests.workbook.parity import differences
 
 # agent id, name on Scores, 千牛 spellings (nickname, sub-account), 工号 in the phone export
 AGENTS = (
@@ -210,3 +216,140 @@ def test_the_aliases_sheet_reads_back_what_was_typed(tmp_path, lang):
     state = read_plan(PackageBook(path))
     assert state.inputs.aliases == ALIASES
     assert state.inputs.transfers == transfers
+
+
+# ------------------------------------------------------------------ bonus pro-rated by days
+# Every ticket is answered in 20 s, resolved at the first contact: only CSAT moves a score
+# (as in test_appeals). All 5s: score 100, S (x 1.5 = the cap). Nine 5s and a 1: CSAT 90%
+# (stretch, 80 points): (80 x 30 + 100 x 60) / 90 = 93.33, A (x 1.2).
+TEAM_B = "售后二组"
+PRORATED = {
+    # agent: (days of March with a ticket, CSAT of the tenth ticket, escalated ticket days)
+    "张三": (range(2, 12), 1, ()),  # no period: the whole month
+    "李四": ((2, 3, 5, 6, 9, 10, 12, 13, 16, 17, 18, 20, 23, 24, 25, 26, 27, 30, 31), 5, (5,)),
+    "王五": (range(2, 12), 1, ()),  # leaves 售后一组 after 20 March
+    "赵六": (range(10, 20), 5, ()),  # joins 售后一组 on 10 March
+}
+PERIODS = (
+    ("A02", "售后一组", date(2026, 1, 1), date(2026, 3, 15)),
+    ("李四", TEAM_B, date(2026, 3, 16), None),  # transferred on 16 March
+    ("王五", "售后一组", date(2025, 6, 1), date(2026, 3, 20)),
+    ("A04", "售后一组", date(2026, 3, 10), None),
+)
+
+
+def prorated_tickets() -> pd.DataFrame:
+    rows = []
+    for agent, (days, tenth, escalated) in PRORATED.items():
+        for k, day in enumerate(days):
+            created = datetime(2026, 3, day, 10, k)
+            rows.append(
+                {
+                    "工单号": f"{agent}{k}",
+                    "创建时间": created,
+                    "首次响应时间": created + timedelta(seconds=20),
+                    "解决时间": created + timedelta(minutes=3),
+                    "团队": "售后一组",
+                    "客服": agent,
+                    "满意度": tenth if k == 9 else 5,
+                    "是否一次解决": "是",
+                    "是否升级": "是" if day in escalated else "否",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def prorated_plan(folder, team: str = "售后一组"):
+    aliases = (*ALIASES, (None, "A04", "赵六"))
+    inputs = replace(plan_inputs(aliases=aliases, transfers=PERIODS), team=team)
+    path = pasted_plan(folder / f"{team}.xlsx", prorated_tickets(), inputs)
+    refresh(PackageBook(path), "2026-03", now=NOW)
+    return path
+
+
+def bonuses(path) -> dict[str, tuple[object, ...]]:
+    """agent -> (grade, bonus, days in the team, days of the month, share)."""
+    rows = sheet(path, "Scores")
+    columns = (S.GRADE, S.BONUS, S.DAYS_IN_TEAM, S.DAYS_IN_MONTH, S.SHARE)
+    return {
+        at(rows, r, S.AGENT): tuple(at(rows, r, c) for c in columns)
+        for r in range(S.FIRST_ROW, S.FIRST_ROW + 6)
+        if at(rows, r, S.AGENT)
+    }
+
+
+def test_the_bonus_is_prorated_by_calendar_days_in_the_team(tmp_path, libreoffice):
+    path = prorated_plan(tmp_path)
+    got = bonuses(path)
+    approx = pytest.approx
+    # No period: the whole month, the bonus of a plan without transfers (1000 x 1.2).
+    assert got["张三"] == ("A", 1200, 31, 31, 1)
+    # Transferred on 16 March: 15 of 31 days here. The earned amount and the cap are
+    # pro-rated (1500 x 15/31 = 725.81), the escalation's 200 is not: 525.81.
+    assert got["李四"] == ("S", 525.81, 15, 31, approx(15 / 31))
+    # Left after 20 March: 1200 x 20/31 = 774.19. Joined on 10 March: 1500 x 22/31.
+    assert got["王五"] == ("A", 774.19, 20, 31, approx(20 / 31))
+    assert got["赵六"] == ("S", 1064.52, 22, 31, approx(22 / 31))
+    recalc = libreoffice.recalc(path)
+    assert recalc.errors() == []
+    assert differences(recalc, path) == []
+    # 李四's 考核表 shows the share and the days behind it.
+    done = export_agent_sheets(path, tmp_path / "out")
+    (li,) = [f for f in done.files if f.name.startswith("李四")]
+    rows = CalamineWorkbook.from_path(str(li)).get_sheet_by_index(0).to_python()
+    share = next(r for r in rows if r[0] == "奖金折算比例")
+    assert share[1:3] == [approx(15 / 31), "本月在组 15 / 31 天"]
+    # The new team's plan: 李四's tickets from 16 March, 16 of 31 days: 1500 x 16/31.
+    other = bonuses(prorated_plan(tmp_path, TEAM_B))
+    assert other["李四"] == ("S", 774.19, 16, 31, approx(16 / 31))
+    assert "王五" not in other and "赵六" not in other  # their tickets count in 售后一组
+
+
+def test_the_rule_on_incentives_switches_to_working_days_or_none(tmp_path, libreoffice):
+    """March 2026 has 22 working days (no holiday): 李四 10 of them in 售后一组 (2-13
+    March), 王五 15 (2-20), 赵六 16 (10-31). Score recounts after the rule changes.
+
+    Parity is checked on Scores only: `csxl score` caches the Dashboard's refresh-row and
+    customer formulas as blank (it renders without refresh's results), with or without
+    pro-rating."""
+    path = prorated_plan(tmp_path)
+    book = PackageBook(path)
+    book.write("Incentives", {(I.ROW_PRORATION, 2): "按工作日"})
+    book.commit()
+    score(PackageBook(path))
+    got = bonuses(path)
+    approx = pytest.approx
+    assert got["李四"] == ("S", 481.82, 10, 22, approx(10 / 22))  # 1500 x 10/22 - 200
+    assert got["王五"] == ("A", 818.18, 15, 22, approx(15 / 22))  # 1200 x 15/22
+    assert got["赵六"] == ("S", 1090.91, 16, 22, approx(16 / 22))
+    assert got["张三"] == ("A", 1200, 22, 22, 1)
+    recalc = libreoffice.recalc(path)
+    assert recalc.errors() == [] and scores_differences(recalc, path) == []
+    book = PackageBook(path)
+    book.write("Incentives", {(I.ROW_PRORATION, 2): "不折算"})
+    book.commit()
+    score(PackageBook(path))
+    got = bonuses(path)
+    assert got["李四"] == ("S", 1300, 15, 31, 1)  # calendar days shown, not pro-rated
+    assert got["赵六"][:2] == ("S", 1500) and got["王五"][:2] == ("A", 1200)
+    recalc = libreoffice.recalc(path)
+    assert recalc.errors() == [] and scores_differences(recalc, path) == []
+
+
+def scores_differences(recalc, path) -> list[str]:
+    title = layout.title("Scores", "zh")
+    return [d for d in differences(recalc, path) if d.startswith(f"{title}!")]
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    [(("阿明", None, None),), (("不在数据里", "A09", "某人"),)],
+    ids=["spelling without an id", "no ticket matches"],
+)
+def test_an_alias_table_that_names_no_ticket_changes_nothing(tmp_path, aliases):
+    """Refresh used to crash here (an all-null arrow column could not take the names)."""
+    path = pasted_plan(tmp_path / "plan.xlsx", clean(), plan_inputs(aliases=aliases))
+    refresh(PackageBook(path), "2026-03", now=NOW)
+    rows = sheet(path, "Scores")
+    names = {at(rows, r, S.AGENT) for r in range(S.FIRST_ROW, S.FIRST_ROW + 3)}
+    assert names == {"张三", "李四", "王五"}

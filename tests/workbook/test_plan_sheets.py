@@ -304,6 +304,7 @@ def test_scores_columns_follow_the_kpi_count():
     trailing = [S.SCORE, S.GRADE, S.BONUS, S.ESCALATED, S.DEDUCTIONS, S.RED_LINES, S.AWARD]
     columns = [S.AGENT, S.TEAM, S.TICKETS, S.ANSWERED, *kpi_columns, *trailing]
     columns += [S.RED_LINE_TICK, S.APPEAL, S.ADJUSTED, S.QA_VALUE, S.QA_POINTS]
+    columns += [S.DAYS_IN_TEAM, S.DAYS_IN_MONTH, S.SHARE]
     assert columns == list(range(1, S.LAST + 1))
 
 

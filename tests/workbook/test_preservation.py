@@ -199,6 +199,12 @@ def edits() -> st.SearchStrategy:
         ),
         one(inc, range(I.ROW_RED_LINE_CAP, I.ROW_RED_LINE_CAP + 1), [2], st.sampled_from("SABCD")),
         one(inc, range(I.ROW_STAR_MIN_SURVEYS, I.ROW_NEW_HIRE_MONTHS + 1), [2], st.integers(0, 60)),
+        one(
+            inc,
+            range(I.ROW_PRORATION, I.ROW_PRORATION + 1),
+            [2],
+            st.sampled_from(["按日历天数", "按工作日", "不折算"]),
+        ),
         one(inc, tier_rows, [2], st.integers(0, 100)),
         one(inc, tier_rows, [3], text),
         one(inc, grade_rows, [3], st.sampled_from([0, 0.5, 1, 1.25, 2])),
@@ -225,6 +231,12 @@ def edits() -> st.SearchStrategy:
         one("QA", range(Qa.ROW_WEIGHT, Qa.ROW_WEIGHT + 1), [2], st.integers(0, 30)),
         one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.AGENT, Qa.TICKET, Qa.ITEMS], text),
         one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.SCORE], st.integers(0, 100)),
+        one(
+            "QA",
+            range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5),
+            [Qa.DATE],
+            st.dates(date(2026, 2, 1), date(2026, 4, 30)),
+        ),
         one("Aliases", range(Al.FIRST_ROW, Al.FIRST_ROW + 3), [Al.SPELLING, Al.AGENT_ID], text),
         one("Settings", range(St.ROW_TEAM, St.ROW_TEAM + 1), [2], text),
         one(

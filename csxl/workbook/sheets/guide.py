@@ -43,8 +43,8 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "Scores": (
         (
-            "每位客服的月度考核：各 KPI 的值与得分、加权得分、等级、奖金、扣款、红线和奖项。由“刷新指标”或“计算考核”填写；最后两列（经核实的升级投诉、申诉/调整说明）由你填写。",
-            "Each agent's monthly scores: every KPI's value and points, weighted score, grade, bonus, deductions, red lines and awards. Filled by Refresh or Score; the last two columns (verified escalated complaint, appeal note) are yours.",
+            "每位客服的月度考核：各 KPI 的值与得分、加权得分、等级、奖金、扣款、红线和奖项，以及调岗、入职、离职当月按在组天数折算奖金的比例。由“刷新指标”或“计算考核”填写；黄色两列（经核实的升级投诉、申诉/调整说明）由你填写。",
+            "Each agent's monthly scores: every KPI's value and points, weighted score, grade, bonus, deductions, red lines and awards, and the bonus share for a month partly in the team (transfers, joiners, leavers). Filled by Refresh or Score; the two yellow columns (verified escalated complaint, appeal note) are yours.",
         ),
         BOTH,
     ),
@@ -71,8 +71,8 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "Incentives": (
         (
-            "考核规则：计分方式（阶梯/线性）、档位得分、等级分数线与奖金系数、基础奖金、扣款、红线和月度奖项。",
-            "Scoring rules: points mode (step/linear), tier points, grade bands and bonus coefficients, base bonus, deductions, red lines and monthly awards.",
+            "考核规则：计分方式（阶梯/线性）、档位得分、等级分数线与奖金系数、基础奖金、扣款、调岗当月奖金折算方式（日历天数/工作日/不折算）、红线和月度奖项。",
+            "Scoring rules: points mode (step/linear), tier points, grade bands and bonus coefficients, base bonus, deductions, bonus pro-rating for part of a month (calendar days/working days/none), red lines and monthly awards.",
         ),
         YOU,
     ),
@@ -148,8 +148,8 @@ PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "QA": (
         (
-            "质检：质检得分的权重与目标（默认权重 0），粘贴本月质检记录；刷新时按客服计算平均质检得分并写入考核表。",
-            "Quality inspection: the QA score's weight (0 by default) and targets, and the month's inspections; Refresh computes each agent's mean QA score onto Scores.",
+            "质检：质检得分的权重与目标（默认权重 0），粘贴质检记录（可填质检日期，按日期计入月份）；刷新时按客服计算当月平均质检得分并写入考核表。",
+            "Quality inspection: the QA score's weight (0 by default) and targets, and the inspections (with an optional QA date, which decides their month); Refresh computes each agent's mean QA score for the month onto Scores.",
         ),
         BOTH,
     ),

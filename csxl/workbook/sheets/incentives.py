@@ -8,10 +8,29 @@ from csxl.workbook.layout import Incentives as I
 
 MODE_LABELS = {"zh": {"step": "阶梯", "linear": "线性"}, "en": {"step": "step", "linear": "linear"}}
 FLAG_LABELS = {"zh": ("红", "黄", "绿", "蓝"), "en": ("Red", "Amber", "Green", "Blue")}
+# The bonus pro-rating rule (csxl.domain.identity.days_in_team), as the drop-down shows it.
+PRORATION_LABELS = {
+    "zh": {"calendar": "按日历天数", "workdays": "按工作日", "none": "不折算"},
+    "en": {"calendar": "Calendar days", "workdays": "Working days", "none": "No pro-rating"},
+}
 
 
 def mode_label(lang: str, mode: str) -> str:
     return MODE_LABELS[lang][mode]
+
+
+def proration_label(lang: str, rule: str) -> str:
+    return PRORATION_LABELS[lang][rule]
+
+
+def proration_key(value: object) -> str | None:
+    """The rule a cell names, in either language; None for anything else."""
+    text = "" if value is None else str(value).strip().casefold()
+    for labels in PRORATION_LABELS.values():
+        for key, label in labels.items():
+            if text == label.casefold():
+                return key
+    return None
 
 
 def build(ctx: Ctx) -> None:
@@ -28,6 +47,7 @@ def build(ctx: Ctx) -> None:
         ),
     )
     modes = ctx.list_validation(ws, "mode", list(MODE_LABELS[lang].values()))
+    prorations = ctx.list_validation(ws, "proration", list(PRORATION_LABELS[lang].values()))
     money = ctx.validation(ws, "money", type="decimal", operator="greaterThanOrEqual", formula1="0")
     whole = ctx.validation(ws, "whole", type="whole", operator="greaterThanOrEqual", formula1="0")
     grades = ctx.list_validation(
@@ -92,6 +112,20 @@ def build(ctx: Ctx) -> None:
             style.INTEGER,
             whole,
             "",
+        ),
+        (
+            I.ROW_PRORATION,
+            t("调岗、入职、离职当月奖金折算", "Bonus for part of a month in the team"),
+            proration_label(lang, inc.proration),
+            None,
+            prorations,
+            t(
+                "奖金与上限 × 在组天数 ÷ 当月天数（调岗期间见别名表），扣款不折算；"
+                "工作日含调休上班日。修改后点击“计算考核”",
+                "Bonus and cap x days in the team / days in the month (periods on Aliases); "
+                "deductions in full; working days follow China's holidays. Press Score after "
+                "a change",
+            ),
         ),
     ]
     for row, label, value, fmt, dv, note in rows:

@@ -1,5 +1,6 @@
-"""QA (质检): the QA score's weight and targets, the inspections pasted by the manager and,
-right of them, the month's QA score per agent (OWNED: Refresh fills it).
+"""QA (质检): the QA score's weight and targets, the inspections pasted by the manager
+(agent, ticket, QA score, items failed, optional QA date) and, right of them, the month's QA
+score per agent (OWNED: Refresh fills it).
 
 Rules in `csxl.domain.qa`. The weight and targets live here, not on Goals: Goals' KPI rows
 are fixed (their keys are read back by position, and consolidate, batch and upgrade rely
@@ -29,16 +30,18 @@ def build(ctx: Ctx) -> None:
         ws,
         t("质检", "Quality inspection"),
         t(
-            "黄色为可填写的内容：质检得分的权重和三档目标（权重默认 0：只跟踪、不计入加权得分），以及本月的质检记录"
-            "（客服、工单号、质检得分 0-100、不合格项）。刷新时按客服计算平均质检得分，写入右侧和考核表。",
+            "黄色为可填写的内容：质检得分的权重和三档目标（权重默认 0：只跟踪、不计入加权得分），以及质检记录"
+            "（客服、工单号、质检得分 0-100、不合格项、质检日期）。每条记录计入质检日期所在月份；没有日期时按工单的创建月份，"
+            "再没有则算作刷新的月份。刷新时按客服计算当月平均质检得分，写入右侧和考核表；申诉排除的工单不计入。",
             "Yellow cells are yours: the QA score's weight and three targets (weight 0 by default: "
-            "tracked, not in the weighted score) and the month's inspections (agent, ticket, QA "
-            "score 0-100, items failed). Refresh computes each agent's mean QA score, right of "
-            "them and on Scores.",
+            "tracked, not in the weighted score) and the inspections (agent, ticket, QA score "
+            "0-100, items failed, QA date). A row counts in the month of its QA date, else of its "
+            "ticket's creation, else in the month refreshed. Refresh computes each agent's mean QA "
+            "score for the month, right of them and on Scores; tickets excluded by an appeal do not count.",
         ),
     )
     ws.merge_cells("A2:I2")
-    ws.row_dimensions[2].height = 44
+    ws.row_dimensions[2].height = 58
     goal = target(p)
     for row, zh, en, value in (
         (Q.ROW_WEIGHT, "权重", "Weight", goal.weight),
@@ -56,6 +59,7 @@ def build(ctx: Ctx) -> None:
         Q.TICKET: t("工单号", "Ticket"),
         Q.SCORE: t("质检得分", "QA score"),
         Q.ITEMS: t("不合格项", "Items failed"),
+        Q.DATE: t("质检日期", "QA date"),
         Q.R_AGENT: t("客服", "Agent"),
         Q.R_COUNT: t("质检条数", "Inspections"),
         Q.R_MEAN: t("平均质检得分", "Mean QA score"),
@@ -64,12 +68,14 @@ def build(ctx: Ctx) -> None:
     for c, text in heads.items():
         ctx.label(ws, f"{col(c)}{Q.HEADER_ROW}", text, style.HEADER)
     rows = {r.row: r for r in p.qa_rows}
+    dates = ctx.date_validation(ws)
     for r in range(Q.FIRST_ROW, Q.FIRST_ROW + Q.ROWS):
         x = rows.get(r)
         ctx.input(ws, f"{col(Q.AGENT)}{r}", None if x is None else x.agent, "@")
         ctx.input(ws, f"{col(Q.TICKET)}{r}", None if x is None else x.ticket, "@")
         ctx.input(ws, f"{col(Q.SCORE)}{r}", None if x is None else x.score, "0.0")
         ctx.input(ws, f"{col(Q.ITEMS)}{r}", None if x is None else x.items)
+        ctx.input(ws, f"{col(Q.DATE)}{r}", None if x is None else x.when, style.DATE, dates)
     results = list(p.qa_results)
     for i in range(Q.R_ROWS):
         r = Q.FIRST_ROW + i
@@ -84,7 +90,7 @@ def build(ctx: Ctx) -> None:
             ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
     setup_sheet(
         ws,
-        widths={"A": 12, "B": 14, "C": 10, "D": 30, "E": 2, "F": 12, "G": 10, "H": 12, "I": 12},
+        widths={"A": 12, "B": 14, "C": 10, "D": 30, "E": 12, "F": 12, "G": 10, "H": 12, "I": 12},
         freeze=f"A{Q.FIRST_ROW}",
         header_rows=f"{Q.HEADER_ROW}:{Q.HEADER_ROW}",
     )
@@ -133,22 +139,40 @@ def read(book):
     for r in range(Q.FIRST_ROW, Q.FIRST_ROW + Q.ROWS):
         agent, ticket = text(r, Q.AGENT), text(r, Q.TICKET)
         score, items = cell(rows, r, Q.SCORE), cell(rows, r, Q.ITEMS)
-        if agent is None and ticket is None and score is None and items is None:
+        when = cell(rows, r, Q.DATE)  # as typed: refresh reads the date (qa.months)
+        if all(v is None for v in (agent, ticket, score, items, when)):
             continue
-        out.append(qa.Inspection(r, agent, ticket, score, items))
+        out.append(qa.Inspection(r, agent, ticket, score, items, when))
     return goal, tuple(out)
 
 
 PROBLEMS = {
     "no_agent": ("缺少客服，未计入", "the agent is missing: not counted"),
     "bad_score": ("质检得分应为 0-100 的数字，未计入", "a QA score is a number 0-100: not counted"),
+    "bad_date": (
+        "质检日期无法识别（如 2026-03-05），未计入",
+        "the QA date is not a date (e.g. 2026-03-05): not counted",
+    ),
+    "unknown": (
+        "别名表中没有这个名字（{n} 条质检，按原名计算）",
+        "not in the alias table ({n} inspections, counted under this name)",
+    ),
+    "ambiguous": (
+        "这个写法对应多位客服：{ids}（按原名计算）",
+        "this spelling names several agents: {ids} (counted under it)",
+    ),
 }
 
 
 def error_rows(book_name: str, lang: str, problems) -> list[tuple[object, ...]]:
+    """Errors rows from (row, field, code, value[, format values]) problems."""
     sheet = layout.title("QA", lang)
-    columns = {"agent": Q.AGENT, "score": Q.SCORE}
-    heads = {Q.AGENT: ("客服", "Agent"), Q.SCORE: ("质检得分", "QA score")}
+    columns = {"agent": Q.AGENT, "score": Q.SCORE, "date": Q.DATE}
+    heads = {
+        Q.AGENT: ("客服", "Agent"),
+        Q.SCORE: ("质检得分", "QA score"),
+        Q.DATE: ("质检日期", "QA date"),
+    }
     i = 0 if lang == "zh" else 1
     return [
         (
@@ -156,8 +180,8 @@ def error_rows(book_name: str, lang: str, problems) -> list[tuple[object, ...]]:
             sheet,
             row,
             heads[columns[field]][i],
-            PROBLEMS[code][i],
+            PROBLEMS[code][i].format(**(more[0] if more else {})),
             None if value is None else str(value),
         )
-        for row, field, code, value in problems
+        for row, field, code, value, *more in problems
     ]

@@ -4,7 +4,9 @@ Columns per layout.Scores: agent, team, tickets, answered surveys; a value and a
 column per KPI scored for agents (Goals order, the KPI key above each pair); weighted score,
 grade, bonus, deductions, red-line hits, award. Then the manager's columns, unlocked with an
 input style: a 是/否 tick for a verified escalated complaint (a red line) and an appeal or
-override note. A new plan has no agents: the rows are laid out empty.
+override note. Right of them: what Appeals changed, the QA score and points, and the days in
+the team, the days of the month and the share of the bonus they give (the bonus formula
+multiplies by it). A new plan has no agents: the rows are laid out empty.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openpyxl.styles import Alignment
 
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
+from csxl.domain.identity import DaysInTeam
 from csxl.domain.scoring import Target
 from csxl.errors import InputError, Location
 from csxl.workbook import layout, style
@@ -27,9 +30,10 @@ from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.data import text_width
 from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
-from csxl.workbook.sheets.incentives import mode_label
+from csxl.workbook.sheets.incentives import mode_label, proration_label
 
 TICKS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+SHARE_FORMAT = "0.0%"
 WRAP = Alignment(vertical="center", wrap_text=True)
 NO_WRAP = Alignment(vertical="bottom", wrap_text=False)
 
@@ -70,6 +74,9 @@ def build(ctx: Ctx) -> None:
         S.ADJUSTED: t("已调整（申诉表）", "Adjusted (Appeals)"),
         S.QA_VALUE: t("质检得分", "QA score"),
         S.QA_POINTS: t("质检积分", "QA points"),
+        S.DAYS_IN_TEAM: t("本月在组天数", "Days in the team"),
+        S.DAYS_IN_MONTH: t("当月天数", "Days in the month"),
+        S.SHARE: t("奖金折算比例", "Bonus share"),
     }
     formats = {
         S.TICKETS: style.INTEGER,
@@ -79,6 +86,9 @@ def build(ctx: Ctx) -> None:
         S.DEDUCTIONS: style.MONEY,
         S.RED_LINES: style.INTEGER,
         S.ESCALATED: style.INTEGER,
+        S.DAYS_IN_TEAM: style.INTEGER,
+        S.DAYS_IN_MONTH: style.INTEGER,
+        S.SHARE: SHARE_FORMAT,
     }
     for i, target in enumerate(scored):
         label = CATALOG[target.key].label(lang)
@@ -105,6 +115,8 @@ def build(ctx: Ctx) -> None:
         ctx.label(ws, f"{col(S.ADJUSTED)}{r}", None, style.COMPUTED)
         ctx.label(ws, f"{col(S.QA_VALUE)}{r}", None, style.COMPUTED, "0.00")
         ctx.label(ws, f"{col(S.QA_POINTS)}{r}", None, style.COMPUTED, "0.0")
+        for c in (S.DAYS_IN_TEAM, S.DAYS_IN_MONTH, S.SHARE):
+            ctx.label(ws, f"{col(c)}{r}", None, style.COMPUTED, formats[c])
 
     widths = {col(S.AGENT): 14, col(S.TEAM): 12, col(S.TICKETS): 8, col(S.ANSWERED): 9}
     for i in range(S.KPI_COUNT):
@@ -123,6 +135,9 @@ def build(ctx: Ctx) -> None:
         col(S.ADJUSTED): 30,
         col(S.QA_VALUE): 9,
         col(S.QA_POINTS): 9,
+        col(S.DAYS_IN_TEAM): 9,
+        col(S.DAYS_IN_MONTH): 9,
+        col(S.SHARE): 9,
     }
     lines = max(math.ceil(text_width(text) / (widths[col(c)] - 1)) for c, text in headers.items())
     ws.row_dimensions[S.HEADER_ROW].height = 14 * max(2, lines) + 2
@@ -154,6 +169,13 @@ class AgentRow:
     score_override: float | None = None
     grade_override: str | None = None
     adjusted: str | None = None
+    # Days in this plan's team and days of the month under the pro-rating rule
+    # (csxl.domain.identity.days_in_team); None: not counted, the bonus is not pro-rated.
+    days: DaysInTeam | None = None
+
+    def share(self, rule: str) -> float:
+        """The part of the bonus this month earns (1 without days)."""
+        return 1.0 if self.days is None else self.days.share(rule)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -355,13 +377,14 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             agent.escalated * inc.deduction_per_escalated,
             style.MONEY,
         )
+        sh = _share(ctx, ws, r, agent)
         gr = f"{col(S.GRADE)}{r}"
         ctx.formula(
             ws,
             f"{col(S.BONUS)}{r}",
-            f'=IF({gr}="",0,ROUND(MIN({base}*{cap},MAX(0,{base}*INDEX(csxl_GradeCoefs,'
-            f"MATCH({gr},csxl_GradeNames,0))-{ded})),2))",
-            scoring.bonus(grade, inc, agent.escalated),
+            f'=IF({gr}="",0,ROUND(MIN({base}*{cap}*{sh},MAX(0,{base}*INDEX(csxl_GradeCoefs,'
+            f"MATCH({gr},csxl_GradeNames,0))*{sh}-{ded})),2))",
+            scoring.bonus(grade, inc, agent.escalated, share=agent.share(inc.proration)),
             style.MONEY,
         )
         ctx.label(ws, rl, agent.verified, style.COMPUTED, style.INTEGER)
@@ -369,3 +392,26 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
         ctx.input(ws, tick, agent.tick)
         ctx.input(ws, f"{col(S.APPEAL)}{r}", agent.appeal)
         ctx.label(ws, f"{col(S.ADJUSTED)}{r}", agent.adjusted, style.COMPUTED)
+
+
+def _share(ctx: Ctx, ws, r: int, agent: AgentRow) -> str:
+    """The days columns (values) and the share formula of row `r`; its address.
+
+    The share follows the rule on Incentives live for 不折算 (1); the days are counted by
+    Refresh or Score under the rule, so switching between calendar and working days needs a
+    Score (as every Incentives change does).
+    """
+    d, m, sh = (f"{col(c)}{r}" for c in (S.DAYS_IN_TEAM, S.DAYS_IN_MONTH, S.SHARE))
+    days = agent.days
+    ctx.label(ws, d, None if days is None else days.days, style.COMPUTED, style.INTEGER)
+    ctx.label(ws, m, None if days is None else days.month, style.COMPUTED, style.INTEGER)
+    rule = ctx.ref("Incentives", f"$B${I.ROW_PRORATION}")
+    none = proration_label(ctx.lang, "none")
+    ctx.formula(
+        ws,
+        sh,
+        f'=IF(AND({rule}<>"{none}",{m}>0),{d}/{m},1)',
+        agent.share(ctx.inputs.incentives.proration),
+        SHARE_FORMAT,
+    )
+    return sh
