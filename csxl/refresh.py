@@ -265,7 +265,10 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     ctx = render(p)
     _write(book, ctx, "Scores", [_scores_rect()])
     _write_formulas(book, ctx, "Goals")
-    _write_formulas(book, ctx, "Dashboard")
+    # Only the KPI rows, which follow Goals: the refresh row and the customer block hold
+    # refresh's results, which Score does not recompute (their cached values would go blank).
+    dash = layout.Dashboard
+    _write_formulas(book, ctx, "Dashboard", range(dash.HEADER_ROW, dash.TAGS_TITLE_ROW))
     book.commit()
     return Outcome(
         book.name,
@@ -789,8 +792,9 @@ def _write(
     book.write(key, _cells(ctx, key, rects), clear=[*rects, *extra_clear])
 
 
-def _write_formulas(book: Book, ctx: Ctx, key: str) -> None:
-    """Every formula csxl put on a sheet, with its value for the current inputs."""
+def _write_formulas(book: Book, ctx: Ctx, key: str, rows: range | None = None) -> None:
+    """Every formula csxl put on a sheet (or on `rows` of it), with its value for the
+    current inputs."""
     from openpyxl.utils import coordinate_to_tuple
 
     title = ctx.sheet(key).title
@@ -799,6 +803,8 @@ def _write_formulas(book: Book, ctx: Ctx, key: str) -> None:
         for (sheet, address), value in ctx.cached.items()
         if sheet == title
     }
+    if rows is not None:
+        cells = {rc: f for rc, f in cells.items() if rc[0] in rows}
     book.write(key, cells)
 
 

@@ -1054,3 +1054,22 @@ def test_score_and_validate_as_functions_name_the_workbook(tmp_path):
         score(PackageBook(path))
     outcome = validate(PackageBook(path))
     assert outcome.workbook == "plan.xlsx" and outcome.problems == len(rejected_data_rows())
+
+
+def test_score_with_nothing_changed_changes_no_value_on_goals_dashboard_or_scores(tmp_path):
+    """Score recomputes what follows targets and rules; the refresh row and the customer block
+    hold refresh's results and keep their values (they went blank before)."""
+    path = copy_of(refreshed_bytes(), tmp_path)
+    keys = ("Goals", "Dashboard", "Scores")
+    before = {k: sheet(path, k) for k in keys}
+    assert at(before["Dashboard"], Dash.ROW_REFRESHED, 2) not in ("", None)
+    score(PackageBook(path), now=NOW)
+    for k in keys:
+        after = sheet(path, k)
+        changed = [
+            (r, c, old, after[r][c])
+            for r, row in enumerate(before[k])
+            for c, old in enumerate(row)
+            if after[r][c] != old
+        ]
+        assert changed == [], (k, changed[:5])
