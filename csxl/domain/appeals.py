@@ -158,6 +158,10 @@ TEXT = {
     "no_approver": ("已通过的申诉需要审批人", "an approved row needs an approver"),
     "bad_month": ("考核月份应写成 2026-03", "write the month as 2026-03"),
     "no_month": ("调整指标或得分需要考核月份", "an override needs the month it is for"),
+    "month_mismatch": (
+        "该工单创建于 {ticket}，与考核月份不符（留空或改为 {ticket}）",
+        "the ticket was created in {ticket}, not in this month (leave it blank or write {ticket})",
+    ),
     "no_ticket": ("缺少工单号", "the ticket id is missing"),
     "unknown_ticket": ("数据中没有这个工单号", "the Data sheet has no such ticket"),
     "other_agent": ("该工单属于 {other}，不是 {agent}", "the ticket is {other}'s, not {agent}'s"),
@@ -262,10 +266,12 @@ def check(
                 refuse(a, "target", "other_agent", tid, other=shown, agent=a.agent)
                 continue
             ticket_month = month_of[i]
-            if a.month in (None, ticket_month):
-                out.excluded_tickets.add((a.agent, tid))
-            if (a.month or ticket_month) != month or ticket_month != month:
-                out.results[a.row] = say(lang, "other_month", month=a.month or ticket_month)
+            if a.month not in (None, ticket_month):  # else it would never apply, silently
+                refuse(a, "month", "month_mismatch", a.month, ticket=ticket_month)
+                continue
+            out.excluded_tickets.add((a.agent, tid))
+            if ticket_month != month:
+                out.results[a.row] = say(lang, "other_month", month=ticket_month)
                 continue
             slot: tuple = ("exclude", a.agent, tid)
         else:

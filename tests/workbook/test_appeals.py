@@ -233,3 +233,18 @@ def test_each_agent_sheet_lists_only_their_own_adjustments(plan, tmp_path):
     assert lines("赵六")[0][:4] == ["调整得分", "等级", "S", "B"]
     flat = repr(cells["王五"])
     assert "Z3" not in flat and "系统漏记" not in flat and "服务态度投诉" not in flat
+
+
+def test_an_exclusion_typed_for_another_month_than_its_ticket_is_refused_not_ignored(tmp_path):
+    wrong = (row(0, "张三", "2026-02", "排除工单", "Z2", None, "客户误评", "王经理", D, "通过"),)
+    path = pasted_plan(tmp_path / "p.xlsx", tickets(), plan_inputs(appeals=wrong))
+    for month in ("2026-03", "2026-02"):  # neither month applies it silently
+        refresh(PackageBook(path), month, now=NOW)
+        result = at(sheet(path, "Appeals"), A.FIRST_ROW, A.RESULT)
+        assert result == "未应用：该工单创建于 2026-03，与考核月份不符（留空或改为 2026-03）"
+        errors = sheet(path, "Errors")
+        assert ("申诉", A.FIRST_ROW, "考核月份") in [
+            (at(errors, r, E.SHEET_NAME), at(errors, r, E.ROW), at(errors, r, E.COLUMN))
+            for r in range(E.FIRST_ROW, len(errors) + 1)
+        ]
+    assert scores(path)["张三"]["tickets"] == 2  # February: F1 and F2, nothing excluded
