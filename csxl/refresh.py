@@ -111,11 +111,15 @@ def _validate(book: Book) -> Outcome:
     if orders is not None:
         state.inputs.errors += _error_rows(orders, book.lang)
     state.inputs.errors += call_errors
+    # The QA rows too (unreadable dates, unknown names); the month only decides what counts.
+    qa_errors = quality.summarise(book.name, state, tickets.frame, state.shown_month or "")
+    state.inputs.errors += qa_errors
     ctx = render(state.inputs)
     _write_errors(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
+    problems += len(qa_errors)
     return Outcome(book.name, rows=_rows(tickets), problems=problems, warnings=warnings)
 
 

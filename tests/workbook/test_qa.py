@@ -14,7 +14,7 @@ import pytest
 
 from csxl.domain import qa
 from csxl.domain.qa import Inspection
-from csxl.refresh import refresh
+from csxl.refresh import refresh, validate
 from csxl.workbook.layout import Errors as E
 from csxl.workbook.layout import Qa as Q
 from csxl.workbook.layout import Scores as S
@@ -159,12 +159,13 @@ def test_rows_count_in_the_month_of_their_date_else_their_ticket(tmp_path):
         _inspect(6, "王五", "W1", 88, "下周一"),
     )
     path = pasted_plan(tmp_path / "plan.xlsx", tickets(), plan_inputs(qa_rows=rows))
+    bad_date = (Q.FIRST_ROW + 6, "质检日期", "质检日期无法识别（如 2026-03-05），未计入", "下周一")
+    assert validate(PackageBook(path)).problems == 1  # validate checks the QA rows too
+    assert _qa_errors(path) == [bad_date]
     refresh(PackageBook(path), "2026-03", now=NOW)
     assert _results(path) == [["张三", 2, 85, 0], ["李四", 1, 100, 0]]
     assert _scores(path)["张三"][0] == 85 and _scores(path)["王五"][0] == ""
-    assert _qa_errors(path) == [
-        (Q.FIRST_ROW + 6, "质检日期", "质检日期无法识别（如 2026-03-05），未计入", "下周一")
-    ]
+    assert _qa_errors(path) == [bad_date]
     refresh(PackageBook(path), "2026-02", now=NOW)
     assert _results(path) == [["张三", 2, 60, 0], ["李四", 1, 60, 0]]
     # The dates are the manager's input: refresh never rewrites them.
