@@ -28,6 +28,7 @@ from csxl.workbook import layout
 from csxl.workbook.layout import Aliases as Al
 from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Budget as B
+from csxl.workbook.layout import Calls as Ca
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Mapping as M
@@ -66,6 +67,7 @@ OWNED = (
     "Appeals",  # the result column
     "Audit",
     "QA",  # the per-agent results
+    "Calls",  # the status line and the results per team and agent
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")
@@ -152,6 +154,7 @@ def mapping_row(draw) -> dict[Cell, object]:
         ("Mapping", r, M.HEADER): f"自定义{draw(st.integers(1, 999))}",
         ("Mapping", r, M.COLUMN): draw(st.sampled_from(sorted(COLUMNS))),
         ("Mapping", r, M.SCALE): draw(st.sampled_from([1, 60, 0.5])),
+        ("Mapping", r, M.SOURCE): draw(st.sampled_from([None, "千牛", "电话"])),
     }
 
 
@@ -229,6 +232,7 @@ def edits() -> st.SearchStrategy:
             st.sampled_from(["通过", "待审"]),
         ),
         one("QA", range(Qa.ROW_WEIGHT, Qa.ROW_WEIGHT + 1), [2], st.integers(0, 30)),
+        one("Calls", range(Ca.ROW_SL_SECONDS, Ca.ROW_SHORT_ABANDON + 1), [2], st.integers(0, 60)),
         one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.AGENT, Qa.TICKET, Qa.ITEMS], text),
         one("QA", range(Qa.FIRST_ROW, Qa.FIRST_ROW + 5), [Qa.SCORE], st.integers(0, 100)),
         one(
