@@ -394,9 +394,15 @@ def import_(workbook, export, source, replace, sheet, lang, result_file) -> None
     """Put an export into the plan's Data sheet as one data source."""
     from csxl import console
     from csxl.data_import import import_export
+    from csxl.errors import WorkbookOpenError
     from csxl.workbook.port import PackageBook
 
-    report = import_export(PackageBook(workbook), export, source, replace, sheet)
+    try:
+        book = PackageBook(workbook)
+    except WorkbookOpenError as exc:  # no --live here: the ribbon's advice does not apply
+        hint = "Close it in Excel and run again."
+        raise WorkbookOpenError(exc.message, exc.where, hint) from None
+    report = import_export(book, export, source, replace, sheet)
     text = console.import_text(report, lang)
     click.echo(text)
     _summary(text)

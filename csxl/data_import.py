@@ -140,7 +140,7 @@ def _import(book, export: Path, source: str, replace: bool, sheet, now) -> Impor
         values = incoming[column]
         scale = match.scales.get(column, 1.0)
         if scale != 1.0:  # the Data heading counts minutes: seconds / 60
-            values = values.map(lambda v, s=scale: v / s if isinstance(v, float) else v)
+            values = values.map(lambda v, s=scale: v / s if _is_number(v) else v)
         for i, value in enumerate(values.tolist(), start=start):
             cells[(i, c)] = _cell_value(value)
     for i in range(start, start + len(incoming)):
@@ -190,6 +190,10 @@ def _cell_value(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _source_of(value: object) -> str:
