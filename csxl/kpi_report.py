@@ -230,12 +230,7 @@ def kpi_document(
     doc = {
         "source": Path(path).name,
         "period": {"from": _iso(shown[0]), "to": _iso(shown[1])},
-        "rows": {
-            "read": tickets.read,
-            "valid": tickets.valid,
-            "rejected": tickets.rejected,
-            "duplicates": tickets.duplicates,
-        },
+        "rows": tickets.rows(),
         "groups": result.groups,
         "top_tags": top,
         "tag_alerts": alerts,

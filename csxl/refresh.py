@@ -120,7 +120,7 @@ def _validate(book: Book) -> Outcome:
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
     problems += len(qa_errors)
-    return Outcome(book.name, rows=_rows(tickets), problems=problems, warnings=warnings)
+    return Outcome(book.name, rows=tickets.rows(), problems=problems, warnings=warnings)
 
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
@@ -225,7 +225,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     return Outcome(
         book.name,
         month,
-        _rows(tickets),
+        tickets.rows(),
         len(p.agents),
         problems,
         result.warnings,
@@ -306,7 +306,7 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
                 "Paste the export, or choose the manual forecast on the Staffing sheet.",
             )
         _fill_arrivals(p, tickets.frame, now)
-        rows, problems = _rows(tickets), len(tickets.problems)
+        rows, problems = tickets.rows(), len(tickets.problems)
     else:
         from csxl.workbook.sheets.staffing import status_line
 
@@ -987,15 +987,6 @@ def _source_notes(tickets, lang: str) -> list[str]:
     if lang == "zh":
         return ["数据源（有效工单）：" + "、".join(parts)]
     return ["Data sources (valid tickets): " + ", ".join(parts)]
-
-
-def _rows(tickets) -> dict[str, int]:
-    return {
-        "read": tickets.read,
-        "valid": tickets.valid,
-        "rejected": tickets.rejected,
-        "duplicates": tickets.duplicates,
-    }
 
 
 def _summary(ctx: Ctx, p: PlanInputs) -> list[tuple[str, object, object, object]]:

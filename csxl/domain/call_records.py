@@ -33,6 +33,7 @@ from csxl.domain.synonyms import normalise_header
 from csxl.domain.tickets import (
     EARLIEST,
     FUTURE_SLACK,
+    LoadedRows,
     Problem,
     _codes,
     _excel_errors,
@@ -91,7 +92,7 @@ class CallProblem(Problem):
 
 
 @dataclass
-class CallSet:
+class CallSet(LoadedRows):
     """Valid, de-duplicated calls (index: the row number the user sees) and the rest."""
 
     source: str
@@ -106,27 +107,6 @@ class CallSet:
     ambiguous: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def valid(self) -> int:
-        return len(self.frame)
-
-    def rows(self) -> dict[str, int]:
-        return {
-            "read": self.read,
-            "valid": self.valid,
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-        }
-
-    def errors_frame(self, lang: str = "zh") -> pd.DataFrame:
-        """Every problem, sorted by row, for messages (as `TicketSet.errors_frame`)."""
-        rows = [
-            (p.row, p.column, p.reason(lang), "" if p.value is None else str(p.value))
-            for p in self.problems
-        ]
-        cols = ["行", "列", "原因", "值"] if lang == "zh" else ["Row", "Column", "Reason", "Value"]
-        return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
 
 
 def call_flags(series: pd.Series, words: dict[str, bool]) -> normalise.Parsed:

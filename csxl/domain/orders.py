@@ -26,7 +26,7 @@ import pandas as pd
 
 from csxl.domain import normalise
 from csxl.domain.columns import ORDER_COLUMNS, Kind
-from csxl.domain.tickets import Problem, _codes, _flags, blank_rows, reject
+from csxl.domain.tickets import LoadedRows, Problem, _codes, _flags, blank_rows, reject
 
 ORDER_REASONS: dict[str, tuple[str, str]] = {
     "missing_customer": ("客户为空", "customer is empty"),
@@ -64,7 +64,7 @@ class OrderProblem(Problem):
 
 
 @dataclass
-class OrderSet:
+class OrderSet(LoadedRows):
     """Orders that are purchases (index: the row number the user sees) and the rest."""
 
     source: str
@@ -82,26 +82,8 @@ class OrderSet:
     notes: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def valid(self) -> int:
-        return len(self.frame)
-
     def rows(self) -> dict[str, int]:
-        return {
-            "read": self.read,
-            "valid": self.valid,
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "excluded": self.excluded,
-        }
-
-    def errors_frame(self, lang: str = "zh") -> pd.DataFrame:
-        rows = [
-            (p.row, p.column, p.reason(lang), "" if p.value is None else str(p.value))
-            for p in self.problems
-        ]
-        cols = ["行", "列", "原因", "值"] if lang == "zh" else ["Row", "Column", "Reason", "Value"]
-        return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
+        return {**super().rows(), "excluded": self.excluded}
 
 
 def not_a_purchase(status: pd.Series) -> np.ndarray:

@@ -64,8 +64,40 @@ class Problem:
         return (zh if lang == "zh" else en).format(a=self.column, b=self.other)
 
 
+class LoadedRows:
+    """What a loaded table of tickets, orders or calls tells about its rows: the valid
+    count, the row counts of the JSON and messages, and the problems as a table."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    read: int
+    rejected: int
+    duplicates: int
+
+    @property
+    def valid(self) -> int:
+        return len(self.frame)
+
+    def rows(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "valid": self.valid,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+        }
+
+    def errors_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Every problem, sorted by row, for the Errors sheet and messages."""
+        rows = [
+            (p.row, p.column, p.reason(lang), "" if p.value is None else str(p.value))
+            for p in self.problems
+        ]
+        cols = ["行", "列", "原因", "值"] if lang == "zh" else ["Row", "Column", "Reason", "Value"]
+        return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
+
+
 @dataclass
-class TicketSet:
+class TicketSet(LoadedRows):
     """Valid, de-duplicated tickets (index: the row number the user sees) and the rest."""
 
     source: str
@@ -82,19 +114,6 @@ class TicketSet:
     notes: list[str] = field(default_factory=list)
     csat_scale: str = "score"  # "score" (1-5 / words) or "good_bad" (only good/bad answers)
     headers: dict[str, str] = field(default_factory=dict)  # canonical column -> file header
-
-    @property
-    def valid(self) -> int:
-        return len(self.frame)
-
-    def errors_frame(self, lang: str = "zh") -> pd.DataFrame:
-        """Every problem, sorted by row, for the Errors sheet and messages."""
-        rows = [
-            (p.row, p.column, p.reason(lang), "" if p.value is None else str(p.value))
-            for p in self.problems
-        ]
-        cols = ["行", "列", "原因", "值"] if lang == "zh" else ["Row", "Column", "Reason", "Value"]
-        return pd.DataFrame(rows, columns=cols).sort_values(cols[:2], kind="stable")
 
 
 def load_tickets(table, now: datetime | None = None) -> TicketSet:
