@@ -430,3 +430,11 @@ def test_import_and_upgrade_give_no_ribbon_advice(workbook, tmp_path):
         result = run(*args)
         assert result.exit_code == 3, result.output
         assert "--live" not in result.stderr and "请在 Excel/WPS 中关闭它" in result.stderr
+
+
+def test_consolidate_does_not_take_a_wps_lock_for_a_team_plan(tmp_path):
+    from csxl.consolidate import _candidates
+
+    for name in ("一组.xlsx", ".~一组.xlsx", "~$一组.xlsx", ".~csxl-abcdefgh.xlsx"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in _candidates(tmp_path, tmp_path / "汇总.xlsx")] == ["一组.xlsx"]
