@@ -202,7 +202,7 @@ def backup(path: Path, lang: str = "zh") -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             target.unlink(missing_ok=True)
-        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
         raise _backup_error(path, lang, exc.strerror or str(exc), full) from None
     except BaseException:  # Ctrl+C during the copy: no half copy left to count
         with contextlib.suppress(OSError):
