@@ -112,22 +112,22 @@ def plan_call_settings(path: str | Path) -> CallSettings:
     from csxl.domain.calls import CallSettings
     from csxl.readers.excel import sheet_names
     from csxl.readers.sniff import Kind, sniff
-    from csxl.workbook.port import detect_lang
+    from csxl.workbook.port import Titles
 
     path = Path(path)
     if sniff(path) is not Kind.XLSX:
         return CallSettings()
     names = sheet_names(path)
     try:
-        lang = detect_lang(names, path.name)
+        titles = Titles.of_file(path)
     except InputError:  # not a plan: a sheet named 通话 there is someone else's
         return CallSettings()
+    lang = titles.lang
     from python_calamine import CalamineWorkbook
 
-    from csxl.workbook import layout
     from csxl.workbook.sheets.calls import thresholds
 
-    title = layout.title("Calls", lang)
+    title = titles.title("Calls")
     if title not in names:
         return CallSettings()
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)

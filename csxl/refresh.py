@@ -87,9 +87,13 @@ def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
 @contextmanager
 def _released(book: Book):
     """A refused or failed command gives up the workbook's lock at once, not when the book
-    is collected (a committed one has given it up already)."""
+    is collected (a committed one has given it up already). Meanwhile the sheets go by
+    their names in the file, so formulas csxl writes refer to a renamed sheet as it is
+    named now."""
+    titles = getattr(book, "titles", None)
     try:
-        yield
+        with layout.renamed(book.lang, titles.renamed() if titles is not None else {}):
+            yield
     finally:
         release = getattr(book, "release", None)
         if release is not None:
@@ -286,6 +290,11 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
 def staff(book: Book, now: datetime | None = None) -> Outcome:
     """Fill the Staffing sheet: arrivals from the Data sheet (or the manual forecast) and
     Erlang C agents, scheduled, service level, ASA and occupancy per weekday x interval."""
+    with _released(book):
+        return _staff(book, now)
+
+
+def _staff(book: Book, now: datetime | None = None) -> Outcome:
     state = read_plan(book)
     p = state.inputs
     if not state.has_staffing:

@@ -192,7 +192,7 @@ class Ctx:
         self.cached: dict[tuple[str, str], object] = {}
         self.validations: dict[str, dict[str, DataValidation]] = {}
         for sheet in layout.SHEETS:
-            self.wb.create_sheet(sheet.title(self.lang))
+            self.wb.create_sheet(layout.title(sheet.key, self.lang))
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -353,7 +353,9 @@ def build(inputs: PlanInputs) -> bytes:
     for builder in SHEET_BUILDERS.values():
         builder(ctx)
     for name, target in layout.defined_names(ctx.lang).items():
-        ctx.wb.defined_names[name] = DefinedName(name, attr_text=target)
+        # The sheet anchors are identities, not names a manager uses: hidden in Name Manager.
+        hidden = True if name.startswith(layout.ANCHOR) else None
+        ctx.wb.defined_names[name] = DefinedName(name, attr_text=target, hidden=hidden)
     ctx.wb.active = 0
     props = ctx.wb.properties
     props.creator = "csxl"

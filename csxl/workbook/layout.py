@@ -8,6 +8,10 @@ manager's input.
 
 from __future__ import annotations
 
+from collections import abc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -57,8 +61,38 @@ SHEETS: tuple[SheetName, ...] = (
 SHEET = {s.key: s for s in SHEETS}
 
 
+# A plan's sheets as the manager renamed them ({key: title}, for one language), while a
+# plan is rendered for it: formulas then refer to the sheets by their names in the file.
+_RENAMED: ContextVar[tuple[str, abc.Mapping[str, str]]] = ContextVar(
+    "csxl_renamed", default=("", {})
+)
+
+
 def title(key: str, lang: str) -> str:
+    renamed_lang, titles = _RENAMED.get()
+    if lang == renamed_lang and key in titles:
+        return titles[key]
     return SHEET[key].title(lang)
+
+
+@contextmanager
+def renamed(lang: str, titles: abc.Mapping[str, str]) -> Iterator[None]:
+    """Within the block, `title` gives the plan's own names of its renamed sheets."""
+    token = _RENAMED.set((lang, dict(titles)))
+    try:
+        yield
+    finally:
+        _RENAMED.reset(token)
+
+
+# Each sheet's identity: a workbook name anchored at its A1. Excel, LibreOffice and WPS move
+# a name's reference with a renamed sheet and turn it into #REF! when the sheet is deleted,
+# so the key survives a rename and a deletion is seen as one.
+ANCHOR = "csxl_Sheet_"
+
+
+def anchor(key: str) -> str:
+    return ANCHOR + key
 
 
 def sheet_key(name: str) -> str | None:
@@ -674,4 +708,5 @@ def defined_names(lang: str) -> dict[str, str]:
         "csxl_GradeNames": ref(i, lang, f"$A${grades[0]}:$A${grades[1]}"),
         "csxl_GradeMins": ref(i, lang, f"$B${grades[0]}:$B${grades[1]}"),
         "csxl_GradeCoefs": ref(i, lang, f"$C${grades[0]}:$C${grades[1]}"),
+        **{anchor(sheet.key): ref(sheet.key, lang, "$A$1") for sheet in SHEETS},
     }

@@ -133,6 +133,8 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     lang = book.lang
     title = lambda key: layout.title(key, lang)  # noqa: E731
 
+    if not any_version:
+        check_sheets(book)
     settings = book.rows("Settings")
     sv = lambda row: cell(settings, row, St.VALUE_COL)  # noqa: E731
     if not any_version:
@@ -347,11 +349,36 @@ def _customer_plan(book: Book, settings: list[list[object]]):
     return CustomerPlan(**values)
 
 
+def check_sheets(book: Book) -> None:
+    """Refuse a plan of the current template that lacks one of its sheets, by name: csxl
+    would otherwise read it as a plan made before the sheet (an approved appeal or the QA
+    scores silently gone). A renamed sheet is found by its anchor (`layout.ANCHOR`)."""
+    titles = getattr(book, "titles", None)
+    if titles is None:
+        return
+    missing = titles.missing()
+    if not missing:
+        return
+    names = "、".join(f"{layout.title(k, book.lang)}" for k in missing)
+    if book.lang == "zh":
+        raise InputError(
+            f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
+            Location(book.name),
+            "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
+            "未写入任何内容。",
+        )
+    raise InputError(
+        f"the plan has no {names} sheet (deleted, or renamed before csxl named its sheets).",
+        Location(book.name),
+        "Rename the sheet back, or restore it from a backup in csxl-backups; nothing was written.",
+    )
+
+
 def has_paste_sheet(book: Book, key: str) -> bool:
     """Has the workbook this paste sheet? Asked without reading its (maybe many) rows."""
     parts = getattr(book, "_parts", None)
     if isinstance(parts, dict):
-        return layout.title(key, book.lang) in parts
+        return book.title(key) in parts
     sheets = getattr(book, "sheets", None)
     if isinstance(sheets, dict):
         return key in sheets
