@@ -170,7 +170,7 @@ class Thresholds:
     spec's), "plan" (a plan's Settings sheet) or "flag" (--frt-target / --rt-target)."""
 
     # kpis.DEFAULT_FRT_TARGET_S and DEFAULT_RT_TARGET_S, written out so that importing this
-    # module does not import pandas (tests/test_cli.py checks that they agree).
+    # module does not import pandas (tests/test_kpi_thresholds.py checks that they agree).
     frt_s: float = 30.0
     rt_s: float = 300.0
     frt_from: str = "default"
@@ -187,12 +187,18 @@ def thresholds(
     refresh reads it), else the spec's default."""
     from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 
-    plan = plan_thresholds(path)
-    frt = (frt_s, "flag") if frt_s is not None else (plan[0], "plan") if plan else None
-    rt = (rt_s, "flag") if rt_s is not None else (plan[1], "plan") if plan else None
-    frt = frt or (DEFAULT_FRT_TARGET_S, "default")
-    rt = rt or (DEFAULT_RT_TARGET_S, "default")
-    return Thresholds(frt[0], rt[0], frt[1], rt[1])
+    plan = plan_thresholds(path) if frt_s is None or rt_s is None else None
+
+    def pick(flag: float | None, i: int, default: float) -> tuple[float, str]:
+        if flag is not None:
+            return flag, "flag"
+        return (plan[i], "plan") if plan is not None else (default, "default")
+
+    (frt, frt_from), (rt, rt_from) = (
+        pick(frt_s, 0, DEFAULT_FRT_TARGET_S),
+        pick(rt_s, 1, DEFAULT_RT_TARGET_S),
+    )
+    return Thresholds(frt, rt, frt_from, rt_from)
 
 
 def plan_thresholds(path: str | Path) -> tuple[float, float] | None:
