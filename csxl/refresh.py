@@ -202,6 +202,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if state.has_actions:
         p.actions = _compare_actions(state, tickets)
     if state.has_sla:
+        p.sla_kpis = _sla_kpis(month, team, result.unavailable)
         result.warnings.extend(
             w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
         )
@@ -448,6 +449,18 @@ def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
             f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         )
     return warnings + [w for w in more if w not in warnings]
+
+
+def _sla_kpis(month: str, team: dict, unavailable: dict[str, str]) -> dict[str, object]:
+    """The month's frt_sla and rt_sla for the SLA sheet's KPI block: the numbers `csxl kpi
+    PLAN --month M` gives, on Settings' limits."""
+    from csxl.workbook.layout import Sla as L
+    from csxl.workbook.sheets.sla import NOT_AVAILABLE
+
+    out: dict[str, object] = {"month": month}
+    for key in L.KPI_KEYS:
+        out[key] = NOT_AVAILABLE if key in unavailable else team.get(key)
+    return out
 
 
 def _compare_actions(state: PlanState, tickets) -> tuple:
@@ -896,10 +909,12 @@ def _write_staffing(book: Book, ctx: Ctx) -> None:
 
 
 def _write_sla(book: Book, ctx: Ctx) -> None:
-    """The SLA sheet's owned regions: the status line and the two result blocks."""
+    """The SLA sheet's owned regions: the status line, the two result blocks and the KPI
+    limits block (whole, labels and formulas too: a plan made before it gets it)."""
     from csxl.workbook.layout import Sla as L
 
     first, last = L.RESULT_FIRST_ROW, L.result_last_row()
+    kpi_last = L.KPI_FIRST_ROW + len(L.KPI_KEYS) - 1
     _write(
         book,
         ctx,
@@ -908,6 +923,8 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (L.STATUS_ROW, L.T_MONTH, L.STATUS_ROW, L.T_MONTH),
             (first, L.T_MONTH, last, L.T_RES_PCT),
             (first, L.D_MONTH, last, L.D_MEDIAN),
+            (L.KPI_TITLE_ROW, L.K_LABEL, kpi_last, L.K_VALUE),
+            (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
         ],
     )
 

@@ -413,6 +413,14 @@ class Sla:
     COLLAB_FIRST_ROW = 20
     COLLAB_ROWS = 6
     C_TYPE, C_LIMIT, C_UNIT = 1, 2, 3
+    # The KPI limits of frt_sla and rt_sla: formulas showing Settings' two cells (their one
+    # source), and the refreshed month's two rates (OWNED: month and value columns).
+    KPI_TITLE_ROW = 29
+    KPI_HEADER_ROW = 30
+    KPI_FIRST_ROW = 31
+    KPI_KEYS = ("frt_sla", "rt_sla")  # one row each, Settings' ROW_FRT_TARGET, ROW_RT_TARGET
+    K_LABEL, K_LIMIT, K_MONTH, K_VALUE = 1, 2, 3, 4
+    KPI_NOTE_ROW = 33
     STATUS_ROW = 2  # OWNED: H2, what the results were computed from
     RESULT_TITLE_ROW = 3
     RESULT_HEADER_ROW = 4
