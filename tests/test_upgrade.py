@@ -503,7 +503,7 @@ def test_a_1_1_plan_upgrades_with_the_calls_sheets(tmp_path, monkeypatch):
         0,
     ]
     assert _orders(path, "CallRecords") == [
-        ["通话ID", "来电时间", "坐席", "技能组", "是否接通", "等待时长(秒)", "是否放弃"]
+        ["通话ID", "来电时间", "坐席", "工号", "技能组", "是否接通", "等待时长(秒)", "是否放弃"]
     ]
     done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
     assert done.exit_code in (0, 1), done.output
