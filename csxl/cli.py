@@ -234,6 +234,8 @@ def kpi(
         order_set = load_orders(orders, mapping)
     elif plan_orders(data):  # a plan workbook: its Orders sheet
         order_set = load_orders(data, mapping)
+    from csxl.kpi_report import plan_team
+
     doc, tickets, warnings = kpi_document(
         data,
         groupings,
@@ -242,6 +244,8 @@ def kpi(
         active_customers,
         orders=order_set,
         customer_settings=settings,
+        team=plan_team(data),  # a team plan: its team's tickets, as refresh counts them
+        lang=lang,
     )
     call_set = None
     if calls is not None:

@@ -164,6 +164,35 @@ def call_document(calls: CallSet, by: tuple[str, ...], period: Period, settings)
     }
 
 
+def plan_team(path: str | Path) -> str | None:
+    """The team typed on a plan workbook's Settings (设置) sheet: `csxl kpi PLAN` counts that
+    team's tickets as refresh does. None for a department plan or any other file."""
+    from csxl.readers.excel import sheet_names
+    from csxl.readers.sniff import Kind, sniff
+    from csxl.workbook.port import detect_lang
+
+    path = Path(path)
+    if sniff(path) is not Kind.XLSX:
+        return None
+    names = sheet_names(path)
+    try:
+        lang = detect_lang(names, path.name)
+    except InputError:  # not a plan: a sheet named 设置 there is someone else's
+        return None
+    from python_calamine import CalamineWorkbook
+
+    from csxl.workbook import layout
+
+    title = layout.title("Settings", lang)
+    if title not in names:
+        return None
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title).to_python()
+    row, col = layout.Settings.ROW_TEAM, layout.Settings.VALUE_COL
+    value = rows[row - 1][col - 1] if len(rows) >= row and len(rows[row - 1]) >= col else None
+    team = " ".join(str(value).split()) if value not in (None, "") else ""
+    return team or None
+
+
 def plan_orders(path: str | Path) -> bool:
     """Whether `path` is a workbook with an Orders (订单) sheet, read when no --orders is given."""
     from csxl.domain.columns import ORDERS
@@ -185,18 +214,33 @@ def kpi_document(
     tickets: TicketSet | None = None,
     orders: str | Path | OrderSet | None = None,
     customer_settings: CustomerSettings | None = None,
+    team: str | None = None,
+    lang: str = "zh",
 ) -> tuple[dict, TicketSet, list[str]]:
     """The JSON document of ../shared/spec/kpis.md, the TicketSet behind it, and warnings.
 
     `orders` (a file or a loaded OrderSet) adds the customer KPIs' values; without it they
     are null and listed in `unavailable`. The document then has an `orders` object: the
     orders file, its rows, the as-of date, the high-value windows and the retention periods.
+    `team` (a plan's Settings team, `plan_team`) keeps that team's tickets and those without
+    a team, as refresh does, with one warning (in `lang`) counting the others per team;
+    `rows` still counts the whole file, as it does before the period filter.
     """
     from csxl.domain import customers, kpis, tags
+    from csxl.domain.team_scope import left_out_warning, scope
 
     tickets = tickets if tickets is not None else load(path, mapping)
+    rows = tickets.rows()
+    scoped = scope(tickets.frame, team)
+    left_out = left_out_warning(team or "", scoped.others, lang)
+    if left_out is not None:
+        from dataclasses import replace
+
+        tickets = replace(tickets, frame=scoped.frame)
     settings = kpis.KpiSettings(active_customers=active_customers)
     result = kpis.compute(tickets, by, settings, (period.start, period.end))
+    if left_out is not None:
+        result.warnings.insert(0, left_out)
     frame = kpis.in_period(tickets.frame, (period.start, period.end))
     top, alerts = [], []
     if "tags" in tickets.columns and len(frame):
@@ -230,7 +274,7 @@ def kpi_document(
     doc = {
         "source": Path(path).name,
         "period": {"from": _iso(shown[0]), "to": _iso(shown[1])},
-        "rows": tickets.rows(),
+        "rows": rows,
         "groups": result.groups,
         "top_tags": top,
         "tag_alerts": alerts,

@@ -51,9 +51,35 @@ def _tickets(book: Book, state: PlanState):
 
 
 def plan_tickets(book: Book, state: PlanState):
-    """The Data sheet's tickets as refresh counts them: headers through Mapping, one name per
-    agent and teams by day through Aliases. (tickets, Errors rows, warnings)"""
-    return agent_identity.apply(book.name, state, _tickets(book, state))
+    """The Data sheet's tickets as refresh counts them: headers through Mapping, only the
+    plan's team (Settings) when it names one, one name per agent and teams by day through
+    Aliases. (tickets, Errors rows, warnings)"""
+    _, tickets, errors, warnings = _scoped_tickets(book, state)
+    return tickets, errors, warnings
+
+
+def _scoped_tickets(book: Book, state: PlanState):
+    """(the Data sheet's row counts, the tickets the plan counts, Errors rows, warnings).
+
+    The counts are the sheet's (read = valid + rejected + duplicates, as `csxl kpi` gives
+    for the file); the team filter comes after, like the month, and its warning says how
+    many valid tickets of other teams were left out."""
+    tickets = _tickets(book, state)
+    rows = tickets.rows()
+    tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
+    tickets, errors, more = agent_identity.apply(book.name, state, tickets)
+    return rows, tickets, errors, warnings + more
+
+
+def _no_team_tickets(book: Book, state: PlanState, rows: dict[str, int]) -> InputError:
+    """The refusal of a team plan whose Data sheet holds only other teams' tickets."""
+    p = state.inputs
+    return InputError(
+        f"the Data sheet has no tickets of the plan's team {p.team!r}: its "
+        f"{rows['valid']:,} valid tickets are of other teams.",
+        Location(book.name, layout.title("Settings", p.lang), layout.Settings.ROW_TEAM, "B"),
+        "Check the team on Settings (blank = every team), or paste this team's export.",
+    )
 
 
 def _orders(book: Book, state: PlanState):
@@ -105,8 +131,12 @@ def validate(book: Book) -> Outcome:
 def _validate(book: Book) -> Outcome:
     state = read_plan(book)
     tickets = _tickets(book, state)
+    rows = tickets.rows()
+    # The team's tickets (the Errors sheet still lists every rejected row of the sheet).
+    tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
     orders = _orders(book, state)
-    calls, call_errors, warnings = call_metrics.load(book, state)
+    calls, call_errors, call_warnings = call_metrics.load(book, state)
+    warnings += call_warnings
     state.inputs.errors = _error_rows(tickets, book.lang)
     if orders is not None:
         state.inputs.errors += _error_rows(orders, book.lang)
@@ -120,7 +150,7 @@ def _validate(book: Book) -> Outcome:
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
     problems += len(qa_errors)
-    return Outcome(book.name, rows=tickets.rows(), problems=problems, warnings=warnings)
+    return Outcome(book.name, rows=rows, problems=problems, warnings=warnings)
 
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
@@ -135,7 +165,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
 
     state = read_plan(book)
     p = state.inputs
-    tickets, identity_errors, identity_warnings = plan_tickets(book, state)
+    rows, tickets, identity_errors, identity_warnings = _scoped_tickets(book, state)
+    if tickets.valid == 0 and rows["valid"]:
+        raise _no_team_tickets(book, state, rows)
     if tickets.valid == 0:
         raise InputError(
             "the Data sheet has no usable tickets.",
@@ -225,7 +257,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     return Outcome(
         book.name,
         month,
-        tickets.rows(),
+        rows,
         len(p.agents),
         problems,
         result.warnings,
@@ -297,8 +329,13 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
     now = (now or datetime.now()).replace(microsecond=0)
     rows: dict[str, int] = {}
     problems = 0
+    warnings: list[str] = []
     if p.staffing.source == "data":
         tickets = _tickets(book, state)
+        rows = tickets.rows()
+        tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
+        if tickets.valid == 0 and rows["valid"]:
+            raise _no_team_tickets(book, state, rows)
         if tickets.valid == 0:
             raise InputError(
                 "the Data sheet has no usable tickets to count arrivals from.",
@@ -306,7 +343,7 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
                 "Paste the export, or choose the manual forecast on the Staffing sheet.",
             )
         _fill_arrivals(p, tickets.frame, now)
-        rows, problems = tickets.rows(), len(tickets.problems)
+        problems = len(tickets.problems)
     else:
         from csxl.workbook.sheets.staffing import status_line
 
@@ -314,7 +351,9 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
     ctx = render(p)
     _write_staffing(book, ctx)
     book.commit()
-    return Outcome(book.name, rows=rows, problems=problems, notes=_staffing_notes(p))
+    return Outcome(
+        book.name, rows=rows, problems=problems, warnings=warnings, notes=_staffing_notes(p)
+    )
 
 
 def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict) -> None:
