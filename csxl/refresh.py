@@ -231,7 +231,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         p.actions = _compare_actions(state, tickets)
     if state.has_sla:
         result.warnings.extend(
-            w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
+            w for w in _fill_sla(state, tickets, p.refreshed_at) if w not in result.warnings
         )
     ctx = render(p)
     _write_all(book, ctx)
@@ -440,34 +440,58 @@ def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
         s.computed = status_line(p.lang, None, now)
 
 
-def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
-    """SLA attainment per month and team, and the department appraisal, over every valid
-    ticket of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept)."""
+def _fill_sla(state: PlanState, tickets, now: datetime) -> list[str]:
+    """SLA attainment per month and team, and the department appraisal, over the plan's
+    valid tickets of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept).
+
+    A count whose column the export lacks is left blank and said once, on the sheet and in
+    the warnings: responses without a first-response column, resolutions without a
+    resolution time column, the appraisal without the collaboration columns."""
     import math
 
+    from csxl import unavailable
     from csxl.domain import kpis, sla
     from csxl.workbook.layout import Sla as L
 
     p = state.inputs
+    frame = tickets.frame
+    notes: list[str] = []
+    has = tickets.columns
+    frt_missing = not has & {"first_response_at", "first_response_s"}
+    res_missing = "resolved_at" not in has
+    for absent, what in ((frt_missing, "first_response_at"), (res_missing, "resolved_at")):
+        if absent:
+            notes.append(unavailable.note([what], p.lang))
     outcome, warnings = sla.ticket_sla(frame, state.sla_policy())
     teams = sla.attainment(frame, outcome, ("month", "team"))
     p.sla_teams = [
-        (r.month, r.team, int(r.tickets), int(r.frt_met), int(r.res_met))
+        (
+            r.month,
+            r.team,
+            int(r.tickets),
+            None if frt_missing else int(r.frt_met),
+            None if res_missing else int(r.res_met),
+        )
         for r in teams.itertuples()
         if r.tickets > 0
     ][-L.RESULT_ROWS :]
-    _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
-    depts = sla.department_appraisal(frame, met, ("month", "dept"))
-    p.sla_depts = [
-        (
-            r.month,
-            r.dept,
-            int(r.collab),
-            int(r.met),
-            None if math.isnan(r.median_hours) else float(r.median_hours),
-        )
-        for r in depts.itertuples()
-    ][-L.RESULT_ROWS :]
+    more: list[str] = []
+    absent = unavailable.missing(has, unavailable.DEPT_COLUMNS)
+    p.sla_dept_note = unavailable.note(absent, p.lang) if absent else None
+    p.sla_depts = []
+    if not absent:
+        _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
+        depts = sla.department_appraisal(frame, met, ("month", "dept"))
+        p.sla_depts = [
+            (
+                r.month,
+                r.dept,
+                int(r.collab),
+                int(r.met),
+                None if math.isnan(r.median_hours) else float(r.median_hours),
+            )
+            for r in depts.itertuples()
+        ][-L.RESULT_ROWS :]
     first, last = frame["created_at"].min(), frame["created_at"].max()
     n = int((outcome["sla_row"] >= 0).sum())
     if p.lang == "zh":
@@ -477,7 +501,28 @@ def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
         p.sla_status = (
             f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         )
-    return warnings + [w for w in more if w not in warnings]
+    if p.sla_dept_note:
+        notes.append(
+            _t(p.lang, "部门考核", "Department appraisal")
+            + _t(p.lang, "：", ": ")
+            + p.sla_dept_note
+        )
+    if notes:
+        sep = _t(p.lang, "；", "; ")
+        p.sla_status += sep + sep.join(notes)
+    sheet = layout.title("SLA", p.lang)
+    said = [
+        unavailable.where(sheet, _t(p.lang, "达成情况", "attainment"), note, p.lang)
+        for note in notes[: len(notes) - bool(p.sla_dept_note)]
+    ]
+    if p.sla_dept_note:
+        what = _t(p.lang, "部门考核", "department appraisal")
+        said.append(unavailable.where(sheet, what, p.sla_dept_note, p.lang))
+    return said + warnings + [w for w in more if w not in warnings]
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
 
 
 def _compare_actions(state: PlanState, tickets) -> tuple:

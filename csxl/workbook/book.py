@@ -116,6 +116,8 @@ class PlanInputs:
     sla_teams: list[tuple[object, ...]] = field(default_factory=list)
     sla_depts: list[tuple[object, ...]] = field(default_factory=list)
     sla_status: str | None = None
+    # The department block's note when the export lacks its columns (csxl.unavailable).
+    sla_dept_note: str | None = None
     # Improvement actions (None: the example row of a new plan), with refresh's results.
     actions: Sequence[Action] | None = None
     # Customer KPIs: thresholds and targets (Settings rows) and refresh's results (Dashboard):
