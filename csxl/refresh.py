@@ -214,11 +214,22 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
     p.errors += call_errors
-    _fill_customers(state, tickets, orders, window, frame, team)
+    said = _fill_customers(state, tickets, orders, window, frame, team, result.unavailable)
+    result.warnings.extend(w for w in said if w not in result.warnings)
+    said = _goals_notes(p, result.unavailable)
+    result.warnings.extend(w for w in said if w not in result.warnings)
     p.trend = _trend(state, month, team)
     if state.has_team:
         p.team_inputs = _promotion(p, month)
     p.top_tags = _top_tags(tickets, frame)
+    if "tags" not in tickets.columns:
+        from csxl import unavailable
+
+        p.tags_note = unavailable.note(["tags"], p.lang)
+        what = _t(p.lang, "Top-20 问题标签", "Top-20 tags")
+        result.warnings.append(
+            unavailable.where(layout.title("Dashboard", p.lang), what, p.tags_note, p.lang)
+        )
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
     p.refresh_month = month
@@ -356,9 +367,12 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
     )
 
 
-def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict) -> None:
+def _fill_customers(
+    state: PlanState, tickets, orders, window, frame, team: dict, ticket_unavailable: dict
+) -> list[str]:
     """The Dashboard's customer KPIs: the domain's numbers for the refreshed month (those
-    `csxl kpi --month` gives), with the reason for each unavailable one."""
+    `csxl kpi --month` gives), with the reason for each unavailable one (the ticket KPIs'
+    too: `ticket_unavailable`); a warning for each one a missing column explains."""
     from csxl.domain import customers
 
     p = state.inputs
@@ -399,6 +413,42 @@ def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict
         values["note_repurchase_rate"] = values["note_retention_rate"]
     p.customers = values
     p.customer_notes = {key: _why(p.lang, why) for key, why in result.unavailable.items()}
+    for key in ("tickets", "csat", "frt_median", "survey_response_rate"):
+        if key in ticket_unavailable and key not in p.customer_notes:
+            p.customer_notes[key] = _why(p.lang, ticket_unavailable[key])
+    from csxl import unavailable
+    from csxl.workbook.layout import Customers as C
+
+    block = _t(p.lang, "客户指标", "customer KPIs")
+    dashboard = layout.title("Dashboard", p.lang)
+    said: list[str] = []
+    for key in C.KEYS:  # one warning per missing column, naming the block
+        why = p.customer_notes.get(key) or p.customer_notes.get(f"hv_{key}")
+        if unavailable.is_note(why):
+            w = unavailable.where(dashboard, block, why, p.lang)
+            said += [w] if w not in said else []
+    return said
+
+
+def _goals_notes(p: PlanInputs, ticket_unavailable: dict) -> list[str]:
+    """Goals' note column says why a KPI has no actual when the export lacks its column
+    (the actual stays blank, never 0); one warning per KPI."""
+    from csxl import unavailable
+
+    p.goal_notes = {}
+    kpis_by_note: dict[str, list[str]] = {}
+    for t in p.targets:
+        why = ticket_unavailable.get(t.key)
+        text = unavailable.reason_note(why, p.lang) if why else None
+        if text:
+            p.goal_notes[t.key] = text
+            kpis_by_note.setdefault(text, []).append(CATALOG[t.key].label(p.lang))
+    goals = layout.title("Goals", p.lang)
+    sep = _t(p.lang, "、", ", ")
+    return [
+        unavailable.where(goals, sep.join(names), text, p.lang)
+        for text, names in kpis_by_note.items()
+    ]
 
 
 def _why(lang: str, why: str) -> str:
@@ -411,13 +461,9 @@ def _why(lang: str, why: str) -> str:
             if lang == "zh"
             else ("no orders: paste the order export on the Orders sheet")
         )
-    if lang != "zh":
-        return why
-    return {
-        "the tickets have no customer id column": "工单数据没有客户ID列",
-        "no survey-sent time column": "工单数据没有评价推送时间列",
-        "no resolution time column": "工单数据没有解决时间列",
-    }.get(why, why)
+    from csxl import unavailable
+
+    return unavailable.reason_note(why, lang) or why
 
 
 def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:

@@ -9,7 +9,7 @@ counts as absent), never the frame's columns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from csxl.domain.columns import label
 
@@ -32,6 +32,7 @@ REASON_COLUMNS: dict[str, tuple[str, ...]] = {
     "the tickets have no customer id column": ("customer_id",),
     "no survey-sent time column": ("survey_sent_at",),
 }
+PREFIX = {"zh": "无法计算：", "en": "Not available: "}
 # What the collaboration appraisal (SLA sheet, dept_sla) needs.
 DEPT_COLUMNS = ("dept_type", "dept_sent_at", "dept_done_at")
 
@@ -42,13 +43,23 @@ def missing(columns: Iterable[str], needed: Sequence[str]) -> list[str]:
     return [c for c in needed if c not in have]
 
 
-def note(absent: Sequence[str], lang: str = "zh") -> str:
-    """`无法计算：导出没有 X 列` for the absent columns (their Data sheet headings)."""
-    names = [label(c, lang) for c in absent]
+def note(
+    absent: Sequence[str], lang: str = "zh", labels: Mapping[str, tuple[str, str]] | None = None
+) -> str:
+    """`无法计算：导出没有 X 列` for the absent columns, named as the paste sheet heads them
+    (`labels`: zh, en per column; default the Data sheet's)."""
+    names = [
+        label(c, lang) if labels is None else labels[c][0 if lang == "zh" else 1] for c in absent
+    ]
     if lang == "zh":
-        return f"无法计算：导出没有 {'、'.join(names)} 列"
+        return f"{PREFIX['zh']}导出没有 {'、'.join(names)} 列"
     shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"Not available: the export has no {shown} column"
+    return f"{PREFIX['en']}the export has no {shown} column"
+
+
+def is_note(text: str | None) -> bool:
+    """Whether `text` is one of these notes (in either language)."""
+    return bool(text) and str(text).startswith(tuple(PREFIX.values()))
 
 
 def reason_note(reason: str, lang: str = "zh") -> str | None:
