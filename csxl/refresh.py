@@ -432,7 +432,7 @@ def _fill_customers(
 
 def _goals_notes(p: PlanInputs, ticket_unavailable: dict) -> list[str]:
     """Goals' note column says why a KPI has no actual when the export lacks its column
-    (the actual stays blank, never 0); one warning per KPI."""
+    (the actual stays blank, never 0); one warning per missing column, naming its KPIs."""
     from csxl import unavailable
 
     p.goal_notes = {}
