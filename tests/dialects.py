@@ -62,8 +62,8 @@ def _stamp(value: object) -> object:
 def zh_titled() -> Rows:
     """The Chinese sample's layout: a title row and a note row above the header."""
     rows = _rows(base())
-    width = len(rows[0])
-    return [["3月工单明细"] + [None] * (width - 1), ["导出时间：2026-04-01"] + [None] * (width - 1)] + rows
+    blank = [None] * (len(rows[0]) - 1)
+    return [["3月工单明细", *blank], ["导出时间：2026-04-01", *blank], *rows]
 
 
 def zh_qiyu() -> Rows:
@@ -111,7 +111,8 @@ def zendesk() -> Rows:
             "Created at": f["创建时间"].map(_stamp),
             "Solved at": f["解决时间"].map(_stamp),
             "Satisfaction Score": [
-                ZENDESK_SCORE.get(int(s)) if pd.notna(s) and int(s) in ZENDESK_SCORE
+                ZENDESK_SCORE.get(int(s))
+                if pd.notna(s) and int(s) in ZENDESK_SCORE
                 else ("Offered" if was_sent else "Unoffered")
                 for s, was_sent in zip(score, sent, strict=True)
             ],
