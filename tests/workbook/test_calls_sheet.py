@@ -65,8 +65,15 @@ def _frame(columns=COLUMNS, rows=CALLS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _plan(tmp_path: Path, inputs=None, calls: pd.DataFrame | None = None, name="plan.xlsx"):
-    path = pasted_plan(tmp_path / name, clean_tickets(60), inputs or plan_inputs(aliases=ALIASES))
+def _plan(
+    tmp_path: Path,
+    inputs=None,
+    calls: pd.DataFrame | None = None,
+    name="plan.xlsx",
+    tickets: pd.DataFrame | None = None,
+):
+    tickets = clean_tickets(60) if tickets is None else tickets
+    path = pasted_plan(tmp_path / name, tickets, inputs or plan_inputs(aliases=ALIASES))
     book = PackageBook(path)
     paste(book, _frame() if calls is None else calls, "CallRecords")
     book.commit()
@@ -268,7 +275,9 @@ def test_an_export_pasted_with_its_own_header(tmp_path):
 
 def test_english_plan(tmp_path):
     inputs = PlanInputs(lang="en", team="Support", year=2026, aliases=ALIASES)
-    path = _plan(tmp_path, inputs, name="plan_en.xlsx")
+    # The team's tickets: a team plan counts only its team's (Settings).
+    tickets = clean_tickets(60).assign(团队="Support")
+    path = _plan(tmp_path, inputs, name="plan_en.xlsx", tickets=tickets)
     refresh(PackageBook(path), "2026-03", now=NOW)
     book = CalamineWorkbook.from_path(str(path))
     assert {"Calls", "Call records"} <= set(book.sheet_names)
