@@ -275,10 +275,15 @@ def _declare_problems(code: str) -> list[str]:
 
 
 def problems(folder: Path | None = None, twin: bool = True) -> list[str]:
-    """Every check of the macros folder (empty when the add-in can be built)."""
+    """Every check of the macros folder (empty when the add-in can be built): the source
+    rules, the ribbon, and the static VBA check (`csxl.excel.vba_lint`)."""
+    from csxl.excel import vba_lint
+
     found = modules(folder, twin)
-    return source_problems(found) + ribbon_problems(
-        (macros_folder(folder) / RIBBON).read_bytes(), found
+    return (
+        source_problems(found)
+        + ribbon_problems((macros_folder(folder) / RIBBON).read_bytes(), found)
+        + vba_lint.problems(found)
     )
 
 
