@@ -290,3 +290,17 @@ def test_every_button_uses_an_excel_image_and_the_outlook_one_is_gone():
     images = set(re.findall(r'imageMso="(\w+)"', ribbon))
     assert images <= EXCEL_IMAGES, images - EXCEL_IMAGES
     assert "AcceptInvitation" not in ribbon
+
+
+# ------------------------------------------------------------------ one install location
+def test_one_install_location_in_doctor_docs_and_the_search():
+    where = "%APPDATA%\\csxl"
+    for lang in ("zh", "en"):
+        hints = "\n".join(addin.diagnose(None, lang))
+        assert f"{where}\\csxl\\csxl.exe" in hints and "Microsoft\\AddIns" not in hints
+    docs = (Path(addin.MACROS).parent / "docs" / "excel.md").read_text("utf-8")
+    assert f"**Put them in one folder: `{where}\\`**" in docs
+    assert f"`{where}\\csxl\\csxl.exe`" in docs and "Microsoft\\AddIns" not in docs
+    procs = all_procedures()
+    assert 'EnvValue("APPDATA")' in procs["UserFolder"]
+    assert 'JoinPath(JoinPath(UserFolder(), "csxl"), EXE_NAME)' in procs["csxl_FindExe"]
