@@ -1167,3 +1167,50 @@ def _check_grid_rows(book: Book, rows: list[list[object]]) -> None:
                 if zh
                 else f"Delete row {r}; nothing was written.",
             )
+
+
+# ------------------------------------------------------------------ blocks that grow
+BUDGET_TOTAL = frozenset({"合计", "Total"})  # Budget's total row label (zh, en)
+
+
+def table_end(key: str, rows: list[list[object]]) -> int:
+    """The last row of a table a manager may grow by inserting rows inside it (Milestones,
+    Risks: to the sheet's end, nothing is below them; Budget: the row above its total row,
+    found by its label). Never less than the template's last row."""
+    from csxl.workbook.layout import Budget as B
+    from csxl.workbook.layout import Milestones as Mi
+    from csxl.workbook.layout import Risks as R
+
+    if key == "Budget":
+        for r in range(B.FIRST_ROW, len(rows) + 1):
+            label = cell(rows, r, B.CATEGORY)
+            if isinstance(label, str) and label.strip() in BUDGET_TOTAL:
+                return max(r - 1, B.FIRST_ROW - 1)
+        return B.last_row()
+    last = {"Milestones": Mi.last_row(), "Risks": R.last_row()}[key]
+    return max(last, len(rows))
+
+
+def budget_total_row(rows: list[list[object]]) -> int:
+    """Budget's total row where it is now (below the categories, however many)."""
+    from csxl.workbook.layout import Budget as B
+
+    end = table_end("Budget", rows)
+    label = cell(rows, end + 1, B.CATEGORY)
+    return end + 1 if isinstance(label, str) and label.strip() in BUDGET_TOTAL else B.TOTAL_ROW
+
+
+def too_many_rows(key: str, book: str, lang: str, row: int, room: int) -> InputError:
+    """The refusal of a table with more rows than the template holds (`csxl upgrade`)."""
+    sheet = layout.title(key, lang)
+    zh = lang == "zh"
+    return InputError(
+        f"{sheet} 表从第 {row} 行起超出了新模板的 {room} 行（表格中插入过行）。"
+        if zh
+        else f"the {sheet} table runs past the new template's {room} rows from row {row} "
+        "(rows were inserted into it).",
+        Location(book, sheet, row, "A"),
+        "请删除不需要的行后再升级；未写入任何内容。"
+        if zh
+        else "Delete the rows that are not needed, then upgrade again; nothing was written.",
+    )
