@@ -253,6 +253,8 @@ def kpi(
         order_set = load_orders(orders, mapping)
     elif plan_orders(data):  # a plan workbook: its Orders sheet
         order_set = load_orders(data, mapping)
+    from csxl.kpi_report import plan_team
+
     doc, tickets, warnings = kpi_document(
         data,
         groupings,
@@ -262,6 +264,8 @@ def kpi(
         orders=order_set,
         customer_settings=settings,
         limits=limits,
+        team=plan_team(data),  # a team plan: its team's tickets, as refresh counts them
+        lang=lang,
     )
     call_set = None
     if calls is not None:

@@ -210,6 +210,7 @@ class LiveBook:
             index + 1,
             lambda pos: column_letters(pos + 1),  # the read starts at A1
             synonyms.schema.labels,
+            synonyms.schema.ranked,
         )
         numeric = {Kind.INT, Kind.SECONDS, Kind.CSAT, Kind.AMOUNT}
         columns = []

@@ -199,14 +199,13 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     lang = book.lang
     title = lambda key: layout.title(key, lang)  # noqa: E731
 
-    if not any_version:
-        check_sheets(book)
-        check_positions(book)
     settings = book.rows("Settings")
     sv = lambda row: cell(settings, row, St.VALUE_COL)  # noqa: E731
     if not any_version:
         where = Location(book.name, title("Settings"), St.ROW_VERSION, "B")
-        check_version(sv(St.ROW_VERSION), where)
+        check_version(sv(St.ROW_VERSION), where)  # an older plan: `csxl upgrade` says more
+        check_sheets(book)
+        check_positions(book)  # rows inserted above fixed addresses, or pushed out of blocks
     year = int(
         number(
             settings,

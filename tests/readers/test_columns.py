@@ -130,3 +130,25 @@ def test_text_that_only_looks_like_a_date_in_a_number_column_is_still_rejected(t
 def test_more_chinese_export_headers(tmp_path, header, column):
     rows = [["工单号", "创建时间", header], ["T1", T0, "x" if column == "customer_id" else T1]]
     assert column in read_table(_sheet(tmp_path / "a.xlsx", rows)).frame.columns
+
+
+def test_freshdesk_survey_results_are_satisfaction_scores(tmp_path):
+    path = tmp_path / "fd.csv"
+    path.write_text(
+        "Ticket ID,Created time,Resolved time,Survey results\n"
+        "1,2026-03-02 09:00:00,2026-03-02 10:00:00,Extremely happy\n"
+        "2,2026-03-02 09:00:00,2026-03-02 10:00:00,Happy\n"
+        "3,2026-03-02 09:00:00,2026-03-02 10:00:00,Neutral\n"
+        "4,2026-03-02 09:00:00,2026-03-02 10:00:00,Unhappy\n"
+        "5,2026-03-02 09:00:00,2026-03-02 10:00:00,Extremely unhappy\n"
+        "6,2026-03-02 09:00:00,2026-03-02 10:00:00,Not Good\n"
+        "7,2026-03-02 09:00:00,2026-03-02 10:00:00,\n",
+        encoding="utf-8",
+    )
+    doc, tickets, _ = kpi_document(path)
+    assert list(tickets.frame["csat"].dropna()) == [5, 4, 3, 2, 1, 1]
+    kpis = doc["groups"][0]["kpis"]
+    assert kpis["csat"] == pytest.approx(2 / 6)
+    assert kpis["csat_avg"] == pytest.approx(16 / 6)
+    # no survey-sent column: answered / resolved
+    assert kpis["survey_response_rate"] == pytest.approx(6 / 7)

@@ -122,3 +122,13 @@ def test_a_deleted_sheet_is_refused_by_name_and_nothing_is_written(libreoffice, 
     with pytest.raises(InputError, match="计划缺少工作表：申诉"):
         refresh(PackageBook(path), MONTH, now=NOW)
     assert path.read_bytes() == before
+
+
+def test_csxl_kpi_reads_a_renamed_data_sheet_of_a_plan(tmp_path):
+    from csxl.kpi_report import kpi_document
+
+    plain = copy_of(refreshed_bytes(), tmp_path / "plain")
+    renamed = copy_of(refreshed_bytes(), tmp_path / "renamed")
+    _rename_in_package(renamed, "Data", "十月工单")
+    _rename_in_package(renamed, "Orders", "订单明细")
+    assert kpi_document(renamed)[0]["groups"] == kpi_document(plain)[0]["groups"]

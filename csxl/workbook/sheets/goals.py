@@ -192,7 +192,9 @@ def build(ctx: Ctx) -> None:
         )
         points_by_kpi[target.key] = pts
         weight_by_kpi[target.key] = target.weight
-        ctx.label(ws, f"{col(G.NOTE)}{r}", smart_text(lang, p.year, target, info.label(lang)))
+        # Without its column the KPI's actual is blank and the note says why (not 0).
+        note = p.goal_notes.get(target.key) or smart_text(lang, p.year, target, info.label(lang))
+        ctx.label(ws, f"{col(G.NOTE)}{r}", note)
         _months(ctx, ws, r, target, fmt)
 
     _team_score(ctx, ws, points_by_kpi, weight_by_kpi)
