@@ -154,6 +154,7 @@ def _validate(book: Book) -> Outcome:
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
     problems += len(qa_errors)
+    warnings = [*state.warnings, *warnings]
     return Outcome(book.name, rows=rows, problems=problems, warnings=warnings)
 
 
@@ -190,6 +191,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
             f"Its tickets run from {first} to {last}; give one of those months.",
         )
     result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
+    result.warnings.extend(state.warnings)  # the plan's own: weights (Goals' note says it too)
     result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
     p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
@@ -302,6 +304,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
     # The days again: the pro-rating rule or the transfer periods may have changed.
     p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
+    warnings = [*state.warnings, *state.rewritten, *warnings]
     if state.shown_month:
         # Score and grade overrides again (KPI values and exclusions are in Scores already).
         named = {a.agent for a in p.agents if a.agent is not None}

@@ -91,16 +91,39 @@ def _number(value: object, where: Location) -> float | None:
         raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
 
 
+def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
+    """The cascade rows as they were typed, in order; rows a manager's inserted row pushed
+    below the block move up into its blank rows (the new plan formats the block only)."""
+    from dataclasses import replace
+
+    from csxl.workbook.layout import Goals as G
+
+    last = G.CASCADE_FIRST_ROW + G.CASCADE_ROWS - 1
+    if all(o.row <= last for o in cascade):
+        return cascade
+    if len(cascade) > G.CASCADE_ROWS:
+        raise InputError(
+            f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            Location(book, layout.title("Goals", lang), cascade[G.CASCADE_ROWS].row, "B"),
+            "Delete the rows that are not needed, then upgrade again.",
+        )
+    return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
+
+
 def read_milestones(rows: Rows, book: str, lang: str) -> list:
     """The filled Milestones rows, in order (blank rows between them are closed up)."""
     from csxl.domain.plan import Milestone
+    from csxl.workbook.plan_reader import table_end, too_many_rows
 
     sheet = layout.title("Milestones", lang)
     out = []
-    for r in range(M.FIRST_ROW, M.last_row() + 1):
+    # By content to the table's end: a row inserted inside it pushes its last rows down.
+    for r in range(M.FIRST_ROW, table_end("Milestones", rows) + 1):
         values = [_cell(rows, r, c) for c in range(M.QUARTER, M.PCT + 1)]
         if all(v is None for v in values):
             continue
+        if len(out) == M.ROWS:
+            raise too_many_rows("Milestones", book, lang, r, M.ROWS)
         where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
         quarter = _text(values[0]).upper().lstrip("Q")
         try:
@@ -126,10 +149,12 @@ def read_milestones(rows: Rows, book: str, lang: str) -> list:
 def read_budget(rows: Rows, book: str, lang: str) -> list:
     """Every Budget category row, blank ones included (rows keep their places)."""
     from csxl.domain.plan import BudgetLine
+    from csxl.workbook.plan_reader import table_end, too_many_rows
 
     sheet = layout.title("Budget", lang)
     out = []
-    for r in range(B.FIRST_ROW, B.last_row() + 1):
+    end = table_end("Budget", rows)  # the row above the total row, wherever it is now
+    for r in range(B.FIRST_ROW, end + 1):
         where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
         months = range(B.MONTHS)
         plan = tuple(
@@ -141,6 +166,8 @@ def read_budget(rows: Rows, book: str, lang: str) -> list:
         out.append(BudgetLine(_text(_cell(rows, r, B.CATEGORY)), plan, actual))
     while out and not out[-1].category and all(v is None for v in out[-1].plan + out[-1].actual):
         out.pop()  # trailing blank rows: the builder pads them again
+    if len(out) > B.CATEGORY_ROWS:
+        raise too_many_rows("Budget", book, lang, B.FIRST_ROW + B.CATEGORY_ROWS, B.CATEGORY_ROWS)
     return out
 
 
@@ -151,10 +178,14 @@ def read_risks(rows: Rows, book: str, lang: str) -> list:
     sheet = layout.title("Risks", lang)
     inputs = (R.ID, R.RISK, R.CATEGORY, R.LIKELIHOOD, R.IMPACT, R.TRIGGER, R.PREVENTION)
     inputs += (R.RESPONSE, R.OWNER, R.STATUS, R.REVIEW)
+    from csxl.workbook.plan_reader import table_end, too_many_rows
+
     out = []
-    for r in range(R.FIRST_ROW, R.last_row() + 1):
+    for r in range(R.FIRST_ROW, table_end("Risks", rows) + 1):
         if all(_cell(rows, r, c) is None for c in inputs):
             continue
+        if len(out) == R.ROWS:
+            raise too_many_rows("Risks", book, lang, r, R.ROWS)
         where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
         rating = {}
         for c in (R.LIKELIHOOD, R.IMPACT):
@@ -296,6 +327,7 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     have = {s.key for s in layout.SHEETS if old.title(s.key) in old._parts}
     state = read_plan(old, any_version=True)
     p: PlanInputs = state.inputs
+    p.cascade = _cascade_in_block(p.cascade, old.name, lang)
     report.moved += [
         (
             "设置：团队、年度、基准日、活跃客户数、首响与解决时限",

@@ -86,6 +86,8 @@ class PlanInputs:
     frt_target_s: float = DEFAULT_FRT_TARGET_S
     rt_target_s: float = DEFAULT_RT_TARGET_S
     targets: tuple[Target, ...] = DEFAULT_TARGETS
+    # Goals KPIs whose weight cell is blank (they count as weight 0): the weight note.
+    blank_weights: frozenset[str] = frozenset()
     incentives: Incentives = DEFAULT_INCENTIVES
     # Owned by refresh; a new plan has none. Tests fill them to check formulas.
     actuals: dict[str, float] = field(default_factory=dict)
