@@ -7,7 +7,8 @@ Holidays sheet. Its holiday lines have one shape, year after year:
     2月14日（周六）、2月28日（周六）上班。
 
 - a holiday line starts (after its numbering 一、) with the holidays it is about, joined by 、
-  (元旦 春节 清明节 劳动节 端午节 中秋节 国庆节), then a colon;
+  (元旦 春节 清明节 劳动节 端午节 中秋节 国庆节; a one-off such as 2015's 抗战胜利70周年纪念日
+  reads the same), then a colon;
 - its sentences (split at 。 and ；) are dates followed by 放假 (days off) or 上班 (make-up
   working days): a date `X月Y日`, a range `X月Y日至Z日` or `X月Y日至W月Z日`, several of them
   joined by 、; after 放假 may come 调休, `N天`, `，共N天`, `，与周末连休`, `，不调休`;
@@ -43,7 +44,8 @@ _CANONICAL = {
     "五一": "劳动节",
 }
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.])")
-_HEAD = re.compile(rf"^({_NAME}(?:[、和与及]{_NAME})*):")
+# The heading before the colon: the holidays' names, or a one-off (抗战胜利70周年纪念日, 2015).
+_HEAD = re.compile(r"^([^:,。]{1,30}):")
 _BRACKETS = re.compile(r"\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕")
 _ANY_DATE = re.compile(r"\d{1,2}月\d{1,2}日")
 _ISSUED = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
@@ -90,7 +92,6 @@ class Notice:
 
 _SAY = {
     "unread": ("无法识别：{part}", "cannot read: {part}"),
-    "no_dates": ("有节日名称但没有日期", "names a holiday but gives no date"),
     "bad_date": ("{text} 不是有效日期", "{text} is not a date"),
     "backwards": ("{text} 的结束日期早于开始日期", "{text} ends before it starts"),
     "total": (
@@ -152,13 +153,11 @@ def _line(row: int, text: str, year: int, lang: str) -> NoticeLine | None:
     body = _BRACKETS.sub("", _BRACKETS.sub("", text))  # a remark may nest one level
     body = _NUMBERING.sub("", body)
     names: tuple[str, ...] = ()
-    head = _HEAD.match(body)
-    if head:
+    head = _HEAD.match(body) if _ANY_DATE.search(body) else None
+    if head and not _ANY_DATE.search(head.group(1)):
         names = tuple(dict.fromkeys(_CANONICAL.get(n, n) for n in re.findall(_NAME, head.group(1))))
         body = body[head.end() :]
     if not _ANY_DATE.search(body):
-        if names:
-            raise _Refused(_say(lang, "no_dates"))
         other = sorted({int(y) for y in _YEAR.findall(body)} - {year})
         if other:
             raise _Refused(_say(lang, "year", other=other[0], year=year))
