@@ -299,9 +299,8 @@ def new(path, team, lang, year, result_file) -> None:
     """Write a new plan workbook (never overwrites a file)."""
     from datetime import date
 
-    from csxl.workbook.book import PlanInputs, new_plan
-
     from csxl import console
+    from csxl.workbook.book import PlanInputs, new_plan
     from csxl.workbook.sheets.holidays import uncovered_warning
 
     inputs = PlanInputs(lang=lang, team=team, year=year or date.today().year)
