@@ -325,3 +325,22 @@ def test_refresh_takes_the_package_over_once_it_knows_the_year(tmp_path):
     assert at(holidays, H.HEADER_ROW, H.OFFICIAL_COL) == "2026 官方日期"
     assert at(holidays, H.FIRST_ROW, H.OFFICIAL_COL) == date(2026, 1, 1)  # 元旦, a date cell
     assert at(holidays, H.FIRST_ROW, H.OFFICIAL_COL + 2) == "元旦"
+
+
+def test_notes_on_the_notice_itself():
+    from csxl.workbook.sheets.holidays import plan_warnings
+
+    partial = PlanInputs(lang="zh", year=YEAR, holiday_notice=("春节：2月5日至11日放假。",))
+    [note] = plan_warnings(partial, ["another warning"])[1:]
+    assert note == (
+        "“假日”表的 2027 年放假通知没有这些节日：元旦、清明节、劳动节、端午节、中秋节、国庆节。"
+        "请粘贴完整的通知。"
+    )
+    # A year the package knows: the notice is not used, and a differing one is pointed out.
+    wrong = PlanInputs(lang="zh", year=2026, holiday_notice=("春节：2月16日至23日放假。",))
+    [note] = plan_warnings(wrong, [])
+    assert "已收录 2026 年，以它为准" in note
+    from tests.domain.test_notice import NOTICE_2026
+
+    same = PlanInputs(lang="zh", year=2026, holiday_notice=tuple(NOTICE_2026.splitlines()))
+    assert plan_warnings(same, []) == []
