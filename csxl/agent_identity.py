@@ -245,7 +245,9 @@ def with_days(book_name: str, state, month: str | None, agents: list) -> tuple[l
         from csxl.domain.calendar import WorkCalendar
 
         s = state.kpi_settings
-        work_calendar = WorkCalendar(s.extra_holidays, s.extra_workdays)
+        work_calendar = WorkCalendar(
+            s.extra_holidays, s.extra_workdays, entered_years=s.entered_years
+        )
     out, warnings = [], []
     for a in agents:
         key = None if found is None or a.agent is None else found.lookup(a.agent)
@@ -255,7 +257,7 @@ def with_days(book_name: str, state, month: str | None, agents: list) -> tuple[l
             warnings.append(_say(p.lang, "no_days", agent=a.agent, month=month))
         out.append(replace(a, days=days))
     if work_calendar is not None:
-        warnings += work_calendar.warnings()
+        warnings += work_calendar.warnings("bonus")
     return out, warnings
 
 

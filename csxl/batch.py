@@ -554,7 +554,10 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
     names = file_names(list(roster.teams), {t: m.get("file", "") for t, m in manifest.items()})
-    result = BatchResult(out, lang, warnings=warnings)
+    from csxl.workbook.sheets.holidays import uncovered_warning
+
+    calendar = uncovered_warning(year, lang)
+    result = BatchResult(out, lang, warnings=[*warnings, *([calendar] if calendar else [])])
     if on_start:
         on_start(len(roster.teams))
     template: Template | None = None

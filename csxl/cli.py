@@ -329,12 +329,17 @@ def new(path, team, lang, year, result_file) -> None:
     """Write a new plan workbook (never overwrites a file)."""
     from datetime import date
 
+    from csxl import console
     from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.sheets.holidays import uncovered_warning
 
     inputs = PlanInputs(lang=lang, team=team, year=year or date.today().year)
     written = new_plan(path, inputs)
     _made(written)
     click.echo(("已生成计划工作簿：" if lang == "zh" else "Plan workbook written: ") + str(written))
+    calendar = uncovered_warning(inputs.year, lang)
+    if calendar:  # the plan is made all the same (exit 0: the ribbon opens it)
+        console.warn(calendar)
 
 
 def _book(workbook: str, live: bool):

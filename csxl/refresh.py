@@ -22,6 +22,7 @@ from csxl.workbook import layout
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book, Rect
+from csxl.workbook.sheets.holidays import plan_warnings
 from csxl.workbook.sheets.scores import TICKS, AgentRow
 from csxl.workbook.sheetxml import Formula
 
@@ -269,6 +270,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         _write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
     if state.has_calls:
         _write_calls(book, ctx)
+    _write_holidays(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
@@ -278,7 +280,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         rows,
         len(p.agents),
         problems,
-        result.warnings,
+        plan_warnings(p, result.warnings),
         _summary(ctx, p),
         notes=_source_notes(tickets, p.lang),
     )
@@ -329,7 +331,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
         book.name,
         state.shown_month,
         agents=len(p.agents),
-        warnings=warnings,
+        warnings=plan_warnings(p, warnings),
         scores=_summary(ctx, p),
     )
 
@@ -1058,6 +1060,29 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (first, L.D_MONTH, last, L.D_MEDIAN),
             (L.KPI_TITLE_ROW, L.K_LABEL, kpi_last, L.K_VALUE),
             (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
+        ],
+    )
+
+
+def _write_holidays(book: Book, ctx: Ctx) -> None:
+    """The Holidays sheet's csxl cells: the banner (row 3), the official days of the plan
+    year as the installed chinese-calendar has them (E:G), and what was read in each line of
+    the pasted notice (J). Rewritten by every refresh, so upgrading chinese-calendar to a
+    release that knows the year clears the banner and fills E:G."""
+    from csxl.workbook.layout import Holidays as H
+    from csxl.workbook.plan_reader import has_sheet
+
+    if not has_sheet(book, "Holidays"):
+        return
+    last = H.FIRST_ROW + max(H.ROWS, H.OFFICIAL_ROWS) - 1
+    _write(
+        book,
+        ctx,
+        "Holidays",
+        [
+            (H.BANNER_ROW, 1, H.BANNER_ROW, 1),
+            (H.HEADER_ROW, H.OFFICIAL_COL, last, H.OFFICIAL_COL + 2),
+            (H.FIRST_ROW, H.NOTICE_READ, last, H.NOTICE_READ),
         ],
     )
 

@@ -49,6 +49,7 @@ class UpgradeReport:
     added: list[str] = field(default_factory=list)  # sheets the new template adds
     left: list[tuple[str, str]] = field(default_factory=list)  # only in the backup: (zh, en)
     refreshed: str | None = None  # the month refreshed into the new template
+    warnings: list[str] = field(default_factory=list)  # in the plan's language
 
     @property
     def changed(self) -> bool:
@@ -297,6 +298,11 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
     version = _text(_cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
+        from csxl.workbook.plan_reader import read_plan
+        from csxl.workbook.sheets.holidays import open_year_warning
+
+        calendar = open_year_warning(read_plan(old).inputs)
+        report.warnings += [calendar] if calendar else []
         return report
     if version not in READABLE:
         raise InputError(
@@ -428,6 +434,10 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
         refresh(PackageBook(target), state.shown_month)
         report.refreshed = state.shown_month
+    from csxl.workbook.sheets.holidays import open_year_warning
+
+    calendar = open_year_warning(p)  # a plan year chinese-calendar does not know yet
+    report.warnings += [calendar] if calendar else []
 
 
 def _when(value: object) -> datetime | None:

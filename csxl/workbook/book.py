@@ -115,6 +115,7 @@ class PlanInputs:
     sla_targets: tuple[SlaTarget, ...] = sla.DEFAULT_TARGETS
     collab_limits: tuple[tuple[str, float, str], ...] = sla.DEFAULT_COLLAB_LIMITS
     holidays: tuple[tuple[date, str, str | None], ...] = ()  # date, holiday/workday, note
+    holiday_notice: tuple[str, ...] = ()  # the pasted State Council notice, one cell a row
     incidents: tuple[Incident, ...] = ()
     incident_limits: dict[str, float] = field(
         default_factory=lambda: dict(sla.DEFAULT_INCIDENT_LIMITS)

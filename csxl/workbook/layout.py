@@ -457,14 +457,20 @@ class Sla:
 # ---------------------------------------------------------------- Holidays (假日)
 class Holidays:
     """Local additions to the China calendar (manager): a date, 放假/上班, a note. Right of
-    them, for reference, the official holidays and 调休 days of the plan year (csxl)."""
+    them, for reference, the official holidays and 调休 days of the plan year (csxl); then
+    the State Council's notice pasted line by line (manager) and what refresh read in each
+    line (csxl). Row 3: the banner of a year chinese-calendar does not know (csxl, formula)."""
 
+    BANNER_ROW = 3
+    BANNER = "A3"
     HEADER_ROW = 4
     FIRST_ROW = 5
     ROWS = 60
     DATE, KIND, NOTE = 1, 2, 3
     OFFICIAL_COL = 5  # E..G: date, kind, name
     OFFICIAL_ROWS = 60
+    NOTICE = 9  # I: the notice, one line a row (a cell may hold several lines)
+    NOTICE_READ = 10  # J: what refresh read in the row
 
 
 # ---------------------------------------------------------------- Incidents (故障)

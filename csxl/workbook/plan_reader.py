@@ -71,7 +71,9 @@ class PlanState:
         from csxl.domain.sla import SlaPolicy
 
         s = self.kpi_settings
-        return SlaPolicy(self.inputs.sla_targets, s.extra_holidays, s.extra_workdays)
+        return SlaPolicy(
+            self.inputs.sla_targets, s.extra_holidays, s.extra_workdays, s.entered_years
+        )
 
 
 def cell(rows: list[list[object]], r: int, c: int) -> object:
@@ -256,18 +258,24 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     if state.has_actions:
         inputs.actions = _actions(book)
     if has_sheet(book, "Holidays"):
+        from csxl.workbook.sheets.holidays import read_notice
+
         inputs.holidays = _holidays(book)
+        inputs.holiday_notice = read_notice(book.rows("Holidays"))
     if has_sheet(book, "SLA"):
         state.has_sla = True
         inputs.sla_targets, inputs.collab_limits = _sla(book)
-    off = tuple(d for d, kind, _ in inputs.holidays if kind == "holiday")
-    work = tuple(d for d, kind, _ in inputs.holidays if kind == "workday")
+    from csxl.workbook.sheets.holidays import calendar_days
+
+    # The typed days, and the pasted notice for a year chinese-calendar does not know yet.
+    off, work, entered = calendar_days(book.name, inputs)
     hours = {t: float(v) for t, v, unit in inputs.collab_limits if unit == "h"}
     days = {t: int(v) for t, v, unit in inputs.collab_limits if unit == "workdays"}
     state.kpi_settings = replace(
         state.kpi_settings,
         extra_holidays=off,
         extra_workdays=work,
+        entered_years=entered,
         **({"dept_limits_h": hours, "dept_limits_workdays": days} if state.has_sla else {}),
     )
     state.has_staffing = has_sheet(book, "Staffing")

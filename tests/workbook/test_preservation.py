@@ -69,6 +69,7 @@ OWNED = (
     "Audit",
     "QA",  # the per-agent results
     "Calls",  # the status line and the results per team and agent
+    "Holidays",  # the banner, the official days (E:G) and what was read of the notice (J)
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")
