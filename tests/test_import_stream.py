@@ -159,8 +159,27 @@ def test_numbers_and_serials_are_written_as_repr_writes_them():
 
     from csxl.domain.excel_math import excel_serial
 
-    values = np.array([90.0, -0.0, 0.1 + 0.2, 1e-05, 123456789012.5, 1e16, 46082.375, 7.0])
+    values = np.array(
+        [
+            90.0,
+            -0.0,
+            0.3,
+            1e-05,
+            123456789012.5,
+            1e16,
+            46082.375,
+            1e10,
+            99999999999.0,
+            9999999999.5,
+            12.0,
+        ]
+    )
     assert append.number_text(values).to_pylist() == [repr(float(v)) for v in values]
+    rng = np.random.default_rng(19)
+    spread = 10.0 ** rng.uniform(-8, 17, 20_000) * rng.choice([-1, 1], 20_000)
+    spread = np.concatenate([spread, np.round(spread), [np.inf, np.nan]])
+    got = append.number_text(spread).to_pylist()
+    assert got[:-2] == [repr(float(v)) for v in spread[:-2]]
     assert append.number_text(np.array([5, -3])).to_pylist() == ["5", "-3"]
     stamps = np.array(
         ["2026-03-01T09:07:13.123456", "1900-01-01", "2026-12-31T23:59:59"], "datetime64[us]"

@@ -209,9 +209,11 @@ def number_text(values: np.ndarray):
     out = pc.cast(pa.array(values), pa.string())
     # Arrow writes 90.0 as "90" and switches to exponents at other magnitudes than repr.
     size = np.abs(values)
-    odd = np.isfinite(values) & ((size >= 1e11) | ((size < 1e-4) & (size != 0)))
-    plain = ~pc.match_substring_regex(out, r"[.eEna]").to_numpy(zero_copy_only=False)
-    out = pc.if_else(pa.array(plain & ~odd), pc.binary_join_element_wise(out, ".0", ""), out)
+    odd = np.isfinite(values) & ((size >= 1e10) | ((size < 1e-4) & (size != 0)))
+    with np.errstate(invalid="ignore"):
+        plain = np.isfinite(values) & (values == np.floor(values)) & ~odd  # "90": add ".0"
+    if plain.any():
+        out = pc.if_else(pa.array(plain), pc.binary_join_element_wise(out, ".0", ""), out)
     if odd.any():
         listed = out.to_pylist()
         for i in np.flatnonzero(odd):
@@ -226,8 +228,9 @@ def escaped(text):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    raw = _data(text)  # one look at the bytes saves a pass per rare character
     invalid = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
-    if pc.any(pc.match_substring_regex(text, invalid)).as_py():
+    if _CONTROL.search(raw):
         text = pc.replace_substring_regex(text, invalid, "")
     long = pc.fill_null(pc.greater(pc.utf8_length(text), sx.CELL_CHARS), False)
     if pc.any(long).as_py():
@@ -235,9 +238,22 @@ def escaped(text):
         for i in np.flatnonzero(long.to_numpy(zero_copy_only=False)):
             listed[i] = listed[i][: sx.CELL_CHARS]
         text = pa.array(listed, pa.string())
-    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        text = pc.replace_substring(text, raw, entity)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        if char.encode() in raw:
+            text = pc.replace_substring(text, char, entity)
     return text
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def _data(text) -> bytes:
+    """The characters of an Arrow string array, as one bytes object."""
+    if len(text) == 0:
+        return b""
+    offsets = np.frombuffer(text.buffers()[1], np.int32, len(text) + 1, 4 * text.offset)
+    data = text.buffers()[2]
+    return b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]]
 
 
 def _rest(cells: ColumnCells, a: int, b: int, style: bytes):
