@@ -226,7 +226,7 @@ def check(
         in_month = (created.dt.year == int(month[:4])) & (created.dt.month == int(month[5:]))
     else:  # as text, like the months of the tickets
         in_month = created.dt.strftime("%Y-%m") == month if len(frame) else created.isna()
-    agents_this_month = set(owner[in_month].dropna()) if agents is None else set(agents)
+    agents_this_month = set(owner[in_month].dropna().unique()) if agents is None else set(agents)
     claimed: dict[tuple, Appeal] = {}
 
     def refuse(a: Appeal, column: str, code: str, value: object = None, **kw: object) -> None:
