@@ -1,6 +1,6 @@
 """Run every scale benchmark at the given row counts and write the table of docs/performance.md.
 
-    python bench/run_all.py [--rows 200000 1000000] [--repeat 1] [--no-write] [--only kpi,import]
+    python bench/run_all.py [--rows 200000 1000000] [--repeat N] [--no-write] [--only kpi,import]
 
 Each figure is a command timed in a process of its own (bench/measure.py: wall time, and
 peak RSS from RUSAGE_CHILDREN) against a baseline measured in the same run on the same
@@ -387,7 +387,12 @@ def write_doc(text: str, path: Path = DOC) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[200_000])
-    parser.add_argument("--repeat", type=int, default=1, help="best of N for each command")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="best of N for each command (default: 3 below 500,000 rows, else 1)",
+    )
     parser.add_argument("--only", default=",".join(BENCHES), help="comma list of benchmarks")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
@@ -397,14 +402,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     load = os.getloadavg()
     figures = []
+    repeats = {rows: args.repeat or (3 if rows < 500_000 else 1) for rows in args.rows}
     for rows in args.rows:
         for name in wanted:
-            figures.append(BENCHES[name](rows, args.repeat))
+            figures.append(BENCHES[name](rows, repeats[rows]))
             _say(table(figures[-1:]).splitlines()[-1])
     end = os.getloadavg()
     text = (
         f"Measured by `python bench/run_all.py --rows {' '.join(map(str, args.rows))}` "
-        f"(best of {args.repeat}) on python {platform.python_version()}, "
+        f"(best of {', '.join(f'{n} at {r:,} rows' for r, n in repeats.items())}) on python "
+        f"{platform.python_version()}, "
         f"{os.cpu_count()} CPUs, load average {load[0]:.2f} at start and {end[0]:.2f} at "
         f"end; peak MB is the peak RSS of the command's process.\n\n" + table(figures)
     )
