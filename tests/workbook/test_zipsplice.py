@@ -133,3 +133,19 @@ def test_inflate_refuses_a_damaged_part():
     data[data.index(b"a.xml") + 5 + 20] ^= 0xFF  # a byte of the deflated data
     with pytest.raises((zipsplice.SpliceError, __import__("zlib").error)):
         b"".join(zipsplice.inflate(io.BytesIO(bytes(data)), "a.xml"))
+
+
+def test_a_stream_that_fails_writes_nothing_usable_and_says_why():
+    def broken():
+        yield b"<worksheet>"
+        raise ValueError("the export changed")
+
+    src = io.BytesIO(_zip(ENTRIES))
+    with pytest.raises(ValueError, match="export changed"):
+        zipsplice.splice(src, io.BytesIO(), {next(iter(ENTRIES)): zipsplice.Stream(broken)})
+    ahead = zipsplice._ahead(iter([b"a", b"b", b"c", b"d"]), depth=1)
+    assert next(ahead) == b"a"
+    ahead.close()  # stopped early: the thread ends instead of waiting for room forever
+    assert not any(
+        t.name == "csxl-stream" and t.is_alive() for t in __import__("threading").enumerate()
+    )
