@@ -1,7 +1,9 @@
 """The zip splicer: replaced parts are new, every other part is copied byte for byte."""
 
 import io
+import threading
 import zipfile
+import zlib
 
 import pytest
 
@@ -131,7 +133,7 @@ def test_a_streamed_part_is_written_from_its_chunks_and_inflates_back(compressio
 def test_inflate_refuses_a_damaged_part():
     data = bytearray(_zip({"a.xml": b"<a>" + b"x" * 10_000 + b"</a>"}))
     data[data.index(b"a.xml") + 5 + 20] ^= 0xFF  # a byte of the deflated data
-    with pytest.raises((zipsplice.SpliceError, __import__("zlib").error)):
+    with pytest.raises((zipsplice.SpliceError, zlib.error)):
         b"".join(zipsplice.inflate(io.BytesIO(bytes(data)), "a.xml"))
 
 
@@ -146,6 +148,4 @@ def test_a_stream_that_fails_writes_nothing_usable_and_says_why():
     ahead = zipsplice._ahead(iter([b"a", b"b", b"c", b"d"]), depth=1)
     assert next(ahead) == b"a"
     ahead.close()  # stopped early: the thread ends instead of waiting for room forever
-    assert not any(
-        t.name == "csxl-stream" and t.is_alive() for t in __import__("threading").enumerate()
-    )
+    assert not any(t.name == "csxl-stream" and t.is_alive() for t in threading.enumerate())
