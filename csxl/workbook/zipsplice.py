@@ -10,10 +10,7 @@ Zip64 archives (over 4 GiB or 65,535 entries) are refused: no workbook csxl acce
 
 from __future__ import annotations
 
-import contextlib
-import queue
 import struct
-import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -173,7 +170,7 @@ def _stream_entry(dst: BinaryIO, name: str, stream: Stream) -> bytes:
     dst.write(raw_name)
     packer = zlib.compressobj(stream.level, zlib.DEFLATED, -15)
     crc = size = written = 0
-    for chunk in _ahead(stream.chunks()):
+    for chunk in stream.chunks():
         crc = zlib.crc32(chunk, crc)
         size += len(chunk)
         out = packer.compress(chunk)
@@ -222,39 +219,6 @@ def _stream_entry(dst: BinaryIO, name: str, stream: Stream) -> bytes:
         0,
     )
     return central + raw_name
-
-
-def _ahead(chunks: Iterable[bytes], depth: int = 2) -> Iterator[bytes]:
-    """`chunks`, made in a thread while the caller deflates the previous ones: zlib and
-    Arrow's kernels release the GIL, so making and deflating overlap when a core is free.
-    At most `depth` chunks wait; an error in the thread is raised here."""
-    waiting: queue.Queue = queue.Queue(depth)
-    stop = threading.Event()
-    end = object()
-
-    def make() -> None:
-        try:
-            for chunk in chunks:
-                if stop.is_set():
-                    return
-                waiting.put(chunk)
-            waiting.put(end)
-        except BaseException as exc:  # handed to the consumer, raised there
-            waiting.put(exc)
-
-    worker = threading.Thread(target=make, name="csxl-stream", daemon=True)
-    worker.start()
-    try:
-        while (item := waiting.get()) is not end:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a put, then let the thread see `stop`
-            with contextlib.suppress(queue.Empty):
-                waiting.get(timeout=0.05)
-        worker.join()
 
 
 def splice(
