@@ -186,3 +186,60 @@ def test_numbers_and_serials_are_written_as_repr_writes_them():
     )
     want = [excel_serial(pd.Timestamp(s).to_pydatetime()) for s in stamps]
     assert append.serials(stamps).tolist() == want
+
+
+def _with_shared_strings(plan, out):
+    """`plan` with its Data sheet's text as shared strings, as Excel saves it."""
+    import re
+
+    from csxl.workbook import zipsplice
+
+    book = PackageBook(plan, lock=False)
+    part = book._parts[book.title("Data")]
+    strings: list[str] = []
+
+    def shared(m: re.Match) -> bytes:
+        strings.append(m[1].decode())
+        return b'%s t="s"><v>%d</v></c>' % (m[0][: m[0].index(b" t=")], len(strings) - 1)
+
+    with open(plan, "rb") as f:
+        xml = zipsplice.read(f, part)
+        types = zipsplice.read(f, "[Content_Types].xml")
+        rels = zipsplice.read(f, "xl/_rels/workbook.xml.rels")
+    xml = re.sub(
+        rb'<c r="[A-Z]+\d+"(?: s="\d+")? t="inlineStr"><is><t[^>]*>([^<]*)</t></is></c>',
+        shared,
+        xml,
+    )
+    sst = "".join(f"<si><t>{t}</t></si>" for t in strings)
+    ns = "http://schemas.openxmlformats.org/"
+    sst = f'<sst xmlns="{ns}spreadsheetml/2006/main" count="{len(strings)}">{sst}</sst>'
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    types = types.replace(
+        b"</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'.encode(),
+    )
+    rel = (
+        f'<Relationship Id="rIdSst" Type="{ns}officeDocument/2006/relationships/sharedStrings"'
+        ' Target="sharedStrings.xml"/>'
+    )
+    rels = rels.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+    replace = {part: xml, "[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels}
+    replace["xl/sharedStrings.xml"] = sst.encode()
+    with open(plan, "rb") as src, open(out, "wb") as dst:
+        zipsplice.splice(src, dst, replace)
+    assert b't="s"' in xml and b"inlineStr" not in xml
+    return out
+
+
+def test_a_plan_saved_with_shared_strings(tmp_path, monkeypatch):
+    """Excel saves text as shared strings: the header is looked up in them and the rows
+    below are appended as the general path appends them."""
+    plan = pasted_plan(tmp_path / "plan.xlsx", clean().iloc[:9], plan_inputs())
+    saved = _with_shared_strings(plan, tmp_path / "saved.xlsx")
+    assert _values(saved) == _values(plan)
+    export = _csv(clean().iloc[20:26], tmp_path / "e.csv")
+    streamed, general = _both(tmp_path, saved, [(export, "千牛")], monkeypatch)
+    _same(streamed, general)
+    rows = _values(streamed)
+    assert len(rows) == 1 + 9 + 6 and rows[10][rows[0].index("数据源")] == "千牛"
