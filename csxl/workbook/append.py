@@ -257,16 +257,15 @@ def _data(text) -> bytes:
 
 
 def _rest(cells: ColumnCells, a: int, b: int, style: bytes):
-    """What follows `<c r="B5` for rows a..b-1 of a column: never null."""
+    """What follows `<c r="B5` for rows a..b-1 of a column; null for an empty cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     text = cells.text.slice(a, b - a)
-    empty = pc.fill_null(pc.equal(text, ""), True)
-    body = pc.binary_join_element_wise(
+    # Null where the cell is empty: `encode` writes those as `"/>` (an empty cell).
+    out = pc.binary_join_element_wise(
         '" t="inlineStr"><is><t xml:space="preserve">', escaped(text), "</t></is></c>", ""
     )
-    out = pc.if_else(empty, '"/>', body)
     if cells.numeric is None:
         return out
     numeric = cells.numeric[a:b]
@@ -276,7 +275,8 @@ def _rest(cells: ColumnCells, a: int, b: int, style: bytes):
     finite = np.isfinite(number) if number.dtype.kind == "f" else np.ones(len(number), bool)
     lead = '"%s><v>' % (style.decode() if cells.stamps is not None else "")
     shown = pc.binary_join_element_wise(lead, number_text(number), "</v></c>", "")
-    shown = pc.if_else(pa.array(finite), shown, '" t="e"><v>#NUM!</v></c>')
+    if not finite.all():
+        shown = pc.if_else(pa.array(finite), shown, '" t="e"><v>#NUM!</v></c>')
     return pc.if_else(pa.array(numeric), shown, out)
 
 
@@ -298,7 +298,7 @@ def encode(
             _rest(c, a, b, styles.get(c.column, b"")),
         ]
     parts.append("</row>")
-    return pc.binary_join_element_wise(*parts, "")
+    return pc.binary_join_element_wise(*parts, "", null_handling="replace", null_replacement='"/>')
 
 
 def _buffer(xml) -> memoryview:

@@ -100,6 +100,7 @@ class PastedColumns:
         import numpy as np
         import pandas as pd
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         from csxl.domain.columns import COLUMNS, Kind
         from csxl.workbook.append import ColumnCells, serials
@@ -112,6 +113,8 @@ class PastedColumns:
         ):
             raise TypeError(f"{column}: not text as read ({kind})")
         text = text.cast(pa.string())
+        if pc.any(pc.equal(text, "")).as_py():  # "" is an empty cell, as None is
+            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
         kind = COLUMNS.get(column)
         cells = ColumnCells(index, text)
         if kind in (Kind.INT, Kind.SECONDS, Kind.CSAT):
