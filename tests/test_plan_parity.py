@@ -78,7 +78,7 @@ CASES = [
 ]
 
 
-@dataclass
+@dataclass(repr=False)
 class Built:
     """A refreshed plan, its agents' 考核表 and the engine's figures for the same rows."""
 
@@ -90,6 +90,9 @@ class Built:
     top_tags: list[dict[str, Any]]
     sheets: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     cards: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # a failing check's traceback shows the plan, not its cells
+        return f"Built({self.plan})"
 
 
 _BUILT: dict[Case, Built | BaseException] = {}
@@ -431,6 +434,18 @@ def test_trend_rows(built: Built) -> None:
         if (kind, who, key) not in expected
     ]
     for (kind, who, key), engine in expected.items():
-        where, value = shown.get((kind, who, key), (f"趋势 ({kind} {who or ''}, no row)", None))
+        missing = f"趋势 (no {kind} row for {who or UNASSIGNED if kind == 'agent' else 'the team'})"
+        where, value = shown.get((kind, who, key), (missing, None))
         problems.append(_differs(where, key, value, engine))
     _check([p for p in problems if p])
+
+
+def test_the_comparison_sees_a_difference() -> None:
+    """The checks' rule: 1e-9 relative is float noise, anything more is a difference, and a
+    number where the engine has none (0 for an absent column) is one too."""
+    assert _differs("x", "csat", 0.9 * (1 + 1e-12), 0.9) is None
+    assert _differs("x", "csat", 0.9 * (1 + 1e-8), 0.9)
+    assert _differs("x", "fcr", 0.0, None)
+    assert _differs("x", "fcr", None, 0.0)
+    assert _differs("x", "fcr", "无法计算：导出没有 是否一次解决 列", None) is None
+    assert _differs("x", "tickets", 53, 53.0) is None
