@@ -102,7 +102,7 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
         "Rating",
     ),
     "survey_sent": ("是否推送评价", "已推送评价", "Survey sent"),
-    "survey_sent_at": ("评价推送时间", "Survey sent at"),
+    "survey_sent_at": ("评价推送时间", "问卷发送时间", "评价邀请时间", "Survey sent at"),
     "fcr": ("是否一次解决", "一次解决", "FCR", "First contact resolution"),
     "contacts": ("联系次数", "进线次数", "Contacts", "Replies", "Agent interactions"),
     "reopens": ("重开次数", "Reopens"),
@@ -137,6 +137,7 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
         "Customer ID",
         "Customer",
         "Requester",
+        "买家ID",  # 千牛 ticket exports; orders know it already
     ),
     # Not "Source": Zendesk uses it for the channel.
     "data_source": ("数据源", "导入来源", "Data source", "Import source"),
@@ -367,6 +368,9 @@ class HeaderMatch:
     unmapped: list[str] = field(default_factory=list)
     ambiguous: list[tuple[str, str, str]] = field(default_factory=list)  # (ignored, used, col)
     required: tuple[str, ...] = REQUIRED
+    # Every position naming each column, best synonym first: (position, scale). The reader
+    # settles on one once it knows which columns hold data (`csxl.readers.header.settle`).
+    candidates: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     def header_of(self, column: str) -> str:
         return self.headers[self.columns[column]]
@@ -407,6 +411,7 @@ class Synonyms:
     def match(self, headers: Sequence[object]) -> HeaderMatch:
         texts = ["" if h is None else str(h).strip() for h in headers]
         best: dict[str, tuple[int, int]] = {}  # column -> (rank, position)
+        found: dict[str, list[tuple[int, int, float]]] = {}
         result = HeaderMatch(columns={}, scales={}, headers=texts, required=self.schema.required)
         for pos, text in enumerate(texts):
             if not text:
@@ -416,6 +421,7 @@ class Synonyms:
                 result.unmapped.append(text)
                 continue
             synonym, rank = hit
+            found.setdefault(synonym.column, []).append((rank, pos, synonym.scale))
             previous = best.get(synonym.column)
             if previous is None or rank < previous[0]:
                 if previous is not None:
@@ -425,6 +431,9 @@ class Synonyms:
             else:
                 result.ambiguous.append((text, texts[previous[1]], synonym.column))
         result.columns = {col: pos for col, (_, pos) in best.items()}
+        result.candidates = {
+            col: [(pos, scale) for _, pos, scale in sorted(hits)] for col, hits in found.items()
+        }
         return result
 
     def score(self, headers: Sequence[object]) -> int:

@@ -175,20 +175,44 @@ class LiveBook:
         import pandas as pd
         import pyarrow as pa
 
-        from csxl.readers.header import SCAN_ROWS, find_header
+        from csxl.domain.columns import Kind
+        from csxl.readers.header import SCAN_ROWS, find_header, settle
+        from csxl.readers.limits import column_letters
         from csxl.readers.table import RawTable
 
         title = self.title(key)
-        text = [[as_text(v) for v in row] for row in self._read(key)]
+        values = self._read(key)
+        text = [[as_text(v) for v in row] for row in values]
         while text and all(v is None for v in text[-1]):
             text.pop()  # the used range can outlast the values (formats, cleared cells)
-        index, match = find_header(text[:SCAN_ROWS], synonyms, Location(self.name, title))
-        positions = sorted((pos, col) for col, pos in match.columns.items())
+        where = Location(self.name, title)
+        index, match = find_header(text[:SCAN_ROWS], synonyms, where)
         below = text[index + 1 :]
+        match = settle(
+            match,
+            lambda pos: any((v := _at(row, pos)) is not None and v.strip() for row in below),
+            where,
+            index + 1,
+            lambda pos: column_letters(pos + 1),  # the read starts at A1
+            synonyms.schema.labels,
+        )
+        numeric = {Kind.INT, Kind.SECONDS, Kind.CSAT, Kind.AMOUNT}
+        columns = []
+        for pos, column in sorted((pos, col) for col, pos in match.columns.items()):
+            cells = [_at(row, pos) for row in below]
+            if synonyms.schema.columns.get(column) in numeric:
+                # A number in a date-formatted cell comes as a datetime: its serial, as the
+                # file reader gives it (a paste of values keeps the template's formats).
+                raw = values[index + 1 : index + 1 + len(below)]
+                cells = [
+                    as_text(serial(v)) if isinstance((v := _at(r, pos)), datetime) else t
+                    for r, t in zip(raw, cells, strict=False)
+                ]
+            columns.append((column, cells))
         # Arrow string columns to pandas, as the file reader does: the same dtypes and nulls.
         table = pa.table(
-            [pa.array([_at(row, pos) for row in below], type=pa.string()) for pos, _ in positions],
-            names=[col for _, col in positions],
+            [pa.array(cells, type=pa.string()) for _, cells in columns],
+            names=[column for column, _ in columns],
         )
         frame = table.to_pandas()
         frame.index = pd.RangeIndex(index + 2, index + 2 + len(below))
@@ -323,6 +347,12 @@ def as_text(value: object) -> str | None:
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d 00:00:00")
     return str(value)
+
+
+def serial(value: datetime) -> float:
+    """Excel's serial number of a date the COM bridge handed over (its epoch 1899-12-30)."""
+    delta = value - datetime(1899, 12, 30)
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
 
 
 def _at(row: Sequence[object], i: int) -> object:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from csxl.domain.synonyms import Synonyms
 from csxl.errors import InputError, Location
-from csxl.readers.header import SCAN_ROWS, find_header
+from csxl.readers import limits
+from csxl.readers.header import SCAN_ROWS, find_header, settle
 from csxl.readers.table import RawTable
 
 # A 1,000,000-ticket export is about 200 MB of CSV; the text is held about three times over
@@ -59,14 +60,15 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
     dialect = _dialect(text)
     probe = list(_first_records(text, dialect, SCAN_ROWS))
     index, match = find_header(probe, synonyms, where)
-    positions = {pos: col for col, pos in match.columns.items()}
+    # Every position that names a known column is read; `settle` keeps one per column.
+    wanted = sorted({pos for hits in match.candidates.values() for pos, _ in hits})
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=dialect.delimiter,
             header=None,
             skiprows=index + 1,
-            usecols=sorted(positions),
+            usecols=wanted,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
@@ -75,6 +77,16 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
         )
     except (ValueError, pd.errors.ParserError) as exc:
         raise InputError(f"cannot parse the CSV ({str(exc).splitlines()[0]}).", where) from None
+    match = settle(
+        match,
+        lambda pos: pos in frame and bool(frame[pos].str.strip().fillna("").ne("").any()),
+        where,
+        index + 1,
+        lambda pos: f"{pos + 1} ({limits.column_letters(pos + 1)})",
+        synonyms.schema.labels,
+    )
+    positions = {pos: col for col, pos in match.columns.items()}
+    frame = frame[[c for c in frame.columns if c in positions]]
     frame.columns = [positions[c] for c in frame.columns]
     frame.index = frame.index + index + 2
     table = RawTable(path.name, None, index + 1, match, frame)

@@ -21,7 +21,7 @@ from pathlib import Path
 from csxl.domain.synonyms import Synonyms
 from csxl.errors import InputError, Location
 from csxl.readers import limits
-from csxl.readers.header import SCAN_ROWS, find_header
+from csxl.readers.header import SCAN_ROWS, find_header, settle
 from csxl.readers.table import RawTable
 
 # Sheets of a plan workbook that hold ticket data, by key in both languages (orders: the
@@ -55,7 +55,18 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
         except InputError as exc:
             problems.append(exc)
             continue
-        return _below(cells, index, match, path, name, errors)
+        below = cells.slice(index + 1)
+        match = settle(
+            match,
+            lambda pos, below=below: filled(below.column(pos)),
+            sheet_where,
+            index + 1,
+            _letters(reader, name),
+            synonyms.schema.labels,
+        )
+        table = _below(cells, index, match, path, name, errors)
+        _date_cells_as_numbers(reader, name, table, synonyms.schema.columns)
+        return table
     raise problems[0]
 
 
@@ -152,6 +163,98 @@ def _below(cells, index: int, match, path: Path, name: str, errors: Errors = ())
         if row > index and pos in mapped:
             frame.at[row + 1, mapped[pos]] = text
     return RawTable(path.name, name, index + 1, match, frame)
+
+
+def filled(column) -> bool:
+    """Whether an Arrow text column holds a value that is not blank.
+
+    Most columns show it in their first values; only a column that is all nulls or blank
+    text up to its end costs a full pass."""
+    import pyarrow.compute as pc
+
+    if column.null_count == len(column):
+        return False
+    values = column.drop_null()
+    for start in (0, 256):
+        part = values.slice(start) if start else values.slice(0, 256)
+        if len(part) and pc.max(pc.utf8_length(pc.utf8_trim_whitespace(part))).as_py():
+            return True
+    return False
+
+
+def _letters(reader, name: str):
+    """Header position -> the column letter the user sees, asked of the sheet only when a
+    message needs it (the loaded table starts at the sheet's first used column)."""
+
+    def letter(pos: int) -> str:
+        try:
+            info = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string")
+            first = info.available_columns()[0].absolute_index
+        except Exception:  # the message still names the header; the letter is a courtesy
+            first = 0
+        return limits.column_letters(first + pos + 1)
+
+    return letter
+
+
+# calamine's text for a cell holding a date (the only form it writes).
+_CALAMINE_DATE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$"
+
+
+def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
+    """Number columns (counts, durations, scores, amounts) whose cells Excel formats as
+    dates: their serial numbers, as Excel holds them.
+
+    A paste of values keeps the target cells' formats, so 重开次数 0 pasted under a date
+    heading is the number 0 shown as 1900-01-00, and calamine reads it as a date. Its
+    serial is read again from the sheet (duration cells are exact where the date text is
+    not: 59 and 60 both read as 1900-02-28). Text that only looks like a date stays text,
+    and is rejected as before.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from csxl.domain.columns import Kind
+
+    numeric = {Kind.INT, Kind.SECONDS, Kind.CSAT, getattr(Kind, "AMOUNT", None)}
+    frame = table.frame
+    wanted = {}
+    for column, pos in table.match.columns.items():
+        if kinds.get(column) not in numeric or column not in frame:
+            continue
+        values = pa.array(frame[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        looks = pc.fill_null(pc.match_substring_regex(values, _CALAMINE_DATE), False)
+        if pc.any(looks).as_py():
+            wanted[column] = (pos, looks.to_numpy(zero_copy_only=False))
+    if not wanted:
+        return
+    try:
+        first = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string")
+        first = first.available_columns()[0].absolute_index
+        use = sorted({first + pos for pos, _ in wanted.values()})
+        sheet = reader.load_sheet(
+            name,
+            header_row=None,
+            skip_rows=0,
+            use_columns=use,
+            dtypes=dict.fromkeys(use, "duration"),
+        ).to_arrow()
+    except Exception:  # keep the text: the rows are rejected with the cell named
+        return
+    top = table.header_row  # sheet row of the header = table row index of the first data row
+    for column, (pos, looks) in wanted.items():
+        days = sheet.column(use.index(first + pos)).slice(top, len(frame))
+        serial = [None if d is None else repr(d.total_seconds() / 86400) for d in days.to_pylist()]
+        values = frame[column].to_numpy(dtype=object).copy()
+        for i in looks.nonzero()[0]:
+            if i < len(serial) and serial[i] is not None:
+                values[i] = _plain(serial[i])
+        frame[column] = values
+
+
+def _plain(text: str) -> str:
+    """`3.0` -> `3`: the serial as Excel would show the number."""
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _reason(exc: Exception) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from csxl.domain.synonyms import HeaderMatch, Synonyms, looks_like_summary
 from csxl.errors import InputError, Location
@@ -52,3 +53,44 @@ def find_header(
             f"Headers found: {found}. Rename the column or add a synonym in the Mapping sheet.",
         )
     return best_index, match
+
+
+def settle(
+    match: HeaderMatch,
+    filled: Callable[[int], bool],
+    where: Location,
+    header_row: int,
+    letter: Callable[[int], str],
+    labels: Mapping[str, tuple[str, str]],
+) -> HeaderMatch:
+    """One position per column, by what the columns below the header hold.
+
+    A column that is empty in every row counts as absent, so its KPIs are unavailable with
+    their reason, as for an export without it: the template's own empty columns beside a
+    pasted export, or an import's, never pass for data. Two columns of one field that both
+    hold data are refused: csxl cannot tell which the manager means (a second export pasted
+    over the first without clearing it leaves such pairs). An empty required column stays,
+    so that its rows are rejected with their reason.
+
+    `filled(pos)` says whether the column at header position `pos` holds a value below the
+    header; `letter(pos)` is its column as the user sees it (a letter, or a number in a CSV).
+    """
+    columns: dict[str, int] = {}
+    scales: dict[str, float] = {}
+    for column, hits in match.candidates.items():
+        full = [hit for hit in hits if filled(hit[0])]
+        if len(full) > 1:
+            a, b = sorted(pos for pos, _ in full)[:2]
+            label = " / ".join(labels.get(column, (column,)))
+            raise InputError(
+                f"columns {letter(a)} ({match.headers[a]}) and {letter(b)} "
+                f"({match.headers[b]}) both hold {label} data; csxl cannot tell which to use.",
+                Location(where.file, where.sheet, header_row),
+                "Delete one of the two columns, or clear the sheet and paste one export "
+                "(for several exports use `csxl import`).",
+            )
+        chosen = full[0] if full else hits[0] if column in match.required else None
+        if chosen is not None:
+            columns[column], scales[column] = chosen
+    # A pair with an empty member is no ambiguity; a pair with two filled ones was refused.
+    return replace(match, columns=columns, scales=scales, ambiguous=[])

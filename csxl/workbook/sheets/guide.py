@@ -214,12 +214,12 @@ PASTE_STEPS = (
         "Open the {Data} sheet, keep the header row (row 1) and paste from row 2 (Paste Special > Values is best); the table grows with the paste.",
     ),
     (
-        "列的顺序与表头必须一致。也可以把导出文件连同它自己的表头一起从 A1 粘贴：任何能被“{Mapping}”表或内置同义词识别的表头都可以（如 工单号 / 会话ID / Ticket ID，创建时间 / 进线时间 / Created at）。",
-        "Columns must match the header above them. You may also paste the export with its own header row at A1: any header that the {Mapping} sheet or the built-in synonyms recognise works (e.g. 工单号 / Ticket ID / ID, 创建时间 / Created at / Requested).",
+        "三种方法结果相同：①在第 2 行起按表头顺序粘贴数值；②把导出文件连同它自己的表头一起从 A1 粘贴（比模板宽或窄都可以，任何能被“{Mapping}”表或内置同义词识别的表头都行，如 工单号 / 会话ID / Ticket ID）；③用 csxl import 导入。整列为空的列视为没有该列；同一字段有两列都有数据时（例如换导出时没有先清空），刷新会拒绝并指出两列的列号：删掉一列或清空后重贴。",
+        "Three routes give the same figures: (1) values from row 2 in the header's column order; (2) the export with its own header row at A1 (wider or narrower than the template; any header the {Mapping} sheet or the built-in synonyms recognise, e.g. 工单号 / Ticket ID / ID); (3) csxl import. A column empty in every row counts as absent; two columns of one field that both hold data (a new export pasted without clearing the old) are refused with both column letters: delete one, or clear and paste again.",
     ),
     (
-        "至少需要工单号和创建时间两列；缺少某列时，依赖它的指标显示为“不可用”，不会当作 0。",
-        "Only ticket ID and created-at are required; a KPI whose columns are missing shows as not available, never as 0.",
+        "至少需要工单号和创建时间两列；缺少某列时，依赖它的指标显示为“不可用”，不会当作 0。“{Settings}”表填了团队时，只计该团队的行（无团队的行照计），其他团队的行数在刷新结果中列出；团队留空即部门计划，计全部行。",
+        "Only ticket ID and created-at are required; a KPI whose columns are missing shows as not available, never as 0. When {Settings} names a team, only that team's rows count (rows without a team count too) and the refresh result counts the others per team; a blank team is a department plan: every row.",
     ),
     (
         "时间可为 Excel 日期、2026-03-01 09:05、2026/3/1 9:05 或 2026年3月1日 09:05；是/否 列可填 是/否、Y/N、1/0。",
