@@ -2,7 +2,7 @@
 `csxl kpi --by all,agent` on exactly the team's rows, whatever the export and however the
 rows got into the plan.
 
-Parametrised dialect x route x team filter (fixtures in tests/dialects.py):
+Parametrised dialect x route x team filter (fixtures in tests/parity_dialects.py):
 
 - dialects: Chinese layout A (the sample export's headers, title rows above), Chinese layout
   B (other header names, no 是否推送评价 / 是否一次解决 / 是否复核), Zendesk CSV, Freshdesk CSV;
@@ -47,7 +47,7 @@ from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as ST
 from csxl.workbook.layout import Trend as T
-from tests import dialects as dx
+from tests import parity_dialects as dx
 
 LANG = "zh"
 TEAM = dx.TEAMS[1]  # the team plan's team (售后一组)
@@ -124,7 +124,6 @@ def built(request: pytest.FixtureRequest, workdir: Path, month_tickets) -> Built
 
 def _build(case: Case, folder: Path, tickets: list[dx.Ticket]) -> Built:
     from csxl.agent_sheets import export_agent_sheets
-    from csxl.kpi_report import Period, kpi_document
     from csxl.refresh import refresh
     from csxl.workbook.port import PackageBook
 
@@ -153,16 +152,7 @@ def _build(case: Case, folder: Path, tickets: list[dx.Ticket]) -> Built:
     sheets = _read(plan, ("Settings", "Goals", "Dashboard", "Scores", "Trend"))
     month = str(_at(sheets["Settings"], ST.ROW_REFRESH_MONTH, ST.VALUE_COL))
     customers = _at(sheets["Settings"], ST.ROW_ACTIVE_CUSTOMERS, ST.VALUE_COL)
-    # The engine on a separate file holding exactly the rows the plan should count.
-    mine = dx.write_export(
-        dialect, dx.team_rows(dialect, rows, case.team), folder / f"rows{dialect.suffix}", wide
-    )
-    doc, _, _ = kpi_document(
-        mine,
-        by=("all", "agent"),
-        period=Period.parse(month, None, None),
-        active_customers=customers if isinstance(customers, int | float) else None,
-    )
+    doc = _engine(case.dialect, case.team, month, customers, folder.parent / "engine")
     groups = doc["groups"]
     cards = {p.name: _read_rows(p) for p in sorted((folder / "cards").glob("*.xlsx"))}
     return Built(
@@ -175,6 +165,26 @@ def _build(case: Case, folder: Path, tickets: list[dx.Ticket]) -> Built:
         sheets,
         cards,
     )
+
+
+@functools.cache
+def _engine(dialect: str, team: str | None, month: str, customers: Any, folder: Path) -> dict:
+    """`csxl kpi --by all,agent --month M --json` on a separate export file, in the same
+    dialect, holding exactly the rows the plan should count (with the plan's number of
+    active customers)."""
+    from csxl.kpi_report import Period, kpi_document
+
+    d = dx.DIALECTS[dialect]
+    folder.mkdir(exist_ok=True)
+    rows = dx.team_rows(d, d.rows(dx.tickets()), team)
+    path = dx.write_export(d, rows, folder / f"{dialect}-{team or 'all'}{d.suffix}")
+    doc, _, _ = kpi_document(
+        path,
+        by=("all", "agent"),
+        period=Period.parse(month, None, None),
+        active_customers=customers if isinstance(customers, int | float) else None,
+    )
+    return doc
 
 
 @functools.cache
