@@ -500,6 +500,7 @@ TEMPLATE_FIELDS = {
     "团队": "team",
     "小组": "group",
     "客服": "agent",
+    "工号": "agent_id",
     "问题标签": "tags",
     "紧急程度": "severity",
     "满意度": "csat",
