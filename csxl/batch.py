@@ -504,7 +504,8 @@ def run_batch(
     """
     from csxl.workbook.lock import WorkbookLock
     from csxl.workbook.package import write_atomic
-    from csxl.workbook.port import backup, lock_files
+    from csxl.workbook.port import backup
+    from csxl.workbook.safety import check_writable, open_error
 
     roster = read_roster(roster_path)
     lang = lang or roster.lang
@@ -556,9 +557,12 @@ def run_batch(
                     message = REFRESH_NOTE[lang]["edited"] + _version_note(path, lang)
                     done(TeamResult(team.name, file, EDITED, message=message))
                     continue
-                if lock_files(path):
-                    raise InputError("the workbook is open in Excel.", Location(file), "Close it.")
-                kept = backup(path) if path.exists() and state == EDITED else None
+                if path.exists():
+                    refusal = open_error(path, lang, ribbon=False)
+                    if refusal is not None:
+                        raise refusal
+                    check_writable(path, lang)  # never replace a plan marked read-only
+                kept = backup(path, lang) if path.exists() and state == EDITED else None
                 if template is None:
                     template = Template(lang, year, today)
                     t0 = time.perf_counter()  # the template is the run's, not this team's

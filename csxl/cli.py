@@ -394,14 +394,9 @@ def import_(workbook, export, source, replace, sheet, lang, result_file) -> None
     """Put an export into the plan's Data sheet as one data source."""
     from csxl import console
     from csxl.data_import import import_export
-    from csxl.errors import WorkbookOpenError
     from csxl.workbook.port import PackageBook
 
-    try:
-        book = PackageBook(workbook)
-    except WorkbookOpenError as exc:  # no --live here: the ribbon's advice does not apply
-        hint = "Close it in Excel and run again."
-        raise WorkbookOpenError(exc.message, exc.where, hint) from None
+    book = PackageBook(workbook, ribbon=False)  # no --live here: no advice to use the ribbon
     report = import_export(book, export, source, replace, sheet)
     text = console.import_text(report, lang)
     click.echo(text)

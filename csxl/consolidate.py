@@ -201,7 +201,8 @@ def _candidates(folder: Path, out: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.glob("*.xlsx")
-        if p.name.casefold() not in skip and not p.name.startswith(("~$", ".~csxl-"))
+        # ~$ and .~: lock files of Excel/WPS and WPS on Linux; .~csxl-: csxl's temp files
+        if p.name.casefold() not in skip and not p.name.startswith(("~$", ".~"))
     )
 
 

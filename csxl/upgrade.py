@@ -262,7 +262,7 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
             Location(path.name),
             "Leave out --to, or use the csxl release that makes that version.",
         )
-    old = PackageBook(path)  # refuses a workbook open in Excel (exit 3)
+    old = PackageBook(path, ribbon=False)  # refuses a workbook open elsewhere (exit 3)
     version = _text(_cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
@@ -277,7 +277,7 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
     try:
         target = work / path.name
         _rebuild(old, target, report)
-        report.backup = backup(path)
+        report.backup = backup(path, old.lang)
         os.replace(target, path)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -196,7 +196,7 @@ def test_cli_import_messages_and_refusals(tmp_path):
     lock = path.with_name("~$" + path.name)
     lock.write_bytes(b"x")
     result = run(main, ["import", str(path), str(q), "--source", "电话"])
-    assert result.exit_code == 3 and "Close it in Excel" in result.output
+    assert result.exit_code == 3 and "请在 Excel/WPS 中关闭它" in result.output
     lock.unlink()
     assert path.read_bytes() == before  # refused runs wrote nothing
 

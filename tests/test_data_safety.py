@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from csxl.cli import main
 from csxl.refresh import refresh
-from csxl.workbook import lock, port, zipsplice
+from csxl.workbook import lock, port, safety, zipsplice
 from csxl.workbook.lock import WorkbookBusyError, WorkbookLock, lock_path
 from csxl.workbook.port import BACKUPS_KEPT, PackageBook
 from tests.data.bad.make_corpus import plan
@@ -69,7 +69,7 @@ def _kill_after_writing(src, dst, parts):
 
 real_splice = zipsplice.splice
 CRASHES = {
-    "backup copy fails": (port.shutil, "copy2", _raise),
+    "backup copy fails": (safety.shutil, "copy2", _raise),
     "temp file cannot be made": (port.tempfile, "mkstemp", _raise),
     "crash half-way through the new package": (zipsplice, "splice", _half_package),
     "interrupt after the new package is written": (zipsplice, "splice", _kill_after_writing),
@@ -84,7 +84,7 @@ def test_a_crash_during_a_save_leaves_the_original_intact(workbook, monkeypatch,
     target, name, fake = CRASHES[crash]
     with monkeypatch.context() as m:
         m.setattr(target, name, fake)
-        with pytest.raises((OSError, KeyboardInterrupt)):
+        with pytest.raises((OSError, KeyboardInterrupt, safety.BackupError)):
             refresh(PackageBook(workbook))
     assert workbook.read_bytes() == before
     left = [n for n in beside(workbook) if n not in ("plan.xlsx", "csxl-backups")]

@@ -764,7 +764,7 @@ def test_a_workbook_open_in_excel_is_refused_untouched(tmp_path, lock):
     path = copy_of(pasted_bytes(), tmp_path)
     (tmp_path / lock).write_bytes(b"owner")
     before = path.read_bytes()
-    with pytest.raises(WorkbookOpenError, match="open in Excel"):
+    with pytest.raises(WorkbookOpenError, match="工作簿正在 Excel 或 WPS 中打开"):
         PackageBook(path)
     for command in ("refresh", "validate", "score"):
         result = run(command, path)

@@ -202,6 +202,9 @@ def dept_sla_flags(
 ) -> tuple[pd.Series, pd.Series, list[str]]:
     """Per ticket: is it a collaboration, did the department finish within its type's limit
     (dept_sla's rule), and the calendar warnings. For csxl.domain.sla's appraisal."""
+    if not {"dept_type", "dept_sent_at", "dept_done_at"} <= set(t.columns):
+        no = pd.Series(False, index=t.index)  # no collaboration columns (read as absent)
+        return no, no.copy(), []
     return _dept_sla(t, settings)
 
 

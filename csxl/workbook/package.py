@@ -95,7 +95,10 @@ def finish(raw: bytes, cached: Cached) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write next to the target and replace it in one step: never a half-written file."""
+    from csxl.workbook.safety import remove_stale_temps
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path.parent)  # left by a save that was killed
     fd, tmp = tempfile.mkstemp(prefix=".~csxl-", suffix=path.suffix, dir=path.parent)
     try:
         # mkstemp makes the file private; a workbook keeps its mode, a new one the umask's.

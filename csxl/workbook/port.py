@@ -9,16 +9,14 @@ protocol, so the ribbon button and `csxl refresh` run the same code.
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from csxl.errors import InputError, Location, WorkbookOpenError
+from csxl.errors import InputError, Location
 from csxl.workbook import layout
+from csxl.workbook.safety import BACKUPS_KEPT, backup, backups_folder, open_error
 from csxl.workbook.sheetxml import Cells, Formula
 
 if TYPE_CHECKING:
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
     from csxl.readers.table import RawTable
 
 Rect = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
-BACKUPS_KEPT = 5
+__all__ = ["BACKUPS_KEPT", "backup", "backups_folder"]  # kept here for their callers
 
 
 class Book(Protocol):
@@ -68,12 +66,24 @@ def detect_lang(sheet_names: Iterable[str], file: str) -> str:
 
 
 def lock_files(path: Path) -> list[Path]:
-    """Excel's owner file beside an open workbook: ~$ + the name (or its tail)."""
-    return [
-        p
-        for p in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]))
-        if p.exists()
-    ]
+    """The lock files beside a workbook open in Excel, WPS or LibreOffice (`safety`)."""
+    from csxl.workbook.safety import app_locks
+
+    return [p for p, _ in app_locks(path)]
+
+
+def _peek_lang(path: Path) -> str:
+    """The plan's language for a refusal before it is opened (zh when it cannot be told)."""
+    import zipfile
+
+    from csxl.workbook.package import sheet_parts
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            small = {n: zf.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
+        return detect_lang(sheet_parts(small), path.name)
+    except Exception:  # a damaged or foreign file is refused by _open with its own message
+        return "zh"
 
 
 class PackageBook:
@@ -81,26 +91,30 @@ class PackageBook:
 
     Opening one takes the workbook's csxl lock (`csxl.workbook.lock`) until `commit` or
     `release` (or until the object is gone): a second csxl process waits, then refuses.
-    `lock=False` is for reading only (a later commit is refused).
+    `lock=False` is for reading only (a later commit is refused). Opening for writing
+    refuses a workbook open in Excel, WPS or LibreOffice (exit 3) and a read-only one
+    (exit 2), in the plan's language; `ribbon=False` leaves out the advice to use the ribbon
+    (commands without --live).
     """
 
-    def __init__(self, path: str | Path, lock: bool = True) -> None:
+    def __init__(self, path: str | Path, lock: bool = True, ribbon: bool = True) -> None:
         from csxl.readers.sniff import Kind, sniff
         from csxl.workbook.lock import WorkbookLock
+        from csxl.workbook.safety import check_writable, remove_stale_temps
 
         self.path = Path(path)
         self.name = self.path.name
         self._lock = None
         if sniff(self.path) is not Kind.XLSX:
             raise InputError("a plan workbook is an .xlsx file.", Location(self.name))
-        if lock_files(self.path):
-            raise WorkbookOpenError(
-                "the workbook is open in Excel.",
-                Location(self.name),
-                "Use the ribbon button (csxl ... --live), or close the workbook and run again.",
-            )
+        lang = _peek_lang(self.path)
+        refusal = open_error(self.path, lang, ribbon)
+        if refusal is not None:
+            raise refusal
         if lock:
+            check_writable(self.path, lang)
             self._lock = WorkbookLock(self.path)
+            remove_stale_temps(self.path.parent)  # what a killed save of any csxl left here
         try:
             self._open()
         except BaseException:
@@ -203,12 +217,12 @@ class PackageBook:
                 "the workbook was opened for reading only; nothing was written.",
                 Location(self.name),
             )
-        if lock_files(self.path):
-            raise WorkbookOpenError(
-                "the workbook was opened in Excel meanwhile.",
-                Location(self.name),
-                "Close it and run again.",
-            )
+        from csxl.workbook.safety import WORKBOOK_PART, check_writable, full_calc_on_load
+
+        refusal = open_error(self.path, self.lang, ribbon=False)
+        if refusal is not None:  # opened meanwhile
+            raise refusal
+        check_writable(self.path, self.lang)
         now = self.path.stat()
         if (now.st_mtime_ns, now.st_size) != (self._stat.st_mtime_ns, self._stat.st_size):
             raise InputError(
@@ -216,7 +230,16 @@ class PackageBook:
                 Location(self.name),
                 "Run the command again.",
             )
-        backup(self.path)
+        # Every formula current when Excel or WPS opens it, a manager's own included (a
+        # spreadsheet application that saved the plan may have dropped the flag).
+        with self.path.open("rb") as f:
+            current = zipsplice.read(f, WORKBOOK_PART)
+        flagged = full_calc_on_load(self._pending.get(WORKBOOK_PART, current))
+        if flagged != current:
+            self._pending[WORKBOOK_PART] = flagged
+        else:  # already set: the part is copied as it is
+            self._pending.pop(WORKBOOK_PART, None)
+        backup(self.path, self.lang)
         fd, tmp = tempfile.mkstemp(prefix=".~csxl-", suffix=".xlsx", dir=self.path.parent)
         try:
             os.fchmod(fd, now.st_mode & 0o777)
@@ -229,30 +252,6 @@ class PackageBook:
             Path(tmp).unlink(missing_ok=True)
             raise
         self._pending.clear()
-
-
-def backups_folder(path: Path) -> Path:
-    return path.parent / "csxl-backups"
-
-
-def backup(path: Path) -> Path:
-    """Copy the workbook aside before it is rewritten; keep the newest few per workbook."""
-    folder = backups_folder(path)
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
-    shutil.copy2(path, target)
-    own = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}(-\d+)?" + re.escape(path.suffix))
-    mine = sorted(
-        (p for p in folder.iterdir() if own.fullmatch(p.name)), key=lambda p: p.stat().st_mtime_ns
-    )
-    for old in mine[:-BACKUPS_KEPT]:
-        old.unlink(missing_ok=True)
-    return target
 
 
 class MemoryBook:
