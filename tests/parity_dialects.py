@@ -623,6 +623,21 @@ def paste_at_a1(plan: Path, header: list[str], rows: list[list[object]], values:
     _write_cells(plan, cells, styles)
 
 
+NUMBER_FIELDS = frozenset({"first_response_s", "contacts", "reopens", "handle_s", "csat"})
+
+
+def dated_number_columns(plan: Path, dialect: Dialect) -> list[str]:
+    """The export's number columns that a Paste Values at A1 puts under one of the
+    template's date-formatted columns (where 重开次数 0 shows as 1900-01-00)."""
+    _, xml = _data_part(plan)
+    columns, date_style = _column_styles(xml), _date_style(xml)
+    return [
+        c.header
+        for i, c in enumerate(dialect.columns, start=1)
+        if c.field in NUMBER_FIELDS and columns.get(i) == date_style
+    ]
+
+
 def paste_under_template(plan: Path, dialect: Dialect, rows: list[list[object]]) -> None:
     """Each export column's values under the template heading of its field (Paste Values:
     the template's formats stay, date-times become serial numbers in its date columns).

@@ -305,6 +305,15 @@ CASE_PARAMS = [pytest.param(c, id=c.id) for c in CASES]
 parametrised = pytest.mark.parametrize("built", CASE_PARAMS, indirect=True)
 
 
+def test_paste_values_puts_numbers_in_date_cells(tmp_path: Path) -> None:
+    """The a1_values route keeps exercising the issue's case: some dialect's number column
+    lands in a date-formatted column of the template (a template change could move it)."""
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(_new_plan(None))
+    found = {d: dx.dated_number_columns(plan, dialect) for d, dialect in dx.DIALECTS.items()}
+    assert any(found.values()), found
+
+
 @parametrised
 def test_refreshed_month(built: Built) -> None:
     assert built.month == dx.MONTH
