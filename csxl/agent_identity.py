@@ -70,8 +70,10 @@ def _say(lang: str, code: str, rows: Rows = TICKETS, **kw: object) -> str:
 
 
 def table(aliases) -> tuple[identity.AliasTable, dict[str, str], list[int]]:
-    """The alias table, each id's shown name (the first Name typed for it, else the id),
-    and the indexes of rows without an id."""
+    """The alias table, each id's shown name (the first Name typed for it, else the id;
+    `张伟 (A01)` when two ids have the same Name: `identity.shown_names`), and the indexes of
+    rows without an id. A shown `张伟 (A01)` is a spelling of A01 too (Appeals, QA, Team and
+    the bonus days find the agent by it); a plain 张伟 of two ids stays ambiguous."""
     rows, named, ids, missing = [], {}, [], []
     for i, (spelled, agent_id, name) in enumerate(aliases):
         if agent_id is None:
@@ -82,8 +84,10 @@ def table(aliases) -> tuple[identity.AliasTable, dict[str, str], list[int]]:
             named[agent_id] = name
         if spelled:
             rows.append(identity.Alias(spelled, agent_id))
-    shown = {i: named.get(i, i) for i in ids}
-    return identity.AliasTable.build(rows, shown), shown, missing
+    plain = {i: named.get(i, i) for i in ids}
+    shown = identity.shown_names(plain)
+    rows += [identity.Alias(key, i) for i, key in shown.items() if key != plain[i]]
+    return identity.AliasTable.build(rows, plain), shown, missing
 
 
 def apply(book_name: str, state, tickets, rows: Rows = TICKETS):
@@ -115,14 +119,14 @@ def resolve(
     if not aliases or "agent" not in frame:
         return tickets, [], []
     data = layout.title(rows.sheet, lang)
-    header = tickets.headers.get("agent", "agent")
+    header = tickets.headers.get("agent") or tickets.headers.get("agent_id", "agent")
     found, names, missing = table(aliases)
     errors: list[tuple[object, ...]] = [
         (book_name, layout.title("Aliases", lang), L.FIRST_ROW + i, "B", _say(lang, "no_id"), None)
         for i in missing
         if rows is TICKETS  # listed once, with the tickets, not again with the calls
     ]
-    shown, resolved = names_of(frame["agent"], found, names)
+    shown, resolved = names_of(frame["agent"], found, names, frame.get("agent_id"))
     frame = frame.assign(agent=shown)
     for spelled, n in resolved.unknown.items():
         errors.append((book_name, data, None, header, _say(lang, "unknown", rows, n=n), spelled))
@@ -140,10 +144,21 @@ def resolve(
     return replace(tickets, frame=frame), errors, warnings
 
 
-def names_of(column: pd.Series, found, shown: dict[str, str]):
-    """(each name as Scores shows its agent, the identity.Resolved behind it). A name the
-    table does not know, or one that names two agents, keeps its own spelling."""
+def names_of(column: pd.Series, found, shown: dict[str, str], ids: pd.Series | None = None):
+    """(each name as Scores shows its agent, the identity.Resolved behind it). With the
+    export's agent ids (工号), a row whose id the table knows is that agent whatever its name
+    says; the other rows go by name. A name the table does not know, or one that names two
+    agents, keeps its own spelling."""
     resolved = identity.resolve(column, found)
+    if ids is not None and ids.notna().any():
+        by_id = identity.resolve(ids, found).agent_id  # unknown ids: the name decides
+        known_id = by_id.notna().to_numpy(dtype=bool)
+        if known_id.any():
+            agent_id = resolved.agent_id.copy()
+            agent_id[known_id] = by_id[known_id]
+            # Only the rows still going by name are listed as unknown or ambiguous.
+            rest = identity.resolve(column[~known_id], found)
+            resolved = identity.Resolved(agent_id, rest.unknown, rest.ambiguous)
     known = resolved.agent_id.notna().to_numpy(dtype=bool)
     # Assigned into a copy, not Series.where: with no name known the mapped Series is an
     # all-null arrow array that cannot take the strings (refresh crashed on such a table).

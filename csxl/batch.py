@@ -4,21 +4,23 @@ How a workbook is made: the plan is built once per run (`book.build`) with a pla
 team name, and each team's copy is specialised by rewriting only the parts that differ:
 the sheets whose title holds the team name, and with target overrides the Goals and
 Dashboard cells that depend on targets (inputs, SMART text, monthly and quarter targets and
-their cached values) and the Goals cascade rows. Every other part is copied raw
-(`zipsplice`). The result is cell for cell what `build(PlanInputs(team=..., targets=...,
-cascade=...))` writes, values, formulas and cached values (tests/test_batch.py proves it),
-at a few milliseconds a team instead of about a second.
+their cached values), the Goals cascade rows and the roster's active customers (Settings).
+Every other part is copied raw (`zipsplice`). The result is cell for cell what
+`build(PlanInputs(team=..., targets=..., cascade=..., active_customers=...))` writes,
+values, formulas and cached values (tests/test_batch.py proves it), at a few milliseconds
+a team instead of about a second.
 
 With `--data`, each team's rows of the export are pasted into its Data sheet and the plan
 is refreshed: that is real work (pandas, KPIs, a render), so it runs in a process pool.
 
 Re-running is safe. `csxl-batch.json` beside the workbooks records, per team, the file, a
-fingerprint of its inputs (roster targets and cascade, plan year and language, csxl and
-template versions, the export's digest) and the SHA-256 of the bytes written. A team whose
-inputs are unchanged and whose file still has those bytes is skipped; a file whose bytes
-differ was edited (by a manager, or by Excel saving it) and is never overwritten unless
-`--force`, which keeps a copy in `csxl-backups/` first. A sidecar is used rather than a
-property inside the workbook because a file cannot carry the digest of its own bytes.
+fingerprint of its inputs (roster targets, cascade and active customers, plan year and
+language, csxl and template versions, the export's digest) and the SHA-256 of the bytes
+written. A team whose inputs are unchanged and whose file still has those bytes is
+skipped; a file whose bytes differ was edited (by a manager, or by Excel saving it) and is
+never overwritten unless `--force`, which keeps a copy in `csxl-backups/` first. A sidecar
+is used rather than a property inside the workbook because a file cannot carry the digest
+of its own bytes.
 """
 
 from __future__ import annotations
@@ -217,6 +219,7 @@ class Template:
         parts = sheet_parts(self.files)
         self.goals = parts[layout.title("Goals", lang)]
         self.dashboard = parts[layout.title("Dashboard", lang)]
+        self.settings = parts[layout.title("Settings", lang)]
         marker = PLACEHOLDER.encode()
         self.named = [n for n, data in self.files.items() if marker in data]
         self.formulas = {
@@ -225,10 +228,16 @@ class Template:
         }
 
     def specialise(
-        self, team: str, targets: Sequence[Target] | None = None, cascade: Iterable[Override] = ()
+        self,
+        team: str,
+        targets: Sequence[Target] | None = None,
+        cascade: Iterable[Override] = (),
+        active_customers: float | None = None,
     ) -> bytes:
-        """The package of `build(PlanInputs(lang, team, year, today, targets, cascade))`."""
+        """The package of `build(PlanInputs(lang, team, year, today, active_customers,
+        targets, cascade))`."""
         from csxl.workbook import sheetxml, zipsplice
+        from csxl.workbook.layout import Settings as St
 
         if not team or team != " ".join(team.split()):
             raise ValueError("a team name is one line of text without leading/trailing spaces")
@@ -237,7 +246,15 @@ class Template:
         cells = self._target_cells(tuple(targets or self.defaults))
         goals = cells.pop("Goals")
         goals.update(self._cascade_cells(list(cascade), tuple(targets or self.defaults)))
-        for part, patch in ((self.goals, goals), (self.dashboard, cells["Dashboard"])):
+        # Settings' active customers: an input no formula of the plan caches a value of.
+        settings = {}
+        if active_customers is not None:
+            settings[(St.ROW_ACTIVE_CUSTOMERS, St.VALUE_COL)] = as_written(active_customers)
+        for part, patch in (
+            (self.goals, goals),
+            (self.dashboard, cells["Dashboard"]),
+            (self.settings, settings),
+        ):
             if patch:
                 parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
         out = io.BytesIO()
@@ -364,6 +381,7 @@ def fingerprint(
         "year": year,
         "team": team.name,
         "agents": sorted(a.name for a in team.agents),
+        "active_customers": team.active_customers,
         "targets": [astuple(t) for t in targets],
         "cascade": [asdict(o) for o in cascade],
         "data": data,
@@ -566,7 +584,7 @@ def run_batch(
                 if template is None:
                     template = Template(lang, year, today)
                     t0 = time.perf_counter()  # the template is the run's, not this team's
-                package = template.specialise(team.name, targets, cascade)
+                package = template.specialise(team.name, targets, cascade, team.active_customers)
                 note = REFRESH_NOTE[lang]["backup"].format(name=kept.name) if kept else ""
                 if data is not None and len(frames.get(team.name, ())) > 0:
                     jobs_todo.append(

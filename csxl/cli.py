@@ -198,6 +198,22 @@ def main() -> None:
     help="As-of date of the high-value segment, YYYY-MM-DD (default: the last order or "
     "ticket date up to the period's end).",
 )
+@click.option(
+    "--frt-target",
+    "frt_target",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="首响达标率的时限（秒，>0；默认 30，DATA 为计划时取其“设置”表）。"
+    "First-response limit of frt_sla in seconds (> 0; default 30, or a plan's Settings).",
+)
+@click.option(
+    "--rt-target",
+    "rt_target",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="解决时效达标率的时限（秒，>0；默认 300，DATA 为计划时取其“设置”表）。"
+    "Resolution limit of rt_sla in seconds (> 0; default 300, or a plan's Settings).",
+)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 def kpi(
     data,
@@ -211,6 +227,8 @@ def kpi(
     orders,
     calls,
     as_of,
+    frt_target,
+    rt_target,
     lang,
 ) -> None:
     """Compute the KPIs of a ticket export (xlsx, xlsm or csv)."""
@@ -228,8 +246,9 @@ def kpi(
 
         settings = CustomerSettings(as_of=parse_day(as_of, "--as-of"))
     order_set = None
-    from csxl.kpi_report import load_orders, plan_orders
+    from csxl.kpi_report import load_orders, plan_orders, thresholds
 
+    limits = thresholds(data, frt_target, rt_target)
     if orders is not None:
         order_set = load_orders(orders, mapping)
     elif plan_orders(data):  # a plan workbook: its Orders sheet
@@ -242,6 +261,7 @@ def kpi(
         active_customers,
         orders=order_set,
         customer_settings=settings,
+        limits=limits,
     )
     call_set = None
     if calls is not None:
@@ -258,7 +278,7 @@ def kpi(
 
         click.echo(json.dumps(doc, ensure_ascii=False, allow_nan=False))
     else:
-        console.print_kpis(doc, lang)
+        console.print_kpis(doc, lang, limits)
     console.print_problems(tickets, lang)
     if order_set is not None:
         console.print_problems(order_set, lang, dups="order_dups")

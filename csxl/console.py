@@ -54,6 +54,11 @@ TEXT = {
         "{duplicates}，不计（退款/关闭/未付款）{excluded}",
         "as_of": "截至 {as_of}；留存与复购：{a} 至 {b}，对比 {c} 至 {d}",
         "where": "{file}{sheet} 第 {row} 行 {column}：{reason}（值：{value}）",
+        "thresholds": "首响达标率按首响 ≤ {frt}计（{frt_from}），解决时效达标率按解决 ≤ {rt}计"
+        "（{rt_from}）；自然时间，可用 --frt-target、--rt-target 设置",
+        "from_default": "默认",
+        "from_plan": "计划“设置”表",
+        "from_flag": "命令行",
     },
     "en": {
         "kpi": "KPI",
@@ -85,6 +90,11 @@ TEXT = {
         "{duplicates} duplicates, {excluded} not purchases (refunded/closed/unpaid)",
         "as_of": "As of {as_of}; retention and repurchase: {a} to {b} vs {c} to {d}",
         "where": "{file}{sheet}, row {row}, column {column}: {reason} (value: {value})",
+        "thresholds": "First response within target: <= {frt} ({frt_from}); resolved within "
+        "target: <= {rt} ({rt_from}). Wall clock; set with --frt-target / --rt-target",
+        "from_default": "default",
+        "from_plan": "the plan's Settings",
+        "from_flag": "command line",
     },
 }
 SHOW_PROBLEMS = 20
@@ -118,7 +128,9 @@ def warn(line: str) -> None:
     err.print(Text("! ", style="yellow") + user_text(line), highlight=False)
 
 
-def print_kpis(doc: dict, lang: str = "zh") -> None:
+def print_kpis(doc: dict, lang: str = "zh", limits=None) -> None:
+    """`limits` (kpi_report.Thresholds) says where the frt_sla/rt_sla limits came from; the
+    seconds themselves are the document's `thresholds`."""
     t = TEXT[lang]
     out.print(
         f"[bold]{doc['source']}[/]  "
@@ -149,6 +161,7 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
             continue
         table.add_row(CATALOG[key].label(lang), format_value(key, value))
     out.print(table)
+    out.print(thresholds_line(doc["thresholds"], lang, limits), highlight=False)
     for by in dict.fromkeys(g["by"] for g in doc["groups"] if g["by"] != "all"):
         rows = [g for g in doc["groups"] if g["by"] == by]
         cols = [c for c in GROUP_COLUMNS if c not in doc["unavailable"]]
@@ -178,6 +191,32 @@ def print_kpis(doc: dict, lang: str = "zh") -> None:
         )
     if "calls" in doc:
         print_calls(doc["calls"], lang)
+
+
+def thresholds_line(thresholds: dict, lang: str, limits=None) -> str:
+    """The limits frt_sla and rt_sla were computed with, and where each came from."""
+    t = TEXT[lang]
+    origin = {
+        key: t["from_" + (getattr(limits, key, None) or "default")]
+        for key in ("frt_from", "rt_from")
+    }
+    return t["thresholds"].format(
+        frt=_seconds(thresholds["frt_sla_s"], lang),
+        rt=_seconds(thresholds["rt_sla_s"], lang),
+        frt_from=origin["frt_from"],
+        rt_from=origin["rt_from"],
+    )
+
+
+def _seconds(value: float, lang: str) -> str:
+    """300 -> "300 秒（5 分钟）", "300 s = 5 min": seconds, with whole minutes or hours."""
+    unit = {"zh": ("秒", "分钟", "小时"), "en": ("s", "min", "h")}[lang]
+    text = f"{value:,g} {unit[0]}"
+    for size, name in ((3600, unit[2]), (60, unit[1])):
+        if value >= size and value % size == 0:
+            whole = f"{value // size:,g} {name}"
+            return f"{text}（{whole}）" if lang == "zh" else f"{text} = {whole}"
+    return text
 
 
 def print_calls(calls: dict, lang: str = "zh") -> None:

@@ -98,16 +98,17 @@ def read_team(path: Path) -> TeamBook:
     """One team workbook; InputError when it is not a csxl plan of this template version."""
     from python_calamine import CalamineWorkbook
 
-    from csxl.workbook.port import detect_lang
+    from csxl.workbook.port import Titles
 
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise InputError(f"cannot be read as a workbook ({exc}).", Location(path.name)) from None
-    lang = detect_lang(book.sheet_names, path.name)
+    titles = Titles.of_file(path)  # a renamed sheet is found by its anchor
+    lang = titles.lang
 
     def rows(key: str) -> Rows:
-        title = layout.title(key, lang)
+        title = titles.title(key)
         if title not in book.sheet_names:
             raise InputError(f"the {title} sheet is missing.", Location(path.name))
         from csxl.readers.limits import check_sheet

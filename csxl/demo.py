@@ -14,6 +14,9 @@ from pathlib import Path
 DEMO_MONTH = "2026-10"  # National Day and its make-up working day exercise the calendar
 DEMO_TICKETS = 3000
 DEMO_TEAM = "售后一组"
+# Each demo team's active customers a month (Settings): the demo plan's and, through the
+# demo roster, every batch plan's, so that 售后一组 scores alike in both workbooks.
+DEMO_ACTIVE_CUSTOMERS = 20_000
 EXPORT = "demo_tickets.xlsx"
 PLAN = {"zh": "演示计划.xlsx", "en": "demo_plan.xlsx"}
 
@@ -46,7 +49,7 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
         team=DEMO_TEAM,
         year=year,
         as_of=date(year, month, 31),
-        active_customers=20_000,
+        active_customers=DEMO_ACTIVE_CUSTOMERS,
         milestones=milestones,
         team_inputs=demo_team(lang),
     )
@@ -135,7 +138,9 @@ def _demo_department(folder: Path, lang: str, year: int) -> None:
     from csxl.workbook.package import write_atomic
 
     roster = folder / ROSTER[lang]
-    write_atomic(roster, template_bytes(lang, demo_roster_rows(agent_roster(month=DEMO_MONTH))))
+    agents = agent_roster(month=DEMO_MONTH)
+    customers = dict.fromkeys(agents["团队"], DEMO_ACTIVE_CUSTOMERS)
+    write_atomic(roster, template_bytes(lang, demo_roster_rows(agents, customers)))
     result = run_batch(roster, folder / TEAMS_DIR, data=folder / EXPORT, lang=lang, year=year)
     console.print_batch(result)
     summary = consolidate(folder / TEAMS_DIR, folder / SUMMARY[lang], lang)

@@ -112,22 +112,22 @@ def plan_call_settings(path: str | Path) -> CallSettings:
     from csxl.domain.calls import CallSettings
     from csxl.readers.excel import sheet_names
     from csxl.readers.sniff import Kind, sniff
-    from csxl.workbook.port import detect_lang
+    from csxl.workbook.port import Titles
 
     path = Path(path)
     if sniff(path) is not Kind.XLSX:
         return CallSettings()
     names = sheet_names(path)
     try:
-        lang = detect_lang(names, path.name)
+        titles = Titles.of_file(path)
     except InputError:  # not a plan: a sheet named 通话 there is someone else's
         return CallSettings()
+    lang = titles.lang
     from python_calamine import CalamineWorkbook
 
-    from csxl.workbook import layout
     from csxl.workbook.sheets.calls import thresholds
 
-    title = layout.title("Calls", lang)
+    title = titles.title("Calls")
     if title not in names:
         return CallSettings()
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
@@ -164,6 +164,74 @@ def call_document(calls: CallSet, by: tuple[str, ...], period: Period, settings)
     }
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """The limits of frt_sla and rt_sla (seconds) and where each came from: "default" (the
+    spec's), "plan" (a plan's Settings sheet) or "flag" (--frt-target / --rt-target)."""
+
+    # kpis.DEFAULT_FRT_TARGET_S and DEFAULT_RT_TARGET_S, written out so that importing this
+    # module does not import pandas (tests/test_kpi_thresholds.py checks that they agree).
+    frt_s: float = 30.0
+    rt_s: float = 300.0
+    frt_from: str = "default"
+    rt_from: str = "default"
+
+    def json(self) -> dict[str, float | int]:
+        return {"frt_sla_s": _plain(self.frt_s), "rt_sla_s": _plain(self.rt_s)}
+
+
+def thresholds(
+    path: str | Path, frt_s: float | None = None, rt_s: float | None = None
+) -> Thresholds:
+    """A flag's limit, else the plan's (DATA is a plan workbook: its Settings sheet, as
+    refresh reads it), else the spec's default."""
+    from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
+
+    plan = plan_thresholds(path) if frt_s is None or rt_s is None else None
+
+    def pick(flag: float | None, i: int, default: float) -> tuple[float, str]:
+        if flag is not None:
+            return flag, "flag"
+        return (plan[i], "plan") if plan is not None else (default, "default")
+
+    (frt, frt_from), (rt, rt_from) = (
+        pick(frt_s, 0, DEFAULT_FRT_TARGET_S),
+        pick(rt_s, 1, DEFAULT_RT_TARGET_S),
+    )
+    return Thresholds(frt, rt, frt_from, rt_from)
+
+
+def plan_thresholds(path: str | Path) -> tuple[float, float] | None:
+    """Settings' frt_sla and rt_sla limits of a plan workbook; None for any other file."""
+    from csxl.readers.excel import sheet_names
+    from csxl.readers.sniff import Kind, sniff
+    from csxl.workbook.port import detect_lang
+
+    path = Path(path)
+    if sniff(path) is not Kind.XLSX:
+        return None
+    names = sheet_names(path)
+    try:
+        lang = detect_lang(names, path.name)
+    except InputError:  # not a plan: a sheet named 设置 there is someone else's
+        return None
+    from python_calamine import CalamineWorkbook
+
+    from csxl.workbook import layout
+    from csxl.workbook.plan_reader import sla_targets
+
+    title = layout.title("Settings", lang)
+    if title not in names:
+        return None
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
+    return sla_targets(sheet.to_python(skip_empty_area=False), path.name, title)
+
+
+def _plain(seconds: float) -> float | int:
+    """30.0 as 30 in the JSON, as a person would write it; 45.5 stays 45.5."""
+    return int(seconds) if float(seconds).is_integer() else seconds
+
+
 def plan_orders(path: str | Path) -> bool:
     """Whether `path` is a workbook with an Orders (订单) sheet, read when no --orders is given."""
     from csxl.domain.columns import ORDERS
@@ -185,17 +253,21 @@ def kpi_document(
     tickets: TicketSet | None = None,
     orders: str | Path | OrderSet | None = None,
     customer_settings: CustomerSettings | None = None,
+    limits: Thresholds = Thresholds(),
 ) -> tuple[dict, TicketSet, list[str]]:
     """The JSON document of ../shared/spec/kpis.md, the TicketSet behind it, and warnings.
 
     `orders` (a file or a loaded OrderSet) adds the customer KPIs' values; without it they
     are null and listed in `unavailable`. The document then has an `orders` object: the
     orders file, its rows, the as-of date, the high-value windows and the retention periods.
+    `limits` are frt_sla's and rt_sla's, shown in the document's `thresholds` object.
     """
     from csxl.domain import customers, kpis, tags
 
     tickets = tickets if tickets is not None else load(path, mapping)
-    settings = kpis.KpiSettings(active_customers=active_customers)
+    settings = kpis.KpiSettings(
+        frt_target_s=limits.frt_s, rt_target_s=limits.rt_s, active_customers=active_customers
+    )
     result = kpis.compute(tickets, by, settings, (period.start, period.end))
     frame = kpis.in_period(tickets.frame, (period.start, period.end))
     top, alerts = [], []
@@ -231,6 +303,7 @@ def kpi_document(
         "source": Path(path).name,
         "period": {"from": _iso(shown[0]), "to": _iso(shown[1])},
         "rows": tickets.rows(),
+        "thresholds": limits.json(),
         "groups": result.groups,
         "top_tags": top,
         "tag_alerts": alerts,

@@ -87,9 +87,13 @@ def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
 @contextmanager
 def _released(book: Book):
     """A refused or failed command gives up the workbook's lock at once, not when the book
-    is collected (a committed one has given it up already)."""
+    is collected (a committed one has given it up already). Meanwhile the sheets go by
+    their names in the file, so formulas csxl writes refer to a renamed sheet as it is
+    named now."""
+    titles = getattr(book, "titles", None)
     try:
-        yield
+        with layout.renamed(book.lang, titles.renamed() if titles is not None else {}):
+            yield
     finally:
         release = getattr(book, "release", None)
         if release is not None:
@@ -198,6 +202,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if state.has_actions:
         p.actions = _compare_actions(state, tickets)
     if state.has_sla:
+        p.sla_kpis = _sla_kpis(month, team, result.unavailable)
         result.warnings.extend(
             w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
         )
@@ -286,6 +291,11 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
 def staff(book: Book, now: datetime | None = None) -> Outcome:
     """Fill the Staffing sheet: arrivals from the Data sheet (or the manual forecast) and
     Erlang C agents, scheduled, service level, ASA and occupancy per weekday x interval."""
+    with _released(book):
+        return _staff(book, now)
+
+
+def _staff(book: Book, now: datetime | None = None) -> Outcome:
     state = read_plan(book)
     p = state.inputs
     if not state.has_staffing:
@@ -439,6 +449,18 @@ def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
             f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         )
     return warnings + [w for w in more if w not in warnings]
+
+
+def _sla_kpis(month: str, team: dict, unavailable: dict[str, str]) -> dict[str, object]:
+    """The month's frt_sla and rt_sla for the SLA sheet's KPI block: the numbers `csxl kpi
+    PLAN --month M` gives, on Settings' limits."""
+    from csxl.workbook.layout import Sla as L
+    from csxl.workbook.sheets.sla import NOT_AVAILABLE
+
+    out: dict[str, object] = {"month": month}
+    for key in L.KPI_KEYS:
+        out[key] = NOT_AVAILABLE if key in unavailable else team.get(key)
+    return out
 
 
 def _compare_actions(state: PlanState, tickets) -> tuple:
@@ -887,10 +909,12 @@ def _write_staffing(book: Book, ctx: Ctx) -> None:
 
 
 def _write_sla(book: Book, ctx: Ctx) -> None:
-    """The SLA sheet's owned regions: the status line and the two result blocks."""
+    """The SLA sheet's owned regions: the status line, the two result blocks and the KPI
+    limits block (whole, labels and formulas too: a plan made before it gets it)."""
     from csxl.workbook.layout import Sla as L
 
     first, last = L.RESULT_FIRST_ROW, L.result_last_row()
+    kpi_last = L.KPI_FIRST_ROW + len(L.KPI_KEYS) - 1
     _write(
         book,
         ctx,
@@ -899,6 +923,8 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (L.STATUS_ROW, L.T_MONTH, L.STATUS_ROW, L.T_MONTH),
             (first, L.T_MONTH, last, L.T_RES_PCT),
             (first, L.D_MONTH, last, L.D_MEDIAN),
+            (L.KPI_TITLE_ROW, L.K_LABEL, kpi_last, L.K_VALUE),
+            (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
         ],
     )
 

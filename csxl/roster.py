@@ -44,6 +44,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "agent_id": ("工号", "Agent ID"),
     "hire_date": ("入职日期", "Hire date"),
     "leader": ("组长", "Leader"),
+    # The team's plan input (Settings: the denominator of complaints per 10k), given once
+    # per team on any of its rows: without it the plan drops that KPI from its score.
+    "active_customers": ("活跃客户数", "Active customers"),
 }
 ALIASES = {
     "班组": "group",
@@ -58,6 +61,9 @@ ALIASES = {
     "负责人": "leader",
     "主管": "leader",
     "team leader": "leader",
+    "活跃客户": "active_customers",
+    "活跃客户数（月）": "active_customers",
+    "活跃客户数(月)": "active_customers",
 }
 SHEET = {"zh": "花名册", "en": "Roster"}
 NOTES_SHEET = {"zh": "说明", "en": "Notes"}
@@ -106,6 +112,8 @@ class Team:
     group_overrides: dict[str, Overrides] = field(default_factory=dict)
     agent_overrides: dict[str, Overrides] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
+    active_customers: float | None = None  # Settings' active customers of the team's plan
+    active_customers_row: int | None = None
 
     @property
     def leader(self) -> str | None:
@@ -313,6 +321,12 @@ def _read_row(
             if day is None:
                 problems.append(f"{where(c)}: {value!r} is not a date (write 2026-03-01)")
             base[key] = day
+        elif key == "active_customers":
+            number = _number(value)
+            if number is None or number <= 0:
+                problems.append(f"{where(c)}: {value!r} is not a number of customers above 0")
+            else:
+                base[key] = number
         else:
             base[key] = clean_name(value)
     team_col = next(c for c, k in columns.items() if k == "team")
@@ -325,6 +339,16 @@ def _read_row(
         return
     entry = teams.setdefault(team, Team(team))
     entry.rows.append(r)
+    customers = base.get("active_customers")
+    if isinstance(customers, float):
+        if entry.active_customers is None:
+            entry.active_customers, entry.active_customers_row = customers, r
+        elif entry.active_customers != customers:
+            problems.append(
+                f"{where(_col_of(columns, 'active_customers'))}: team {team} has "
+                f"{entry.active_customers:g} active customers on row "
+                f"{entry.active_customers_row}: give one number per team"
+            )
     agent = base.get("agent") or None
     group = base.get("group") or None
     agent_id = base.get("agent_id") or None
@@ -419,11 +443,27 @@ def _day(value: object) -> date | None:
 # ------------------------------------------------------------------ writing
 EXAMPLES = {
     "zh": (
-        ("售后一组", "A班", "王小明", "KF1001", date(2024, 3, 1), "李娜", {}),
+        (
+            "售后一组",
+            "A班",
+            "王小明",
+            "KF1001",
+            date(2024, 3, 1),
+            "李娜",
+            {"active_customers": 20000},
+        ),
         ("售后一组", "B班", "陈静", "KF1002", date(2026, 1, 5), "张伟", {"frt_mean_stretch": 45}),
     ),
     "en": (
-        ("Support-1", "Early", "Wang Xiaoming", "KF1001", date(2024, 3, 1), "Li Na", {}),
+        (
+            "Support-1",
+            "Early",
+            "Wang Xiaoming",
+            "KF1001",
+            date(2024, 3, 1),
+            "Li Na",
+            {"active_customers": 20000},
+        ),
         (
             "Support-1",
             "Late",
@@ -466,12 +506,16 @@ def template_bytes(lang: str = "zh", rows: list[dict[str, object]] | None = None
     return roster_bytes(lang, rows)
 
 
-def demo_roster_rows(agents) -> list[dict[str, object]]:
-    """Roster rows for `csxl.demo_data.agent_roster`'s frame: each team's first agent leads it;
-    the complaints team has its own CSAT targets and one group a faster first response."""
+def demo_roster_rows(
+    agents, active_customers: dict[str, float] | None = None
+) -> list[dict[str, object]]:
+    """Roster rows for `csxl.demo_data.agent_roster`'s frame: each team's first agent leads it
+    (and carries the team's active customers, when given); the complaints team has its own
+    CSAT targets and one group a faster first response."""
     rows: list[dict[str, object]] = []
     leaders: dict[str, str] = {}
     for team, group, agent, agent_id, hired in agents.itertuples(index=False):
+        first = team not in leaders
         leaders.setdefault(team, agent)
         rows.append(
             {
@@ -483,6 +527,8 @@ def demo_roster_rows(agents) -> list[dict[str, object]]:
                 "leader": leaders[team],
             }
         )
+        if first and active_customers and team in active_customers:
+            rows[-1]["active_customers"] = active_customers[team]
     teams = list(dict.fromkeys(agents.iloc[:, 0]))
     if "投诉组" in teams:
         rows.append(

@@ -298,8 +298,9 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     p: PlanInputs = state.inputs
     report.moved += [
         (
-            "设置：团队、年度、基准日、活跃客户数",
-            "Settings: team, year, as-of date, active customers",
+            "设置：团队、年度、基准日、活跃客户数、首响与解决时限",
+            "Settings: team, year, as-of date, active customers, first-response and "
+            "resolution targets",
         ),
         (
             "目标：方向、权重、三档目标、月度目标、分解",

@@ -15,6 +15,20 @@ settings.register_profile("csxl", deadline=None)
 settings.load_profile("csxl")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by the markers added here
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the tests that need LibreOffice or the built binary.
+
+    `python -m pytest` (the README's command) leaves them out so that it stays fast (the
+    `-m` in pyproject's addopts); `.ci/run` runs them too with `-m "libreoffice or exe"`.
+    """
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+        if item.path.name == "test_exe.py":
+            item.add_marker(pytest.mark.exe)
+
+
 @pytest.fixture(scope="session")
 def libreoffice() -> Iterator[LibreOffice]:
     """The LibreOffice oracle; skips without soffice/uno, fails instead under CI=true."""

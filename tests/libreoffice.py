@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -325,6 +325,18 @@ class LibreOffice:
                 values[name] = sheet_values
                 errors.extend((name, cell, error) for cell, error in sheet_errors)
             return Recalc(Path(path), tuple(names), values, tuple(errors))
+
+    def edit(self, path: str | Path, change: Callable[[Any], None]) -> None:
+        """Open a workbook, let `change(document)` edit it through UNO (rename a sheet,
+        type a cell), and save it over itself as .xlsx, as a manager's LibreOffice would."""
+        uno = import_uno()
+        from com.sun.star.beans import PropertyValue
+
+        with self._document(path, read_only=False) as document:
+            change(document)
+            option = PropertyValue()
+            option.Name, option.Value = "FilterName", "Calc MS Excel 2007 XML"
+            document.storeToURL(uno.systemPathToFileUrl(str(Path(path).resolve())), (option,))
 
     def convert_to_pdf(
         self, path: str | Path, out_dir: str | Path, sheets: Sequence[str] | None = None

@@ -150,6 +150,7 @@ def test_cli_refuses_a_missing_workbook_with_exit_2(tmp_path):
     assert "nope.xlsx" in done.output and "Traceback" not in done.output
 
 
+@pytest.mark.libreoffice
 def test_pdfs_through_libreoffice(tmp_path):
     from tests.libreoffice import find_soffice
 

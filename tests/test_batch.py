@@ -118,6 +118,16 @@ def test_specialised_copies_match_build_for_any_team_and_targets(templates, team
     assert cell_differences(mine, build(inputs)) == []
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_copy_with_active_customers_is_build_cell_for_cell(templates, lang):
+    mine = templates[lang].specialise("售后一组", active_customers=20_000.5)
+    inputs = PlanInputs(
+        lang=lang, team="售后一组", year=2026, today=TODAY, active_customers=20_000.5
+    )
+    assert cell_differences(mine, build(inputs)) == []
+    assert cell_differences(mine, templates[lang].specialise("售后一组")) != []
+
+
 # ------------------------------------------------------------------ the command
 def roster(tmp_path, rows):
     path = tmp_path / "roster.xlsx"
@@ -227,6 +237,73 @@ def test_a_bad_roster_is_refused_and_nothing_is_written(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "is not a number" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_rosters_active_customers_go_to_each_teams_settings(tmp_path):
+    from csxl.roster import read_roster
+
+    rows = [{"team": t, "group": "A班", "agent": f"{t}甲", "agent_id": t} for t in TEAMS]
+    rows.append({"team": TEAMS[0], "agent": f"{TEAMS[0]}乙", "active_customers": 18_000})
+    rows.append({"team": TEAMS[1], "active_customers": "25,000"})  # a team row, text
+    path, out = roster(tmp_path, rows), tmp_path / "out"
+    teams = read_roster(path).teams
+    assert [teams[t].active_customers for t in TEAMS] == [18_000, 25_000, None]
+    run_batch(path, out, today=TODAY)
+
+    def customers(team: str) -> object:
+        book = CalamineWorkbook.from_path(str(out / f"{team}.xlsx"))
+        rows = book.get_sheet_by_name("设置").to_python()
+        return rows[layout.Settings.ROW_ACTIVE_CUSTOMERS - 1][1]
+
+    assert [customers(t) for t in TEAMS] == [18_000, 25_000, ""]
+    # a new number is a new input: that team's plan is made again, the others are kept
+    rows[-1]["active_customers"] = 26_000
+    result = run_batch(roster(tmp_path, rows), out, today=TODAY)
+    assert statuses(result) == {
+        TEAMS[0]: batch.UP_TO_DATE,
+        TEAMS[1]: batch.WRITTEN,
+        TEAMS[2]: batch.UP_TO_DATE,
+    }
+    assert customers(TEAMS[1]) == 26_000
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ([{"team": "A", "active_customers": 0}], "is not a number of customers above 0"),
+        ([{"team": "A", "active_customers": "很多"}], "is not a number of customers above 0"),
+        (
+            [{"team": "A", "active_customers": 100}, {"team": "A", "active_customers": 200}],
+            "team A has 100 active customers on row 3: give one number per team",
+        ),
+    ],
+)
+def test_bad_active_customers_refuse_the_roster(tmp_path, extra, words):
+    path = roster(tmp_path, [{"team": "A", "agent": "甲"}, *extra])
+    result = CliRunner().invoke(main, ["batch", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and words in result.output, result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_demo_team_scores_alike_in_the_demo_plan_and_its_batch_copy(tmp_path):
+    """`csxl demo` writes 售后一组 twice: 演示计划.xlsx and teams/售后一组.xlsx. Both have the
+    same active customers (the demo roster carries them), so complaints per 10k counts in
+    both weighted scores and the two agree."""
+    from csxl.consolidate import read_team
+    from csxl.demo import DEMO_ACTIVE_CUSTOMERS, DEMO_TEAM, PLAN, TEAMS_DIR, run_demo
+
+    run_demo(tmp_path, "zh")
+    plan = read_team(tmp_path / PLAN["zh"])
+    copy = read_team(tmp_path / TEAMS_DIR / f"{DEMO_TEAM}.xlsx")
+    assert plan.month == copy.month and plan.score is not None
+    assert (copy.score, copy.grade) == (plan.score, plan.grade)
+    actuals = {k["key"]: (k["actual"], k["points"]) for k in plan.kpis}
+    assert {k["key"]: (k["actual"], k["points"]) for k in copy.kpis} == actuals
+    complaints, _ = actuals["complaints_per_10k"]
+    assert isinstance(complaints, float)  # it counts: a number in both, not a dropped KPI
+    for path in (tmp_path / PLAN["zh"], tmp_path / TEAMS_DIR / f"{DEMO_TEAM}.xlsx"):
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("设置").to_python()
+        assert rows[layout.Settings.ROW_ACTIVE_CUSTOMERS - 1][1] == DEMO_ACTIVE_CUSTOMERS
 
 
 # ------------------------------------------------------------------ --data

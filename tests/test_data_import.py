@@ -23,7 +23,7 @@ from csxl.workbook.port import PackageBook
 from tests.plan_fixtures import NOW, pasted_plan, plan_inputs
 from tests.workbook.test_aliases import ALIASES, clean, exports, scores_by_agent
 
-STAFF_NO = "员工编号"  # not a built-in synonym: only the 电话 source's Mapping row knows it
+STAFF_NO = "人员代码"  # not a built-in synonym: only the 电话 source's Mapping row knows it
 
 
 def _plan(path, inputs=None, mapping=((STAFF_NO, "agent", None, "电话"),)):
@@ -76,7 +76,7 @@ def test_two_differently_headed_exports_imported_as_sources_score_as_one_clean_e
 def test_a_source_mapping_row_applies_to_its_source_only(tmp_path):
     _, p = _exports(tmp_path)
     path = _plan(tmp_path / "plan.xlsx")
-    report = _import(path, p, "在线")  # not 电话: 员工编号 means nothing here
+    report = _import(path, p, "在线")  # not 电话: 人员代码 means nothing here
     assert report.unmapped == [STAFF_NO]
     header = _data(path)[0]
     assert all(r[header.index("客服")] is None for r in _data(path)[1:])

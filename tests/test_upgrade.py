@@ -157,6 +157,8 @@ def _old_plan(folder: Path) -> Path:
         },
     )
     book.write("Settings", {(St.ROW_EXE_PATH, St.VALUE_COL): r"D:\tools\csxl\csxl.exe"})
+    # frt_sla / rt_sla limits: rebuilt from the inputs, not reset to 30 s / 300 s
+    book.write("Settings", {(St.ROW_FRT_TARGET, 2): 60, (St.ROW_RT_TARGET, 2): 14_400})
     book.write("Mapping", {(Mp.FIRST_ROW, 1): "接待客服", (Mp.FIRST_ROW, 2): "agent"})
     book.write(
         "Holidays", {(Hd.FIRST_ROW, Hd.DATE): datetime(2026, 6, 1), (Hd.FIRST_ROW, Hd.KIND): "放假"}
@@ -263,6 +265,7 @@ def _inputs(path: Path) -> dict[str, object]:
         "pro-rating": at(inc, I.ROW_PRORATION, 2),
         "red line": at(inc, I.RED_LINE_FIRST_ROW + 4, 1),
         "exe": at(settings, St.ROW_EXE_PATH, St.VALUE_COL),
+        "sla limits": [at(settings, r, 2) for r in (St.ROW_FRT_TARGET, St.ROW_RT_TARGET)],
         "mapping": (at(mapping, Mp.FIRST_ROW, 1), at(mapping, Mp.FIRST_ROW, 2)),
         "notes": notes,
         "milestones": read_milestones(sheet(path, "Milestones"), path.name, "zh"),
@@ -311,6 +314,7 @@ def test_an_old_plan_upgrades_with_every_input_kept(tmp_path, readable):
     assert len(before["call records"]) == 3 and before["call thresholds"] == [15, 3]
     assert before["team and customer settings"][:6] == [3, 3, "A", "是", 0.9, 0.25]
     assert before["pro-rating"] == "按工作日"
+    assert before["sla limits"] == [60, 14_400]
     assert before["qa"][3:] == [date(2026, 3, 20), "3月的某天"]
 
     report = upgrade(path)
@@ -499,7 +503,7 @@ def test_a_1_1_plan_upgrades_with_the_calls_sheets(tmp_path, monkeypatch):
         0,
     ]
     assert _orders(path, "CallRecords") == [
-        ["通话ID", "来电时间", "坐席", "技能组", "是否接通", "等待时长(秒)", "是否放弃"]
+        ["通话ID", "来电时间", "坐席", "工号", "技能组", "是否接通", "等待时长(秒)", "是否放弃"]
     ]
     done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
     assert done.exit_code in (0, 1), done.output

@@ -27,7 +27,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from csxl.domain import normalise
+from csxl.domain import identity, normalise
 from csxl.domain.columns import CALL_COLUMNS, CALL_REQUIRED, Kind
 from csxl.domain.synonyms import normalise_header
 from csxl.domain.tickets import (
@@ -221,11 +221,12 @@ def load_calls(table, now: datetime | None = None) -> CallSet:
         dup = pd.Series(_codes(frame["call_id"].iloc[ok])).duplicated(keep="last").to_numpy()
         keep[ok[dup]] = False
         duplicates = int(dup.sum())
+    valid = identity.keyed(frame[keep])  # agents by 工号 where names repeat, as for tickets
     return CallSet(
         source=table.source,
         sheet=table.sheet,
-        frame=frame[keep],
-        columns=frozenset(frame.columns),
+        frame=valid,
+        columns=frozenset(frame.columns) | ({"agent"} & set(valid.columns)),
         read=len(frame),
         rejected=int(rejected.sum()),
         duplicates=duplicates,

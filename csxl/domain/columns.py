@@ -29,6 +29,9 @@ COLUMNS: dict[str, Kind] = {
     "team": Kind.TEXT,
     "group": Kind.TEXT,
     "agent": Kind.TEXT,
+    # The agent's staff number (工号): the identity two agents of one name are told apart by
+    # (`csxl.domain.identity.agent_keys`).
+    "agent_id": Kind.TEXT,
     "tags": Kind.TAGS,
     "severity": Kind.SEVERITY,
     "csat": Kind.CSAT,
@@ -73,6 +76,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "team": ("团队", "Team"),
     "group": ("小组", "Sub-group"),
     "agent": ("客服", "Agent"),
+    "agent_id": ("工号", "Agent ID"),
     "tags": ("问题标签", "Tags"),
     "severity": ("紧急程度", "Severity"),
     "csat": ("满意度", "Satisfaction"),
@@ -148,6 +152,7 @@ CALL_COLUMNS: dict[str, Kind] = {
     "call_id": Kind.TEXT,
     "started_at": Kind.DATETIME,
     "agent": Kind.TEXT,
+    "agent_id": Kind.TEXT,  # 工号, as for tickets
     "team": Kind.TEXT,  # the queue or skill group (技能组/队列)
     "answered": Kind.BOOL,  # also call words: 接通/未接通, 已接听/未接听, 放弃 ...
     "wait_s": Kind.SECONDS,
@@ -160,6 +165,7 @@ CALL_LABELS: dict[str, tuple[str, str]] = {
     "call_id": ("通话ID", "Call ID"),
     "started_at": ("来电时间", "Start time"),
     "agent": ("坐席", "Agent"),
+    "agent_id": ("工号", "Agent ID"),
     "team": ("技能组", "Queue"),
     "answered": ("是否接通", "Answered"),
     "wait_s": ("等待时长(秒)", "Wait time (s)"),

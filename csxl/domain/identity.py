@@ -7,6 +7,12 @@ blanks made one. A sub-account `店铺:小美` that is not in the table matches 
 the colon when that part names exactly one agent. Names the table does not know are listed
 (never dropped silently); a spelling that names two agents is ambiguous and listed too.
 
+Agents of one name: an agent is who their id is (the export's 工号 column, `agent_id`, or
+the alias table's id), never their display name. Where two ids carry the same name, each is
+shown as `张伟 (1023)` (`agent_key`), in both languages; an agent whose name no other id
+carries keeps the plain name, so nothing changes for the usual export (`agent_keys`,
+`shown_names`).
+
 Transfers: an agent's tickets count for the team they were in on the ticket's day, from
 membership periods (agent id, team, first day, last day or open). Bonus for a month spent in
 two teams, or joined or left within it, is pro-rated by the days in the plan's team, counted
@@ -33,6 +39,69 @@ def spelling(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     return " ".join(text.split()).casefold()
+
+
+# ------------------------------------------------------------------ agents of one name
+def agent_key(name: str, agent_id: str) -> str:
+    """How an agent who shares a name with another id is shown, in zh and en alike: ASCII
+    brackets, so the key reads the same in both, and NFKC folds a typed `张伟（1023）` to it."""
+    return f"{name} ({agent_id})"
+
+
+def shown_names(names: dict[str, str]) -> dict[str, str]:
+    """Each id's shown name (`names`: id -> name): the name, or `agent_key` when another id
+    has the same name (compared as `spelling`s)."""
+    ids_of: dict[str, set[str]] = {}
+    for agent_id, name in names.items():
+        ids_of.setdefault(spelling(name), set()).add(agent_id)
+    return {
+        agent_id: agent_key(name, agent_id) if len(ids_of[spelling(name)]) > 1 else name
+        for agent_id, name in names.items()
+    }
+
+
+def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Tickets or calls with `agent` as `agent_keys` gives it (the frame itself when the
+    rows have no agent id, or nothing changes)."""
+    if "agent_id" not in frame:
+        return frame
+    keys = agent_keys(frame.get("agent"), frame["agent_id"])
+    return frame if keys is None else frame.assign(agent=keys)
+
+
+def agent_keys(names: pd.Series | None, ids: pd.Series) -> pd.Series | None:
+    """Each row's agent as every figure keys it, from its name and its id (trimmed text, NA
+    when blank); None when that is the names as they are (the usual case: nothing to do).
+
+    A row with an id is its id's agent: the id's name (the name most of its rows give, ties
+    in code-point order; the id itself when no row names it), shown as `agent_key` when
+    another id has that name. A row without an id keeps its name: which of two 张伟 it is,
+    the data does not say.
+    """
+    has = ids.notna().to_numpy(dtype=bool)
+    if not has.any():
+        return None
+    given = pd.Series(pd.NA, index=ids.index, dtype="string") if names is None else names
+    # One pass over the distinct (name, id) pairs, not the rows.
+    counts = pd.DataFrame({"name": given, "id": ids})[has].value_counts(dropna=False)
+    spelled: dict[str, dict[str, int]] = {}
+    unnamed = False  # a row with an id and no name
+    for (name, agent_id), n in counts.items():
+        options = spelled.setdefault(str(agent_id), {})
+        if pd.isna(name):
+            unnamed = True
+        else:
+            options[str(name)] = int(n)
+    named = {
+        a: min(options.items(), key=lambda kv: (-kv[1], kv[0]))[0] if options else a
+        for a, options in spelled.items()
+    }
+    shown = shown_names(named)
+    if not unnamed and all(len(spelled[a]) == 1 and shown[a] == named[a] for a in shown):
+        return None  # each id has one name of its own on every row: the names as they are
+    out = given.to_numpy(dtype=object, na_value=None)
+    out[has] = ids[has].astype(object).map(shown).to_numpy(dtype=object)
+    return pd.Series(out, index=ids.index, dtype=given.dtype)
 
 
 @dataclass(frozen=True)

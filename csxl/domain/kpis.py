@@ -26,14 +26,17 @@ KPI_KEYS = (
 )  # fmt: skip
 GROUPINGS = ("all", "team", "group", "agent", "channel", "day")
 BAD_REVIEW_REASONS = ("响应慢", "解答不专业", "承诺未兑现", "其他")
+# The spec's default limits of frt_sla and rt_sla (seconds, wall clock, inclusive).
+DEFAULT_FRT_TARGET_S = 30.0
+DEFAULT_RT_TARGET_S = 300.0
 
 
 @dataclass(frozen=True)
 class KpiSettings:
     """Limits and windows a plan can change; defaults from the spec."""
 
-    frt_target_s: float = 30.0
-    rt_target_s: float = 300.0
+    frt_target_s: float = DEFAULT_FRT_TARGET_S
+    rt_target_s: float = DEFAULT_RT_TARGET_S
     peak_start: time = time(9, 0)
     peak_end: time = time(11, 0)  # excluded
     dept_limits_h: dict[str, float] = field(default_factory=lambda: {"常规": 4.0, "技术排查": 24.0})

@@ -35,6 +35,20 @@ class Synonym:
     scale: float = 1.0  # a duration in minutes has scale 60
 
 
+# The agent's staff number, in ticket and call exports alike (Zendesk: Assignee id).
+AGENT_IDS = (
+    "工号",
+    "客服工号",
+    "坐席工号",
+    "座席工号",
+    "员工工号",
+    "员工编号",
+    "Agent ID",
+    "Assignee ID",
+    "Staff ID",
+    "Employee ID",
+)
+
 # Earlier synonyms win when two headers of one file name the same column.
 _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
     "ticket_id": (
@@ -90,6 +104,8 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
     "team": ("团队", "组别", "客服组", "技能组", "Team", "Group"),
     "group": ("小组", "班组", "Sub-group", "Subgroup"),
     "agent": ("客服", "坐席", "处理人", "受理人", "客服昵称", "Assignee", "Agent"),
+    # The staff number: agents of one name are told apart by it (docs/kpis.md, "Agents").
+    "agent_id": AGENT_IDS,
     "tags": ("问题标签", "问题分类", "标签", "Tags"),
     "severity": ("紧急程度", "优先级", "Priority", "Severity"),
     "csat": (
@@ -236,9 +252,9 @@ _ORDER_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
 }
 
 # Calls: the call-detail exports (通话记录/呼叫明细) of Chinese call-centre systems (坐席,
-# 技能组, 接听状态, 排队时长 ...) and English names. Where an export has both, the agent's
-# name wins over the staff number (the Aliases sheet maps either), the queue wait over a
-# total wait, and a yes/no answered column over a call-result column.
+# 技能组, 接听状态, 排队时长 ...) and English names. The staff number (坐席工号) is `agent_id`,
+# the agent's key when there is no name. Where an export has both, the queue wait wins over
+# a total wait, and a yes/no answered column over a call-result column.
 _CALL_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
     "call_id": (
         "通话ID",
@@ -275,14 +291,10 @@ _CALL_BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
         "接听人",
         "客服",
         "客服姓名",
-        "坐席工号",
-        "座席工号",
-        "客服工号",
-        "工号",
         "Agent",
         "Agent name",
-        "Agent ID",
     ),
+    "agent_id": AGENT_IDS,
     "team": (
         "技能组",
         "技能组名称",

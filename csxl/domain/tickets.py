@@ -13,7 +13,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from csxl.domain import normalise
+from csxl.domain import identity, normalise
 from csxl.domain.columns import COLUMNS, ORDERED_TIMES, Kind
 
 # Reason codes with their zh and en texts; {a} and {b} are column headers.
@@ -210,10 +210,12 @@ def load_tickets(table, now: datetime | None = None) -> TicketSet:
                 "kept_row": rows[last[codes[dup]]],
             }
         )
-    valid = frame[keep]
+    # Agents by identity: two 张伟 of different 工号 are two agents (identity.agent_keys),
+    # keyed over every valid row, so an agent's key is the same in every month and team.
+    valid = identity.keyed(frame[keep])
     problems.sort(key=lambda p: (p.row, p.column))
 
-    present = frozenset(c for c in raw.columns)
+    present = frozenset(raw.columns) | ({"agent"} & set(valid.columns))  # agent: maybe by id
     answered_scores = valid["csat"].notna().any() if "csat" in valid else False
     answered_good_bad = (
         (valid["csat_good"].notna() & valid["csat"].isna()).any() if "csat" in valid else False

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from csxl.errors import InputError, Location
 from csxl.workbook import layout
-from csxl.workbook.port import Rect, detect_lang
+from csxl.workbook.port import Rect, Titles, sheet_of
 from csxl.workbook.sheetxml import Cells, Formula
 
 if TYPE_CHECKING:
@@ -96,6 +96,20 @@ def find_open_book(workbook: str) -> Any:
     )
 
 
+def _anchors(book: Any) -> dict[str, str | None]:
+    """The sheet anchors among the open workbook's names (see `layout.ANCHOR`)."""
+    out: dict[str, str | None] = {}
+    try:
+        names = [(str(n.name), str(n.refers_to)) for n in book.names]
+    except Exception:  # a host without names (older Mac Excel bridges): names by language
+        return out
+    for name, target in names:
+        key = name[len(layout.ANCHOR) :]
+        if name.startswith(layout.ANCHOR) and key in layout.SHEET:
+            out[key] = sheet_of(target)
+    return out
+
+
 class LiveBook:
     """A plan workbook open in Excel, seen through the book port."""
 
@@ -103,7 +117,8 @@ class LiveBook:
         self._book = book
         self.name = str(book.name)
         self._titles = [str(sheet.name) for sheet in book.sheets]
-        self.lang = detect_lang(self._titles, self.name)
+        self.titles = Titles(self._titles, _anchors(book), self.name)
+        self.lang = self.titles.lang
         self._values: dict[str, list[list[object]]] = {}  # raw values per sheet title
         self._formulas: dict[str, set[tuple[int, int]]] = {}
         self._pending: dict[str, dict[tuple[int, int], object]] = {}
@@ -114,7 +129,7 @@ class LiveBook:
         return cls(find_open_book(workbook))
 
     def title(self, key: str) -> str:
-        return layout.title(key, self.lang)
+        return self.titles.title(key)
 
     # ------------------------------------------------------------------ reading
     def _sheet(self, key: str) -> Any:

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.domain import sla
 from csxl.domain.actions import Action
+from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
 from csxl.domain.sla import Incident, SlaTarget
@@ -80,6 +81,10 @@ class PlanInputs:
     as_of: date | None = None  # Settings' as-of input; None means TODAY()
     today: date = field(default_factory=date.today)  # TODAY() when values are cached
     active_customers: float | None = None
+    # frt_sla / rt_sla limits in seconds (Settings; the SLA sheet shows them): the spec's
+    # defaults, kept here so that an upgrade carries a manager's own values.
+    frt_target_s: float = DEFAULT_FRT_TARGET_S
+    rt_target_s: float = DEFAULT_RT_TARGET_S
     targets: tuple[Target, ...] = DEFAULT_TARGETS
     incentives: Incentives = DEFAULT_INCENTIVES
     # Owned by refresh; a new plan has none. Tests fill them to check formulas.
@@ -116,6 +121,9 @@ class PlanInputs:
     sla_teams: list[tuple[object, ...]] = field(default_factory=list)
     sla_depts: list[tuple[object, ...]] = field(default_factory=list)
     sla_status: str | None = None
+    # frt_sla and rt_sla of the refreshed month, as refresh computed them for the team
+    # (None: not computed; "n/a": the data lacks the column): the SLA sheet's KPI block.
+    sla_kpis: dict[str, object] = field(default_factory=dict)
     # Improvement actions (None: the example row of a new plan), with refresh's results.
     actions: Sequence[Action] | None = None
     # Customer KPIs: thresholds and targets (Settings rows) and refresh's results (Dashboard):
@@ -192,7 +200,7 @@ class Ctx:
         self.cached: dict[tuple[str, str], object] = {}
         self.validations: dict[str, dict[str, DataValidation]] = {}
         for sheet in layout.SHEETS:
-            self.wb.create_sheet(sheet.title(self.lang))
+            self.wb.create_sheet(layout.title(sheet.key, self.lang))
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -353,7 +361,9 @@ def build(inputs: PlanInputs) -> bytes:
     for builder in SHEET_BUILDERS.values():
         builder(ctx)
     for name, target in layout.defined_names(ctx.lang).items():
-        ctx.wb.defined_names[name] = DefinedName(name, attr_text=target)
+        # The sheet anchors are identities, not names a manager uses: hidden in Name Manager.
+        hidden = True if name.startswith(layout.ANCHOR) else None
+        ctx.wb.defined_names[name] = DefinedName(name, attr_text=target, hidden=hidden)
     ctx.wb.active = 0
     props = ctx.wb.properties
     props.creator = "csxl"

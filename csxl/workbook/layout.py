@@ -8,6 +8,10 @@ manager's input.
 
 from __future__ import annotations
 
+from collections import abc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -57,8 +61,38 @@ SHEETS: tuple[SheetName, ...] = (
 SHEET = {s.key: s for s in SHEETS}
 
 
+# A plan's sheets as the manager renamed them ({key: title}, for one language), while a
+# plan is rendered for it: formulas then refer to the sheets by their names in the file.
+_RENAMED: ContextVar[tuple[str, abc.Mapping[str, str]]] = ContextVar(
+    "csxl_renamed", default=("", {})
+)
+
+
 def title(key: str, lang: str) -> str:
+    renamed_lang, titles = _RENAMED.get()
+    if lang == renamed_lang and key in titles:
+        return titles[key]
     return SHEET[key].title(lang)
+
+
+@contextmanager
+def renamed(lang: str, titles: abc.Mapping[str, str]) -> Iterator[None]:
+    """Within the block, `title` gives the plan's own names of its renamed sheets."""
+    token = _RENAMED.set((lang, dict(titles)))
+    try:
+        yield
+    finally:
+        _RENAMED.reset(token)
+
+
+# Each sheet's identity: a workbook name anchored at its A1. Excel, LibreOffice and WPS move
+# a name's reference with a renamed sheet and turn it into #REF! when the sheet is deleted,
+# so the key survives a rename and a deletion is seen as one.
+ANCHOR = "csxl_Sheet_"
+
+
+def anchor(key: str) -> str:
+    return ANCHOR + key
 
 
 def sheet_key(name: str) -> str | None:
@@ -379,6 +413,14 @@ class Sla:
     COLLAB_FIRST_ROW = 20
     COLLAB_ROWS = 6
     C_TYPE, C_LIMIT, C_UNIT = 1, 2, 3
+    # The KPI limits of frt_sla and rt_sla: formulas showing Settings' two cells (their one
+    # source), and the refreshed month's two rates (OWNED: month and value columns).
+    KPI_TITLE_ROW = 29
+    KPI_HEADER_ROW = 30
+    KPI_FIRST_ROW = 31
+    KPI_KEYS = ("frt_sla", "rt_sla")  # one row each, Settings' ROW_FRT_TARGET, ROW_RT_TARGET
+    K_LABEL, K_LIMIT, K_MONTH, K_VALUE = 1, 2, 3, 4
+    KPI_NOTE_ROW = 33
     STATUS_ROW = 2  # OWNED: H2, what the results were computed from
     RESULT_TITLE_ROW = 3
     RESULT_HEADER_ROW = 4
@@ -674,4 +716,5 @@ def defined_names(lang: str) -> dict[str, str]:
         "csxl_GradeNames": ref(i, lang, f"$A${grades[0]}:$A${grades[1]}"),
         "csxl_GradeMins": ref(i, lang, f"$B${grades[0]}:$B${grades[1]}"),
         "csxl_GradeCoefs": ref(i, lang, f"$C${grades[0]}:$C${grades[1]}"),
+        **{anchor(sheet.key): ref(sheet.key, lang, "$A$1") for sheet in SHEETS},
     }

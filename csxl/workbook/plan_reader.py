@@ -133,6 +133,8 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     lang = book.lang
     title = lambda key: layout.title(key, lang)  # noqa: E731
 
+    if not any_version:
+        check_sheets(book)
     settings = book.rows("Settings")
     sv = lambda row: cell(settings, row, St.VALUE_COL)  # noqa: E731
     if not any_version:
@@ -159,6 +161,7 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
             Location(book.name, title("Settings"), St.ROW_ACTIVE_CUSTOMERS, "B"),
         ),
     )
+    inputs.frt_target_s, inputs.rt_target_s = sla_targets(settings, book.name, title("Settings"))
     inputs.customer_plan = _customer_plan(book, settings)
     inputs.targets, inputs.monthly, inputs.cascade = _goals(book, lang)
     _incentives(book, inputs)
@@ -166,8 +169,8 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     state = PlanState(
         inputs,
         KpiSettings(
-            frt_target_s=number(settings, St.ROW_FRT_TARGET, 2, where(St.ROW_FRT_TARGET)) or 30.0,
-            rt_target_s=number(settings, St.ROW_RT_TARGET, 2, where(St.ROW_RT_TARGET)) or 300.0,
+            frt_target_s=inputs.frt_target_s,
+            rt_target_s=inputs.rt_target_s,
             peak_start=_clock(sv(St.ROW_PEAK_START), time(9), where(St.ROW_PEAK_START)),
             peak_end=_clock(sv(St.ROW_PEAK_END), time(11), where(St.ROW_PEAK_END)),
             active_customers=inputs.active_customers,
@@ -223,6 +226,29 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
 
         inputs.call_settings = read_calls(book)
     return state
+
+
+def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[float, float]:
+    """Settings' limits of frt_sla and rt_sla in seconds (B10, B11): the one source of
+    both, which refresh and `csxl kpi PLAN` use and the SLA sheet shows. Blank is the
+    spec's default; a limit of 0 or less is refused (nothing could meet it)."""
+    from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
+
+    out = []
+    for row, default in (
+        (St.ROW_FRT_TARGET, DEFAULT_FRT_TARGET_S),
+        (St.ROW_RT_TARGET, DEFAULT_RT_TARGET_S),
+    ):
+        where = Location(book, sheet, row, "B")
+        value = number(settings, row, St.VALUE_COL, where)
+        if value is not None and value <= 0:
+            raise InputError(
+                f"a target of {value:g} seconds cannot be met.",
+                where,
+                f"Type the seconds (more than 0), or leave it blank for {default:g}.",
+            )
+        out.append(default if value is None else value)
+    return out[0], out[1]
 
 
 def _team(book: Book, inputs: PlanInputs):
@@ -347,11 +373,36 @@ def _customer_plan(book: Book, settings: list[list[object]]):
     return CustomerPlan(**values)
 
 
+def check_sheets(book: Book) -> None:
+    """Refuse a plan of the current template that lacks one of its sheets, by name: csxl
+    would otherwise read it as a plan made before the sheet (an approved appeal or the QA
+    scores silently gone). A renamed sheet is found by its anchor (`layout.ANCHOR`)."""
+    titles = getattr(book, "titles", None)
+    if titles is None:
+        return
+    missing = titles.missing()
+    if not missing:
+        return
+    names = "、".join(f"{layout.title(k, book.lang)}" for k in missing)
+    if book.lang == "zh":
+        raise InputError(
+            f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
+            Location(book.name),
+            "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
+            "未写入任何内容。",
+        )
+    raise InputError(
+        f"the plan has no {names} sheet (deleted, or renamed before csxl named its sheets).",
+        Location(book.name),
+        "Rename the sheet back, or restore it from a backup in csxl-backups; nothing was written.",
+    )
+
+
 def has_paste_sheet(book: Book, key: str) -> bool:
     """Has the workbook this paste sheet? Asked without reading its (maybe many) rows."""
     parts = getattr(book, "_parts", None)
     if isinstance(parts, dict):
-        return layout.title(key, book.lang) in parts
+        return book.title(key) in parts
     sheets = getattr(book, "sheets", None)
     if isinstance(sheets, dict):
         return key in sheets

@@ -9,6 +9,7 @@ protocol, so the ribbon button and `csxl refresh` run the same code.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -53,8 +54,16 @@ class Book(Protocol):
         """Make the queued writes permanent (all or nothing)."""
 
 
-def detect_lang(sheet_names: Iterable[str], file: str) -> str:
+def detect_lang(
+    sheet_names: Iterable[str], file: str, anchors: Mapping[str, str | None] | None = None
+) -> str:
+    """The plan's language: the one whose sheet names it has (renamed sheets aside)."""
     names = set(sheet_names)
+    if anchors:
+        found = {k for k, t in anchors.items() if t in names}
+        votes = {lang: sum(layout.title(k, lang) in names for k in found) for lang in ("zh", "en")}
+        if max(votes.values()) > 0:
+            return "en" if votes["en"] > votes["zh"] else "zh"
     for lang in ("zh", "en"):
         if {layout.title(k, lang) for k in ("Goals", "Data", "Scores")} <= names:
             return lang
@@ -63,6 +72,90 @@ def detect_lang(sheet_names: Iterable[str], file: str) -> str:
         Location(file),
         "Make a plan with `csxl new`, or restore the renamed or deleted sheets.",
     )
+
+
+_DEFINED_NAME = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_NAME_ATTR = re.compile(r'\bname="([^"]*)"')
+
+
+def anchors_of(workbook_xml: bytes | str) -> dict[str, str | None]:
+    """Sheet key -> the title its anchor name refers to now (None: the sheet was deleted),
+    from the workbook part's defined names; plans made before the anchors have none."""
+    import html
+
+    text = (
+        workbook_xml.decode("utf-8", "replace") if isinstance(workbook_xml, bytes) else workbook_xml
+    )
+    out: dict[str, str | None] = {}
+    for attrs, target in _DEFINED_NAME.findall(text):
+        m = _NAME_ATTR.search(attrs)
+        if m and m[1].startswith(layout.ANCHOR) and "localSheetId" not in attrs:
+            key = m[1][len(layout.ANCHOR) :]
+            if key in layout.SHEET:
+                out[key] = sheet_of(html.unescape(target))
+    return out
+
+
+def sheet_of(reference: str) -> str | None:
+    """The sheet a reference such as `'目标 2026'!$A$1`, `目标!$A$1` or `=目标!$A$1` names;
+    None for `#REF!` (the sheet was deleted)."""
+    ref = reference.strip().lstrip("=")
+    if ref.startswith("'"):  # quoted; a quote inside the name is doubled
+        i = 1
+        while i < len(ref):
+            if ref[i] == "'":
+                if ref[i + 1 : i + 2] != "'":
+                    return ref[1:i].replace("''", "'") if ref[i + 1 : i + 2] == "!" else None
+                i += 1
+            i += 1
+        return None
+    sheet, bang, _ = ref.rpartition("!")
+    if not bang or not sheet or sheet.startswith("#REF"):
+        return None
+    return sheet
+
+
+class Titles:
+    """A plan's sheet names: each key's sheet found by its anchor (so a renamed sheet is
+    still found), else by its name in the plan's language."""
+
+    def __init__(self, names: Iterable[str], anchors: Mapping[str, str | None], file: str):
+        self.names = list(names)
+        self.anchors = dict(anchors)
+        self.lang = detect_lang(self.names, file, self.anchors)
+
+    @classmethod
+    def of_file(cls, path: Path) -> Titles:
+        """The titles of a plan file, from its workbook part alone (no cells read)."""
+        import zipfile
+
+        from csxl.workbook.package import sheet_parts
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                small = {n: zf.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return cls([], {}, path.name)  # detect_lang refuses it as no plan
+        return cls(sheet_parts(small), anchors_of(small["xl/workbook.xml"]), path.name)
+
+    def title(self, key: str) -> str:
+        anchored = self.anchors.get(key)
+        if anchored is not None and anchored in self.names:
+            return anchored
+        return layout.title(key, self.lang)
+
+    def renamed(self) -> dict[str, str]:
+        """The sheets whose names differ from the template's: key -> name in the file."""
+        return {
+            s.key: self.title(s.key)
+            for s in layout.SHEETS
+            if self.title(s.key) != layout.title(s.key, self.lang)
+        }
+
+    def missing(self) -> list[str]:
+        """The keys of the sheets the file does not have (deleted, or renamed in a plan
+        made before the anchors)."""
+        return [s.key for s in layout.SHEETS if self.title(s.key) not in self.names]
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -135,12 +228,13 @@ class PackageBook:
         with zipfile.ZipFile(self.path) as zf:
             small = {n: zf.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
         self._parts = sheet_parts(small)
-        self.lang = detect_lang(self._parts, self.name)
+        self.titles = Titles(self._parts, anchors_of(small["xl/workbook.xml"]), self.name)
+        self.lang = self.titles.lang
         self._calamine = None
         self._pending: dict[str, bytes] = {}
 
     def title(self, key: str) -> str:
-        return layout.title(key, self.lang)
+        return self.titles.title(key)
 
     def rows(self, key: str) -> list[list[object]]:
         from python_calamine import CalamineWorkbook

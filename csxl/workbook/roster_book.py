@@ -52,7 +52,20 @@ def roster_bytes(lang: str, rows: list[dict[str, object]]) -> bytes:
     ws.add_data_validation(dates)
     hire = base.index("hire_date") + 1
     dates.add(f"{col(hire)}2:{col(hire)}1000")
+    customers = DataValidation(
+        type="decimal",
+        operator="greaterThan",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="活跃客户数" if zh else "Active customers",
+        error="请填写大于 0 的数字。" if zh else "Type a number above 0.",
+    )
+    ws.add_data_validation(customers)
+    active = base.index("active_customers") + 1
+    customers.add(f"{col(active)}2:{col(active)}1000")
     widths = {"team": 14, "group": 10, "agent": 12, "agent_id": 10, "hire_date": 12, "leader": 10}
+    widths["active_customers"] = 12
     for c, key in enumerate(base, start=1):
         ws.column_dimensions[col(c)].width = widths[key]
     for c in range(first, last + 1):
@@ -86,6 +99,17 @@ def roster_bytes(lang: str, rows: list[dict[str, object]]) -> bytes:
             "",
         ),
         (COLUMNS["leader"][0 if zh else 1], t("组长", "Team leader"), ""),
+        (
+            COLUMNS["active_customers"][0 if zh else 1],
+            t(
+                "团队的月活跃客户数（计划“设置”表，万人投诉率的分母）：每个团队填一次，任一行均可；"
+                "留空则计划不计算万人投诉率，其权重不计入加权得分",
+                "The team's active customers a month (the plan's Settings: the denominator of "
+                "complaints per 10k): once per team, on any of its rows; blank leaves that KPI "
+                "out of the plan's weighted score",
+            ),
+            "",
+        ),
         (
             "<kpi>_<field>",
             t(

@@ -18,7 +18,8 @@ NOW = datetime(2026, 4, 1, 8)
 HEADERS = {
     "call_id": "呼叫ID",
     "started_at": "呼入时间",
-    "agent": "坐席工号",
+    "agent": "坐席",
+    "agent_id": "坐席工号",
     "team": "队列",
     "answered": "接听状态",
     "wait_s": "排队时长(秒)",
@@ -43,9 +44,36 @@ def call(n, answered="已接听", wait="12", at="2026-03-02 09:00:05", **more) -
 @pytest.mark.parametrize(
     "headers",
     [
-        ("通话ID", "来电时间", "坐席", "技能组", "是否接通", "等待时长(秒)", "是否放弃"),
-        ("CallID", "开始时间", "座席", "队列名称", "接通状态", "排队时长（秒）", "是否呼损"),
-        ("Call ID", "Start time", "Agent", "Queue", "Answered", "Wait time", "Abandoned"),
+        (
+            "通话ID",
+            "来电时间",
+            "坐席",
+            "坐席工号",
+            "技能组",
+            "是否接通",
+            "等待时长(秒)",
+            "是否放弃",
+        ),
+        (
+            "CallID",
+            "开始时间",
+            "座席",
+            "工号",
+            "队列名称",
+            "接通状态",
+            "排队时长（秒）",
+            "是否呼损",
+        ),
+        (
+            "Call ID",
+            "Start time",
+            "Agent",
+            "Agent ID",
+            "Queue",
+            "Answered",
+            "Wait time",
+            "Abandoned",
+        ),
     ],
 )
 def test_export_headers_name_every_call_column(headers):
@@ -191,6 +219,21 @@ def test_the_loaded_calls_by_hand():
     assert got["abandon_rate"] == pytest.approx(0.4)
     assert got["service_level"] == pytest.approx(0.2)
     assert got["asa_s"] == pytest.approx(19)
+
+
+def test_agents_of_one_name_are_told_apart_by_their_staff_number():
+    """Two 张伟 with different 坐席工号: two agents; with only the 工号, it is the agent."""
+    rows = [
+        call(1, agent="张伟", agent_id="1023"),
+        call(2, agent="张伟", agent_id="1024", answered="未接听"),
+        call(3, agent="李娜", agent_id="1025"),
+    ]
+    got = call_kpis(calls(rows).frame, ("agent",))
+    assert got["offered"].to_dict() == {"张伟 (1023)": 1, "张伟 (1024)": 1, "李娜": 1}
+    assert got["answered"].to_dict() == {"张伟 (1023)": 1, "张伟 (1024)": 0, "李娜": 1}
+    only_ids = calls([{k: v for k, v in r.items() if k != "agent"} for r in rows])
+    assert "agent" in only_ids.columns
+    assert only_ids.frame["agent"].tolist() == ["1023", "1024", "1025"]
 
 
 def test_without_a_wait_column_service_level_and_asa_are_none_not_zero():

@@ -15,8 +15,10 @@ from csxl.domain.identity import (
     AliasTable,
     DaysInTeam,
     Membership,
+    agent_keys,
     days_in_team,
     resolve,
+    shown_names,
     spelling,
     team_on,
 )
@@ -174,3 +176,46 @@ def test_every_row_is_resolved_or_reported(names):
     got = resolve(pd.Series(names, dtype=object), table())
     for name, agent in zip(names, got.agent_id, strict=True):
         assert (not pd.isna(agent)) or name in got.unknown or name in got.ambiguous
+
+
+# ------------------------------------------------------------------ agents of one name
+def _keys(names, ids):
+    got = agent_keys(
+        None if names is None else pd.Series(names, dtype="string"), pd.Series(ids, dtype="string")
+    )
+    return None if got is None else got.tolist()
+
+
+def test_two_agents_of_one_name_are_told_apart_by_their_id():
+    names = ["张伟", "张伟", "李娜", "张伟", "张伟"]
+    ids = ["1023", "1024", "1025", "1023", None]
+    # The row without an id keeps the plain name: the data does not say which 张伟 it is.
+    assert _keys(names, ids) == ["张伟 (1023)", "张伟 (1024)", "李娜", "张伟 (1023)", "张伟"]
+
+
+def test_unique_names_keep_their_plain_name():
+    assert _keys(["张伟", "李娜", None, "李娜"], ["1023", "1025", None, None]) is None
+    assert _keys(["张伟"], [None]) is None  # an empty id column changes nothing
+
+
+def test_an_id_is_one_agent_whatever_its_rows_call_it():
+    names = ["张伟", "zhang wei", "张伟", None]
+    ids = ["1023", "1023", "1023", "1023"]
+    assert _keys(names, ids) == ["张伟"] * 4  # the name most rows give; a blank name too
+    # Without a name column the id is the agent.
+    assert _keys(None, ["1023", None, "1024"]) == ["1023", pd.NA, "1024"]
+    # A tie goes to the name first in code-point order.
+    assert _keys(["B", "A"], ["7", "7"]) == ["A", "A"]
+
+
+def test_shown_names_mark_only_the_names_two_ids_share():
+    shown = shown_names(
+        {"A01": "张伟", "A02": "张伟", "A03": "李娜", "A04": "ＺＨＡＮＧ wei", "A05": "zhang wei"}
+    )
+    assert shown == {
+        "A01": "张伟 (A01)",
+        "A02": "张伟 (A02)",
+        "A03": "李娜",
+        "A04": "ＺＨＡＮＧ wei (A04)",  # names compare as spellings (NFKC, case)
+        "A05": "zhang wei (A05)",
+    }

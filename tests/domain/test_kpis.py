@@ -459,6 +459,37 @@ def test_agent_kpis_count_only_the_agents_own_tickets(tmp_path):
     assert li["bad_reviews"] == 1 and zhang["bad_reviews"] == 0
 
 
+@pytest.mark.parametrize(
+    ("name_header", "id_header"),
+    [("客服", "工号"), ("Assignee", "Assignee id"), ("坐席", "客服工号")],
+)
+def test_two_agents_of_one_name_are_two_groups_keyed_by_their_id(tmp_path, name_header, id_header):
+    """Two 张伟 with different 工号: two agent groups, each with only its own tickets."""
+    rows = [
+        tk(1, agent="张伟", agent_id="1023", csat=5),
+        tk(2, agent="张伟", agent_id="1023", csat=5),
+        tk(3, agent="张伟", agent_id="1024", csat=1),
+        tk(4, agent="李娜", agent_id="1025", csat=4),
+    ]
+    headers = ["ticket_id", "created_at", name_header, id_header, "csat"]
+    renamed = [{**r, name_header: r.pop("agent"), id_header: r.pop("agent_id")} for r in rows]
+    doc = full(renamed, tmp_path, by=("all", "agent"), headers=headers)
+    keys = [g["key"] for g in doc["groups"] if g["by"] == "agent"]
+    assert keys == ["张伟 (1023)", "张伟 (1024)", "李娜"]
+    first, second = group(doc, "agent", "张伟 (1023)"), group(doc, "agent", "张伟 (1024)")
+    assert (first["tickets"], first["csat"]) == (2, 1.0)
+    assert (second["tickets"], second["csat"]) == (1, 0.0)
+    assert group(doc, "agent", "李娜")["tickets"] == 1
+    assert group(doc)["tickets"] == 4
+
+
+def test_an_export_with_only_the_agent_id_groups_agents_by_it(tmp_path):
+    rows = [tk(1, 工号="1023"), tk(2, 工号="1023"), tk(3, 工号="1024"), tk(4)]
+    doc = full(rows, tmp_path, by=("all", "agent"))
+    keys = {g["key"]: g["kpis"]["tickets"] for g in doc["groups"] if g["by"] == "agent"}
+    assert keys == {"1023": 2, "1024": 1, None: 1}
+
+
 def test_a_team_figure_is_not_the_mean_of_its_agents(tmp_path):
     rows = [
         tk(1, team="X", agent="A", resolved_at=at(60), csat=5, first_response_at=at(10)),

@@ -353,3 +353,138 @@ def test_an_alias_table_that_names_no_ticket_changes_nothing(tmp_path, aliases):
     rows = sheet(path, "Scores")
     names = {at(rows, r, S.AGENT) for r in range(S.FIRST_ROW, S.FIRST_ROW + 3)}
     assert names == {"张三", "李四", "王五"}
+
+
+# ------------------------------------------------------------------ agents of one name
+# Two agents called 张伟: by 工号 in the export, or by two alias ids with the same Name.
+# Tickets as for the pro-rating tests: all 5s score 100 (S, 1500); nine 5s and a 1 give
+# CSAT 90% and grade A (1200).
+TWO_ZHANG = {
+    # (name in the export, 工号): (days of March with a ticket, CSAT of the tenth ticket)
+    ("张伟", "1023"): (range(2, 12), 5),
+    ("张伟", "1024"): (range(16, 26), 1),
+    ("李四", "1025"): (range(2, 12), 1),
+}
+
+
+def two_zhang_tickets(with_ids: bool = True, names: dict[str, str] | None = None):
+    rows = []
+    for (name, staff_no), (days, tenth) in TWO_ZHANG.items():
+        for k, day in enumerate(days):
+            created = datetime(2026, 3, day, 10, k)
+            row = {
+                "工单号": f"{staff_no}-{k}",
+                "创建时间": created,
+                "首次响应时间": created + timedelta(seconds=20),
+                "解决时间": created + timedelta(minutes=3),
+                "团队": "售后一组",
+                "客服": (names or {}).get(staff_no, name),
+                "满意度": tenth if k == 9 else 5,
+                "是否一次解决": "是",
+            }
+            rows.append({**row, "工号": staff_no} if with_ids else row)
+    return pd.DataFrame(rows)
+
+
+def scores_rows(path) -> dict[str, dict[str, object]]:
+    """agent -> tickets, each KPI value (by the key above its column), score, grade, bonus."""
+    rows = sheet(path, "Scores")
+    keys = {c: at(rows, S.KEY_ROW, c) for c in range(S.KPI_FIRST, S.SCORE, 2)}
+    out = {}
+    for r in range(S.FIRST_ROW, S.FIRST_ROW + 10):
+        if agent := at(rows, r, S.AGENT):
+            values = {key: at(rows, r, c) for c, key in keys.items() if key}
+            out[agent] = {
+                "tickets": at(rows, r, S.TICKETS),
+                **values,
+                "score": at(rows, r, S.SCORE),
+                "grade": at(rows, r, S.GRADE),
+                "bonus": at(rows, r, S.BONUS),
+                "days": at(rows, r, S.DAYS_IN_TEAM),
+            }
+    return out
+
+
+def test_two_agents_of_one_name_by_staff_number_get_two_rows_and_two_bonuses(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from csxl.cli import main
+
+    path = pasted_plan(tmp_path / "plan.xlsx", two_zhang_tickets())
+    refresh(PackageBook(path), "2026-03", now=NOW)
+    got = scores_rows(path)
+    assert list(got) == ["张伟 (1023)", "张伟 (1024)", "李四"]  # code-point order
+    first, second = got["张伟 (1023)"], got["张伟 (1024)"]
+    assert (first["tickets"], first["csat"], first["score"]) == (10, 1, 100)
+    assert (first["grade"], first["bonus"]) == ("S", 1500)
+    assert (second["tickets"], second["csat"], second["grade"], second["bonus"]) == (
+        10,
+        0.9,
+        "A",
+        1200,
+    )
+    assert 85 <= second["score"] < 95
+    # 李四's tickets are 1024's again (nine 5s and a 1): the same row under a plain name.
+    assert got["李四"] == second
+
+    # `csxl kpi --by agent` on the plan gives the same keys and the same values.
+    result = CliRunner().invoke(
+        main, ["kpi", str(path), "--month", "2026-03", "--by", "agent", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    engine = {g["key"]: g["kpis"] for g in doc["groups"] if g["by"] == "agent"}
+    assert list(engine) == list(got)
+    compared = 0
+    for agent, row in got.items():
+        for key, value in row.items():
+            if key in engine[agent]:  # a blank Scores cell is the engine's null
+                want = None if value in ("", None) else pytest.approx(value)
+                assert engine[agent][key] == want, (agent, key)
+                compared += 1
+    assert compared == 3 * 7  # tickets and the six scored KPIs of each row
+
+    # One 考核表 each.
+    done = export_agent_sheets(path, tmp_path / "out")
+    names = sorted(f.name.split("_")[0] for f in done.files)
+    assert names == ["张伟 (1023)", "张伟 (1024)", "李四"]
+
+
+def test_two_alias_ids_with_one_name_get_two_rows_and_their_own_days(tmp_path):
+    """No 工号 column: the export calls them 伟哥 and 大伟, the alias table gives both the
+    Name 张伟. A02 joined the team on 16 March (the period names him by his shown key), so
+    his bonus is 16/31 of 1200."""
+    aliases = (("伟哥", "A01", "张伟"), ("大伟", "A02", "张伟"), (None, "A03", "李四"))
+    transfers = (("张伟 (A02)", "售后一组", date(2026, 3, 16), None),)
+    frame = two_zhang_tickets(with_ids=False, names={"1023": "伟哥", "1024": "大伟"})
+    inputs = plan_inputs(aliases=aliases, transfers=transfers)
+    path = pasted_plan(tmp_path / "plan.xlsx", frame, inputs)
+    outcome = refresh(PackageBook(path), "2026-03", now=NOW)
+    got = scores_rows(path)
+    assert list(got) == ["张伟 (A01)", "张伟 (A02)", "李四"]
+    assert (got["张伟 (A01)"]["tickets"], got["张伟 (A01)"]["score"]) == (10, 100)
+    assert (got["张伟 (A01)"]["bonus"], got["张伟 (A01)"]["days"]) == (1500, 31)
+    assert (got["张伟 (A02)"]["tickets"], got["张伟 (A02)"]["grade"]) == (10, "A")
+    assert (got["张伟 (A02)"]["bonus"], got["张伟 (A02)"]["days"]) == (619.35, 16)  # 1200x16/31
+    assert not [w for w in outcome.warnings if "张伟" in w]
+    assert not [r for r in sheet(path, "Errors") if "伟" in str(r)]  # nothing unknown
+    # A plain 张伟 in the data is ambiguous (two agents), listed and counted under itself.
+    resolved, errors, _ = agent_identity.resolve(
+        _csv(frame.assign(客服=["张伟"] * len(frame))), aliases
+    )
+    assert set(resolved.frame["agent"]) == {"张伟"}
+    assert [e[-2:] for e in errors] == [("这个写法对应多位客服：A01、A02（按原名计算）", "张伟")]
+
+
+def test_the_staff_number_picks_the_agent_before_the_name(tmp_path):
+    """With Aliases and a 工号 column: a row whose 工号 the table knows is that agent,
+    whatever the name column says; an unknown 工号 leaves it to the name."""
+    frame = two_zhang_tickets()
+    frame.loc[frame["工号"] == "1025", "工号"] = "9999"  # not in the table: 李四 by name
+    aliases = (("1023", "A01", "张伟"), ("1024", "A02", "张伟"), ("李四", "A03", "李四"))
+    resolved, errors, _ = agent_identity.resolve(_csv(frame), aliases)
+    counts = resolved.frame["agent"].value_counts().to_dict()
+    assert counts == {"张伟 (A01)": 10, "张伟 (A02)": 10, "李四": 10}
+    assert errors == []

@@ -275,6 +275,7 @@ def test_english_plan(tmp_path):
         "Call ID",
         "Start time",
         "Agent",
+        "Agent ID",
         "Queue",
         "Answered",
         "Wait time (s)",

@@ -41,11 +41,18 @@ def build(ctx: Ctx) -> None:
         ),
         S.ROW_FRT_TARGET: (
             t("首响时限（秒）", "First response target (s)"),
-            t("默认 30 秒", "Default 30 s"),
+            t(
+                "首响达标率的时限：自然时间，所有工单同一时限；默认 30 秒；“服务时限”表显示",
+                "Of 'first response within target': wall clock, one limit for every ticket; "
+                "default 30 s; shown on the SLA sheet",
+            ),
         ),
         S.ROW_RT_TARGET: (
             t("解决时限（秒）", "Resolution target (s)"),
-            t("默认 300 秒", "Default 300 s"),
+            t(
+                "解决时效达标率的时限：同上；默认 300 秒",
+                "Of 'resolved within target': the same; default 300 s",
+            ),
         ),
         S.ROW_PEAK_START: (t("高峰开始", "Peak starts"), "09:00"),
         S.ROW_PEAK_END: (t("高峰结束（不含）", "Peak ends (excluded)"), "11:00"),
@@ -95,8 +102,8 @@ def build(ctx: Ctx) -> None:
         ws, "positive", type="decimal", operator="greaterThanOrEqual", formula1="0"
     )
     ctx.input(ws, v(S.ROW_ACTIVE_CUSTOMERS), p.active_customers, style.INTEGER, validation=positive)
-    ctx.input(ws, v(S.ROW_FRT_TARGET), 30, style.INTEGER, validation=positive)
-    ctx.input(ws, v(S.ROW_RT_TARGET), 300, style.INTEGER, validation=positive)
+    ctx.input(ws, v(S.ROW_FRT_TARGET), _whole(p.frt_target_s), style.INTEGER, validation=positive)
+    ctx.input(ws, v(S.ROW_RT_TARGET), _whole(p.rt_target_s), style.INTEGER, validation=positive)
     ctx.input(ws, v(S.ROW_PEAK_START), "09:00")
     ctx.input(ws, v(S.ROW_PEAK_END), "11:00")
     ctx.input(ws, v(S.ROW_EXE_PATH), None)
@@ -113,3 +120,8 @@ def build(ctx: Ctx) -> None:
 
     settings_rows(ctx)
     setup_sheet(ws, widths={"A": 26, "B": 22, "C": 48}, landscape=False)
+
+
+def _whole(seconds: float) -> float | int:
+    """30.0 as 30: a new plan's cells hold whole seconds as typed."""
+    return int(seconds) if float(seconds).is_integer() else seconds

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment
 
+from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 from csxl.domain.sla import EVERY_CHANNEL, SEVERITIES
 from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
@@ -28,6 +29,7 @@ UNITS = {
     "en": {"h": "hours", "workdays": "working days"},
 }
 CLOCKS = ("7x24", "09:00-24:00", "09:00-18:00")
+NOT_AVAILABLE = "n/a"  # a KPI block value: the data lacks the KPI's column
 
 
 def severity_label(lang: str, severity: str) -> str:
@@ -156,6 +158,7 @@ def build(ctx: Ctx) -> None:
     )
     ws.merge_cells(f"A{c_last + 1}:E{c_last + 2}")
 
+    _kpi_limits(ctx, ws)
     _results(ctx, ws)
     widths = {"A": 12, "B": 10, "C": 26, "D": 14, "E": 12, "F": 2, "G": 2}
     widths |= {col(c): 11 for c in range(L.T_MONTH, L.D_MEDIAN + 1)}
@@ -168,6 +171,68 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{L.POLICY_FIRST_ROW}",
         header_rows=f"{L.RESULT_HEADER_ROW}:{L.RESULT_HEADER_ROW}",
     )
+
+
+def _kpi_limits(ctx: Ctx, ws) -> None:
+    """frt_sla's and rt_sla's limits as formulas on Settings (their one source: a manager
+    changes them there), and the refreshed month's two rates beside them."""
+    from csxl.domain.catalog import CATALOG
+    from csxl.workbook import layout
+    from csxl.workbook.layout import Settings as St
+
+    t, p = ctx.t, ctx.inputs
+    ctx.label(
+        ws,
+        f"A{L.KPI_TITLE_ROW}",
+        t("考核指标的时限（首响达标率、解决时效达标率）", "KPI limits (within-target rates)"),
+        style.TITLE,
+    )
+    ctx.header(
+        ws,
+        L.KPI_HEADER_ROW,
+        L.K_LABEL,
+        [t("指标", "KPI"), t("时限（秒）", "Limit (s)"), t("月份", "Month"), t("达标率", "Rate")],
+    )
+    limits = (
+        (St.ROW_FRT_TARGET, p.frt_target_s, DEFAULT_FRT_TARGET_S),
+        (St.ROW_RT_TARGET, p.rt_target_s, DEFAULT_RT_TARGET_S),
+    )
+    for i, (key, (row, seconds, default)) in enumerate(zip(L.KPI_KEYS, limits, strict=True)):
+        r = L.KPI_FIRST_ROW + i
+        ctx.label(ws, f"{col(L.K_LABEL)}{r}", CATALOG[key].label(ctx.lang))
+        source = layout.ref("Settings", ctx.lang, f"$B${row}")
+        # Blank on Settings means the default, as the reader takes it.
+        ctx.formula(
+            ws,
+            f"{col(L.K_LIMIT)}{r}",
+            f"=IF(ISNUMBER({source}),{source},{default:g})",
+            seconds,
+            style.INTEGER,
+        )
+        value = p.sla_kpis.get(key)
+        if value == NOT_AVAILABLE:
+            value = t("不可用", "n/a")
+        month = p.sla_kpis.get("month") if p.sla_kpis else None
+        ctx.label(ws, f"{col(L.K_MONTH)}{r}", month, style.COMPUTED)
+        ctx.label(ws, f"{col(L.K_VALUE)}{r}", value, style.COMPUTED, style.PERCENT)
+    note = f"A{L.KPI_NOTE_ROW}"
+    cells = f"B{St.ROW_FRT_TARGET}、B{St.ROW_RT_TARGET}"
+    ctx.label(
+        ws,
+        note,
+        t(
+            f"时限只在“设置”表 {cells} 修改（本表引用它们）：自然时间，所有工单同一时限，刷新和 "
+            "csxl kpi 都按它计算。上方时限表是另一种口径：按紧急程度、渠道和营业时间，达成率在右侧。",
+            f"Change the limits on Settings ({cells.replace('、', ', ')}; this table refers to "
+            "them): wall clock, one limit for every ticket, used by Refresh and csxl kpi. The "
+            "policy table above is another measure: per severity, channel and business hours, "
+            "attainment on the right.",
+        ),
+        style.NOTE,
+    )
+    ws.merge_cells(f"{note}:E{L.KPI_NOTE_ROW + 1}")
+    ws[note].alignment = Alignment(vertical="top", wrap_text=True)
+    ws.row_dimensions[L.KPI_NOTE_ROW].height = 30
 
 
 def _results(ctx: Ctx, ws) -> None:
