@@ -98,6 +98,39 @@ def apply(book_name: str, state, tickets, rows: Rows = TICKETS):
     return resolve(tickets, p.aliases, p.transfers, p.team, p.lang, book_name, rows)
 
 
+def team_scope(book_name: str, state, tickets):
+    """The tickets a plan counts (`csxl.domain.team_scope`): with a team on Settings, that
+    team's rows and the rows without a team, the team being the export's team column after
+    the transfer periods on Aliases. (tickets, warnings: one, counting the others per team)
+
+    Runs before `apply`, so the other teams' agents are never listed as unknown names.
+    """
+    from csxl.domain.team_scope import left_out_warning, scope
+
+    p = state.inputs
+    if not (p.team or "").strip():
+        return tickets, []
+    frame = tickets.frame
+    teams = None
+    if getattr(state, "has_aliases", False) and p.aliases and p.transfers and "agent" in frame:
+        found = table(p.aliases)[0]
+        agent_id = identity.resolve(frame["agent"], found).agent_id
+        periods = memberships(book_name, p.lang, p.transfers, found)
+        try:
+            by_day = identity.team_on(agent_id, frame["created_at"], periods)
+        except ValueError as exc:
+            raise InputError(
+                f"{exc}.", _where(book_name, p.lang), "An agent is in one team at a time."
+            ) from None
+        current = frame["team"] if "team" in frame else pd.Series(pd.NA, index=frame.index)
+        teams = by_day.astype(object).where(by_day.notna(), current)
+    scoped = scope(frame, p.team, teams)
+    warning = left_out_warning(p.team, scoped.others, p.lang)
+    if warning is None:
+        return tickets, []
+    return replace(tickets, frame=scoped.frame), [warning]
+
+
 def apply_to_calls(book_name: str, state, calls):
     """The Call records' calls under the same rules: (calls, Errors rows, warnings)."""
     return apply(book_name, state, calls, CALLS)
@@ -212,7 +245,9 @@ def with_days(book_name: str, state, month: str | None, agents: list) -> tuple[l
         from csxl.domain.calendar import WorkCalendar
 
         s = state.kpi_settings
-        work_calendar = WorkCalendar(s.extra_holidays, s.extra_workdays)
+        work_calendar = WorkCalendar(
+            s.extra_holidays, s.extra_workdays, entered_years=s.entered_years
+        )
     out, warnings = [], []
     for a in agents:
         key = None if found is None or a.agent is None else found.lookup(a.agent)
@@ -222,7 +257,7 @@ def with_days(book_name: str, state, month: str | None, agents: list) -> tuple[l
             warnings.append(_say(p.lang, "no_days", agent=a.agent, month=month))
         out.append(replace(a, days=days))
     if work_calendar is not None:
-        warnings += work_calendar.warnings()
+        warnings += work_calendar.warnings("bonus")
     return out, warnings
 
 

@@ -305,6 +305,16 @@ class Template:
                 (D.CHALLENGE, t.challenge),
             ):
                 dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], value)
+        if goals:  # the weights' total and note follow the weights (sheets.goals)
+            from csxl.workbook.sheets.goals import weight_problems
+
+            weights = [t.weight for t in targets[: G.KPI_ROWS]]
+            total = (G.WEIGHT_TOTAL_ROW, G.WEIGHT)
+            note = (G.WEIGHT_NOTE_ROW, G.WEIGHT_NOTE_COL)
+            goals[total] = Formula(gf[f"{col(total[1])}{total[0]}"], round(sum(weights), 6))
+            goals[note] = Formula(
+                gf[f"{col(note[1])}{note[0]}"], weight_problems(self.lang, weights, 0)
+            )
         return {"Goals": goals, "Dashboard": dash}
 
     def _cascade_cells(self, cascade: list[Override], targets: tuple[Target, ...]) -> dict:
@@ -544,7 +554,10 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
     names = file_names(list(roster.teams), {t: m.get("file", "") for t, m in manifest.items()})
-    result = BatchResult(out, lang, warnings=warnings)
+    from csxl.workbook.sheets.holidays import uncovered_warning
+
+    calendar = uncovered_warning(year, lang)
+    result = BatchResult(out, lang, warnings=[*warnings, *([calendar] if calendar else [])])
     if on_start:
         on_start(len(roster.teams))
     template: Template | None = None

@@ -89,6 +89,15 @@ def fill(state, calls, window, month: str, now: datetime) -> list[str]:
         )
     p.call_rows = tuple(rows[: L.ROWS])
     p.call_status = _status(p.lang, calls, len(frame), rows[0].offered if rows else 0, month, now)
+    if calls.valid and "wait_s" not in calls.columns:
+        # Service level and ASA stay blank (never 0%): the status line and a warning say why.
+        from csxl import unavailable
+        from csxl.domain.columns import CALL_LABELS
+
+        what = "服务水平、平均应答" if zh else "service level, ASA"
+        text = unavailable.note(["wait_s"], p.lang, CALL_LABELS)
+        p.call_status += ("；" if zh else "; ") + f"{what}{'：' if zh else ': '}{text}"
+        warnings.append(unavailable.where(layout.title("Calls", p.lang), what, text, p.lang))
     return warnings
 
 

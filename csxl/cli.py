@@ -14,7 +14,7 @@ import sys
 import click
 
 from csxl import __version__
-from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError, printable
+from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, LANGUAGE, CsxlError, printable
 
 LANGS = click.Choice(["zh", "en"])
 RESULT_FILE = click.option(
@@ -28,6 +28,7 @@ class Command(click.Command):
     """Turns every error into one line on stderr and its exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        token = LANGUAGE.set(ctx.params.get("lang") or "zh")
         try:
             return super().invoke(ctx)
         except CsxlError as exc:
@@ -56,6 +57,8 @@ class Command(click.Command):
                 err=True,
             )
             ctx.exit(EXIT_REFUSED)
+        finally:
+            LANGUAGE.reset(token)
 
 
 class Group(click.Group):
@@ -103,9 +106,14 @@ class _Tee:
 
 
 class _ResultFile:
-    """Collects what a run tells a person and writes it to the result file at the end:
-    the summary a command set with `_summary`, else everything it printed (the error line
-    included). UTF-8 with CRLF line ends, for the add-in's message box (ADODB.Stream)."""
+    """Collects what a run tells a person and writes it to the result file at the end.
+
+    The file is UTF-8 with CRLF line ends (the add-in reads it with ADODB.Stream): a header
+    of `exit=CODE` and `made=PATH` (what the command wrote or changed, empty when nothing),
+    a blank line, then the message: the summary a command set with `_summary`, else
+    everything it printed (the error line included). The add-in takes the exit code from
+    the header where it cannot wait for the process (Mac), and opens `made` for the
+    buttons that make a workbook."""
 
     active: _ResultFile | None = None
     _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -113,6 +121,7 @@ class _ResultFile:
     def __init__(self, path: str) -> None:
         self.path = path
         self.summary: str | None = None
+        self.made: str = ""
         self._copy: list[str] = []
 
     def __enter__(self) -> _ResultFile:
@@ -122,22 +131,42 @@ class _ResultFile:
         _ResultFile.active = self
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, exc, tb) -> None:
         sys.stdout, sys.stderr = self._saved
         _ResultFile.active = None
         text = self.summary if self.summary is not None else "".join(self._copy)
         text = self._ANSI.sub("", text).strip()
+        made = self.made.replace("\r", " ").replace("\n", " ")
         with (
             contextlib.suppress(OSError),
             open(self.path, "w", encoding="utf-8", newline="\r\n") as f,
         ):
-            f.write(text + "\n")
+            f.write(f"exit={_exit_code(exc)}\nmade={made}\n\n{text}\n")
+
+
+def _exit_code(exc: BaseException | None) -> int:
+    """The process's exit code for what ended click's main (SystemExit in standalone mode)."""
+    if exc is None:
+        return EXIT_OK
+    if isinstance(exc, SystemExit):
+        if exc.code is None:
+            return EXIT_OK
+        return exc.code if isinstance(exc.code, int) else EXIT_REFUSED
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    return EXIT_REFUSED
 
 
 def _summary(text: str) -> None:
     """The message the ribbon shows for this run (when --result-file was given)."""
     if _ResultFile.active is not None:
         _ResultFile.active.summary = text
+
+
+def _made(path: object) -> None:
+    """The file or folder this run wrote or changed, for the result file's `made=` line."""
+    if _ResultFile.active is not None and path:
+        _ResultFile.active.made = str(path)
 
 
 def _result_file_arg(args: list[str]) -> str | None:
@@ -253,6 +282,8 @@ def kpi(
         order_set = load_orders(orders, mapping)
     elif plan_orders(data):  # a plan workbook: its Orders sheet
         order_set = load_orders(data, mapping)
+    from csxl.kpi_report import plan_team
+
     doc, tickets, warnings = kpi_document(
         data,
         groupings,
@@ -262,6 +293,8 @@ def kpi(
         orders=order_set,
         customer_settings=settings,
         limits=limits,
+        team=plan_team(data),  # a team plan: its team's tickets, as refresh counts them
+        lang=lang,
     )
     call_set = None
     if calls is not None:
@@ -299,11 +332,17 @@ def new(path, team, lang, year, result_file) -> None:
     """Write a new plan workbook (never overwrites a file)."""
     from datetime import date
 
+    from csxl import console
     from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.sheets.holidays import uncovered_warning
 
     inputs = PlanInputs(lang=lang, team=team, year=year or date.today().year)
     written = new_plan(path, inputs)
+    _made(written)
     click.echo(("已生成计划工作簿：" if lang == "zh" else "Plan workbook written: ") + str(written))
+    calendar = uncovered_warning(inputs.year, lang)
+    if calendar:  # the plan is made all the same (exit 0: the ribbon opens it)
+        console.warn(calendar)
 
 
 def _book(workbook: str, live: bool):
@@ -317,9 +356,10 @@ def _book(workbook: str, live: bool):
     return PackageBook(workbook)
 
 
-def _report(outcome, lang: str) -> None:
+def _report(outcome, lang: str, workbook: str) -> None:
     from csxl import console
 
+    _made(workbook)
     console.print_outcome(outcome, lang)
     _summary(_outcome_text(outcome, lang))
     sys.exit(EXIT_WARNINGS if outcome.problems else EXIT_OK)
@@ -374,7 +414,7 @@ def refresh(workbook, month, live, lang, result_file) -> None:
 
     if month:
         Period.parse(month, None, None)  # refuse a bad month before touching anything
-    _report(engine.refresh(_book(workbook, live), month), lang)
+    _report(engine.refresh(_book(workbook, live), month), lang, workbook)
 
 
 @main.command()
@@ -386,7 +426,7 @@ def validate(workbook, live, lang, result_file) -> None:
     """Check the pasted data; list every rejected row on the Errors sheet."""
     from csxl import refresh as engine
 
-    _report(engine.validate(_book(workbook, live)), lang)
+    _report(engine.validate(_book(workbook, live)), lang, workbook)
 
 
 @main.command()
@@ -399,7 +439,7 @@ def score(workbook, month, live, lang, result_file) -> None:
     """Re-score agents after targets or rules changed, without re-reading the data."""
     from csxl import refresh as engine
 
-    _report(engine.score(_book(workbook, live)), lang)
+    _report(engine.score(_book(workbook, live)), lang, workbook)
 
 
 @main.command("import")
@@ -420,6 +460,7 @@ def import_(workbook, export, source, replace, sheet, lang, result_file) -> None
     report = import_export(book, export, source, replace, sheet)
     text = console.import_text(report, lang)
     click.echo(text)
+    _made(workbook)
     _summary(text)
     sys.exit(EXIT_WARNINGS if report.rejected else EXIT_OK)
 
@@ -516,7 +557,8 @@ def roster_template(path, lang) -> None:
 @click.option("--force", is_flag=True, help="Overwrite workbooks edited since (a backup is kept).")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Plan year (default: this year).")
 @click.option("--lang", type=LANGS, help="Plan language (default: the roster's).")
-def batch(roster, out, data, jobs, force, year, lang) -> None:
+@RESULT_FILE
+def batch(roster, out, data, jobs, force, year, lang, result_file) -> None:
     """One plan workbook per team of a roster, and batch-report.xlsx."""
     from csxl import console
     from csxl.batch import run_batch
@@ -534,6 +576,8 @@ def batch(roster, out, data, jobs, force, year, lang) -> None:
             on_done=progress.advance,
         )
     console.print_batch(result)
+    _made(result.report or result.out)
+    _summary(_batch_text(result))
     sys.exit(result.exit_code)
 
 
@@ -541,14 +585,62 @@ def batch(roster, out, data, jobs, force, year, lang) -> None:
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="The summary .xlsx.")
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def consolidate(folder, out, lang) -> None:
+@RESULT_FILE
+def consolidate(folder, out, lang, result_file) -> None:
     """Roll the team plans of a folder up into a department summary."""
     from csxl import console
     from csxl.consolidate import consolidate as run
 
     summary = run(folder, out, lang)
     console.print_consolidation(summary, lang)
+    _made(summary.path)
+    _summary(_consolidation_text(summary, lang))
     sys.exit(EXIT_WARNINGS if summary.problems else EXIT_OK)
+
+
+BATCH_TEXT = {
+    "zh": {"head": "批量生成：{out}", "count": "{n} 个团队", "report": "报告：{path}"},
+    "en": {"head": "Batch: {out}", "count": "{n} teams", "report": "Report: {path}"},
+}
+CONSOLIDATE_TEXT = {
+    "zh": {"head": "汇总已写入：{path}", "teams": "{n} 个团队", "never": "未刷新"},
+    "en": {"head": "Summary written to: {path}", "teams": "{n} teams", "never": "never refreshed"},
+}
+
+
+def _batch_text(result) -> str:
+    """What `csxl batch` did, as plain lines for a message box (no table drawing)."""
+    from csxl.batch import NEEDS_A_LOOK, STATUS_LABELS
+    from csxl.console import shown
+
+    t = BATCH_TEXT[result.lang]
+    labels = STATUS_LABELS[result.lang]
+    lines = [t["head"].format(out=result.out), t["count"].format(n=len(result.teams))]
+    for r in result.teams[:SUMMARY_AGENTS]:
+        mark = "! " if r.status in NEEDS_A_LOOK else ""
+        note = f"  {shown(r.message)}" if r.message else ""
+        lines.append(f"{mark}{shown(r.team)}  {labels[r.status]}{note}")
+    if len(result.teams) > SUMMARY_AGENTS:
+        lines.append("…")
+    lines += [f"! {shown(w)}" for w in result.warnings[:5]]
+    if result.report:
+        lines.append(t["report"].format(path=result.report))
+    return "\n".join(lines)
+
+
+def _consolidation_text(summary, lang: str) -> str:
+    """What `csxl consolidate` did, as plain lines for a message box."""
+    from csxl.console import shown
+
+    t = CONSOLIDATE_TEXT[lang]
+    lines = [t["head"].format(path=summary.path), t["teams"].format(n=len(summary.teams))]
+    for rank, tb in summary.ranking[:SUMMARY_AGENTS]:
+        score = "—" if tb.score is None else f"{tb.score:.2f}"
+        lines.append(
+            f"{rank or '—'}  {shown(tb.team)}  {score}  {tb.grade or '—'}  {tb.month or t['never']}"
+        )
+    lines += [f"! {shown(file)}: {shown(problem)}" for file, problem in summary.problems[:10]]
+    return "\n".join(lines)
 
 
 STAFF_TEXT = {
@@ -632,7 +724,7 @@ def staff(
             )
         from csxl import refresh as engine
 
-        _report(engine.staff(_book(workbook, live)), lang)
+        _report(engine.staff(_book(workbook, live)), lang, workbook)
         return
     missing = [name for name, v in (("--calls", calls), ("--aht", aht)) if v is None]
     if missing:

@@ -473,6 +473,8 @@ def print_upgrade(report, lang: str) -> None:
     t = UPGRADE[lang]
     if not report.changed:
         out.print(t["current"].format(book=report.workbook, version=report.new_version))
+        for line in report.warnings:
+            warn(line)
         return
     out.print(
         t["done"].format(book=report.workbook, old=report.old_version, new=report.new_version)
@@ -487,6 +489,8 @@ def print_upgrade(report, lang: str) -> None:
         out.print(t["refreshed"].format(month=report.refreshed))
     for line in report.left:
         warn(t["left"] + " " + line[pick])
+    for line in report.warnings:
+        warn(line)
     out.print(t["backup"].format(path=report.backup), highlight=False)
 
 

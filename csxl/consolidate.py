@@ -165,6 +165,8 @@ def read_team(path: Path) -> TeamBook:
             team.agents.append(
                 tuple(_at(scores, r, c) for c in (S.AGENT, S.TEAM, S.SCORE, S.GRADE, S.BONUS))
             )
+    from csxl.workbook.plan_reader import budget_total_row, table_end
+
     budget = rows("Budget")
     columns = (
         B.CATEGORY,
@@ -175,16 +177,18 @@ def read_team(path: Path) -> TeamBook:
         B.YTD_VARIANCE_PCT,
         B.FLAG,
     )
-    for r in range(B.FIRST_ROW, B.last_row() + 1):
+    # The tables by content: a row a manager inserted inside one moves the rows below it
+    # (and Budget's total row), and every row still counts.
+    for r in range(B.FIRST_ROW, table_end("Budget", budget) + 1):
         if _at(budget, r, B.CATEGORY) is not None:
             team.budget.append(tuple(_at(budget, r, c) for c in columns))
-    team.budget_total = tuple(_at(budget, B.TOTAL_ROW, c) for c in columns)
+    team.budget_total = tuple(_at(budget, budget_total_row(budget), c) for c in columns)
     risks = rows("Risks")
-    for r in range(R.FIRST_ROW, R.last_row() + 1):
+    for r in range(R.FIRST_ROW, table_end("Risks", risks) + 1):
         if _at(risks, r, R.RISK) is not None:
             team.risks.append(tuple(_at(risks, r, c) for c in RISK_COLUMNS))
     milestones = rows("Milestones")
-    for r in range(M.FIRST_ROW, M.last_row() + 1):
+    for r in range(M.FIRST_ROW, table_end("Milestones", milestones) + 1):
         if _at(milestones, r, M.OVERDUE) is not None:
             team.overdue.append(
                 tuple(

@@ -201,35 +201,54 @@ def thresholds(
     return Thresholds(frt, rt, frt_from, rt_from)
 
 
-def plan_thresholds(path: str | Path) -> tuple[float, float] | None:
-    """Settings' frt_sla and rt_sla limits of a plan workbook; None for any other file."""
-    from csxl.readers.excel import sheet_names
+def _plan_settings(path: str | Path) -> tuple[list[list[object]], str, str] | None:
+    """A plan workbook's Settings rows, file name and sheet title; None for any other file
+    (a sheet named 设置 in someone else's workbook is not csxl's)."""
     from csxl.readers.sniff import Kind, sniff
-    from csxl.workbook.port import detect_lang
+    from csxl.workbook.port import Titles
 
     path = Path(path)
     if sniff(path) is not Kind.XLSX:
         return None
-    names = sheet_names(path)
     try:
-        lang = detect_lang(names, path.name)
-    except InputError:  # not a plan: a sheet named 设置 there is someone else's
+        titles = Titles.of_file(path)  # a renamed Settings sheet is found by its anchor
+    except InputError:
+        return None
+    title = titles.title("Settings")
+    if title not in titles.names:
         return None
     from python_calamine import CalamineWorkbook
 
-    from csxl.workbook import layout
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
+    return rows.to_python(skip_empty_area=False), path.name, title
+
+
+def plan_thresholds(path: str | Path) -> tuple[float, float] | None:
+    """Settings' frt_sla and rt_sla limits of a plan workbook; None for any other file."""
     from csxl.workbook.plan_reader import sla_targets
 
-    title = layout.title("Settings", lang)
-    if title not in names:
-        return None
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
-    return sla_targets(sheet.to_python(skip_empty_area=False), path.name, title)
+    found = _plan_settings(path)
+    return None if found is None else sla_targets(*found)
 
 
 def _plain(seconds: float) -> float | int:
     """30.0 as 30 in the JSON, as a person would write it; 45.5 stays 45.5."""
     return int(seconds) if float(seconds).is_integer() else seconds
+
+
+def plan_team(path: str | Path) -> str | None:
+    """The team typed on a plan workbook's Settings (设置) sheet: `csxl kpi PLAN` counts that
+    team's tickets as refresh does. None for a department plan or any other file."""
+    from csxl.workbook import layout
+
+    found = _plan_settings(path)
+    if found is None:
+        return None
+    rows = found[0]
+    row, col = layout.Settings.ROW_TEAM, layout.Settings.VALUE_COL
+    value = rows[row - 1][col - 1] if len(rows) >= row and len(rows[row - 1]) >= col else None
+    team = " ".join(str(value).split()) if value not in (None, "") else ""
+    return team or None
 
 
 def plan_orders(path: str | Path) -> bool:
@@ -254,6 +273,8 @@ def kpi_document(
     orders: str | Path | OrderSet | None = None,
     customer_settings: CustomerSettings | None = None,
     limits: Thresholds = Thresholds(),
+    team: str | None = None,
+    lang: str = "zh",
 ) -> tuple[dict, TicketSet, list[str]]:
     """The JSON document of ../shared/spec/kpis.md, the TicketSet behind it, and warnings.
 
@@ -261,14 +282,27 @@ def kpi_document(
     are null and listed in `unavailable`. The document then has an `orders` object: the
     orders file, its rows, the as-of date, the high-value windows and the retention periods.
     `limits` are frt_sla's and rt_sla's, shown in the document's `thresholds` object.
+    `team` (a plan's Settings team, `plan_team`) keeps that team's tickets and those without
+    a team, as refresh does, with one warning (in `lang`) counting the others per team;
+    `rows` still counts the whole file, as it does before the period filter.
     """
     from csxl.domain import customers, kpis, tags
+    from csxl.domain.team_scope import left_out_warning, scope
 
     tickets = tickets if tickets is not None else load(path, mapping)
+    rows = tickets.rows()
+    scoped = scope(tickets.frame, team)
+    left_out = left_out_warning(team or "", scoped.others, lang)
+    if left_out is not None:
+        from dataclasses import replace
+
+        tickets = replace(tickets, frame=scoped.frame)
     settings = kpis.KpiSettings(
         frt_target_s=limits.frt_s, rt_target_s=limits.rt_s, active_customers=active_customers
     )
     result = kpis.compute(tickets, by, settings, (period.start, period.end))
+    if left_out is not None:
+        result.warnings.insert(0, left_out)
     frame = kpis.in_period(tickets.frame, (period.start, period.end))
     top, alerts = [], []
     if "tags" in tickets.columns and len(frame):
@@ -302,7 +336,7 @@ def kpi_document(
     doc = {
         "source": Path(path).name,
         "period": {"from": _iso(shown[0]), "to": _iso(shown[1])},
-        "rows": tickets.rows(),
+        "rows": rows,
         "thresholds": limits.json(),
         "groups": result.groups,
         "top_tags": top,

@@ -22,6 +22,7 @@ from csxl.workbook import layout
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book, Rect
+from csxl.workbook.sheets.holidays import plan_warnings
 from csxl.workbook.sheets.scores import TICKS, AgentRow
 from csxl.workbook.sheetxml import Formula
 
@@ -51,9 +52,35 @@ def _tickets(book: Book, state: PlanState):
 
 
 def plan_tickets(book: Book, state: PlanState):
-    """The Data sheet's tickets as refresh counts them: headers through Mapping, one name per
-    agent and teams by day through Aliases. (tickets, Errors rows, warnings)"""
-    return agent_identity.apply(book.name, state, _tickets(book, state))
+    """The Data sheet's tickets as refresh counts them: headers through Mapping, only the
+    plan's team (Settings) when it names one, one name per agent and teams by day through
+    Aliases. (tickets, Errors rows, warnings)"""
+    _, tickets, errors, warnings = _scoped_tickets(book, state)
+    return tickets, errors, warnings
+
+
+def _scoped_tickets(book: Book, state: PlanState):
+    """(the Data sheet's row counts, the tickets the plan counts, Errors rows, warnings).
+
+    The counts are the sheet's (read = valid + rejected + duplicates, as `csxl kpi` gives
+    for the file); the team filter comes after, like the month, and its warning says how
+    many valid tickets of other teams were left out."""
+    tickets = _tickets(book, state)
+    rows = tickets.rows()
+    tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
+    tickets, errors, more = agent_identity.apply(book.name, state, tickets)
+    return rows, tickets, errors, warnings + more
+
+
+def _no_team_tickets(book: Book, state: PlanState, rows: dict[str, int]) -> InputError:
+    """The refusal of a team plan whose Data sheet holds only other teams' tickets."""
+    p = state.inputs
+    return InputError(
+        f"the Data sheet has no tickets of the plan's team {p.team!r}: its "
+        f"{rows['valid']:,} valid tickets are of other teams.",
+        Location(book.name, layout.title("Settings", p.lang), layout.Settings.ROW_TEAM, "B"),
+        "Check the team on Settings (blank = every team), or paste this team's export.",
+    )
 
 
 def _orders(book: Book, state: PlanState):
@@ -109,8 +136,12 @@ def validate(book: Book) -> Outcome:
 def _validate(book: Book) -> Outcome:
     state = read_plan(book)
     tickets = _tickets(book, state)
+    rows = tickets.rows()
+    # The team's tickets (the Errors sheet still lists every rejected row of the sheet).
+    tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
     orders = _orders(book, state)
-    calls, call_errors, warnings = call_metrics.load(book, state)
+    calls, call_errors, call_warnings = call_metrics.load(book, state)
+    warnings += call_warnings
     state.inputs.errors = _error_rows(tickets, book.lang)
     if orders is not None:
         state.inputs.errors += _error_rows(orders, book.lang)
@@ -124,7 +155,8 @@ def _validate(book: Book) -> Outcome:
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
     problems += len(qa_errors)
-    return Outcome(book.name, rows=tickets.rows(), problems=problems, warnings=warnings)
+    warnings = [*state.warnings, *warnings]
+    return Outcome(book.name, rows=rows, problems=problems, warnings=warnings)
 
 
 def refresh(book: Book, month: str | None = None, now: datetime | None = None) -> Outcome:
@@ -139,7 +171,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
 
     state = read_plan(book)
     p = state.inputs
-    tickets, identity_errors, identity_warnings = plan_tickets(book, state)
+    rows, tickets, identity_errors, identity_warnings = _scoped_tickets(book, state)
+    if tickets.valid == 0 and rows["valid"]:
+        raise _no_team_tickets(book, state, rows)
     if tickets.valid == 0:
         raise InputError(
             "the Data sheet has no usable tickets.",
@@ -158,6 +192,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
             f"Its tickets run from {first} to {last}; give one of those months.",
         )
     result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
+    result.warnings.extend(state.warnings)  # the plan's own: weights (Goals' note says it too)
     result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
     p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
@@ -186,11 +221,22 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
     p.errors += call_errors
-    _fill_customers(state, tickets, orders, window, frame, team)
+    said = _fill_customers(state, tickets, orders, window, frame, team, result.unavailable)
+    result.warnings.extend(w for w in said if w not in result.warnings)
+    said = _goals_notes(p, result.unavailable)
+    result.warnings.extend(w for w in said if w not in result.warnings)
     p.trend = _trend(state, month, team)
     if state.has_team:
         p.team_inputs = _promotion(p, month)
     p.top_tags = _top_tags(tickets, frame)
+    if "tags" not in tickets.columns:
+        from csxl import unavailable
+
+        p.tags_note = unavailable.note(["tags"], p.lang)
+        what = _t(p.lang, "Top-20 问题标签", "Top-20 tags")
+        result.warnings.append(
+            unavailable.where(layout.title("Dashboard", p.lang), what, p.tags_note, p.lang)
+        )
     p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
     p.source_rows = tickets.read
     p.refresh_month = month
@@ -204,7 +250,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if state.has_sla:
         p.sla_kpis = _sla_kpis(month, team, result.unavailable)
         result.warnings.extend(
-            w for w in _fill_sla(state, tickets.frame, p.refreshed_at) if w not in result.warnings
+            w for w in _fill_sla(state, tickets, p.refreshed_at) if w not in result.warnings
         )
     ctx = render(p)
     _write_all(book, ctx)
@@ -224,16 +270,17 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         _write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
     if state.has_calls:
         _write_calls(book, ctx)
+    _write_holidays(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
     return Outcome(
         book.name,
         month,
-        tickets.rows(),
+        rows,
         len(p.agents),
         problems,
-        result.warnings,
+        plan_warnings(p, result.warnings),
         _summary(ctx, p),
         notes=_source_notes(tickets, p.lang),
     )
@@ -259,6 +306,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
     # The days again: the pro-rating rule or the transfer periods may have changed.
     p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
+    warnings = [*state.warnings, *state.rewritten, *warnings]
     if state.shown_month:
         # Score and grade overrides again (KPI values and exclusions are in Scores already).
         named = {a.agent for a in p.agents if a.agent is not None}
@@ -283,7 +331,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
         book.name,
         state.shown_month,
         agents=len(p.agents),
-        warnings=warnings,
+        warnings=plan_warnings(p, warnings),
         scores=_summary(ctx, p),
     )
 
@@ -307,8 +355,13 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     now = (now or datetime.now()).replace(microsecond=0)
     rows: dict[str, int] = {}
     problems = 0
+    warnings: list[str] = []
     if p.staffing.source == "data":
         tickets = _tickets(book, state)
+        rows = tickets.rows()
+        tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
+        if tickets.valid == 0 and rows["valid"]:
+            raise _no_team_tickets(book, state, rows)
         if tickets.valid == 0:
             raise InputError(
                 "the Data sheet has no usable tickets to count arrivals from.",
@@ -316,7 +369,7 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
                 "Paste the export, or choose the manual forecast on the Staffing sheet.",
             )
         _fill_arrivals(p, tickets.frame, now)
-        rows, problems = tickets.rows(), len(tickets.problems)
+        problems = len(tickets.problems)
     else:
         from csxl.workbook.sheets.staffing import status_line
 
@@ -324,12 +377,17 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     ctx = render(p)
     _write_staffing(book, ctx)
     book.commit()
-    return Outcome(book.name, rows=rows, problems=problems, notes=_staffing_notes(p))
+    return Outcome(
+        book.name, rows=rows, problems=problems, warnings=warnings, notes=_staffing_notes(p)
+    )
 
 
-def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict) -> None:
+def _fill_customers(
+    state: PlanState, tickets, orders, window, frame, team: dict, ticket_unavailable: dict
+) -> list[str]:
     """The Dashboard's customer KPIs: the domain's numbers for the refreshed month (those
-    `csxl kpi --month` gives), with the reason for each unavailable one."""
+    `csxl kpi --month` gives), with the reason for each unavailable one (the ticket KPIs'
+    too: `ticket_unavailable`); a warning for each one a missing column explains."""
     from csxl.domain import customers
 
     p = state.inputs
@@ -370,6 +428,42 @@ def _fill_customers(state: PlanState, tickets, orders, window, frame, team: dict
         values["note_repurchase_rate"] = values["note_retention_rate"]
     p.customers = values
     p.customer_notes = {key: _why(p.lang, why) for key, why in result.unavailable.items()}
+    for key in ("tickets", "csat", "frt_median", "survey_response_rate"):
+        if key in ticket_unavailable and key not in p.customer_notes:
+            p.customer_notes[key] = _why(p.lang, ticket_unavailable[key])
+    from csxl import unavailable
+    from csxl.workbook.layout import Customers as C
+
+    block = _t(p.lang, "客户指标", "customer KPIs")
+    dashboard = layout.title("Dashboard", p.lang)
+    said: list[str] = []
+    for key in C.KEYS:  # one warning per missing column, naming the block
+        why = p.customer_notes.get(key) or p.customer_notes.get(f"hv_{key}")
+        if unavailable.is_note(why):
+            w = unavailable.where(dashboard, block, why, p.lang)
+            said += [w] if w not in said else []
+    return said
+
+
+def _goals_notes(p: PlanInputs, ticket_unavailable: dict) -> list[str]:
+    """Goals' note column says why a KPI has no actual when the export lacks its column
+    (the actual stays blank, never 0); one warning per missing column, naming its KPIs."""
+    from csxl import unavailable
+
+    p.goal_notes = {}
+    kpis_by_note: dict[str, list[str]] = {}
+    for t in p.targets:
+        why = ticket_unavailable.get(t.key)
+        text = unavailable.reason_note(why, p.lang) if why else None
+        if text:
+            p.goal_notes[t.key] = text
+            kpis_by_note.setdefault(text, []).append(CATALOG[t.key].label(p.lang))
+    goals = layout.title("Goals", p.lang)
+    sep = _t(p.lang, "、", ", ")
+    return [
+        unavailable.where(goals, sep.join(names), text, p.lang)
+        for text, names in kpis_by_note.items()
+    ]
 
 
 def _why(lang: str, why: str) -> str:
@@ -382,13 +476,9 @@ def _why(lang: str, why: str) -> str:
             if lang == "zh"
             else ("no orders: paste the order export on the Orders sheet")
         )
-    if lang != "zh":
-        return why
-    return {
-        "the tickets have no customer id column": "工单数据没有客户ID列",
-        "no survey-sent time column": "工单数据没有评价推送时间列",
-        "no resolution time column": "工单数据没有解决时间列",
-    }.get(why, why)
+    from csxl import unavailable
+
+    return unavailable.reason_note(why, lang) or why
 
 
 def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
@@ -411,34 +501,58 @@ def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
         s.computed = status_line(p.lang, None, now)
 
 
-def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
-    """SLA attainment per month and team, and the department appraisal, over every valid
-    ticket of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept)."""
+def _fill_sla(state: PlanState, tickets, now: datetime) -> list[str]:
+    """SLA attainment per month and team, and the department appraisal, over the plan's
+    valid tickets of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept).
+
+    A count whose column the export lacks is left blank and said once, on the sheet and in
+    the warnings: responses without a first-response column, resolutions without a
+    resolution time column, the appraisal without the collaboration columns."""
     import math
 
+    from csxl import unavailable
     from csxl.domain import kpis, sla
     from csxl.workbook.layout import Sla as L
 
     p = state.inputs
+    frame = tickets.frame
+    notes: list[str] = []
+    has = tickets.columns
+    frt_missing = not has & {"first_response_at", "first_response_s"}
+    res_missing = "resolved_at" not in has
+    for absent, what in ((frt_missing, "first_response_at"), (res_missing, "resolved_at")):
+        if absent:
+            notes.append(unavailable.note([what], p.lang))
     outcome, warnings = sla.ticket_sla(frame, state.sla_policy())
     teams = sla.attainment(frame, outcome, ("month", "team"))
     p.sla_teams = [
-        (r.month, r.team, int(r.tickets), int(r.frt_met), int(r.res_met))
+        (
+            r.month,
+            r.team,
+            int(r.tickets),
+            None if frt_missing else int(r.frt_met),
+            None if res_missing else int(r.res_met),
+        )
         for r in teams.itertuples()
         if r.tickets > 0
     ][-L.RESULT_ROWS :]
-    _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
-    depts = sla.department_appraisal(frame, met, ("month", "dept"))
-    p.sla_depts = [
-        (
-            r.month,
-            r.dept,
-            int(r.collab),
-            int(r.met),
-            None if math.isnan(r.median_hours) else float(r.median_hours),
-        )
-        for r in depts.itertuples()
-    ][-L.RESULT_ROWS :]
+    more: list[str] = []
+    absent = unavailable.missing(has, unavailable.DEPT_COLUMNS)
+    p.sla_dept_note = unavailable.note(absent, p.lang) if absent else None
+    p.sla_depts = []
+    if not absent:
+        _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
+        depts = sla.department_appraisal(frame, met, ("month", "dept"))
+        p.sla_depts = [
+            (
+                r.month,
+                r.dept,
+                int(r.collab),
+                int(r.met),
+                None if math.isnan(r.median_hours) else float(r.median_hours),
+            )
+            for r in depts.itertuples()
+        ][-L.RESULT_ROWS :]
     first, last = frame["created_at"].min(), frame["created_at"].max()
     n = int((outcome["sla_row"] >= 0).sum())
     if p.lang == "zh":
@@ -448,7 +562,28 @@ def _fill_sla(state: PlanState, frame, now: datetime) -> list[str]:
         p.sla_status = (
             f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         )
-    return warnings + [w for w in more if w not in warnings]
+    if p.sla_dept_note:
+        notes.append(
+            _t(p.lang, "部门考核", "Department appraisal")
+            + _t(p.lang, "：", ": ")
+            + p.sla_dept_note
+        )
+    if notes:
+        sep = _t(p.lang, "；", "; ")
+        p.sla_status += sep + sep.join(notes)
+    sheet = layout.title("SLA", p.lang)
+    said = [
+        unavailable.where(sheet, _t(p.lang, "达成情况", "attainment"), note, p.lang)
+        for note in notes[: len(notes) - bool(p.sla_dept_note)]
+    ]
+    if p.sla_dept_note:
+        what = _t(p.lang, "部门考核", "department appraisal")
+        said.append(unavailable.where(sheet, what, p.sla_dept_note, p.lang))
+    return said + warnings + [w for w in more if w not in warnings]
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
 
 
 def _sla_kpis(month: str, team: dict, unavailable: dict[str, str]) -> dict[str, object]:
@@ -925,6 +1060,29 @@ def _write_sla(book: Book, ctx: Ctx) -> None:
             (first, L.D_MONTH, last, L.D_MEDIAN),
             (L.KPI_TITLE_ROW, L.K_LABEL, kpi_last, L.K_VALUE),
             (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
+        ],
+    )
+
+
+def _write_holidays(book: Book, ctx: Ctx) -> None:
+    """The Holidays sheet's csxl cells: the banner (row 3), the official days of the plan
+    year as the installed chinese-calendar has them (E:G), and what was read in each line of
+    the pasted notice (J). Rewritten by every refresh, so upgrading chinese-calendar to a
+    release that knows the year clears the banner and fills E:G."""
+    from csxl.workbook.layout import Holidays as H
+    from csxl.workbook.plan_reader import has_sheet
+
+    if not has_sheet(book, "Holidays"):
+        return
+    last = H.FIRST_ROW + max(H.ROWS, H.OFFICIAL_ROWS) - 1
+    _write(
+        book,
+        ctx,
+        "Holidays",
+        [
+            (H.BANNER_ROW, 1, H.BANNER_ROW, 1),
+            (H.HEADER_ROW, H.OFFICIAL_COL, last, H.OFFICIAL_COL + 2),
+            (H.FIRST_ROW, H.NOTICE_READ, last, H.NOTICE_READ),
         ],
     )
 

@@ -49,6 +49,7 @@ class UpgradeReport:
     added: list[str] = field(default_factory=list)  # sheets the new template adds
     left: list[tuple[str, str]] = field(default_factory=list)  # only in the backup: (zh, en)
     refreshed: str | None = None  # the month refreshed into the new template
+    warnings: list[str] = field(default_factory=list)  # in the plan's language
 
     @property
     def changed(self) -> bool:
@@ -91,16 +92,39 @@ def _number(value: object, where: Location) -> float | None:
         raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
 
 
+def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
+    """The cascade rows as they were typed, in order; rows a manager's inserted row pushed
+    below the block move up into its blank rows (the new plan formats the block only)."""
+    from dataclasses import replace
+
+    from csxl.workbook.layout import Goals as G
+
+    last = G.CASCADE_FIRST_ROW + G.CASCADE_ROWS - 1
+    if all(o.row <= last for o in cascade):
+        return cascade
+    if len(cascade) > G.CASCADE_ROWS:
+        raise InputError(
+            f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            Location(book, layout.title("Goals", lang), cascade[G.CASCADE_ROWS].row, "B"),
+            "Delete the rows that are not needed, then upgrade again.",
+        )
+    return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
+
+
 def read_milestones(rows: Rows, book: str, lang: str) -> list:
     """The filled Milestones rows, in order (blank rows between them are closed up)."""
     from csxl.domain.plan import Milestone
+    from csxl.workbook.plan_reader import table_end, too_many_rows
 
     sheet = layout.title("Milestones", lang)
     out = []
-    for r in range(M.FIRST_ROW, M.last_row() + 1):
+    # By content to the table's end: a row inserted inside it pushes its last rows down.
+    for r in range(M.FIRST_ROW, table_end("Milestones", rows) + 1):
         values = [_cell(rows, r, c) for c in range(M.QUARTER, M.PCT + 1)]
         if all(v is None for v in values):
             continue
+        if len(out) == M.ROWS:
+            raise too_many_rows("Milestones", book, lang, r, M.ROWS)
         where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
         quarter = _text(values[0]).upper().lstrip("Q")
         try:
@@ -126,10 +150,12 @@ def read_milestones(rows: Rows, book: str, lang: str) -> list:
 def read_budget(rows: Rows, book: str, lang: str) -> list:
     """Every Budget category row, blank ones included (rows keep their places)."""
     from csxl.domain.plan import BudgetLine
+    from csxl.workbook.plan_reader import table_end, too_many_rows
 
     sheet = layout.title("Budget", lang)
     out = []
-    for r in range(B.FIRST_ROW, B.last_row() + 1):
+    end = table_end("Budget", rows)  # the row above the total row, wherever it is now
+    for r in range(B.FIRST_ROW, end + 1):
         where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
         months = range(B.MONTHS)
         plan = tuple(
@@ -141,6 +167,8 @@ def read_budget(rows: Rows, book: str, lang: str) -> list:
         out.append(BudgetLine(_text(_cell(rows, r, B.CATEGORY)), plan, actual))
     while out and not out[-1].category and all(v is None for v in out[-1].plan + out[-1].actual):
         out.pop()  # trailing blank rows: the builder pads them again
+    if len(out) > B.CATEGORY_ROWS:
+        raise too_many_rows("Budget", book, lang, B.FIRST_ROW + B.CATEGORY_ROWS, B.CATEGORY_ROWS)
     return out
 
 
@@ -151,10 +179,14 @@ def read_risks(rows: Rows, book: str, lang: str) -> list:
     sheet = layout.title("Risks", lang)
     inputs = (R.ID, R.RISK, R.CATEGORY, R.LIKELIHOOD, R.IMPACT, R.TRIGGER, R.PREVENTION)
     inputs += (R.RESPONSE, R.OWNER, R.STATUS, R.REVIEW)
+    from csxl.workbook.plan_reader import table_end, too_many_rows
+
     out = []
-    for r in range(R.FIRST_ROW, R.last_row() + 1):
+    for r in range(R.FIRST_ROW, table_end("Risks", rows) + 1):
         if all(_cell(rows, r, c) is None for c in inputs):
             continue
+        if len(out) == R.ROWS:
+            raise too_many_rows("Risks", book, lang, r, R.ROWS)
         where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
         rating = {}
         for c in (R.LIKELIHOOD, R.IMPACT):
@@ -266,6 +298,11 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
     version = _text(_cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
+        from csxl.workbook.plan_reader import read_plan
+        from csxl.workbook.sheets.holidays import open_year_warning
+
+        calendar = open_year_warning(read_plan(old).inputs)
+        report.warnings += [calendar] if calendar else []
         return report
     if version not in READABLE:
         raise InputError(
@@ -296,6 +333,7 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     have = {s.key for s in layout.SHEETS if old.title(s.key) in old._parts}
     state = read_plan(old, any_version=True)
     p: PlanInputs = state.inputs
+    p.cascade = _cascade_in_block(p.cascade, old.name, lang)
     report.moved += [
         (
             "设置：团队、年度、基准日、活跃客户数、首响与解决时限",
@@ -396,6 +434,10 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
         refresh(PackageBook(target), state.shown_month)
         report.refreshed = state.shown_month
+    from csxl.workbook.sheets.holidays import open_year_warning
+
+    calendar = open_year_warning(p)  # a plan year chinese-calendar does not know yet
+    report.warnings += [calendar] if calendar else []
 
 
 def _when(value: object) -> datetime | None:
@@ -484,29 +526,53 @@ def _carry_data(old, new, key: str = "Data") -> int:
     """The pasted rows below a paste sheet's header (Data, Orders, CallRecords), every
     column, values as typed.
 
-    Columns go under the same heading in the new template; a column the new header lacks
-    (one a manager added) goes to the right of the table with its heading.
+    The old header row is found as the reader finds it (an export pasted at A1 with title
+    rows above its header). Columns go under the new template's heading of the same name,
+    else of the same csxl column (an export's own `Id` under 工单号); a column the new header
+    lacks (one a manager added, or an unknown export column) goes to the right of the table
+    with its heading. An empty column whose csxl column is taken already (a template heading
+    left beside a pasted export) is not carried: it would stand for the pasted one.
     """
+    from csxl.domain.columns import CALLS, ORDERS, TICKETS
+    from csxl.domain.synonyms import Synonyms
+    from csxl.readers.header import MIN_MATCHES, SCAN_ROWS
     from csxl.workbook.data_sheet import grow_table
+
+    synonyms = Synonyms({"Orders": ORDERS, "CallRecords": CALLS}.get(key, TICKETS))
+
+    def field_of(heading: object) -> str | None:
+        found = synonyms.lookup(heading) if heading not in (None, "") else None
+        return found.column if found is not None else None
 
     rows = old.rows(key)
     header = [h for h in new.rows(key)[D.HEADER_ROW - 1] if h != ""]
     width = len(header)
-    old_header = rows[D.HEADER_ROW - 1] if rows else []
+    scores = [synonyms.score(r) for r in rows[:SCAN_ROWS]]
+    top = max(scores, default=0)
+    at = scores.index(top) if top >= MIN_MATCHES else D.HEADER_ROW - 1
+    old_header = rows[at] if rows else []
+    below = rows[at + 1 :]
     where = {h: i + 1 for i, h in enumerate(header)}
+    by_field = {f: i + 1 for i, h in enumerate(header) if (f := field_of(h)) is not None}
     cells: dict[tuple[int, int], object] = {}
     target: dict[int, int] = {}
     extra = width
     for c, heading in enumerate(old_header, start=1):
+        filled = any(c <= len(r) and r[c - 1] != "" for r in below)
+        found = field_of(heading)
         if heading in where and where[heading] not in target.values():
             target[c] = where[heading]
-        elif heading != "" or any(c <= len(r) and r[c - 1] != "" for r in rows[D.FIRST_ROW - 1 :]):
+        elif found in by_field and by_field[found] not in target.values():
+            target[c] = by_field[found]
+        elif found is not None and not filled:
+            continue  # a stale template heading beside the pasted export's own column
+        elif heading != "" or filled:
             extra += 1
             target[c] = extra
             cells[(D.HEADER_ROW, extra)] = _plain(heading)
     last = D.FIRST_ROW - 1
-    for r in range(D.FIRST_ROW, len(rows) + 1):
-        row = rows[r - 1]
+    for i, row in enumerate(below):
+        r = D.FIRST_ROW + i
         for c, value in enumerate(row, start=1):
             if value != "" and c in target:
                 cells[(r, target[c])] = _plain(value)

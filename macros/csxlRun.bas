@@ -1,68 +1,103 @@
 Option Explicit
 ' csxlRun: how a ribbon button runs csxl on the active workbook.
 '
-' On Windows the bundled csxl program (csxl.exe) is run with the verb, --live and the
-' active workbook's full name, and a --result-file into which it writes what it did as
-' UTF-8 text; the button waits for it (WScript.Shell.Run ..., 0, True) and shows that text.
-' The program writes into the open workbook through xlwings (Excel holds a lock on the
-' file). Nothing is saved behind the manager's back: saving stays the manager's choice.
-' Where no program is found, and always on Mac, the same command runs through RunPython
-' (module xlwings) with a Python that has csxl installed.
+' On Windows the csxl program (csxl.exe) is run with the verb, --live and the active
+' workbook's full name, and a --result-file into which it writes what it did as UTF-8 text
+' (a header "exit=", "made=", then the message); the button waits for it
+' (WScript.Shell.Run ..., 0, True) and shows the message. The program writes into the open
+' workbook through xlwings (Excel holds a lock on the file). Nothing is saved behind the
+' manager's back: saving stays the manager's choice. Where no program is found, and always
+' on Mac, the same command runs through RunPython (module xlwings) with a Python that has
+' csxl installed.
+'
+' Which program runs is never read from a workbook: a plan received by mail must not be
+' able to start a program through the manager's own trusted add-in. csxl_FindExe looks in
+' csxl.conf (beside the add-in, then in the user's own %APPDATA%\csxl), beside the add-in,
+' in %APPDATA%\csxl\csxl and on PATH; the Python for RunPython comes from csxl.conf only.
+' A test checks that the search reads no workbook, sheet or range.
 '
 ' Always ActiveWorkbook (the plan the manager is looking at), never ThisWorkbook (this
-' add-in). No module-level Workbook or Application references are kept.
+' add-in) for the work itself. No module-level Workbook or Application references.
 '
-' Settings, looked up in this order (xlwings-style):
-'   1. the plan's Settings sheet (Settings / U+8BBE U+7F6E): exe path, Python, language;
-'   2. csxl.conf next to the add-in: lines "key = value" (exe, python, lang,
-'      xlwings_version);
-'   3. defaults: csxl.exe next to the add-in or on PATH; "python"; the plan's language.
+' File and environment access goes through Scripting.FileSystemObject and
+' WScript.Shell.ExpandEnvironmentStrings (Unicode: a Chinese user name works), with VBA's
+' own Dir/Kill/Environ only where those objects do not exist (Mac, LibreOffice).
 
 ' Rows of the plan's Settings sheet: keep equal to csxl.workbook.layout.Settings (a test
-' compares them).
+' compares them). Only the language is read from a plan.
 Private Const SETTINGS_VALUE_COL As Long = 2
 Private Const SETTINGS_ROW_LANG As Long = 6
-Private Const SETTINGS_ROW_EXE As Long = 14
-Private Const SETTINGS_ROW_PYTHON As Long = 15
 
 Private Const EXE_NAME As String = "csxl.exe"
 Private Const CONF_NAME As String = "csxl.conf"
 Private Const APP_TITLE As String = "csxl"
+Private Const SHEET_VISIBLE As Long = -1  ' xlSheetVisible
+
+Public Const START_FAILED As Long = -9999  ' csxl_Shell: the program did not start
 
 Private searchedPlaces As String
+Private lastStartError As String
+Private openWhenDone As Boolean  ' open the result's made= file (new plan, summary)
+Private reopenWhenDone As String  ' a plan closed for a file command: open it again
+Private verbWhenDone As String  ' then run this verb on it (import: refresh)
 
 ' ------------------------------------------------------------------ running csxl
 Public Sub csxl_RunOnActive(ByVal verb As String)
     ' validate / refresh / score / staff on the plan open in Excel.
     If ActiveWorkbook Is Nothing Then
-        MsgBox Msg("no_workbook", csxl_Lang()), vbExclamation, APP_TITLE
+        csxl_Box Msg("no_workbook", csxl_Lang()), vbExclamation
         Exit Sub
     End If
     csxl_Run Array(verb, "--live", ActiveWorkbook.FullName)
+End Sub
+
+Public Function csxl_RunAndOpen(ByVal args As Variant) As Long
+    ' csxl_Run, then open what the command made (its result's made= file) when it worked.
+    openWhenDone = True
+    csxl_RunAndOpen = csxl_Run(args)
+    openWhenDone = False
+End Function
+
+Public Sub csxl_ReopenAfter(ByVal fullName As String, ByVal verb As String)
+    ' The next result reopens fullName (closed for a file command), then runs verb on it.
+    reopenWhenDone = fullName
+    verbWhenDone = verb
 End Sub
 
 Public Function csxl_Run(ByVal args As Variant) As Long
     ' Runs csxl with args plus --result-file; shows the result. Returns csxl's exit code
     ' (0 done, 1 done with warnings, 2 refused, 3 open in Excel), or -1 when the result
     ' comes later (Mac) or nothing could run.
-    Dim resultFile As String, exe As String, code As Long
+    Dim resultFile As String, exe As String, code As Long, python As String
     resultFile = TempResultPath()
+    Application.StatusBar = Msg("working", csxl_Lang())
     #If Mac Then
-        Application.StatusBar = Msg("working", csxl_Lang())
         RunPython "import csxl.excel.live as L; L.run_button(" & _
             PyList(WithResultFile(args, resultFile)) & ")"
         csxl_Run = -1
     #Else
         exe = csxl_FindExe()
+        python = csxl_Setting("python")
         If exe <> "" Then
             code = RunProgram(CommandLine(exe, WithResultFile(args, resultFile)))
+            If code = START_FAILED And python <> "" Then code = RunViaPython(args, resultFile)
+            If code = START_FAILED Then
+                ShowBlocked exe
+                csxl_Run = -1
+                Exit Function
+            End If
         Else
-            code = RunPython("import csxl.excel.live as L; L.run_button(" & _
-                PyList(WithResultFile(args, resultFile)) & ")")
+            code = RunViaPython(args, resultFile)
             If code <> 0 And Not FileThere(resultFile) Then
-                MsgBox Msg("not_found", csxl_Lang()) & vbCrLf & vbCrLf & _
-                    Msg("searched", csxl_Lang()) & vbCrLf & searchedPlaces & vbCrLf & _
-                    Msg("fix_exe", csxl_Lang()), vbCritical, APP_TITLE
+                Application.StatusBar = False
+                If code = START_FAILED And python <> "" Then
+                    ShowBlocked python
+                Else
+                    csxl_Box Msg("not_found", csxl_Lang()) & vbCrLf & vbCrLf & _
+                        Msg("searched", csxl_Lang()) & vbCrLf & searchedPlaces & vbCrLf & _
+                        Msg("fix_exe", csxl_Lang()), vbCritical
+                End If
+                AfterResult -1, ""
                 csxl_Run = -1
                 Exit Function
             End If
@@ -72,65 +107,160 @@ Public Function csxl_Run(ByVal args As Variant) As Long
     #End If
 End Function
 
-Private Function RunProgram(ByVal commandText As String) As Long
-    ' Start the program hidden and wait for it; its exit code.
+Private Function RunViaPython(ByVal args As Variant, ByVal resultFile As String) As Long
+    RunViaPython = RunPython("import csxl.excel.live as L; L.run_button(" & _
+        PyList(WithResultFile(args, resultFile)) & ")")
+End Function
+
+Public Function csxl_Shell(ByVal commandText As String) As Long
+    ' Starts a program hidden and waits for it: its exit code, or START_FAILED when it could
+    ' not be started (no such file, or a policy that stops Office from starting programs).
+    ' The command line is passed as it is: % is escaped (see EscapePercent).
     Dim wsh As Object
-    Application.StatusBar = Msg("working", csxl_Lang())
+    On Error GoTo NotStarted
     Set wsh = CreateObject("WScript.Shell")
-    RunProgram = wsh.Run(commandText, 0, True)
-    Set wsh = Nothing
+    wsh.Environment("Process")(PERCENT_VAR) = "%"
+    csxl_Shell = wsh.Run(EscapePercent(commandText), 0, True)
+    Exit Function
+NotStarted:
+    lastStartError = "(" & CStr(Err.Number) & ") " & Err.Description
+    csxl_Shell = START_FAILED
+End Function
+
+Private Function RunProgram(ByVal commandText As String) As Long
+    RunProgram = csxl_Shell(commandText)
     Application.StatusBar = False
 End Function
 
-Public Sub csxl_ShowResult(ByVal resultFile As Variant, ByVal code As Variant)
-    ' Shows the UTF-8 result csxl wrote. Also called by csxl on Mac when it is done.
-    Dim message As String, icon As Long
+Private Sub ShowBlocked(ByVal program As String)
+    ' The program exists but could not be started: say so, and what can be done.
     Application.StatusBar = False
-    message = ReadUtf8File(CStr(resultFile))
-    If Trim$(message) = "" Then message = Msg("no_result", csxl_Lang()) & " " & CStr(code)
-    If Len(message) > 1000 Then message = Left$(message, 1000) & vbCrLf & "..."
-    Select Case CLng(code)
+    csxl_Box Fill(Msg("blocked", csxl_Lang()), program, lastStartError), vbCritical
+    AfterResult -1, ""
+End Sub
+
+Public Sub csxl_ShowResult(ByVal resultFile As Variant, ByVal code As Variant)
+    ' Shows the UTF-8 result csxl wrote, then does what the button asked for afterwards
+    ' (open what was made, reopen a plan). Also called by csxl on Mac when it is done.
+    Dim text As String, message As String, icon As Long, exitCode As Long, made As String
+    On Error GoTo Failed
+    Application.StatusBar = False
+    text = ReadUtf8File(CStr(resultFile))
+    exitCode = CLng(code)
+    If exitCode = -1 And ResultField(text, "exit") <> "" Then exitCode = CLng(ResultField(text, "exit"))
+    made = ResultField(text, "made")
+    message = ResultMessage(text)
+    If Trim$(message) = "" Then message = Msg("no_result", csxl_Lang()) & " " & CStr(exitCode)
+    If Len(message) > 1500 Then message = Left$(message, 1500) & vbCrLf & "..."
+    Select Case exitCode
         Case 0: icon = vbInformation
         Case 1: icon = vbExclamation
         Case Else: icon = vbCritical
     End Select
-    MsgBox message, icon, APP_TITLE
+    csxl_Box message, icon
+    DeleteFile CStr(resultFile)
+    AfterResult exitCode, made
+    Exit Sub
+Failed:
+    csxl_Fail "csxl_ShowResult"
+End Sub
+
+Private Sub AfterResult(ByVal exitCode As Long, ByVal made As String)
+    ' What a button asked for once csxl is done: open what it made, or reopen the plan it
+    ' closed and run the next verb on it.
+    Dim again As String, verb As String, doOpen As Boolean
+    doOpen = openWhenDone
+    openWhenDone = False
+    again = reopenWhenDone
+    verb = verbWhenDone
+    reopenWhenDone = ""
+    verbWhenDone = ""
+    If doOpen And (exitCode = 0 Or exitCode = 1) And made <> "" Then csxl_Open made
+    If again <> "" Then
+        csxl_Open again
+        If verb <> "" And (exitCode = 0 Or exitCode = 1) Then csxl_RunOnActive verb
+    End If
+End Sub
+
+Public Sub csxl_Open(ByVal fullName As String)
+    ' Opens a workbook unless it is open already (then shows it).
+    Dim wb As Object
+    For Each wb In Workbooks
+        If StrComp(wb.FullName, fullName, vbTextCompare) = 0 Then
+            wb.Activate
+            Exit Sub
+        End If
+    Next wb
+    If FileThere(fullName) Then
+        Workbooks.Open fullName
+    Else
+        csxl_Box Fill(Msg("reopen", csxl_Lang()), fullName), vbExclamation
+    End If
+End Sub
+
+' ------------------------------------------------------------------ messages
+Public Function csxl_Box(ByVal text As String, ByVal flags As Long) As Long
+    ' A message box that keeps Unicode text on any Windows language (csxlBox).
+    On Error GoTo Plain
+    #If Mac Then
+        csxl_Box = MsgBox(text, flags, APP_TITLE)
+    #Else
+        csxl_Box = csxl_BoxW(text, APP_TITLE, flags)
+    #End If
+    Exit Function
+Plain:
+    csxl_Box = MsgBox(text, flags, APP_TITLE)
+End Function
+
+Public Sub csxl_Fail(ByVal what As String)
+    ' The error handler of every entry point: what failed and what to do, never the VBA
+    ' dialog with its Debug button; the status bar is reset.
+    Dim detail As String
+    detail = "(" & CStr(Err.Number) & ") " & Err.Description
     On Error Resume Next
-    Kill CStr(resultFile)
-    On Error GoTo 0
+    Application.StatusBar = False
+    Application.ScreenUpdating = True
+    Application.Cursor = -4143  ' xlDefault
+    openWhenDone = False
+    verbWhenDone = ""
+    If reopenWhenDone <> "" Then
+        csxl_Open reopenWhenDone
+        reopenWhenDone = ""
+    End If
+    csxl_Box Fill(Msg("failed", csxl_Lang()), what, detail), vbCritical
 End Sub
 
 ' ------------------------------------------------------------------ finding csxl.exe
 Public Function csxl_FindExe() As String
-    ' The configured path, then next to the add-in, then each folder on PATH.
+    ' The program, from places outside any workbook only: exe in csxl.conf (beside the
+    ' add-in, then the user's own), csxl.exe beside the add-in, the one install location
+    ' %APPDATA%\csxl\csxl\csxl.exe, then each folder on PATH.
     Dim configured As String, folders As Variant, i As Long, found As String
     searchedPlaces = ""
-    configured = csxl_Setting("exe")
+    configured = ConfSetting("exe")
     If configured <> "" Then
-        If Right$(LCase$(configured), 4) <> ".exe" Then configured = JoinPath(configured, EXE_NAME)
+        If LCase$(Right$(configured, 4)) <> ".exe" Then configured = JoinPath(configured, EXE_NAME)
         found = FirstFile(Array(configured))
-        If found <> "" Then
-            csxl_FindExe = found
-            Exit Function
-        End If
     End If
-    found = FirstFile(Array(JoinPath(ThisWorkbook.Path, EXE_NAME), _
-        JoinPath(JoinPath(ThisWorkbook.Path, "csxl"), EXE_NAME)))
-    If found <> "" Then
-        csxl_FindExe = found
-        Exit Function
+    If found = "" Then
+        found = FirstFile(Array(JoinPath(AddinFolder(), EXE_NAME), _
+            JoinPath(JoinPath(AddinFolder(), "csxl"), EXE_NAME)))
     End If
-    folders = Split(Environ$("PATH"), ";")
-    For i = LBound(folders) To UBound(folders)
-        If Trim$(folders(i)) <> "" Then
-            found = FirstFile(Array(JoinPath(Trim$(folders(i)), EXE_NAME)))
-            If found <> "" Then
-                csxl_FindExe = found
-                Exit Function
+    If found = "" And UserFolder() <> "" Then
+        found = FirstFile(Array(JoinPath(JoinPath(UserFolder(), "csxl"), EXE_NAME)))
+    End If
+    If found = "" Then
+        folders = Split(EnvValue("PATH"), ";")
+        For i = LBound(folders) To UBound(folders)
+            If Trim$(folders(i)) <> "" And found = "" Then
+                If FileThere(JoinPath(Trim$(folders(i)), EXE_NAME)) Then
+                    found = JoinPath(Trim$(folders(i)), EXE_NAME)
+                End If
             End If
-        End If
-    Next i
-    searchedPlaces = searchedPlaces & "PATH" & vbCrLf
+        Next i
+        If found = "" Then searchedPlaces = searchedPlaces & "PATH" & vbCrLf
+    End If
+    csxl_FindExe = found
 End Function
 
 Private Function FirstFile(ByVal candidates As Variant) As String
@@ -147,13 +277,23 @@ Private Function FirstFile(ByVal candidates As Variant) As String
     Next i
 End Function
 
+Private Function AddinFolder() As String
+    ' Where this add-in is: its own folder, not the content of any workbook.
+    AddinFolder = ThisWorkbook.Path
+End Function
+
+Public Function UserFolder() As String
+    ' The user's own csxl folder (%APPDATA%\csxl on Windows, ~/csxl in Excel's Mac
+    ' container); "" when there is no such variable.
+    Dim root As String
+    root = EnvValue("APPDATA")
+    If root = "" Then root = EnvValue("HOME")
+    If root <> "" Then UserFolder = JoinPath(root, "csxl")
+End Function
+
 Private Function JoinPath(ByVal folder As String, ByVal fileName As String) As String
     Dim sep As String
-    #If Mac Then
-        sep = "/"
-    #Else
-        sep = "\"
-    #End If
+    sep = Application.PathSeparator
     If folder = "" Then
         JoinPath = fileName
     ElseIf Right$(folder, 1) = sep Then
@@ -163,33 +303,19 @@ Private Function JoinPath(ByVal folder As String, ByVal fileName As String) As S
     End If
 End Function
 
-Private Function FileThere(ByVal path As String) As Boolean
-    ' FileSystemObject on Windows: Unicode paths (a Chinese user name) work, Dir() may not.
-    On Error Resume Next
-    #If Mac Then
-        FileThere = (Dir(path) <> "")
-    #Else
-        FileThere = CreateObject("Scripting.FileSystemObject").FileExists(path)
-    #End If
-    On Error GoTo 0
-End Function
-
 ' ------------------------------------------------------------------ settings
 Public Function csxl_Setting(ByVal key As String) As String
-    ' A setting: the plan's Settings sheet first, then csxl.conf next to the add-in.
-    Dim value As String
-    Select Case LCase$(key)
-        Case "exe": value = PlanSetting(SETTINGS_ROW_EXE)
-        Case "python": value = PlanSetting(SETTINGS_ROW_PYTHON)
-        Case "lang": value = PlanSetting(SETTINGS_ROW_LANG)
-    End Select
-    If value = "" Then value = ConfSetting(key)
-    csxl_Setting = value
+    ' A setting of the add-in: csxl.conf beside the add-in, then the user's csxl.conf.
+    ' Only the language may also come from the plan (csxl_Lang).
+    csxl_Setting = ConfSetting(key)
 End Function
 
 Public Function csxl_Lang() As String
     ' "zh" or "en": the plan's language, else csxl.conf, else zh.
-    If LCase$(csxl_Setting("lang")) = "en" Then
+    Dim lang As String
+    lang = PlanLanguage()
+    If lang = "" Then lang = ConfSetting("lang")
+    If LCase$(lang) = "en" Then
         csxl_Lang = "en"
     Else
         csxl_Lang = "zh"
@@ -206,40 +332,88 @@ Public Function csxl_PlanSheet(ByVal english As String, ByVal chinese As String)
     Set csxl_PlanSheet = ws
 End Function
 
-Private Function PlanSetting(ByVal row As Long) As String
+Public Sub csxl_ShowSheet(ByVal ws As Object)
+    ' Shows a sheet, unhiding it first: activating a hidden sheet fails with error 1004.
+    If ws.Visible <> SHEET_VISIBLE Then ws.Visible = SHEET_VISIBLE
+    ws.Activate
+End Sub
+
+Private Function PlanLanguage() As String
     Dim ws As Object, value As Variant
+    On Error GoTo Done
     If ActiveWorkbook Is Nothing Then Exit Function
     Set ws = csxl_PlanSheet("Settings", "\u8BBE\u7F6E")
     If ws Is Nothing Then Exit Function
-    On Error Resume Next
-    value = ws.Cells(row, SETTINGS_VALUE_COL).Value
-    If Not IsError(value) And Not IsEmpty(value) Then PlanSetting = Trim$(CStr(value))
-    On Error GoTo 0
+    value = ws.Cells(SETTINGS_ROW_LANG, SETTINGS_VALUE_COL).Value
+    If Not IsError(value) And Not IsEmpty(value) Then PlanLanguage = Trim$(CStr(value))
+Done:
 End Function
 
 Private Function ConfSetting(ByVal key As String) As String
-    Dim lines As Variant, i As Long, at As Long
-    lines = Split(Replace(ReadUtf8File(JoinPath(ThisWorkbook.Path, CONF_NAME)), vbCr, ""), vbLf)
-    For i = LBound(lines) To UBound(lines)
-        at = InStr(1, lines(i), "=")
-        If at > 1 And Left$(Trim$(lines(i)), 1) <> "#" Then
-            If LCase$(Trim$(Left$(lines(i), at - 1))) = LCase$(key) Then
-                ConfSetting = Trim$(Mid$(lines(i), at + 1))
-                Exit Function
-            End If
-        End If
-    Next i
+    ConfSetting = ConfValue(ReadUtf8File(JoinPath(AddinFolder(), CONF_NAME)), key)
+    If ConfSetting = "" And UserFolder() <> "" Then
+        ConfSetting = ConfValue(ReadUtf8File(JoinPath(UserFolder(), CONF_NAME)), key)
+    End If
 End Function
 
-' ------------------------------------------------------------------ files
+' ------------------------------------------------------------------ files and environment
+Private Function NewObject(ByVal progId As String) As Object
+    ' A COM object, or Nothing where there is none (Mac, LibreOffice on Linux).
+    On Error Resume Next
+    Set NewObject = CreateObject(progId)
+    On Error GoTo 0
+End Function
+
+Public Function EnvValue(ByVal name As String) As String
+    ' An environment variable as Unicode (WScript.Shell); Environ where there is no
+    ' WScript.Shell. "" when it is not set.
+    Dim wsh As Object, pattern As String, value As String
+    pattern = "%" & name & "%"
+    Set wsh = NewObject("WScript.Shell")
+    If wsh Is Nothing Then
+        EnvValue = Environ(name)
+    Else
+        value = wsh.ExpandEnvironmentStrings(pattern)
+        If value <> pattern Then EnvValue = value
+    End If
+End Function
+
+Public Function FileThere(ByVal path As String) As Boolean
+    ' FileSystemObject on Windows: Unicode paths (a Chinese user name) work, Dir() may not.
+    Dim fso As Object
+    If path = "" Then Exit Function
+    On Error GoTo Done
+    Set fso = NewObject("Scripting.FileSystemObject")
+    If fso Is Nothing Then
+        FileThere = (Dir(path) <> "")
+    Else
+        FileThere = fso.FileExists(path)
+    End If
+Done:
+End Function
+
+Private Sub DeleteFile(ByVal path As String)
+    Dim fso As Object
+    On Error GoTo Done
+    If Not FileThere(path) Then Exit Sub
+    Set fso = NewObject("Scripting.FileSystemObject")
+    If fso Is Nothing Then
+        Kill path
+    Else
+        fso.DeleteFile path, True
+    End If
+Done:
+End Sub
+
 Private Function TempResultPath() As String
-    Dim folder As String
+    Dim folder As String, fso As Object
     Randomize
-    #If Mac Then
-        folder = Environ$("HOME")  ' Excel's sandbox: readable without a permission prompt
-    #Else
-        folder = CreateObject("Scripting.FileSystemObject").GetSpecialFolder(2).Path
-    #End If
+    Set fso = NewObject("Scripting.FileSystemObject")
+    If fso Is Nothing Then
+        folder = EnvValue("HOME")  ' Excel's Mac sandbox: readable without a prompt
+    Else
+        folder = fso.GetSpecialFolder(2).Path
+    End If
     TempResultPath = JoinPath(folder, "csxl-result-" & Format$(Now, "yyyymmdd-hhnnss") & _
         "-" & CStr(Int(Rnd() * 1000000)) & ".txt")
 End Function
@@ -247,10 +421,11 @@ End Function
 Public Function ReadUtf8File(ByVal path As String) As String
     ' A UTF-8 text file as a VBA string; "" when it is missing or unreadable.
     ' VBA's own file reading assumes the ANSI code page, which garbles Chinese.
+    Dim stream As Object, f As Integer, bytes() As Byte
     If Not FileThere(path) Then Exit Function
     On Error GoTo Failed
-    #If Mac Then
-        Dim f As Integer, bytes() As Byte
+    Set stream = NewObject("ADODB.Stream")
+    If stream Is Nothing Then
         f = FreeFile
         Open path For Binary Access Read As #f
         If LOF(f) > 0 Then
@@ -259,16 +434,14 @@ Public Function ReadUtf8File(ByVal path As String) As String
             ReadUtf8File = Utf8Decode(bytes)
         End If
         Close #f
-    #Else
-        Dim stream As Object
-        Set stream = CreateObject("ADODB.Stream")
+    Else
         stream.Type = 2  ' adTypeText
         stream.Charset = "utf-8"
         stream.Open
         stream.LoadFromFile path
         ReadUtf8File = stream.ReadText(-1)  ' adReadAll
         stream.Close
-    #End If
+    End If
     Exit Function
 Failed:
     ReadUtf8File = ""

@@ -8,8 +8,10 @@ Option Explicit
 '   Mac: the AppleScript handler that "xlwings runpython install" puts in place.
 ' Left out on purpose: the remote interpreter, licence keys and everything of xlwings
 ' PRO (embedded code), user-defined functions and the COM server with the xlwings DLL
-' (so there is no Declare statement at all), conda activation and frozen executables
-' (csxlRun starts csxl.exe itself). Settings come from csxl_Setting (module csxlRun).
+' (so there is no Declare statement here), conda activation and frozen executables
+' (csxlRun starts csxl.exe itself), PYTHONPATH and the config sheet. Settings come from
+' csxl_Setting (module csxlRun): csxl.conf outside any workbook, never a workbook's
+' content, so a workbook cannot choose the interpreter.
 '
 ' xlwings CE is distributed under the BSD 3-clause licence; its notice follows.
 '
@@ -43,7 +45,7 @@ Option Explicit
 
 Public Function RunPython(ByVal PythonCommand As String) As Long
     ' Runs PythonCommand, e.g. "import mod; mod.main()", in the configured interpreter.
-    ' Windows: waits for Python and returns its exit code (-1 if it could not start).
+    ' Windows: waits for Python and returns its exit code (START_FAILED if it did not start).
     ' Mac: Python runs once this macro has returned, because Excel answers Python only
     ' when no macro is running; returns 0.
     #If Mac Then
@@ -62,47 +64,56 @@ Private Function ActiveName() As String
     If Not ActiveWorkbook Is Nothing Then ActiveName = ActiveWorkbook.Name
 End Function
 
-Private Function ActiveFullName() As String
-    If Not ActiveWorkbook Is Nothing Then ActiveFullName = ActiveWorkbook.FullName
-End Function
-
 Private Function ExecuteWindows(ByVal PythonCommand As String, ByVal interpreter As String) As Long
     ' No console window; WScript.Shell.Run waits while Excel keeps answering Python's
-    ' calls (xlwings writes into the open workbook meanwhile).
-    #If Mac Then
-    #Else
-        Dim wsh As Object, commandText As String
-        On Error GoTo NotStarted
-        commandText = CommandLine(interpreter, Array("-B", "-c", PythonCommand, _
-            "--wb=" & ActiveName(), "--from_xl=1", _
-            "--app=" & Application.Path & "\" & Application.Name, _
-            "--hwnd=" & CStr(Application.Hwnd)))
-        Set wsh = CreateObject("WScript.Shell")
-        ExecuteWindows = wsh.Run(commandText, 0, True)
-        Set wsh = Nothing
-        Exit Function
-NotStarted:
-        ExecuteWindows = -1
-    #End If
+    ' calls (xlwings writes into the open workbook meanwhile). csxl_Shell escapes % and
+    ' gives START_FAILED when Python could not be started.
+    ExecuteWindows = csxl_Shell(CommandLine(interpreter, Array("-B", "-c", PythonCommand, _
+        "--wb=" & csxl_PlainName(ActiveName()), "--from_xl=1", _
+        "--app=" & Application.Path & "\" & Application.Name, _
+        "--hwnd=" & CStr(Application.Hwnd))))
 End Function
 
 Private Sub ExecuteMac(ByVal PythonCommand As String, ByVal interpreter As String)
     ' AppleScriptTask starts Python in the background: Mac Excel's sandbox lets VBA run
     ' only scripts the user installed (xlwings runpython install), never a program.
+    ' xlwings' handler splits the parameters at "|" and builds a shell command: the first
+    ' field goes into a Python string in single quotes, the command and the workbook name
+    ' into double quotes. So no path goes into the first field (csxl is installed in the
+    ' interpreter: no PYTHONPATH is needed), the command is plain ASCII (PyStr), the
+    ' workbook name is reduced to plain characters (csxl finds the workbook by the full
+    ' name in its own arguments) and the interpreter is quoted for the shell: a ' or a
+    ' space in a path cannot break the call.
     #If Mac Then
-        Dim params As String, logFile As String
-        logFile = Environ$("HOME") & "/xlwings.log"
-        params = "false;" & ActiveFullName() & ";" & ThisWorkbook.FullName & ";;;;"
-        params = params & "|" & interpreter & "|" & PythonCommand & "|" & ActiveName()
-        params = params & "|" & Left$(Application.Path, Len(Application.Path) - 4) & "|" & logFile
+        Dim params As String
+        params = csxl_MacParameters(PythonCommand, interpreter, ActiveName(), _
+            Left$(Application.Path, Len(Application.Path) - 4), Environ("HOME") & "/xlwings.log")
         On Error GoTo NoHandler
         AppleScriptTask "xlwings-" & GetConfig("xlwings_version", "") & ".applescript", _
             "VbaHandler", params
         Exit Sub
 NoHandler:
         Application.StatusBar = False
-        MsgBox "RunPython needs xlwings' AppleScript: run 'xlwings runpython install' " & _
-            "in Terminal once, and put 'xlwings_version = <its version>' in csxl.conf " & _
-            "next to the add-in.", vbCritical, "csxl"
+        csxl_Box Msg("mac_script", csxl_Lang()), vbCritical
     #End If
 End Sub
+
+Public Function csxl_MacParameters(ByVal PythonCommand As String, ByVal interpreter As String, _
+        ByVal bookName As String, ByVal appPath As String, ByVal logFile As String) As String
+    ' The one parameter of xlwings' VbaHandler: PYTHONPATH (empty fields) | interpreter |
+    ' command | workbook name | application path | log file.
+    csxl_MacParameters = ";;;;;|" & ShQuote(interpreter) & "|" & PythonCommand & "|" & _
+        csxl_PlainName(bookName) & "|" & appPath & "|" & logFile
+End Function
+
+Public Function csxl_PlainName(ByVal s As String) As String
+    ' s with every character a shell or xlwings' "|" fields could read as syntax replaced
+    ' by "_" (only for xlwings' --wb=, which csxl does not read).
+    Dim out As String, i As Long, c As String
+    For i = 1 To Len(s)
+        c = Mid$(s, i, 1)
+        If InStr(1, "'""$`\|;%!&<>()*?[]{}~#" & vbCr & vbLf & vbTab, c) > 0 Then c = "_"
+        out = out & c
+    Next i
+    csxl_PlainName = out
+End Function

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -50,3 +51,19 @@ def department(tmp_path_factory):
     result = run_batch(roster, folder / "teams", data=export, jobs=2, year=int(MONTH[:4]))
     assert result.exit_code == 0, result.teams
     return roster, export, folder / "teams"
+
+
+@pytest.fixture(scope="session")
+def small_plan_bytes(tmp_path_factory) -> bytes:
+    """The bad-input corpus's small refreshed-ready plan, built once."""
+    from tests.data.bad.make_corpus import plan
+
+    return plan(tmp_path_factory.mktemp("plan") / "plan.xlsx").read_bytes()
+
+
+@pytest.fixture
+def workbook(tmp_path, small_plan_bytes) -> Path:
+    """A fresh copy of that plan for a test that changes it."""
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(small_plan_bytes)
+    return path

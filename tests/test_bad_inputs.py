@@ -123,17 +123,15 @@ KPI: dict[str, Expect] = {
 
 SETTINGS = "sheet '设置'"
 PLAN: dict[str, dict[str, Expect]] = {
-    "plan_goals_renamed": {
-        "refresh": Expect(2, ("not a csxl plan workbook", "renamed or deleted")),
-        "validate": Expect(2, ("not a csxl plan workbook",)),
-    },
+    # Renamed in a spreadsheet app: found by its anchor, and refreshed as before.
+    "plan_goals_renamed": {"refresh": Expect(0), "validate": Expect(0)},
     "plan_errors_renamed": {
-        "refresh": Expect(2, ("错误 sheet is missing",)),
-        "validate": Expect(2, ("错误 sheet is missing",)),
+        "refresh": Expect(2, ("the plan has no 错误 sheet", "Rename the sheet back")),
+        "validate": Expect(2, ("the plan has no 错误 sheet",)),
     },
     "plan_trend_deleted": {
-        "refresh": Expect(2, ("趋势 sheet is missing",)),
-        "validate": Expect(2, ("趋势 sheet is missing",)),
+        "refresh": Expect(2, ("the plan has no 趋势 sheet", "csxl-backups")),
+        "validate": Expect(2, ("the plan has no 趋势 sheet",)),
     },
     "plan_old_template": {
         "refresh": Expect(2, ("template version '0.9'", "csxl upgrade"), (SETTINGS, "row 3")),

@@ -27,21 +27,8 @@ from csxl.refresh import refresh
 from csxl.workbook import lock, port, safety, zipsplice
 from csxl.workbook.lock import WorkbookBusyError, WorkbookLock, lock_path
 from csxl.workbook.port import BACKUPS_KEPT, PackageBook
-from tests.data.bad.make_corpus import plan
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def plan_bytes(tmp_path_factory) -> bytes:
-    return plan(tmp_path_factory.mktemp("plan") / "plan.xlsx").read_bytes()
-
-
-@pytest.fixture
-def workbook(tmp_path, plan_bytes) -> Path:
-    path = tmp_path / "plan.xlsx"
-    path.write_bytes(plan_bytes)
-    return path
 
 
 def beside(path: Path) -> list[str]:

@@ -10,10 +10,13 @@ Conventions (../shared/spec/kpis.md, "N working days" and the business-hours clo
   the item is due by the end (24:00) of the Nth working day after it. A deadline is returned
   as the instant midnight at the START of the following day, so `done_at <= deadline` means
   met: every limit is inclusive (finishing at exactly 24:00 meets it).
-- chinese-calendar only knows the years already announced (1.11: 2004-2026). For any other
-  year the calendar falls back to weekends plus the Holidays sheet, records the year in
-  `WorkCalendar.uncovered_years` and reports it through `WorkCalendar.warnings()`; it never
-  guesses silently.
+- chinese-calendar only knows the years already announced (1.11: 2004-2026; `covered_years()`
+  asks the installed release). For any other year the calendar falls back to weekends plus
+  the Holidays sheet, records the months it guessed in `WorkCalendar.guessed_months` and
+  reports them through `WorkCalendar.warnings()`; it never guesses silently. A year whose
+  official schedule the Holidays sheet supplies (`entered_years`: the State Council notice
+  pasted there, or the days typed) is not a guess: its weekdays are working days unless the
+  sheet says otherwise, like the package's own data.
 - The business-hours clock counts only open hours (`OpeningHours`, one window per weekday,
   end 24:00 allowed) on open days: working days only, unless the hours are flagged
   `every_day` (a 7x24 online service works holidays too; that is the default for 7x24).
@@ -23,6 +26,7 @@ Conventions (../shared/spec/kpis.md, "N working days" and the business-hours clo
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -33,7 +37,7 @@ import chinese_calendar
 import numpy as np
 import pandas as pd
 
-__all__ = ["OpeningHours", "WorkCalendar"]
+__all__ = ["GuessedDays", "OpeningHours", "WorkCalendar", "covered_years", "year_covered"]
 
 DAY_SECONDS = 86_400
 _NS = 1_000_000_000
@@ -206,11 +210,80 @@ def _from_ns(ns: np.ndarray, missing: np.ndarray, like: pd.Series, tz: object) -
     return out
 
 
+def _official(d: date) -> bool | None:
+    """Is `d` a working day by chinese-calendar; None for a year the package does not know."""
+    try:
+        return bool(chinese_calendar.is_workday(d))
+    except NotImplementedError:
+        return None
+
+
+@functools.cache
+def covered_years() -> range:
+    """The years the installed chinese-calendar knows (1.11: 2004-2026), asked of the package
+    itself so that upgrading it moves the range without a change here."""
+    known = [y for y in range(1990, 2200) if _official(date(y, 6, 1)) is not None]
+    if not known:
+        return range(0)
+    return range(known[0], known[-1] + 1)
+
+
+def year_covered(year: int) -> bool:
+    return year in covered_years()
+
+
+# A year's official schedule has at least this many days off: the statutory holidays alone
+# are 13 days (since 2025; 11 before), and every notice since 2004 gives 22 or more days off
+# with the weekends inside its ranges. A local day off or two never reaches it.
+MIN_DAYS_OFF = 13
+
+
+def entered_years(days_off: Iterable[date], notice_years: Iterable[int] = ()) -> tuple[int, ...]:
+    """The years chinese-calendar does not know whose official schedule the Holidays sheet
+    holds: the notice pasted for it (`notice_years`), or at least MIN_DAYS_OFF days off typed
+    in it. For the others the weekends are a guess, and a warning says so."""
+    count: dict[int, int] = {}
+    for d in days_off:
+        count[d.year] = count.get(d.year, 0) + 1
+    years = {y for y, n in count.items() if n >= MIN_DAYS_OFF} | set(notice_years)
+    return tuple(sorted(y for y in years if not year_covered(y)))
+
+
+# Uses of the working-day calendar, named in GuessedDays so that a plan can say which of
+# its results a guessed day reached.
+USES = {"sla": "SLA clocks", "dept_sla": "dept_sla", "bonus": "bonus pro-rating"}
+
+
+class GuessedDays(str):
+    """A calendar warning (English text, so it reads as any other warning) that also carries
+    the year, the months whose working days were guessed and the use that guessed them."""
+
+    year: int
+    months: tuple[str, ...]
+    use: str
+
+    def __new__(cls, year: int, months: Iterable[str], use: str = "") -> GuessedDays:
+        months = tuple(sorted(months))
+        where = f"{USES.get(use, use)}: " if use else ""
+        text = (
+            f"{year}: chinese-calendar has no official holidays for this year; using weekends "
+            f"and the Holidays sheet ({where}{', '.join(months)})"
+        )
+        obj = super().__new__(cls, text)
+        obj.year, obj.months, obj.use = year, months, use
+        return obj
+
+    def __reduce__(self):  # pickled through batch's process pool: rebuild from the fields
+        return (GuessedDays, (self.year, self.months, self.use))
+
+
 class WorkCalendar:
     """China working days (chinese-calendar + the Holidays sheet) and opening hours.
 
-    `uncovered_years` holds every year looked at that chinese-calendar does not cover; such
-    a year used weekends plus the Holidays sheet, and `warnings()` says so in one line a year.
+    `guessed_months` holds every month ("YYYY-MM") with a day looked at in a year that
+    chinese-calendar does not cover and the Holidays sheet does not complete
+    (`entered_years`); such a day used weekends plus the Holidays sheet, and `warnings()`
+    says so in one line a year.
     """
 
     def __init__(
@@ -218,6 +291,7 @@ class WorkCalendar:
         extra_holidays: Iterable[date] = (),
         extra_workdays: Iterable[date] = (),
         hours: OpeningHours | None = None,
+        entered_years: Iterable[int] = (),
     ) -> None:
         self.extra_holidays: frozenset[date] = frozenset(_as_date(d) for d in extra_holidays)
         self.extra_workdays: frozenset[date] = frozenset(_as_date(d) for d in extra_workdays)
@@ -226,7 +300,8 @@ class WorkCalendar:
             listed = ", ".join(sorted(d.isoformat() for d in both))
             raise ValueError(f"a date cannot be both a holiday and a working day: {listed}")
         self.hours: OpeningHours = hours if hours is not None else OpeningHours.always()
-        self.uncovered_years: set[int] = set()
+        self.entered_years: frozenset[int] = frozenset(entered_years)
+        self.guessed_months: set[str] = set()
         # The same few hundred dates repeat across a million tickets: answer each once.
         # Value: (is a working day, decided by the weekend fallback).
         self._day_cache: dict[date, tuple[bool, bool]] = {}
@@ -237,8 +312,13 @@ class WorkCalendar:
         """Is `d` a working day (Mon-Fri minus statutory holidays plus 调休 make-up days)?"""
         workday, fallback = self._lookup(_as_date(d))
         if fallback:
-            self.uncovered_years.add(d.year)
+            self.guessed_months.add(f"{d:%Y-%m}")
         return workday
+
+    @property
+    def uncovered_years(self) -> set[int]:
+        """The years of `guessed_months`."""
+        return {int(month[:4]) for month in self.guessed_months}
 
     def _lookup(self, d: date) -> tuple[bool, bool]:
         cached = self._day_cache.get(d)
@@ -246,34 +326,28 @@ class WorkCalendar:
             cached = self._day_cache[d] = self._compute_workday(d)
         return cached
 
-    @staticmethod
-    def _official(d: date) -> bool | None:
-        try:
-            return bool(chinese_calendar.is_workday(d))
-        except NotImplementedError:
-            return None
-
     def _compute_workday(self, d: date) -> tuple[bool, bool]:
         # The Holidays sheet overrides the official calendar.
         if d in self.extra_workdays:
             return True, False
         if d in self.extra_holidays:
             return False, False
-        official = self._official(d)
+        official = _official(d)
         if official is None:
             # chinese-calendar has no State Council notice for this year. Fall back to
-            # weekends (plus the Holidays sheet, above); the caller records the year so that
-            # it is reported, never a silent guess.
-            return d.weekday() < 5, True
+            # weekends (plus the Holidays sheet, above); the caller records the month so that
+            # it is reported, never a silent guess -- unless the sheet holds the year's
+            # official schedule, which makes the weekdays left working days by the notice.
+            return d.weekday() < 5, d.year not in self.entered_years
         return official, False
 
-    def warnings(self) -> list[str]:
-        """One message per year for which the official holidays were not available."""
-        return [
-            f"{year}: chinese-calendar has no official holidays for this year; "
-            "using weekends and the Holidays sheet"
-            for year in sorted(self.uncovered_years)
-        ]
+    def warnings(self, use: str = "") -> list[str]:
+        """One message per year whose working days were guessed, with the months (and the
+        use, one of `USES`, when the caller names it)."""
+        by_year: dict[int, list[str]] = {}
+        for month in sorted(self.guessed_months):
+            by_year.setdefault(int(month[:4]), []).append(month)
+        return [GuessedDays(year, months, use) for year, months in by_year.items()]
 
     def add_workdays(self, d: date, n: int) -> date:
         """The Nth working day after `d` (before it for negative n); `d` itself is day 0.
@@ -348,7 +422,7 @@ class WorkCalendar:
         np.add.at(coverage, hi_day - table.first_day + 1, -1)
         used = (np.cumsum(coverage[:n]) > 0) & table.fallback
         for day in np.flatnonzero(used) + table.first_day:
-            self.uncovered_years.add(int(str(np.datetime64(int(day), "D"))[:4]))
+            self.guessed_months.add(str(np.datetime64(int(day), "D"))[:7])
 
     def business_seconds_between(self, start: pd.Series, end: pd.Series) -> pd.Series:
         """Business seconds from `start` to `end`, row by row (same index).

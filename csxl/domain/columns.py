@@ -137,11 +137,21 @@ class Schema:
     labels: Mapping[str, tuple[str, str]]
     sheets: tuple[str, ...]  # sheet names of a plan workbook read first
     what: tuple[str, str]  # one row is one ... (zh, en), for messages
+    # Columns that one export may give twice, in ranked synonyms of which the best one with
+    # data wins (an order's payment time over its creation time). Any other column given
+    # twice with data is refused: csxl cannot know which the manager means.
+    ranked: frozenset[str] = frozenset()
 
 
 TICKETS = Schema("tickets", COLUMNS, REQUIRED, LABELS, ("Data", "数据"), ("工单", "ticket"))
 ORDERS = Schema(
-    "orders", ORDER_COLUMNS, ORDER_REQUIRED, ORDER_LABELS, ("Orders", "订单"), ("订单", "order")
+    "orders",
+    ORDER_COLUMNS,
+    ORDER_REQUIRED,
+    ORDER_LABELS,
+    ("Orders", "订单"),
+    ("订单", "order"),
+    ranked=frozenset(ORDER_COLUMNS),  # e-commerce exports: see synonyms._ORDER_BUILTIN
 )
 
 

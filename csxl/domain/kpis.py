@@ -45,6 +45,8 @@ class KpiSettings:
     active_customers: float | None = None  # a plan input; complaints_per_10k needs it
     extra_holidays: tuple[date, ...] = ()
     extra_workdays: tuple[date, ...] = ()
+    # Years chinese-calendar does not know whose official schedule the Holidays sheet holds.
+    entered_years: tuple[int, ...] = ()
 
 
 @dataclass
@@ -231,13 +233,15 @@ def _dept_sla(t: pd.DataFrame, settings: KpiSettings) -> tuple[pd.Series, pd.Ser
             from csxl.domain.calendar import WorkCalendar
 
             cal = WorkCalendar(
-                extra_holidays=settings.extra_holidays, extra_workdays=settings.extra_workdays
+                extra_holidays=settings.extra_holidays,
+                extra_workdays=settings.extra_workdays,
+                entered_years=settings.entered_years,
             )
             for name, days in settings.dept_limits_workdays.items():
                 rows = kind == name
                 if rows.any():
                     deadline[rows] = cal.workday_deadline(sent[rows], days)
-            warnings = cal.warnings()
+            warnings = cal.warnings("dept_sla")
         met[at] = (done.notna() & (done <= deadline)).fillna(False).to_numpy(dtype=bool)
     return pd.Series(collab, index=t.index), pd.Series(met, index=t.index), warnings
 

@@ -50,7 +50,21 @@ _HMS = rf"^(?P<h>{_D}+):(?P<m>{_D}{{1,2}}):(?P<s>{_D}{{1,2}}(?:\.{_D}+)?)$"
 
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "t", "1", "1.0", "√", "✓", "对", "有"})
 FALSE_WORDS = frozenset({"否", "n", "no", "false", "f", "0", "0.0", "×", "✗", "无", "不是"})
-CSAT_WORDS = {"非常满意": 5.0, "满意": 4.0, "一般": 3.0, "不满意": 2.0, "非常不满意": 1.0}
+CSAT_WORDS = {
+    "非常满意": 5.0,
+    "满意": 4.0,
+    "一般": 3.0,
+    "不满意": 2.0,
+    "非常不满意": 1.0,
+    # Freshdesk's Survey results (compared lower-case without spaces), and its classic three.
+    "extremelyhappy": 5.0,
+    "happy": 4.0,
+    "neutral": 3.0,
+    "unhappy": 2.0,
+    "extremelyunhappy": 1.0,
+    "awesome": 5.0,
+    "notgood": 1.0,
+}
 # Zendesk's Satisfaction Score: (answered as good?, survey sent?)
 CSAT_MARKERS = {
     "good": (True, True),

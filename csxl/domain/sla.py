@@ -93,6 +93,7 @@ class SlaPolicy:
     targets: tuple[SlaTarget, ...] = DEFAULT_TARGETS
     extra_holidays: tuple[date, ...] = ()
     extra_workdays: tuple[date, ...] = ()
+    entered_years: tuple[int, ...] = ()  # see csxl.domain.calendar.WorkCalendar
 
     def __post_init__(self) -> None:
         seen: set[tuple[str, str | None]] = set()
@@ -108,7 +109,9 @@ class SlaPolicy:
                     raise ValueError(f"an SLA limit cannot be negative ({t.severity})")
 
     def calendar(self, hours: str) -> WorkCalendar:
-        return WorkCalendar(self.extra_holidays, self.extra_workdays, parse_hours(hours))
+        return WorkCalendar(
+            self.extra_holidays, self.extra_workdays, parse_hours(hours), self.entered_years
+        )
 
     def row_of(self, severity: pd.Series, channel: pd.Series) -> pd.Series:
         """Per ticket, the index of its target row (channel's own row first), or -1."""
@@ -174,7 +177,7 @@ def ticket_sla(
             out.loc[at, due] = cal.add_business_seconds(
                 created[at].astype("datetime64[ns]"), seconds
             ).to_numpy()
-        warnings += [w for w in cal.warnings() if w not in warnings]
+        warnings += [w for w in cal.warnings("sla") if w not in warnings]
     out["frt_met"] = _outcome(responded, out["frt_due"], as_of)
     out["res_met"] = _outcome(resolved, out["res_due"], as_of)
     return out, warnings

@@ -116,6 +116,8 @@ _BUILTIN: dict[str, Sequence[str | tuple[str, float]]] = {
         "Satisfaction Score",
         "CSAT",
         "Rating",
+        "Survey results",  # Freshdesk: Extremely happy .. Extremely unhappy
+        "Survey result",
     ),
     "survey_sent": ("是否推送评价", "已推送评价", "Survey sent"),
     "survey_sent_at": ("评价推送时间", "问卷发送时间", "评价邀请时间", "Survey sent at"),

@@ -275,10 +275,15 @@ def _declare_problems(code: str) -> list[str]:
 
 
 def problems(folder: Path | None = None, twin: bool = True) -> list[str]:
-    """Every check of the macros folder (empty when the add-in can be built)."""
+    """Every check of the macros folder (empty when the add-in can be built): the source
+    rules, the ribbon, and the static VBA check (`csxl.excel.vba_lint`)."""
+    from csxl.excel import vba_lint
+
     found = modules(folder, twin)
-    return source_problems(found) + ribbon_problems(
-        (macros_folder(folder) / RIBBON).read_bytes(), found
+    return (
+        source_problems(found)
+        + ribbon_problems((macros_folder(folder) / RIBBON).read_bytes(), found)
+        + vba_lint.problems(found)
     )
 
 
@@ -419,13 +424,20 @@ def _sheet(version: str) -> str:
 
 
 # ------------------------------------------------------------------ csxl doctor
+# The one install location (docs/excel.md, and the add-in's search in macros/csxlRun.bas):
+# the add-in and the program's folder side by side in the user's own csxl folder.
+INSTALL_PATH = "%APPDATA%\\csxl"
+INSTALL_HINT_PATH = INSTALL_PATH + "\\csxl"
+
 _DOCTOR = {
     "zh": {
         "csxl": "csxl 版本",
         "python": "Python",
         "program": "csxl 程序",
         "frozen": "（正在运行的就是它）",
-        "no_program": "未找到（按钮会改用 Python 的 RunPython；把 csxl.exe 放在加载项旁即可）",
+        "no_program": "未找到（按钮会改用 Python 的 RunPython；把 csxl 文件夹放在 "
+        + INSTALL_HINT_PATH
+        + "，即加载项旁）",
         "xlwings": "xlwings",
         "no_xlwings": "未安装（--live 与按钮需要它；csxl 程序已自带）",
         "addin": "加载项",
@@ -438,8 +450,12 @@ _DOCTOR = {
         "hints": (
             "宏只从受信任位置运行（文件 > 选项 > 信任中心 > 受信任位置），"
             "或在点“启用内容”之后运行。",
-            r"安装：把 csxl.xlam 放到 %APPDATA%\Microsoft\AddIns，再在 文件 > 选项 > 加载项 > "
-            "Excel 加载项 > 转到 中勾选 csxl。",
+            "安装：把 csxl.xlam 和 csxl 程序文件夹一起放到 "
+            + INSTALL_PATH
+            + "（程序为 "
+            + INSTALL_HINT_PATH
+            + "\\csxl.exe），把该文件夹设为受信任位置，再在 文件 > 选项 > 加载项 > Excel 加载项 > "
+            "转到 > 浏览 中选中 csxl.xlam。",
             "从网上或邮件得到的文件要先解除锁定：右键 > 属性 > 解除锁定。",
             "计划工作簿保持 .xlsx，不含宏；宏只在加载项里。",
         ),
@@ -449,8 +465,8 @@ _DOCTOR = {
         "python": "Python",
         "program": "csxl program",
         "frozen": "(this is it, running)",
-        "no_program": "not found (the buttons fall back to Python's RunPython; put csxl.exe "
-        "next to the add-in)",
+        "no_program": "not found (the buttons fall back to Python's RunPython; put the csxl "
+        "folder at " + INSTALL_HINT_PATH + ", beside the add-in)",
         "xlwings": "xlwings",
         "no_xlwings": "not installed (--live and the buttons need it; the csxl program "
         "includes it)",
@@ -465,8 +481,12 @@ _DOCTOR = {
         "hints": (
             "Macros run only from a trusted location (File > Options > Trust Center > "
             "Trusted Locations) or after Enable Content.",
-            r"Install: put csxl.xlam in %APPDATA%\Microsoft\AddIns, then tick csxl under "
-            "File > Options > Add-ins > Excel Add-ins > Go.",
+            "Install: put csxl.xlam and the csxl program folder together in "
+            + INSTALL_PATH
+            + " (the program is "
+            + INSTALL_HINT_PATH
+            + "\\csxl.exe), make that folder a trusted location, then pick csxl.xlam under "
+            "File > Options > Add-ins > Excel Add-ins > Go > Browse.",
             "A file from the internet or e-mail is blocked until you unblock it: right-click "
             "> Properties > Unblock.",
             "Plan workbooks stay .xlsx without macros; the macros live only in the add-in.",
@@ -481,7 +501,11 @@ def installed_addins() -> list[Path]:
     if not appdata:
         return []
     base = Path(appdata) / "Microsoft"
-    return [base / "AddIns" / ADDIN, base / "Excel" / "XLSTART" / ADDIN]
+    return [
+        Path(appdata) / "csxl" / ADDIN,  # INSTALL_PATH
+        base / "AddIns" / ADDIN,
+        base / "Excel" / "XLSTART" / ADDIN,
+    ]
 
 
 def blocked(path: Path) -> bool:
@@ -498,9 +522,14 @@ def blocked(path: Path) -> bool:
 
 
 def program() -> str | None:
-    """The csxl executable: this process when frozen, else `csxl` on PATH."""
+    """The csxl executable: this process when frozen, else the installed one
+    (%APPDATA%\\csxl\\csxl\\csxl.exe), else `csxl` on PATH."""
     if getattr(sys, "frozen", False):
         return sys.executable
+    appdata = os.environ.get("APPDATA")
+    installed = Path(appdata) / "csxl" / "csxl" / "csxl.exe" if appdata else None
+    if installed is not None and installed.is_file():
+        return str(installed)
     return shutil.which("csxl")
 
 

@@ -210,6 +210,7 @@ class LiveBook:
             index + 1,
             lambda pos: column_letters(pos + 1),  # the read starts at A1
             synonyms.schema.labels,
+            synonyms.schema.ranked,
         )
         numeric = {Kind.INT, Kind.SECONDS, Kind.CSAT, Kind.AMOUNT}
         columns = []
@@ -385,14 +386,21 @@ def run_button(args: Sequence[str]) -> None:
     """
     from csxl.cli import main
 
+    args = [whole_text(a) for a in args]
     code = 0
     try:
-        main.main(args=list(args), prog_name="csxl", standalone_mode=True)
+        main.main(args=args, prog_name="csxl", standalone_mode=True)
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
     if sys.platform == "darwin":
-        _show_on_mac(list(args), code)
+        _show_on_mac(args, code)
     sys.exit(code)
+
+
+def whole_text(text: str) -> str:
+    """`text` with UTF-16 surrogate pairs joined: the add-in writes each UTF-16 unit of a
+    path as a \\uXXXX escape (PyStr), so a character beyond U+FFFF arrives as two."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _show_on_mac(args: list[str], code: int) -> None:

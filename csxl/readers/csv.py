@@ -84,6 +84,7 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
         index + 1,
         lambda pos: f"{pos + 1} ({limits.column_letters(pos + 1)})",
         synonyms.schema.labels,
+        synonyms.schema.ranked,
     )
     positions = {pos: col for col, pos in match.columns.items()}
     frame = frame[[c for c in frame.columns if c in positions]]

@@ -63,6 +63,7 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
             index + 1,
             _letters(reader, name),
             synonyms.schema.labels,
+            synonyms.schema.ranked,
         )
         table = _below(cells, index, match, path, name, errors)
         _date_cells_as_numbers(reader, name, table, synonyms.schema.columns)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from csxl.domain.synonyms import HeaderMatch, Synonyms, looks_like_summary
@@ -62,6 +62,7 @@ def settle(
     header_row: int,
     letter: Callable[[int], str],
     labels: Mapping[str, tuple[str, str]],
+    ranked: Iterable[str] = (),
 ) -> HeaderMatch:
     """One position per column, by what the columns below the header hold.
 
@@ -72,6 +73,7 @@ def settle(
     over the first without clearing it leaves such pairs). An empty required column stays,
     so that its rows are rejected with their reason.
 
+    `ranked` columns may be given twice: the best-ranked synonym with data wins.
     `filled(pos)` says whether the column at header position `pos` holds a value below the
     header; `letter(pos)` is its column as the user sees it (a letter, or a number in a CSV).
     """
@@ -79,15 +81,21 @@ def settle(
     scales: dict[str, float] = {}
     for column, hits in match.candidates.items():
         full = [hit for hit in hits if filled(hit[0])]
-        if len(full) > 1:
+        if len(full) > 1 and column not in ranked:
             a, b = sorted(pos for pos, _ in full)[:2]
             label = " / ".join(labels.get(column, (column,)))
+            first, second = f"{letter(a)} ({match.headers[a]})", f"{letter(b)} ({match.headers[b]})"
             raise InputError(
-                f"columns {letter(a)} ({match.headers[a]}) and {letter(b)} "
-                f"({match.headers[b]}) both hold {label} data; csxl cannot tell which to use.",
+                f"columns {first} and {second} both hold {label} data; csxl cannot tell "
+                "which to use.",
                 Location(where.file, where.sheet, header_row),
                 "Delete one of the two columns, or clear the sheet and paste one export "
                 "(for several exports use `csxl import`).",
+                zh=(
+                    f"{first} 列和 {second} 列都是“{labels.get(column, (column,))[0]}”，"
+                    "而且都有数据，无法判断该用哪一列。",
+                    "请删除其中一列，或清空该表后只粘贴一份导出（多份导出请用 csxl import）。",
+                ),
             )
         chosen = full[0] if full else hits[0] if column in match.required else None
         if chosen is not None:

@@ -86,6 +86,8 @@ class PlanInputs:
     frt_target_s: float = DEFAULT_FRT_TARGET_S
     rt_target_s: float = DEFAULT_RT_TARGET_S
     targets: tuple[Target, ...] = DEFAULT_TARGETS
+    # Goals KPIs whose weight cell is blank (they count as weight 0): the weight note.
+    blank_weights: frozenset[str] = frozenset()
     incentives: Incentives = DEFAULT_INCENTIVES
     # Owned by refresh; a new plan has none. Tests fill them to check formulas.
     actuals: dict[str, float] = field(default_factory=dict)
@@ -105,6 +107,7 @@ class PlanInputs:
     errors: list[tuple[object, ...]] = field(default_factory=list)  # Errors sheet rows
     trend: list[tuple[object, ...]] = field(default_factory=list)  # Trend sheet rows
     top_tags: list[tuple[str, int, bool]] = field(default_factory=list)  # tag, count, alert
+    tags_note: str | None = None  # why there are no tags: the export has no tags column
     milestones: Sequence[Milestone] | None = None  # None: the defaults of csxl.domain.plan
     budget: Sequence[BudgetLine] | None = None
     risks: Sequence[Risk] | None = None
@@ -112,6 +115,7 @@ class PlanInputs:
     sla_targets: tuple[SlaTarget, ...] = sla.DEFAULT_TARGETS
     collab_limits: tuple[tuple[str, float, str], ...] = sla.DEFAULT_COLLAB_LIMITS
     holidays: tuple[tuple[date, str, str | None], ...] = ()  # date, holiday/workday, note
+    holiday_notice: tuple[str, ...] = ()  # the pasted State Council notice, one cell a row
     incidents: tuple[Incident, ...] = ()
     incident_limits: dict[str, float] = field(
         default_factory=lambda: dict(sla.DEFAULT_INCIDENT_LIMITS)
@@ -124,6 +128,8 @@ class PlanInputs:
     # frt_sla and rt_sla of the refreshed month, as refresh computed them for the team
     # (None: not computed; "n/a": the data lacks the column): the SLA sheet's KPI block.
     sla_kpis: dict[str, object] = field(default_factory=dict)
+    # The department block's note when the export lacks its columns (csxl.unavailable).
+    sla_dept_note: str | None = None
     # Improvement actions (None: the example row of a new plan), with refresh's results.
     actions: Sequence[Action] | None = None
     # Customer KPIs: thresholds and targets (Settings rows) and refresh's results (Dashboard):
@@ -131,6 +137,8 @@ class PlanInputs:
     customer_plan: CustomerPlan = field(default_factory=lambda: CustomerPlan())
     customers: dict[str, object] = field(default_factory=dict)
     customer_notes: dict[str, str] = field(default_factory=dict)
+    # Goals' note for a KPI whose column the export lacks (refresh; csxl.unavailable).
+    goal_notes: dict[str, str] = field(default_factory=dict)
     # csxl.workbook.sheets.team.TeamInputs: members, promotion rule, knowledge base.
     team_inputs: Any = field(default_factory=lambda: _team_defaults())
     # Appeals (csxl.domain.appeals.Appeal rows as typed), what refresh did with each row

@@ -184,8 +184,14 @@ class Goals:
     CASCADE_TITLE_ROW = 16
     CASCADE_HEADER_ROW = 17
     CASCADE_FIRST_ROW = 18
-    CASCADE_ROWS = 60
+    CASCADE_ROWS = 60  # the formatted rows; a row a manager inserts below is read too
     C_LEVEL, C_NAME, C_KPI, C_WEIGHT, C_BASELINE, C_STRETCH, C_CHALLENGE = 2, 3, 4, 5, 6, 7, 8
+    # The weights' check on the team score row (E13: their total) and the row below it
+    # (B14: what is wrong with them, or blank): formulas csxl writes on refresh and score.
+    WEIGHT_TOTAL_ROW = 13
+    WEIGHT_NOTE_ROW = 14
+    WEIGHT_NOTE_COL = 2
+    WEIGHT_TOTAL = 100  # the plan's convention: weights are points out of 100
 
     @classmethod
     def last_row(cls) -> int:
@@ -451,14 +457,20 @@ class Sla:
 # ---------------------------------------------------------------- Holidays (假日)
 class Holidays:
     """Local additions to the China calendar (manager): a date, 放假/上班, a note. Right of
-    them, for reference, the official holidays and 调休 days of the plan year (csxl)."""
+    them, for reference, the official holidays and 调休 days of the plan year (csxl); then
+    the State Council's notice pasted line by line (manager) and what refresh read in each
+    line (csxl). Row 3: the banner of a year chinese-calendar does not know (csxl, formula)."""
 
+    BANNER_ROW = 3
+    BANNER = "A3"
     HEADER_ROW = 4
     FIRST_ROW = 5
     ROWS = 60
     DATE, KIND, NOTE = 1, 2, 3
     OFFICIAL_COL = 5  # E..G: date, kind, name
     OFFICIAL_ROWS = 60
+    NOTICE = 9  # I: the notice, one line a row (a cell may hold several lines)
+    NOTICE_READ = 10  # J: what refresh read in the row
 
 
 # ---------------------------------------------------------------- Incidents (故障)
@@ -718,3 +730,66 @@ def defined_names(lang: str) -> dict[str, str]:
         "csxl_GradeCoefs": ref(i, lang, f"$C${grades[0]}:$C${grades[1]}"),
         **{anchor(sheet.key): ref(sheet.key, lang, "$A$1") for sheet in SHEETS},
     }
+
+
+# ---------------------------------------------------------------- Landmarks
+# Labels csxl puts at fixed places (row, column, zh, en) on the sheets it reads or writes
+# by address. A row a manager inserts or deletes above one moves it, and every address
+# below with it: the plan is then refused with the rows (`plan_reader.check_landmarks`)
+# rather than read from, or written into, the wrong cells.
+LANDMARKS: dict[str, tuple[tuple[int, int, str, str], ...]] = {
+    "Goals": (
+        (Goals.HEADER_ROW, Goals.KEY, "指标键", "Key"),
+        (Goals.last_row() + 1, 2, "团队加权得分 / 等级", "Team weighted score / grade"),
+        (Goals.CASCADE_HEADER_ROW, Goals.C_LEVEL, "层级", "Level"),
+    ),
+    "Settings": (
+        (
+            Customers.ROW_TITLE,
+            Settings.LABEL_COL,
+            "客户指标（订单表）",
+            "Customer KPIs (Orders sheet)",
+        ),
+    ),
+    "Incentives": (
+        (Incentives.TIER_HEADER_ROW, 1, "达成档位", "Tier"),
+        (Incentives.GRADE_HEADER_ROW, 1, "等级", "Grade"),
+    ),
+    "Dashboard": (
+        (Dashboard.HEADER_ROW, 1, "指标", "KPI"),
+        (Dashboard.TAGS_HEADER_ROW, 1, "标签", "Tag"),
+    ),
+    "Scores": ((Scores.HEADER_ROW, Scores.AGENT, "客服", "Agent"),),
+    "Errors": ((Errors.HEADER_ROW, Errors.FILE, "文件", "File"),),
+    "Trend": ((Trend.HEADER_ROW, Trend.MONTH, "月份", "Month"),),
+    "Mapping": ((Mapping.HEADER_ROW, Mapping.HEADER, "表头", "Header"),),
+    "SLA": (
+        (Sla.POLICY_HEADER_ROW, Sla.SEVERITY, "紧急程度", "Severity"),
+        (Sla.COLLAB_TITLE_ROW, Sla.C_TYPE, "跨部门协作时限", "Collaboration limits"),
+        (Sla.COLLAB_HEADER_ROW, Sla.C_TYPE, "协作类型", "Type"),
+        (
+            Sla.KPI_TITLE_ROW,
+            Sla.K_LABEL,
+            "考核指标的时限（首响达标率、解决时效达标率）",
+            "KPI limits (within-target rates)",
+        ),
+    ),
+    "Holidays": ((Holidays.HEADER_ROW, Holidays.DATE, "日期", "Date"),),
+    "Actions": ((Actions.HEADER_ROW, Actions.ACTION, "措施", "Action"),),
+    "Appeals": ((Appeals.HEADER_ROW, Appeals.AGENT, "客服", "Agent"),),
+    "Audit": ((Audit.HEADER_ROW, Audit.TIME, "刷新时间", "Refreshed"),),
+    "QA": ((Qa.HEADER_ROW, Qa.AGENT, "客服", "Agent"),),
+    "Calls": ((Calls.HEADER_ROW, Calls.SCOPE, "范围", "Scope"),),
+    "Aliases": (
+        (Aliases.HEADER_ROW, Aliases.SPELLING, "写法", "Spelling"),
+        (Aliases.HEADER_ROW, Aliases.P_AGENT, "客服", "Agent"),
+    ),
+    "Staffing": (
+        (Staffing.PEAK_HEADER_ROW, Staffing.PEAK_COL, "高峰 09:00-11:00", "Peak 09:00-11:00"),
+        (Staffing.GRID_HEADER_ROW, Staffing.INTERVAL_COL, "时段开始", "Interval"),
+    ),
+    "Team": ((Team.HEADER_ROW, Team.AGENT, "客服", "Agent"),),
+}
+# Landmarks of blocks added within template 1.2: blank (and nowhere else) is a plan made
+# before them, which refresh completes.
+LANDMARKS_ADDED = frozenset({("SLA", Sla.KPI_TITLE_ROW)})

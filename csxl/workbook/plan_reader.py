@@ -14,7 +14,7 @@ from csxl.domain.catalog import CATALOG
 from csxl.domain.excel_math import from_serial
 from csxl.domain.kpis import KpiSettings
 from csxl.domain.scoring import DEFAULT_TARGETS, Incentives, Target
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, printable
 from csxl.workbook import layout
 from csxl.workbook.book import Override, PlanInputs
 from csxl.workbook.layout import Goals as G
@@ -50,6 +50,12 @@ class PlanState:
     has_aliases: bool = False
     has_qa: bool = False
     has_calls: bool = False  # ... and before the Calls and Call records sheets
+    # What the manager may want to fix, said with the command's result: weights that do
+    # not total 100, blank weights.
+    warnings: list[str] = field(default_factory=list)
+    # Numbers typed as text over csxl's Scores values, read as numbers (`csxl score`
+    # writes them back as numbers; refresh recomputes them from the data).
+    rewritten: list[str] = field(default_factory=list)
 
     def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
         """The Mapping rows that apply to one data source: those without a source, then
@@ -65,7 +71,9 @@ class PlanState:
         from csxl.domain.sla import SlaPolicy
 
         s = self.kpi_settings
-        return SlaPolicy(self.inputs.sla_targets, s.extra_holidays, s.extra_workdays)
+        return SlaPolicy(
+            self.inputs.sla_targets, s.extra_holidays, s.extra_workdays, s.entered_years
+        )
 
 
 def cell(rows: list[list[object]], r: int, c: int) -> object:
@@ -75,16 +83,76 @@ def cell(rows: list[list[object]], r: int, c: int) -> object:
     return None if value == "" else value
 
 
-def number(rows, r: int, c: int, where: Location) -> float | None:
+def number(rows, r: int, c: int, where: Location, lang: str | None = None) -> float | None:
+    """A number input as the workbook's formulas read it: a number cell, or None when blank.
+
+    A text cell is refused, even `0.9` typed as text: Excel and LibreOffice compare text
+    with a number as text (any text is larger), so the sheet's tiers, grades and bonuses
+    would differ from the ones csxl computes (issue 21)."""
     value = cell(rows, r, c)
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
+    raise not_a_number(value, where, lang)
+
+
+def numeric_text(value: object) -> float | None:
+    """The number a text cell looks like (`0.9`, ` 90% `, `１２`), else None."""
+    import unicodedata
+
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    percent = text.endswith("%")
     try:
-        return float(str(value).strip())
+        x = float(text[:-1] if percent else text)
     except ValueError:
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
+        return None
+    return x / 100 if percent else x
+
+
+def _lang_of(where: Location, lang: str | None) -> str:
+    """The plan's language, else the one the sheet's name is in (zh by default)."""
+    if lang in ("zh", "en"):
+        return lang
+    return "en" if where.sheet in {s.en for s in layout.SHEETS} else "zh"
+
+
+def _address(where: Location) -> str:
+    sheet = where.sheet or ""
+    shown = f"'{sheet}'" if any(ch in sheet for ch in " '!-()") else sheet
+    return f"{shown}!{where.column or ''}{where.row or ''}"
+
+
+def not_a_number(value: object, where: Location, lang: str | None = None) -> InputError:
+    """The refusal of a number input that holds text (or a date), naming its cell."""
+    zh = _lang_of(where, lang) == "zh"
+    shown = printable(str(value))
+    if numeric_text(value) is not None:
+        return InputError(
+            f"{_address(where)} 中的“{shown}”是文本，不是数字：工作簿的公式会把它当作文本比较，"
+            "算出的档位、得分和奖金会与 csxl 的不同。"
+            if zh
+            else f"{_address(where)} holds {shown!r} as text, not a number: the workbook's "
+            "formulas would compare it as text and give other tiers, scores and bonuses than "
+            "csxl.",
+            where,
+            "请把该单元格的格式设为“常规”（或数字、百分比）后重新输入这个数字"
+            "（不要以撇号 ' 开头）；未写入任何内容。"
+            if zh
+            else "Set the cell's format to General (or Number, Percentage) and type the number "
+            "again (without a leading apostrophe); nothing was written.",
+        )
+    return InputError(
+        f"{_address(where)} 中的“{shown}”不是数字。"
+        if zh
+        else f"{_address(where)} holds {shown!r}, which is not a number.",
+        where,
+        "请输入数字，或清空该单元格；未写入任何内容。"
+        if zh
+        else "Type a number, or clear the cell; nothing was written.",
+    )
 
 
 def day(value: object) -> date | None:
@@ -133,13 +201,13 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     lang = book.lang
     title = lambda key: layout.title(key, lang)  # noqa: E731
 
-    if not any_version:
-        check_sheets(book)
     settings = book.rows("Settings")
     sv = lambda row: cell(settings, row, St.VALUE_COL)  # noqa: E731
     if not any_version:
         where = Location(book.name, title("Settings"), St.ROW_VERSION, "B")
-        check_version(sv(St.ROW_VERSION), where)
+        check_version(sv(St.ROW_VERSION), where)  # an older plan: `csxl upgrade` says more
+        check_sheets(book)
+        check_positions(book)  # rows inserted above fixed addresses, or pushed out of blocks
     year = int(
         number(
             settings,
@@ -163,7 +231,7 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     )
     inputs.frt_target_s, inputs.rt_target_s = sla_targets(settings, book.name, title("Settings"))
     inputs.customer_plan = _customer_plan(book, settings)
-    inputs.targets, inputs.monthly, inputs.cascade = _goals(book, lang)
+    inputs.targets, inputs.monthly, inputs.cascade, inputs.blank_weights = _goals(book, lang)
     _incentives(book, inputs)
     where = lambda row: Location(book.name, title("Settings"), row, "B")  # noqa: E731
     state = PlanState(
@@ -177,6 +245,8 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
         ),
         shown_month=None if sv(St.ROW_REFRESH_MONTH) is None else str(sv(St.ROW_REFRESH_MONTH)),
     )
+    if not any_version:
+        state.warnings += weight_warnings(book, inputs)
     _scores(book, state)
     inputs.trend = [
         tuple(r[: T.POINTS])
@@ -188,18 +258,24 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     if state.has_actions:
         inputs.actions = _actions(book)
     if has_sheet(book, "Holidays"):
+        from csxl.workbook.sheets.holidays import read_notice
+
         inputs.holidays = _holidays(book)
+        inputs.holiday_notice = read_notice(book.rows("Holidays"))
     if has_sheet(book, "SLA"):
         state.has_sla = True
         inputs.sla_targets, inputs.collab_limits = _sla(book)
-    off = tuple(d for d, kind, _ in inputs.holidays if kind == "holiday")
-    work = tuple(d for d, kind, _ in inputs.holidays if kind == "workday")
+    from csxl.workbook.sheets.holidays import calendar_days
+
+    # The typed days, and the pasted notice for a year chinese-calendar does not know yet.
+    off, work, entered = calendar_days(book.name, inputs)
     hours = {t: float(v) for t, v, unit in inputs.collab_limits if unit == "h"}
     days = {t: int(v) for t, v, unit in inputs.collab_limits if unit == "workdays"}
     state.kpi_settings = replace(
         state.kpi_settings,
         extra_holidays=off,
         extra_workdays=work,
+        entered_years=entered,
         **({"dept_limits_h": hours, "dept_limits_workdays": days} if state.has_sla else {}),
     )
     state.has_staffing = has_sheet(book, "Staffing")
@@ -384,17 +460,15 @@ def check_sheets(book: Book) -> None:
     if not missing:
         return
     names = "、".join(f"{layout.title(k, book.lang)}" for k in missing)
-    if book.lang == "zh":
-        raise InputError(
-            f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
-            Location(book.name),
-            "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
-            "未写入任何内容。",
-        )
     raise InputError(
         f"the plan has no {names} sheet (deleted, or renamed before csxl named its sheets).",
         Location(book.name),
         "Rename the sheet back, or restore it from a backup in csxl-backups; nothing was written.",
+        zh=(
+            f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
+            "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
+            "未写入任何内容。",
+        ),
     )
 
 
@@ -640,6 +714,7 @@ def _staffing(book: Book):
 def _goals(book: Book, lang: str):
     rows = book.rows("Goals")
     sheet = layout.title("Goals", lang)
+    blank_weights: set[str] = set()
     targets: list[Target] = []
     monthly: dict[str, list[float | None]] = {}
     formulas = book.formulas("Goals")
@@ -662,6 +737,8 @@ def _goals(book: Book, lang: str):
                 "Pick it from the list.",
             )
         base = DEFAULTS[key]
+        if cell(rows, r, G.WEIGHT) is None:
+            blank_weights.add(key)
         try:
             targets.append(
                 replace(
@@ -689,17 +766,27 @@ def _goals(book: Book, lang: str):
         ]
     labels = {CATALOG[t.key].label(lang): t.key for t in targets}
     cascade: list[Override] = []
-    for i in range(G.CASCADE_ROWS):
-        r = G.CASCADE_FIRST_ROW + i
+    # By content, to the sheet's end: a row a manager inserted inside the block pushes its
+    # last rows below the formatted ones, and they count where they are now (refresh writes
+    # nothing at or below the block, and Scores refers to each override by its row).
+    for r in range(G.CASCADE_FIRST_ROW, max(len(rows), G.CASCADE_FIRST_ROW) + 1):
         level, name, kpi = (cell(rows, r, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI))
-        if level is None and name is None and kpi is None:
+        if all(cell(rows, r, c) is None for c in range(G.C_LEVEL, G.C_CHALLENGE + 1)):
             continue
         where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
         if level not in LEVELS[lang] or name is None or kpi not in labels:
+            beyond = r >= G.CASCADE_FIRST_ROW + G.CASCADE_ROWS
             raise InputError(
-                "a cascade row needs a level, a name and a KPI from the lists.",
+                f"{sheet} 表第 {r} 行是分解目标的一行，"
+                "需要层级、小组或客服和指标（从下拉列表中选）。"
+                + ("（它在分解目标表格之下，也会被读取。）" if beyond else "")
+                if lang == "zh"
+                else f"row {r} of {sheet} is a cascade row: it needs a level, a name and a KPI "
+                "from the lists." + (" (It is below the block, and read too.)" if beyond else ""),
                 where(G.C_LEVEL),
-                "Complete or clear the row.",
+                "请补全或清空这一行；未写入任何内容。"
+                if lang == "zh"
+                else "Complete or clear the row; nothing was written.",
             )
         values = {
             f: number(rows, r, c, where(c))
@@ -719,7 +806,29 @@ def _goals(book: Book, lang: str):
                 **values,
             )
         )
-    return tuple(targets), monthly, cascade
+    return tuple(targets), monthly, cascade, frozenset(blank_weights)
+
+
+def weight_warnings(book: Book, inputs: PlanInputs) -> list[str]:
+    """The weight note of Goals (B14) as a warning of the command: blank weights, and
+    weights that do not total 100 (the score still weighs each KPI by its share)."""
+    from csxl.workbook.sheets.goals import weight_problems
+
+    weights = [t.weight for t in inputs.targets[: G.KPI_ROWS]]
+    text = weight_problems(inputs.lang, weights, len(inputs.blank_weights))
+    if not text:
+        return []
+    sheet = layout.title("Goals", inputs.lang)
+    blank = [
+        f"{layout.col(G.WEIGHT)}{G.FIRST_ROW + i}"
+        for i, t in enumerate(inputs.targets[: G.KPI_ROWS])
+        if t.key in inputs.blank_weights
+    ]
+    where = f"{sheet}!{layout.col(G.WEIGHT)}{G.FIRST_ROW}:{layout.col(G.WEIGHT)}{G.last_row()}"
+    if blank:
+        where += "（空白：" if inputs.lang == "zh" else " (blank: "
+        where += "、".join(blank) + ("）" if inputs.lang == "zh" else ")")
+    return [f"{book.name}, {where}: {text.strip()}"]
 
 
 def _clock(value: object, default: time, where: Location) -> time:
@@ -815,7 +924,14 @@ def _scores(book: Book, state: PlanState) -> None:
             continue
 
         def value(c: int, r: int = r) -> float | None:
-            return number(rows, r, c, Location(book.name, sheet, r, layout.col(c)))
+            where = Location(book.name, sheet, r, layout.col(c))
+            raw = cell(rows, r, c)
+            # csxl's own cells, rewritten as numbers by this very command: a number typed
+            # over one as text is taken as the number it shows, and said.
+            if numeric_text(raw) is not None:
+                state.rewritten.append(_rewritten(book.name, where, raw, book.lang))
+                return numeric_text(raw)
+            return number(rows, r, c, where)
 
         tick, appeal = cell(rows, r, S.RED_LINE_TICK), cell(rows, r, S.APPEAL)
         state.manager[str(agent)] = (tick, appeal)
@@ -837,6 +953,16 @@ def _scores(book: Book, state: PlanState) -> None:
                 days=_days(value(S.DAYS_IN_TEAM), value(S.DAYS_IN_MONTH)),
             )
         )
+
+
+def _rewritten(file: str, where: Location, raw: object, lang: str) -> str:
+    shown = printable(str(raw))
+    if lang == "zh":
+        return f"{file}, {_address(where)}：文本“{shown}”按数字读取，并重新写成数字。"
+    return (
+        f"{file}, {_address(where)}: the text {shown!r} was read as a number and written "
+        "back as one."
+    )
 
 
 def _days(days: float | None, month: float | None):
@@ -877,3 +1003,219 @@ def _mapping(book: Book) -> list[tuple[str, str, float, str]]:
 
 def _source(value: object) -> str:
     return "" if value is None else " ".join(str(value).split())
+
+
+# ------------------------------------------------------------------ rows moved, rows pushed out
+def check_landmarks(book: Book, key: str, rows: list[list[object]]) -> None:
+    """Refuse a sheet whose fixed labels (`layout.LANDMARKS`) are not where layout puts
+    them: a manager inserted or deleted a row above one, so every address below it moved,
+    and csxl would read, or write into, the wrong cells. Names the rows to look at."""
+    zh = book.lang == "zh"
+    sheet = layout.title(key, book.lang)
+    above = 0  # the row of the last landmark in place: the change is below it
+    for r, c, zh_text, en_text in layout.LANDMARKS.get(key, ()):
+        labels = {zh_text, en_text}
+        found = cell(rows, r, c)
+        if isinstance(found, str) and found.strip() in labels:
+            above = r
+            continue
+        expected = zh_text if zh else en_text
+        moved = next(
+            (
+                x
+                for x in sorted(range(1, len(rows) + 1), key=lambda x: abs(x - r))
+                if isinstance(cell(rows, x, c), str) and str(cell(rows, x, c)).strip() in labels
+            ),
+            None,
+        )
+        if found is None and moved is None and (key, r) in layout.LANDMARKS_ADDED:
+            continue  # a plan of this version made before the block: refresh adds it
+        where = Location(book.name, sheet, r, layout.col(c))
+        hint = (
+            "请删除插入的行（或撤销删除），表格内留有空行可以填写；也可以从 csxl-backups "
+            "文件夹中的备份恢复。未写入任何内容。"
+            if zh
+            else "Delete the inserted rows (or undo the deletion): the tables have blank rows "
+            "to type in. Or restore a backup from csxl-backups. Nothing was written."
+        )
+        if moved is not None and moved > r:
+            n = moved - r
+            raise InputError(
+                f"{sheet} 表的“{expected}”应在第 {r} 行，现在在第 {moved} 行：第 {above + 1}–{r} "
+                f"行之间插入了 {n} 行。csxl 按固定位置读写这张表，会读错或写错单元格。"
+                if zh
+                else f"{expected!r} belongs in row {r} of {sheet} and is now in row {moved}: "
+                f"{n} row(s) were inserted between rows {above + 1} and {r}. csxl reads and "
+                "writes this sheet by position and would use the wrong cells.",
+                where,
+                hint,
+            )
+        if moved is not None:
+            raise InputError(
+                f"{sheet} 表的“{expected}”应在第 {r} 行，现在在第 {moved} 行：第 {moved + 1}–{r} "
+                "行之间删除了行。csxl 按固定位置读写这张表，会读错或写错单元格。"
+                if zh
+                else f"{expected!r} belongs in row {r} of {sheet} and is now in row {moved}: "
+                f"rows were deleted between rows {moved + 1} and {r}. csxl reads and writes "
+                "this sheet by position and would use the wrong cells.",
+                where,
+                hint,
+            )
+        raise InputError(
+            f"{sheet} 表第 {r} 行应是“{expected}”，但没有找到它：这张表的行被移动或删除了。"
+            if zh
+            else f"row {r} of {sheet} should hold {expected!r}, which is not on the sheet: its "
+            "rows were moved or deleted.",
+            where,
+            hint,
+        )
+
+
+def check_pushed_out(
+    book: Book,
+    key: str,
+    rows: list[list[object]],
+    columns: tuple[int, int],
+    last: int,
+    until: int | None = None,
+) -> None:
+    """Refuse a non-empty row just below a block of a fixed number of rows (its columns,
+    from `last` + 1 up to `until` or the sheet's end): a row a manager inserted inside the
+    block pushed its last rows out of it, and csxl reads the block's rows only."""
+    end = len(rows) if until is None else min(until - 1, len(rows))
+    for r in range(last + 1, end + 1):
+        if all(cell(rows, r, c) is None for c in range(columns[0], columns[1] + 1)):
+            continue
+        sheet = layout.title(key, book.lang)
+        span = f"{layout.col(columns[0])}:{layout.col(columns[1])}"
+        zh = book.lang == "zh"
+        raise InputError(
+            f"{sheet} 表第 {r} 行（{span} 列）在表格的最后一行（第 {last} 行）之下，"
+            "csxl 不会读取它：多半是表格中插入了一行，把最后的行挤出了表格。"
+            if zh
+            else f"row {r} of {sheet} ({span}) is below the table's last row ({last}), where "
+            "csxl does not read: a row inserted inside the table most likely pushed it out.",
+            Location(book.name, sheet, r, layout.col(columns[0])),
+            f"请删除表格中插入的空行，或把第 {r} 行的内容移到表格内的空行中；未写入任何内容。"
+            if zh
+            else f"Delete the row inserted inside the table, or move row {r} into a blank row "
+            "of the table; nothing was written.",
+        )
+
+
+def _blocks() -> dict[str, tuple[tuple[tuple[int, int], int, int | None], ...]]:
+    """The manager's blocks of a fixed number of rows: (columns, last row, the next
+    block's first row or None) per sheet. (The Goals cascade is read to the sheet's end;
+    the SLA sheet's two blocks have a note and a landmark below them.)"""
+    from csxl.workbook.layout import Actions as A
+    from csxl.workbook.layout import Aliases as L
+    from csxl.workbook.layout import Appeals as P
+    from csxl.workbook.layout import Holidays as H
+    from csxl.workbook.layout import Qa as Q
+    from csxl.workbook.layout import Team as T
+
+    return {
+        "Mapping": (((M.HEADER, M.SOURCE), M.FIRST_ROW + M.ROWS - 1, None),),
+        "Holidays": (((H.DATE, H.NOTE), H.FIRST_ROW + H.ROWS - 1, None),),
+        "Actions": (((A.ACTION, A.OWNER), A.FIRST_ROW + A.ROWS - 1, None),),
+        "Appeals": (((P.AGENT, P.STATUS), P.last_row(), None),),
+        "QA": (((Q.AGENT, Q.DATE), Q.FIRST_ROW + Q.ROWS - 1, None),),
+        "Aliases": (
+            ((L.SPELLING, L.NAME), L.FIRST_ROW + L.ROWS - 1, None),
+            ((L.P_AGENT, L.P_TO), L.FIRST_ROW + L.P_ROWS - 1, None),
+        ),
+        "Team": (((T.AGENT, T.ATTENDED), T.last_row(), None),),
+    }
+
+
+def check_positions(book: Book) -> None:
+    """Before anything is read by address: every sheet's fixed labels in place, no row
+    pushed out of a block of fixed rows, and no row inserted inside the Staffing grids."""
+    blocks = _blocks()
+    for key in layout.LANDMARKS.keys() - {"Errors", "Audit"}:
+        if not has_paste_sheet(book, key):
+            continue
+        try:
+            rows = book.rows(key)
+        except (InputError, KeyError):
+            continue
+        check_landmarks(book, key, rows)
+        for columns, last, until in blocks.get(key, ()):
+            check_pushed_out(book, key, rows, columns, last, until)
+        if key == "Staffing":
+            _check_grid_rows(book, rows)
+
+
+def _check_grid_rows(book: Book, rows: list[list[object]]) -> None:
+    """The Staffing grids are read and written by row (row = interval): a row inserted
+    among them leaves a gap in the interval column, which refresh fills in every row."""
+    from csxl.workbook.layout import Staffing as SF
+
+    labelled = [
+        r
+        for r in range(SF.GRID_FIRST_ROW, SF.grid_last_row() + 1)
+        if cell(rows, r, SF.INTERVAL_COL) is not None
+    ]
+    for r in range(SF.GRID_FIRST_ROW, labelled[-1] if labelled else SF.GRID_FIRST_ROW):
+        if cell(rows, r, SF.INTERVAL_COL) is None:
+            sheet = layout.title("Staffing", book.lang)
+            zh = book.lang == "zh"
+            raise InputError(
+                f"{sheet} 表第 {r} 行在时段表格中间，却没有时段：多半是插入的行。csxl 按行读写"
+                "这些表格（每行一个时段），会读错或写错单元格。"
+                if zh
+                else f"row {r} of {sheet} lies inside the interval grids but has no interval: "
+                "most likely an inserted row. csxl reads and writes the grids by row (one "
+                "interval a row) and would use the wrong cells.",
+                Location(book.name, sheet, r, layout.col(SF.INTERVAL_COL)),
+                f"请删除第 {r} 行；未写入任何内容。"
+                if zh
+                else f"Delete row {r}; nothing was written.",
+            )
+
+
+# ------------------------------------------------------------------ blocks that grow
+BUDGET_TOTAL = frozenset({"合计", "Total"})  # Budget's total row label (zh, en)
+
+
+def table_end(key: str, rows: list[list[object]]) -> int:
+    """The last row of a table a manager may grow by inserting rows inside it (Milestones,
+    Risks: to the sheet's end, nothing is below them; Budget: the row above its total row,
+    found by its label). Never less than the template's last row."""
+    from csxl.workbook.layout import Budget as B
+    from csxl.workbook.layout import Milestones as Mi
+    from csxl.workbook.layout import Risks as R
+
+    if key == "Budget":
+        for r in range(B.FIRST_ROW, len(rows) + 1):
+            label = cell(rows, r, B.CATEGORY)
+            if isinstance(label, str) and label.strip() in BUDGET_TOTAL:
+                return max(r - 1, B.FIRST_ROW - 1)
+        return B.last_row()
+    last = {"Milestones": Mi.last_row(), "Risks": R.last_row()}[key]
+    return max(last, len(rows))
+
+
+def budget_total_row(rows: list[list[object]]) -> int:
+    """Budget's total row where it is now (below the categories, however many)."""
+    from csxl.workbook.layout import Budget as B
+
+    end = table_end("Budget", rows)
+    label = cell(rows, end + 1, B.CATEGORY)
+    return end + 1 if isinstance(label, str) and label.strip() in BUDGET_TOTAL else B.TOTAL_ROW
+
+
+def too_many_rows(key: str, book: str, lang: str, row: int, room: int) -> InputError:
+    """The refusal of a table with more rows than the template holds (`csxl upgrade`)."""
+    sheet = layout.title(key, lang)
+    zh = lang == "zh"
+    return InputError(
+        f"{sheet} 表从第 {row} 行起超出了新模板的 {room} 行（表格中插入过行）。"
+        if zh
+        else f"the {sheet} table runs past the new template's {room} rows from row {row} "
+        "(rows were inserted into it).",
+        Location(book, sheet, row, "A"),
+        "请删除不需要的行后再升级；未写入任何内容。"
+        if zh
+        else "Delete the rows that are not needed, then upgrade again; nothing was written.",
+    )

@@ -231,6 +231,7 @@ class PackageBook:
         self.titles = Titles(self._parts, anchors_of(small["xl/workbook.xml"]), self.name)
         self.lang = self.titles.lang
         self._calamine = None
+        self._rows: dict[str, list[list[object]]] = {}  # per sheet title, as read
         self._pending: dict[str, bytes] = {}
 
     def title(self, key: str) -> str:
@@ -250,8 +251,12 @@ class PackageBook:
             )
         from csxl.readers.limits import check_sheet
 
-        check_sheet(self.path, title, Location(self.name, title))  # a stray far cell
-        return self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        if title not in self._rows:  # the file does not change while it is open (commit checks)
+            check_sheet(self.path, title, Location(self.name, title))  # a stray far cell
+            self._rows[title] = self._calamine.get_sheet_by_name(title).to_python(
+                skip_empty_area=False
+            )
+        return [list(r) for r in self._rows[title]]
 
     def data(self, synonyms: Synonyms) -> RawTable:
         from csxl.readers.excel import read_excel

@@ -578,3 +578,39 @@ def test_add_workdays_counts_exactly_n_working_days(d: date, n: int) -> None:
     days_between = [d + timedelta(days=k) for k in range(1, (later - d).days + 1)]
     assert sum(calendar.is_workday(x) for x in days_between) == n
     assert calendar.is_workday(later)
+
+
+# -- a year chinese-calendar does not know --------------------------------------------------
+
+
+def test_guessed_days_are_reported_by_month_and_use() -> None:
+    import pickle
+
+    from csxl.domain.calendar import GuessedDays
+
+    calendar = WorkCalendar(hours=HOURS_9_24)
+    # Thu 2027-02-11 23:30 + 2 business hours: 30 min, then Fri 12 09:00-10:30 (a guess).
+    due = calendar.add_business_seconds(series("2027-02-11 23:30"), 7200)
+    assert due.iloc[0] == ts("2027-02-12 10:30")
+    calendar.is_workday(date(2027, 10, 1))
+    assert calendar.guessed_months == {"2027-02", "2027-10"}
+    [warning] = calendar.warnings("sla")
+    assert isinstance(warning, GuessedDays)
+    assert (warning.year, warning.months, warning.use) == (2027, ("2027-02", "2027-10"), "sla")
+    assert warning.endswith("(SLA clocks: 2027-02, 2027-10)")
+    copy = pickle.loads(pickle.dumps(warning))  # batch's process pool carries it
+    assert (copy, copy.months, copy.use) == (warning, warning.months, "sla")
+
+
+def test_an_entered_year_is_not_a_guess() -> None:
+    # The Holidays sheet holds 2027's notice: its days off are extra_holidays, and the
+    # weekdays it leaves are working days by the notice, not by a guess.
+    off = [date(2027, 2, d) for d in range(5, 12)]
+    calendar = WorkCalendar(extra_holidays=off, hours=HOURS_9_24, entered_years=[2027])
+    due = calendar.add_business_seconds(series("2027-02-04 23:30"), 3600)
+    assert due.iloc[0] == ts("2027-02-12 09:30")  # over the pasted Spring Festival
+    assert calendar.is_workday(date(2027, 3, 1)) is True
+    assert calendar.guessed_months == set() and calendar.warnings() == []
+    # 2028 is not entered: still a guess, and said.
+    calendar.is_workday(date(2028, 1, 3))
+    assert calendar.uncovered_years == {2028}

@@ -29,8 +29,17 @@ from csxl.workbook.layout import Settings
 from tests.libreoffice import unavailable
 
 NS = {"ui": addin.RIBBON_NS}
-ADDIN_MODULES = ["ThisWorkbook", "Sheet1", "csxlRibbon", "csxlRun", "csxlText", "xlwings"]
-BUTTONS = {  # label -> the English words its screentip must hold (issue 6)
+ADDIN_MODULES = [
+    "ThisWorkbook",
+    "Sheet1",
+    "csxlBox",
+    "csxlRibbon",
+    "csxlRun",
+    "csxlText",
+    "xlwings",
+]
+BUTTONS = {  # label -> the English words its screentip must hold (issues 6 and 17)
+    "导入数据": "Import",
     "校验数据": "Validate",
     "刷新指标": "Refresh",
     "计算考核": "Score",
@@ -177,16 +186,33 @@ def test_negative_source_rules_catch_what_they_are_for():
     assert addin.source_problems([Module("A", "Public Sub X()\nEnd Sub"), Module("B", "Sub X()")])
 
 
-def test_no_declare_no_workbook_open_and_active_workbook_for_buttons():
+def test_one_declare_nothing_run_on_load_and_active_workbook_for_buttons():
     code = {p.stem: p.read_text("ascii") for p in source_files()}
     joined = "\n".join(code.values())
-    assert not re.search(r"^\s*(Private |Public )?Declare ", joined, re.MULTILINE)
-    assert "Workbook_Open" not in joined.replace("(no Workbook_Open)", "")
+    declares = re.findall(r"^\s*(?:Private |Public )?Declare .*$", joined, re.MULTILINE)
+    assert len(declares) == 1 and "PtrSafe Function MessageBoxW" in declares[0]
+    assert "MessageBoxW" in code["csxlBox"] and "LongPtr" in code["csxlBox"]
+    assert "Workbook_Open" not in joined and "Auto_Open" not in joined
     # Buttons pass the workbook the manager looks at, never the add-in itself.
     live = re.findall(r'"--live", (\w+)\.FullName', joined)
     assert live and set(live) == {"ActiveWorkbook"}
-    assert "WScript.Shell" in code["csxlRun"] and ".Run(commandText, 0, True)" in code["csxlRun"]
+    assert "WScript.Shell" in code["csxlRun"]
+    assert ".Run(EscapePercent(commandText), 0, True)" in code["csxlRun"]
     assert 'Charset = "utf-8"' in code["csxlRun"] and "ADODB.Stream" in code["csxlRun"]
+
+
+def test_messages_go_through_the_unicode_box_and_files_through_unicode_objects():
+    """MsgBox, Kill and Environ convert to the ANSI code page on Windows: only fallbacks."""
+    code = {p.stem: _code_only(p.read_text("ascii")) for p in source_files()}
+    msgbox = {name: len(re.findall(r"\bMsgBox\b", text)) for name, text in code.items()}
+    assert msgbox == {**dict.fromkeys(code, 0), "csxlBox": 2, "csxlRun": 2}, msgbox
+    assert re.findall(r"\bKill\b", "\n".join(code.values())) == ["Kill"]  # no FSO: Mac
+    assert "ExpandEnvironmentStrings" in code["csxlRun"]
+    assert not re.search(r"\bEnviron\$", "\n".join(code.values()))
+
+
+def _code_only(text: str) -> str:
+    return "\n".join(line.split("'", 1)[0] for line in text.splitlines())
 
 
 def test_xlwings_module_keeps_the_licence_and_leaves_out_pro_and_remote():
@@ -204,8 +230,9 @@ def test_settings_rows_in_vba_match_the_plan_layout():
     consts = dict(re.findall(r"Const (SETTINGS_\w+) As Long = (\d+)", code))
     assert int(consts["SETTINGS_VALUE_COL"]) == Settings.VALUE_COL
     assert int(consts["SETTINGS_ROW_LANG"]) == Settings.ROW_LANG
-    assert int(consts["SETTINGS_ROW_EXE"]) == Settings.ROW_EXE_PATH
-    assert int(consts["SETTINGS_ROW_PYTHON"]) == Settings.ROW_PYTHON
+    # The program's and Python's rows of a plan are not read (issue 17).
+    assert set(consts) == {"SETTINGS_VALUE_COL", "SETTINGS_ROW_LANG"}
+    assert str(Settings.ROW_EXE_PATH) not in re.findall(r"Cells\((\w+)", code)
 
 
 def test_every_message_key_used_exists():
@@ -416,9 +443,20 @@ def test_result_file_holds_errors_and_usage_errors(tmp_path):
         main, ["refresh", str(tmp_path / "none.xlsx"), "--result-file", str(target)]
     )
     assert result.exit_code == 2
-    assert target.read_text("utf-8").startswith("csxl: ")
+    header, message = result_parts(target)
+    assert header == {"exit": "2", "made": ""} and message.startswith("csxl: ")
     result = CliRunner().invoke(main, ["refresh", "--bogus", "--result-file", str(target)])
     assert result.exit_code == 2 and "--bogus" in target.read_text("utf-8")
+    assert result_parts(target)[0]["exit"] == "2"
+
+
+def result_parts(path: Path) -> tuple[dict[str, str], str]:
+    """The header fields and the message of a result file (as csxlText's ResultField and
+    ResultMessage read it)."""
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    head, _, message = text.partition("\n\n")
+    fields = dict(line.split("=", 1) for line in head.split("\n"))
+    return fields, message.rstrip("\n")
 
 
 def test_refresh_result_file_is_a_short_summary(tmp_path):
@@ -430,7 +468,8 @@ def test_refresh_result_file_is_a_short_summary(tmp_path):
         main, ["refresh", str(plan), "--month", MONTH, "--result-file", str(target)]
     )
     assert result.exit_code == 1, result.output  # the demo export has rejected rows
-    text = target.read_text("utf-8")
+    header, text = result_parts(target)
+    assert header == {"exit": "1", "made": str(plan)}
     lines = text.splitlines()
     assert lines[0] == f"已更新 plan.xlsx  月份 {MONTH}"
     assert "读取" in lines[1] and "见“错误”表" in text and "位客服已计分" in text

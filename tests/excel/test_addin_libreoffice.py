@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -67,14 +69,19 @@ def modules_in(office, path: Path) -> list[str]:
         document.close(True)
 
 
-def run_self_test(office, path: Path, tmp: Path) -> openpyxl.worksheet.worksheet.Worksheet:
-    """Open a copy of `path`, run csxl_SelfTest, save as .xlsx; the first sheet, read back."""
+def run_self_test(
+    office, path: Path, tmp: Path, prepare: Callable[[Any], None] | None = None
+) -> openpyxl.worksheet.worksheet.Worksheet:
+    """Open a copy of `path`, run csxl_SelfTest, save as .xlsx; the first sheet, read back.
+    `prepare` gets the open document first (to add a sheet, say)."""
     from tests.libreoffice import import_uno
 
     uno = import_uno()
     copy = Path(shutil.copy(path, tmp / path.name))
     document = _load(office, copy)
     try:
+        if prepare is not None:
+            prepare(document)
         script = document.getScriptProvider().getScript(SELF_TEST)
         script.invoke((), (), ())
         out = tmp / "after.xlsx"
@@ -184,3 +191,82 @@ def test_negative_control_a_renamed_module_stream_cannot_run(libreoffice, built,
     (tmp_path / "run").mkdir()
     with pytest.raises(Exception, match=r"csxlSelfTest|could not be found"):
         run_self_test(libreoffice, broken, tmp_path / "run")
+
+
+# ------------------------------------------------------------------ issue 17
+def _plan_settings_naming(program: Path, python: Path) -> Callable[[Any], None]:
+    """Adds a plan's Settings sheet (the Chinese name, as `csxl new` writes it) whose
+    program and Python rows name other programs."""
+    from csxl.workbook.layout import Settings
+
+    def prepare(document) -> None:
+        document.Sheets.insertNewByName("设置", 1)
+        sheet = document.Sheets.getByName("设置")
+        sheet.getCellByPosition(Settings.VALUE_COL - 1, Settings.ROW_EXE_PATH - 1).String = str(
+            program
+        )
+        sheet.getCellByPosition(Settings.VALUE_COL - 1, Settings.ROW_PYTHON - 1).String = str(
+            python
+        )
+
+    return prepare
+
+
+def _cells(ws) -> dict[str, object]:
+    return {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(30, 38)}
+
+
+def test_the_addins_search_ignores_a_plan_that_names_another_program(libreoffice, built, tmp_path):
+    """The real csxl_FindExe and csxl_Setting, run by LibreOffice with a plan whose Settings
+    name an existing program and Python: the add-in's code can read that cell (row "plan
+    exe cell"), and its search still finds nothing but what csxl.conf and the folder beside
+    the add-in hold."""
+    evil = tmp_path / "evil" / "csxl.exe"
+    evil.parent.mkdir()
+    evil.write_bytes(b"MZ")
+    evil_python = evil.parent / "python.exe"
+    evil_python.write_bytes(b"MZ")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "csxl.conf").write_text("# the user's own settings\npython = /conf/python3\n")
+    ws = run_self_test(
+        libreoffice, built[addin.TWIN], run, _plan_settings_naming(evil, evil_python)
+    )
+    cell = _cells(ws)
+    assert cell["plan exe cell"] == str(evil)  # the plan is there and names it
+    assert cell["csxl_FindExe"] is None  # nothing found: the plan's program is not taken
+    assert cell["csxl_Setting python"] == "/conf/python3"  # not the plan's Python
+    # positive control: the same search finds a program beside the add-in
+    beside = tmp_path / "beside"
+    beside.mkdir()
+    (beside / "csxl.exe").write_bytes(b"MZ")
+    ws = run_self_test(
+        libreoffice, built[addin.TWIN], beside, _plan_settings_naming(evil, evil_python)
+    )
+    assert _cells(ws)["csxl_FindExe"] == str(beside / "csxl.exe")
+
+
+def test_the_vba_helpers_build_what_the_python_port_builds(libreoffice, built, tmp_path):
+    """The command-line test (test_addin_buttons.py) uses tests/excel/vba_port.py: here the
+    VBA originals give the same text on samples with %, ', $, quotes, Chinese and an emoji."""
+    from tests.excel import vba_port as vba
+
+    ws = run_self_test(libreoffice, built[addin.TWIN], tmp_path)
+    cell = _cells(ws)
+    path = "C:\\客服 %USERNAME%\\100% it's.xlsx"
+    assert cell["EscapePercent"] == vba.escape_percent(
+        vba.command_line(r"C:\Program Files\csxl\csxl.exe", ["new", path])
+    )
+    samples = ["/Users/x/it's 客 100%.xlsx", '$HOME `x` "q" | \\ ;', "\U0001f600"]
+    assert cell["PyList2"] == vba.py_list(samples)
+    assert cell["PyList2"].isascii()
+    assert cell["MacParameters"] == vba.mac_parameters(
+        "pass",
+        "/my python/python3",
+        "it's $x|y.xlsx",
+        "/Applications/Microsoft Excel.app/Contents",
+        "/log",
+    )
+    # (the cell's CRLF reads back as LF)
+    assert cell["ResultField"].replace("\r\n", "\n") == "C:\\a b.xlsx||done\ntwo"
+    assert cell["ConfValue"] == "C:\\py\\python.exe"

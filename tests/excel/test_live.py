@@ -441,7 +441,8 @@ def test_the_refresh_button_command_line_works_on_the_open_workbook(
     args = ["refresh", "--live", r"C:\Users\张三\计划 2026.xlsx", "--month", MONTH]
     result = CliRunner().invoke(main, [*args, "--result-file", str(result_file)])
     assert result.exit_code == 1, result.output  # done, with rejected rows to look at
-    assert result_file.read_text("utf-8").startswith(f"已更新 计划 2026.xlsx  月份 {MONTH}")
+    text = result_file.read_text("utf-8")
+    assert text.startswith(f"exit=1\nmade={args[2]}\n\n已更新 计划 2026.xlsx  月份 {MONTH}")
     assert fake.writes() and path.read_bytes() == before  # Excel's copy changed, not the file
 
 

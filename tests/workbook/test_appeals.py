@@ -3,15 +3,15 @@ Errors, an appeal that survives three refreshes across a month switch, and parit
 
 The tickets are made so that every figure can be checked by hand. Every ticket is answered
 in 20 s (frt_mean 20: challenge, 100 points), resolved (resolution rate 100%: 100) at the
-first contact (fcr 100%: 100), no reopens column (reopen rate 0: 100), no sent column
-(survey response = answered / resolved = 100%: 100). So only CSAT (weight 30 of 90) moves
-the weighted score:
+first contact (fcr 100%: 100), no sent column (survey response = answered / resolved =
+100%: 100). There is no reopens column, so the reopen rate is unavailable and its weight
+drops out, as `csxl kpi` has it. So only CSAT (weight 30 of 85) moves the weighted score:
 
 - 张三, March: CSAT 5, 5, 1, 4 -> 3/4 = 75% (below baseline, 0 points): score
-  (0 x 30 + 100 x 60) / 90 = 66.67, grade C. Excluding ticket Z3 (the 1): 3/3 = 100% ->
+  (0 x 30 + 100 x 55) / 85 = 64.71, grade C. Excluding ticket Z3 (the 1): 3/3 = 100% ->
   score 100, grade S. The team's CSAT keeps Z3.
-- 李四: CSAT 5, 2 -> 50%; an override to 90% (stretch, 80 points) -> (80 x 30 + 6000) / 90
-  = 93.33, grade A.
+- 李四: CSAT 5, 2 -> 50%; an override to 90% (stretch, 80 points) -> (80 x 30 + 5500) / 85
+  = 92.94, grade A.
 - 王五: CSAT 5, 5 -> score 100 (S); a score override to 88 -> grade A (85 <= 88 < 95).
 - 赵六: score 100 (S); a grade override to B.
 - February: 张三 has F1 (CSAT 1) and F2 (CSAT 5); the exclusion of F1 (blank month) applies
@@ -123,7 +123,7 @@ def check_march(path) -> None:
     assert (s["张三"]["score"], s["张三"]["grade"]) == (100, "S")
     assert "排除工单 1 张" in s["张三"]["adjusted"]
     assert s["李四"]["csat"] == 0.9
-    assert s["李四"]["score"] == pytest.approx(93.33) and s["李四"]["grade"] == "A"
+    assert s["李四"]["score"] == pytest.approx(92.94) and s["李四"]["grade"] == "A"
     assert (s["王五"]["score"], s["王五"]["grade"]) == (88, "A")
     assert (s["赵六"]["score"], s["赵六"]["grade"]) == (100, "B")
     assert s["赵六"]["adjusted"] == "等级 S→B"
@@ -156,7 +156,7 @@ def test_adjustments_by_hand_and_refused_rows(plan):
     ]
     assert logged[:2] == [
         ("张三", "排除工单", "Z3", "计入", "排除", "王经理"),
-        ("张三", "合计", "加权得分", pytest.approx(66.67), 100, ""),
+        ("张三", "合计", "加权得分", pytest.approx(64.71), 100, ""),
     ]
     assert ("李四", "调整指标", "满意度", 0.5, 0.9, "王经理") in logged
     assert ("王五", "调整得分", "加权得分", 100, 88, "王经理") in logged
@@ -227,7 +227,7 @@ def test_each_agent_sheet_lists_only_their_own_adjustments(plan, tmp_path):
 
     assert lines("张三") == [
         ["排除工单", "Z3", "计入", "排除", "客户误评，已核实", "王经理"],
-        ["合计", "加权得分", 66.67, 100, None, None],
+        ["合计", "加权得分", 64.71, 100, None, None],
     ]
     assert lines("李四")[0] == ["调整指标", "满意度", 0.5, 0.9, "系统漏记两条好评", "王经理"]
     assert lines("赵六")[0][:4] == ["调整得分", "等级", "S", "B"]

@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
+from csxl.errors import InputError
 from csxl.refresh import refresh, validate
 from csxl.workbook import layout
 from csxl.workbook.book import PlanInputs, new_plan
@@ -64,8 +65,15 @@ def _frame(columns=COLUMNS, rows=CALLS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _plan(tmp_path: Path, inputs=None, calls: pd.DataFrame | None = None, name="plan.xlsx"):
-    path = pasted_plan(tmp_path / name, clean_tickets(60), inputs or plan_inputs(aliases=ALIASES))
+def _plan(
+    tmp_path: Path,
+    inputs=None,
+    calls: pd.DataFrame | None = None,
+    name="plan.xlsx",
+    tickets: pd.DataFrame | None = None,
+):
+    tickets = clean_tickets(60) if tickets is None else tickets
+    path = pasted_plan(tmp_path / name, tickets, inputs or plan_inputs(aliases=ALIASES))
     book = PackageBook(path)
     paste(book, _frame() if calls is None else calls, "CallRecords")
     book.commit()
@@ -267,7 +275,9 @@ def test_an_export_pasted_with_its_own_header(tmp_path):
 
 def test_english_plan(tmp_path):
     inputs = PlanInputs(lang="en", team="Support", year=2026, aliases=ALIASES)
-    path = _plan(tmp_path, inputs, name="plan_en.xlsx")
+    # The team's tickets: a team plan counts only its team's (Settings).
+    tickets = clean_tickets(60).assign(团队="Support")
+    path = _plan(tmp_path, inputs, name="plan_en.xlsx", tickets=tickets)
     refresh(PackageBook(path), "2026-03", now=NOW)
     book = CalamineWorkbook.from_path(str(path))
     assert {"Calls", "Call records"} <= set(book.sheet_names)
@@ -292,7 +302,9 @@ def test_english_plan(tmp_path):
     assert any(r[1] == "Call records" and r[4] == "both answered and abandoned" for r in errors)
 
 
-def test_a_plan_made_before_the_calls_sheets_refreshes_as_before(tmp_path, monkeypatch):
+def test_a_plan_of_this_template_without_its_calls_sheets_is_refused_by_name(tmp_path, monkeypatch):
+    # Every sheet of the template is part of the plan: one that is gone was deleted (or
+    # renamed in a plan made before the sheet anchors), and is named, never read as absent.
     from csxl.workbook import sheets
 
     path = tmp_path / "old.xlsx"
@@ -308,10 +320,10 @@ def test_a_plan_made_before_the_calls_sheets_refreshes_as_before(tmp_path, monke
     book = PackageBook(path)
     paste(book, clean_tickets(60))
     book.commit()
-    outcome = refresh(PackageBook(path), "2026-03", now=NOW)
-    assert outcome.agents > 0
-    names = CalamineWorkbook.from_path(str(path)).sheet_names
-    assert "通话" not in names and "通话记录" not in names
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="计划缺少工作表：通话、通话记录"):
+        refresh(PackageBook(path), "2026-03", now=NOW)
+    assert path.read_bytes() == before
 
 
 def _part(path: Path, key: str) -> bytes:

@@ -44,6 +44,7 @@ from tests.plan_fixtures import (
     MONTH,
     NO,
     NOW,
+    TEAM,
     YES,
     at,
     copy_of,
@@ -68,12 +69,14 @@ OWNED = (
     "Audit",
     "QA",  # the per-agent results
     "Calls",  # the status line and the results per team and agent
+    "Holidays",  # the banner, the official days (E:G) and what was read of the notice (J)
 )
 AGENTS = 6  # rows of Scores the fixture fills
 GOAL_LABELS = ("满意度", "平均首响时长", "一次解决率", "解决率", "重开率", "评价回收率")
 WORDS = "客服培训排班质检升级复盘计划预算风险里程碑abcXYZ0123456789-_/"
 
 text = st.text(alphabet=WORDS, min_size=1, max_size=12)
+TEAM_EDITS = (TEAM, f" {TEAM} ", f"{TEAM}\u3000")  # the plan's team as a manager retypes it
 amount = st.integers(0, 200_000)
 Cell = tuple[str, int, int]  # (sheet key, row, column)
 
@@ -242,7 +245,9 @@ def edits() -> st.SearchStrategy:
             st.dates(date(2026, 2, 1), date(2026, 4, 30)),
         ),
         one("Aliases", range(Al.FIRST_ROW, Al.FIRST_ROW + 3), [Al.SPELLING, Al.AGENT_ID], text),
-        one("Settings", range(St.ROW_TEAM, St.ROW_TEAM + 1), [2], text),
+        # The team as the data writes it (spaces around it compare equal): a team the Data
+        # sheet has no ticket of is refused (tests/workbook/test_team_plan.py).
+        one("Settings", range(St.ROW_TEAM, St.ROW_TEAM + 1), [2], st.sampled_from(TEAM_EDITS)),
         one(
             "Settings",
             range(St.ROW_AS_OF_INPUT, St.ROW_AS_OF_INPUT + 1),

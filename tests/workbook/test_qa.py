@@ -2,8 +2,9 @@
 weight (0 by default), unusable rows on Errors, and the formulas against LibreOffice.
 
 Tickets from test_appeals (no appeals here): 张三's and 李四's CSAT is below baseline (0
-points), every other KPI of theirs earns 100, weights 30 + 15 + 20 + 15 + 5 + 5 = 90, so
-both score 6000 / 90 = 66.67 without QA.
+points), every other KPI of theirs earns 100, weights 30 + 15 + 20 + 15 + 5 = 85 (no
+reopens column: the reopen rate is unavailable and drops out), so both score 5500 / 85 =
+64.71 without QA.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ def test_rules():
 def test_qa_scores_by_hand_weight_zero_by_default(tmp_path):
     path = _plan(tmp_path, None)
     s = _scores(path)
-    assert s["张三"] == (85, 60, pytest.approx(66.67), "C")  # (90 + 80) / 2; weight 0
-    assert s["李四"] == (95, 100, pytest.approx(66.67), "C")
+    assert s["张三"] == (85, 60, pytest.approx(64.71), "C")  # (90 + 80) / 2; weight 0
+    assert s["李四"] == (95, 100, pytest.approx(64.71), "C")
     assert s["王五"][:2] == ("", "")  # its only row was refused: no QA score
     results = sheet(path, "QA")
     assert [results[Q.FIRST_ROW - 1 + i][Q.R_AGENT - 1 : Q.R_ITEMS] for i in range(2)] == [
@@ -86,8 +87,8 @@ def test_qa_scores_by_hand_weight_zero_by_default(tmp_path):
 def test_a_qa_weight_brings_the_qa_score_into_the_weighted_score(tmp_path, libreoffice):
     path = _plan(tmp_path, 10)
     s = _scores(path)
-    assert s["张三"][2:] == (66.0, "C")  # (6000 + 10 x 60) / 100
-    assert s["李四"][2:] == (70.0, "B")  # (6000 + 10 x 100) / 100
+    assert s["张三"][2:] == (pytest.approx(64.21), "C")  # (5500 + 10 x 60) / 95
+    assert s["李四"][2:] == (pytest.approx(68.42), "C")  # (5500 + 10 x 100) / 95
     recalc = libreoffice.recalc(path)
     assert recalc.errors() == []
     assert differences(recalc, path) == []

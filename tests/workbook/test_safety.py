@@ -32,23 +32,11 @@ from csxl.workbook import safety
 from csxl.workbook.book import PlanInputs, new_plan
 from csxl.workbook.port import BACKUPS_KEPT, PackageBook
 from csxl.workbook.safety import full_calc_on_load
-from tests.data.bad.make_corpus import GOOD, HEADER, edit_part, plan
+from tests.data.bad.make_corpus import GOOD, HEADER, edit_part
 from tests.plan_fixtures import MONTH, OTHER_MONTH, copy_of, refreshed_bytes
 
 # What LibreOffice 7.4 writes: no fullCalcOnLoad (checked below on a file it really saved).
 LO_CALC_PR = b'<calcPr iterateCount="100" refMode="A1" iterate="false" iterateDelta="0.001"/>'
-
-
-@pytest.fixture(scope="module")
-def plan_bytes(tmp_path_factory) -> bytes:
-    return plan(tmp_path_factory.mktemp("plan") / "plan.xlsx").read_bytes()
-
-
-@pytest.fixture
-def workbook(tmp_path, plan_bytes) -> Path:
-    path = tmp_path / "plan.xlsx"
-    path.write_bytes(plan_bytes)
-    return path
 
 
 def run(*args):

@@ -40,7 +40,8 @@ def pasted_sample() -> bytes:
     raw = pd.read_excel(need(SAMPLE), header=2, dtype=object, engine="openpyxl")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.xlsx"
-        new_plan(path, PlanInputs(lang="zh", team="售后一组", year=2026, as_of=date(2026, 10, 31)))
+        # A department plan (no team): the whole centre's attainment, every team's row.
+        new_plan(path, PlanInputs(lang="zh", team="", year=2026, as_of=date(2026, 10, 31)))
         book = PackageBook(path)
         paste(book, raw)
         book.commit()

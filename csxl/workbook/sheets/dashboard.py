@@ -213,3 +213,5 @@ def _tags(ctx: Ctx, ws) -> None:
         ctx.label(ws, f"A{r}", tag, style.COMPUTED)
         ctx.label(ws, f"B{r}", count, style.COMPUTED, style.INTEGER)
         ctx.label(ws, f"C{r}", alert if alerting else None, style.COMPUTED)
+    if ctx.inputs.tags_note:  # the export has no tags column: say so where the tags would be
+        ctx.label(ws, f"A{D.TAGS_FIRST_ROW}", ctx.inputs.tags_note, style.NOTE)

@@ -135,7 +135,8 @@ def build(ctx: Ctx) -> None:
         unit = UNITS.get(target.unit, (target.unit, target.unit, ""))
         ctx.label(ws, f"C{r}", unit[0] if lang == "zh" else unit[1])
         ctx.input(ws, f"D{r}", direction_label(lang, target), validation=directions)
-        ctx.input(ws, f"E{r}", target.weight, "0.##", weights)
+        blank_weight = target.key in p.blank_weights
+        ctx.input(ws, f"E{r}", None if blank_weight else target.weight, "0.##", weights)
         for c, value in (
             (G.BASELINE, target.baseline),
             (G.STRETCH, target.stretch),
@@ -191,10 +192,13 @@ def build(ctx: Ctx) -> None:
         )
         points_by_kpi[target.key] = pts
         weight_by_kpi[target.key] = target.weight
-        ctx.label(ws, f"{col(G.NOTE)}{r}", smart_text(lang, p.year, target, info.label(lang)))
+        # Without its column the KPI's actual is blank and the note says why (not 0).
+        note = p.goal_notes.get(target.key) or smart_text(lang, p.year, target, info.label(lang))
+        ctx.label(ws, f"{col(G.NOTE)}{r}", note)
         _months(ctx, ws, r, target, fmt)
 
     _team_score(ctx, ws, points_by_kpi, weight_by_kpi)
+    _weight_check(ctx, ws, [t.weight for t in p.targets[: G.KPI_ROWS]], p.blank_weights)
     _cascade(ctx, ws)
     _flag_colours(ws)
     for i in range(min(len(p.targets), G.KPI_ROWS)):
@@ -297,6 +301,62 @@ def _team_score(ctx: Ctx, ws, points: dict[str, float | None], weights: dict[str
         f"{col(G.TIER)}{r}",
         f'=IF(ISNUMBER({a}),INDEX(csxl_GradeNames,MATCH({a},csxl_GradeMins,1)),"")',
         grade or "",
+    )
+
+
+def weight_problems(
+    lang: str, weights: list[float], blank: int, total_expected: float = G.WEIGHT_TOTAL
+) -> str:
+    """What the weight note says (the formula of `_weight_check`, in Python): blank weights
+    and a total other than 100, or "" when the weights are fine."""
+    total = round(sum(weights), 6)
+    parts = []
+    if blank:
+        parts.append(
+            f"有 {blank} 个指标的权重为空，按 0 计（不计入得分）。"
+            if lang == "zh"
+            else f"{blank} KPI weight(s) blank: they count as 0 (left out of the score). "
+        )
+    if total != total_expected:
+        shown = f"{total:.15g}"
+        parts.append(
+            f"权重合计为 {shown}，不是 {total_expected:g}：得分按各权重占合计的比例计算。"
+            if lang == "zh"
+            else f"The weights total {shown}, not {total_expected:g}: each KPI counts by its "
+            "share of the total."
+        )
+    return "".join(parts)
+
+
+def _weight_check(ctx: Ctx, ws, weights: list[float], blank: frozenset[str]) -> None:
+    """The weights' total under them and, below the team score, a note when they are blank
+    or do not total 100: live formulas, so the note follows what the manager types."""
+    first, last = G.FIRST_ROW, G.last_row()
+    w = f"${col(G.WEIGHT)}${first}:${col(G.WEIGHT)}${last}"
+    n = G.KPI_ROWS
+    total = G.WEIGHT_TOTAL
+    ctx.formula(
+        ws, f"{col(G.WEIGHT)}{G.WEIGHT_TOTAL_ROW}", f"=SUM({w})", round(sum(weights), 6), "0.##"
+    )
+    if ctx.lang == "zh":
+        blank_text = f'"有 "&({n}-COUNT({w}))&" 个指标的权重为空，按 0 计（不计入得分）。"'
+        total_text = (
+            f'"权重合计为 "&ROUND(SUM({w}),6)&"，不是 {total}：得分按各权重占合计的比例计算。"'
+        )
+    else:
+        blank_text = (
+            f'({n}-COUNT({w}))&" KPI weight(s) blank: they count as 0 (left out of the score). "'
+        )
+        total_text = (
+            f'"The weights total "&ROUND(SUM({w}),6)&", not {total}: each KPI counts by its '
+            'share of the total."'
+        )
+    ctx.formula(
+        ws,
+        f"{col(G.WEIGHT_NOTE_COL)}{G.WEIGHT_NOTE_ROW}",
+        f'=IF(COUNT({w})<{n},{blank_text},"")&IF(ROUND(SUM({w}),6)={total},"",{total_text})',
+        weight_problems(ctx.lang, weights, len(blank)),
+        cell_style=style.NOTE,
     )
 
 

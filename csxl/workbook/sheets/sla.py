@@ -298,12 +298,14 @@ def _results(ctx: Ctx, ws) -> None:
         for c, value, fmt in values:
             ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
         for met_col, pct_col, k in ((L.T_FRT_MET, L.T_FRT_PCT, 3), (L.T_RES_MET, L.T_RES_PCT, 4)):
-            n = f"{col(L.T_TICKETS)}{r}"
-            value = "" if not row or not row[2] else row[k] / row[2]
+            # A blank count (the export has no such column; the status line says so) gives
+            # a blank rate, not 0%.
+            n, met = f"{col(L.T_TICKETS)}{r}", f"{col(met_col)}{r}"
+            value = "" if not row or not row[2] or row[k] is None else row[k] / row[2]
             ctx.formula(
                 ws,
                 f"{col(pct_col)}{r}",
-                f'=IF(OR({n}="",{n}=0),"",{col(met_col)}{r}/{n})',
+                f'=IF(OR({n}="",{n}=0,{met}=""),"",{met}/{n})',
                 value,
                 style.PERCENT,
             )
@@ -324,6 +326,12 @@ def _results(ctx: Ctx, ws) -> None:
             "" if not d or not d[2] else d[3] / d[2],
             style.PERCENT,
         )
+    if p.sla_dept_note:
+        # Without the collaboration columns the block says why it is empty (the status line
+        # above says it too, in full: this cell runs on over the empty cells to its right).
+        first = f"{col(L.D_MONTH)}{L.RESULT_FIRST_ROW}"
+        ctx.label(ws, first, p.sla_dept_note, style.NOTE)
+        ws[first].alignment = Alignment(vertical="top", wrap_text=False)
 
 
 __all__ = ["EVERY_CHANNEL", "build", "severity_key"]

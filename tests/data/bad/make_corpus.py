@@ -16,6 +16,7 @@ then damaged the way a manager's edits damage them.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 import zlib
@@ -384,19 +385,27 @@ def set_settings_cell(path: Path, row: int, value: str) -> Path:
     return edit_part(path, part, lambda xml: patch(xml, {(row, 2): value}))
 
 
-def rename_sheet(path: Path, old: str, new: str) -> Path:
-    return edit_part(
-        path,
-        "xl/workbook.xml",
-        lambda xml: xml.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode()),
-    )
+def rename_sheet(path: Path, old: str, new: str, anchors: bool = True) -> Path:
+    """Rename a sheet as Excel, LibreOffice and WPS do: the tab and every defined name's
+    reference to it; `anchors=False` is a plan made before csxl's sheet anchors."""
+
+    def rename(xml: bytes) -> bytes:
+        xml = xml.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode())
+        if not anchors:
+            return re.sub(rb'<definedName name="csxl_Sheet_\w+"[^>]*>[^<]*</definedName>', b"", xml)
+        return xml.replace(f"'{old}'!".encode(), f"'{new}'!".encode())
+
+    return edit_part(path, "xl/workbook.xml", rename)
 
 
 def delete_sheet(path: Path, title: str) -> Path:
-    import re
+    """Delete a sheet's entry as an app does: references to it become #REF!."""
 
     def drop(xml: bytes) -> bytes:
-        return re.sub(rb'<sheet [^>]*name="' + title.encode() + rb'"[^>]*/>', b"", xml)
+        xml = re.sub(rb'<sheet [^>]*name="' + title.encode() + rb'"[^>]*/>', b"", xml)
+        return re.sub(
+            rb"'" + title.encode() + rb"'!\$?[A-Z]+\$?\d+(:\$?[A-Z]+\$?\d+)?", b"#REF!", xml
+        )
 
     return edit_part(path, "xl/workbook.xml", drop)
 
@@ -763,9 +772,13 @@ def _(p):
     return rename_sheet(plan(p), "目标", "目标(旧)")
 
 
-@case("plan_errors_renamed", "plan_errors_renamed.xlsx", "a plan whose 错误 sheet was renamed")
+@case(
+    "plan_errors_renamed",
+    "plan_errors_renamed.xlsx",
+    "a plan made before the sheet anchors whose 错误 sheet was renamed",
+)
 def _(p):
-    return rename_sheet(plan(p), "错误", "错误行")
+    return rename_sheet(plan(p), "错误", "错误行", anchors=False)
 
 
 @case("plan_trend_deleted", "plan_trend_deleted.xlsx", "a plan whose 趋势 sheet was deleted")
