@@ -944,7 +944,7 @@ def _scores(book: Book, state: PlanState) -> None:
                 answered=int(value(S.ANSWERED) or 0),
                 values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)}
                 | {"qa_score": value(S.QA_VALUE)},
-                escalated=int(value(S.ESCALATED) or 0),
+                escalated=None if value(S.ESCALATED) is None else int(value(S.ESCALATED)),
                 verified=int(value(S.RED_LINES) or 0),
                 tick=None if tick is None else str(tick),
                 appeal=None if appeal is None else str(appeal),
