@@ -67,3 +67,16 @@ def workbook(tmp_path, small_plan_bytes) -> Path:
     path = tmp_path / "plan.xlsx"
     path.write_bytes(small_plan_bytes)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    """`csxl demo` run once (Chinese): the folder with the plan, teams/ and the summary.
+
+    Read-only for tests: copy what you change.
+    """
+    from csxl.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    run_demo(folder, "zh")
+    return folder

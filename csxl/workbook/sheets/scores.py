@@ -147,6 +147,7 @@ def build(ctx: Ctx) -> None:
         widths=widths,
         freeze=f"{col(S.AGENT + 1)}{S.FIRST_ROW}",
         header_rows=f"{S.HEADER_ROW}:{S.HEADER_ROW}",
+        split=True,
     )
 
 
