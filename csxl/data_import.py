@@ -79,37 +79,265 @@ def import_export(
 
 
 def _import(book, export: Path, source: str, replace: bool, sheet, now) -> ImportReport:
-    import pandas as pd
-
-    from csxl.domain.identity import spelling
     from csxl.domain.synonyms import Synonyms
-    from csxl.domain.tickets import load_tickets
     from csxl.readers.read import read_table
-    from csxl.workbook.data_sheet import as_pasted
     from csxl.workbook.plan_reader import read_plan
 
     state = read_plan(book)
     synonyms = Synonyms()
     synonyms.extend(state.mapping_for(source))
     table = read_table(export, synonyms, sheet)
-    incoming = as_pasted(table)
-    checked = load_tickets(table, now)
+    streamed = _stream_shape(book)
+    if streamed is not None:
+        report = _import_streamed(book, export, table, state, source, replace, streamed, now)
+        if report is not None:
+            return report
+    return _import_general(book, export, table, state, source, replace, now)
 
-    rows = book.rows("Data")
-    header = list(rows[D.HEADER_ROW - 1]) if rows else []
+
+def _stream_shape(book):
+    """The Data part's shape for the streamed path, or None (an unusual part, or a book
+    that is not a file)."""
+    from csxl.workbook import append
+
+    if not hasattr(book, "write_stream"):
+        return None
+    try:
+        return append.scan(book.part_chunks("Data"), D.FIRST_ROW)
+    except ValueError:  # a cell or row without an address: the general path says so
+        return None
+
+
+def _columns(header: list[object], columns, state, lang: str):
+    """The Data heading row with the import's missing columns (and 数据源) added at the
+    right: (header, match of canonical column -> position, labels added)."""
+    from csxl.domain.synonyms import Synonyms
+
+    header = list(header)
     while header and header[-1] in ("", None):
         header.pop()
     own = Synonyms()
     own.extend(state.mapping_for())  # how refresh reads the Data sheet's own headings
     match = own.match(header)
     added = []
-    for column in [*incoming.columns, "data_source"]:
+    for column in [*columns, "data_source"]:
         if column not in match.columns:
             match.columns[column] = len(header)
             match.scales[column] = 1.0
-            label = layout_label(column, book.lang)
+            label = layout_label(column, lang)
             header.append(label)
             added.append(label)
+    return header, match, added
+
+
+def _import_streamed(book, export, table, state, source, replace, shape, now):
+    """Append the export's rows below the Data sheet's last row as a stream (see
+    `csxl.workbook.append`): the rows already there are copied as stored, and read only
+    for the data source and ticket id columns (the report, and --replace). None when the
+    general path must do it: --replace with rows of this source, an empty export, a
+    header the stream cannot read."""
+    from csxl.domain.identity import spelling
+    from csxl.domain.tickets import load_tickets
+    from csxl.workbook import append
+    from csxl.workbook.data_sheet import PastedColumns, grow_table
+
+    names = _header_names(book, shape.header_xml())
+    typed = PastedColumns(table)
+    if names is None or typed.count == 0:
+        return None
+    header, match, added = _columns(names, typed.columns, state, book.lang)
+    width = len(header)
+    source_col = match.columns["data_source"]
+    id_col = match.columns.get("ticket_id")
+    start = shape.start(D.FIRST_ROW)
+    old = start - D.FIRST_ROW
+    sources, ids = _old_columns(book, old, source_col, id_col)
+    key = spelling(source)
+    if replace and any(spelling(v) == key for v in sources):
+        return None
+    total = old + typed.count
+    if D.FIRST_ROW - 1 + total > EXCEL_ROWS:
+        raise InputError(
+            f"the Data sheet would hold {total:,} rows, more than Excel's {EXCEL_ROWS:,}.",
+            Location(book.name, book.title("Data")),
+            "Import one month at a time, or start a plan for the new period.",
+        )
+    try:
+        cells = [
+            typed.cells(column, match.columns[column] + 1, match.scales.get(column, 1.0))
+            for column in typed.columns
+        ]
+    except (TypeError, ValueError):  # a column not read as text (pyarrow's errors too)
+        return None
+    rejected = load_tickets(table, now).rejected  # as refresh will judge the rows
+    cells.append(append.ColumnCells(source_col + 1, _repeat(source, typed.count)))
+    heading = {c: label for c, label in enumerate(header, start=1) if label in added}
+    last = max(D.FIRST_ROW + total - 1, D.FIRST_ROW)
+
+    def chunks():
+        return append.chunks(
+            shape, lambda: book.part_chunks("Data"), cells, typed.count, start, heading, width
+        )
+
+    book.write_stream("Data", chunks)
+    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", D.TABLE, header)
+    counts = _counts([_source_of(v) for v in sources] + [source] * typed.count)
+    incoming_ids = typed.frame.get("ticket_id")
+    return ImportReport(
+        workbook=book.name,
+        export=export.name,
+        source=source,
+        replaced=0,
+        written=typed.count,
+        rejected=rejected,
+        shared=_shared_ids(ids, sources, incoming_ids, key) if id_col is not None else {},
+        sources=counts,
+        unmapped=list(table.match.unmapped),
+        added=added,
+    )
+
+
+def _repeat(text: str, count: int):
+    import pyarrow as pa
+
+    return pa.repeat(pa.scalar(text, pa.string()), count)
+
+
+def _counts(values: list[str]) -> dict[str, int]:
+    import pandas as pd
+
+    counts = pd.Series(values, dtype=object).value_counts(sort=False)
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _header_names(book, row_xml: bytes) -> list[object] | None:
+    """Row 1's values from its element (shared strings looked up), as the sheet shows them;
+    None for a cell type this does not read (the general path reads it)."""
+    import html
+    import re
+
+    from csxl.workbook import sheetxml as sx
+
+    values: dict[int, object] = {}
+    wanted: dict[int, int] = {}  # column -> shared string index
+    for m in sx._CELL.finditer(row_xml):
+        column = sx._col_of(m["attrs"])
+        kind = re.search(rb'\st="([^"]*)"', m["attrs"])
+        kind = kind[1] if kind else b"n"
+        body = m["body"] or b""
+        v = re.search(rb"<v>([^<]*)</v>", body)
+        if kind == b"inlineStr":
+            values[column] = html.unescape(
+                "".join(t.decode() for t in re.findall(rb"<t(?:\s[^>]*)?>([^<]*)</t>", body))
+            )
+        elif kind == b"s" and v:
+            wanted[column] = int(v[1])
+        elif kind == b"str" and v:
+            values[column] = html.unescape(v[1].decode())
+        elif kind == b"n" and v:
+            number = float(v[1])
+            values[column] = int(number) if number.is_integer() else number
+        elif v or kind not in (b"n",):
+            return None
+    if wanted:
+        strings = _shared_strings(book, max(wanted.values()))
+        if strings is None:
+            return None
+        for column, i in wanted.items():
+            values[column] = strings[i] if i < len(strings) else ""
+    width = max(values, default=0)
+    return [values.get(c, "") for c in range(1, width + 1)]
+
+
+def _shared_strings(book, upto: int) -> list[str] | None:
+    """The first upto+1 shared strings, read as a stream (a header's are near the start)."""
+    import html
+    import re
+
+    from csxl.workbook import zipsplice
+
+    strings: list[str] = []
+    buffer = b""
+    si = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+    try:
+        with book.path.open("rb") as f:
+            for chunk in zipsplice.inflate(f, "xl/sharedStrings.xml"):
+                buffer += chunk
+                at = 0
+                for m in si.finditer(buffer):
+                    runs = re.sub(rb"<rPh\b.*?</rPh>", b"", m[1] or b"", flags=re.S)
+                    texts = re.findall(rb"<t(?:\s[^>]*)?>([^<]*)</t>", runs)
+                    strings.append(html.unescape(b"".join(texts).decode()))
+                    at = m.end()
+                    if len(strings) > upto:
+                        return strings
+                buffer = buffer[at:]
+    except (KeyError, ValueError):
+        return None
+    return strings
+
+
+def _old_columns(book, rows: int, source_col: int, id_col: int | None):
+    """The data source and ticket id of the rows already on Data (sheet rows 2..rows+1), as
+    text, read by fastexcel for those two columns only."""
+    if rows <= 0:
+        return [], []
+    import fastexcel
+
+    wanted = {source_col} | ({id_col} if id_col is not None else set())
+    sheet = fastexcel.read_excel(str(book.path)).load_sheet(
+        book.title("Data"),
+        header_row=None,
+        skip_rows=0,
+        dtypes="string",
+        use_columns=lambda c: c.absolute_index in wanted,
+    )
+    batch = sheet.to_arrow()
+    found = {c.absolute_index: i for i, c in enumerate(sheet.selected_columns)}
+    first = D.FIRST_ROW - 1  # table row of sheet row 2 (the table starts at row 1)
+
+    def column(index: int | None) -> list[object]:
+        if index is None or index not in found:
+            return [None] * rows
+        values = batch.column(found[index]).slice(first, rows).to_pylist()
+        return values + [None] * (rows - len(values))
+
+    return column(source_col), column(id_col)
+
+
+def _shared_ids(ids: list, sources: list, incoming, key: str) -> dict[str, int]:
+    """Ticket ids of the import that rows of other sources hold too, per other source."""
+    import pandas as pd
+
+    from csxl.domain.identity import spelling
+    from csxl.domain.normalise import text
+
+    if incoming is None or not ids:
+        return {}
+    new = set(text(pd.Series(incoming.tolist(), dtype=object)).dropna())
+    old = pd.DataFrame(
+        {"id": text(pd.Series(ids, dtype=object)), "source": [_source_of(v) for v in sources]}
+    )
+    other = old[old["source"].map(spelling) != key]
+    both = other[other["id"].isin(new)].drop_duplicates()
+    return {str(k): int(v) for k, v in both["source"].value_counts().sort_index().items()}
+
+
+def _import_general(book, export, table, state, source, replace, now) -> ImportReport:
+    """Any Data sheet: its rows read whole (calamine) and the new cells patched in."""
+    import pandas as pd
+
+    from csxl.domain.identity import spelling
+    from csxl.domain.tickets import load_tickets
+    from csxl.workbook.data_sheet import as_pasted
+
+    incoming = as_pasted(table)
+    checked = load_tickets(table, now)
+
+    rows = book.rows("Data")
+    header, match, added = _columns(
+        rows[D.HEADER_ROW - 1] if rows else [], incoming.columns, state, book.lang
+    )
     width = len(header)
     source_col = match.columns["data_source"]
 

@@ -29,7 +29,8 @@ def summarise(book_name: str, state, tickets: pd.DataFrame, month: str, checked=
     if not state.has_qa:
         return []
     rows, problems = _named(state, list(p.qa_rows))
-    when, dated = qa.months(rows, _ticket_months(tickets), month)
+    wanted = {r.ticket for r in rows if isinstance(r.ticket, str) and r.ticket}
+    when, dated = qa.months(rows, _ticket_months(tickets, wanted), month)
     excluded = set() if checked is None else checked.excluded_tickets
 
     def counted(r: qa.Inspection) -> bool:
@@ -69,12 +70,18 @@ def _named(state, rows: list) -> tuple[list, list]:
     return out, problems
 
 
-def _ticket_months(frame: pd.DataFrame) -> dict[str, str]:
-    """Ticket id (as text) -> the month it was created in."""
+def _ticket_months(frame: pd.DataFrame, wanted: set[str] | None = None) -> dict[str, str]:
+    """Ticket id (as text) -> the month it was created in; with `wanted`, only for those ids
+    (`qa.months` asks for no other: an inspection's ticket as typed), so that a plan without
+    inspections by ticket costs no pass in Python over every ticket."""
     from csxl.domain.appeals import ticket_text
 
-    if frame is None or "ticket_id" not in frame or frame.empty:
+    if frame is None or "ticket_id" not in frame or frame.empty or wanted == set():
         return {}
+    ids = frame["ticket_id"]
+    if wanted is not None and isinstance(ids.dtype, pd.StringDtype):
+        # Text ids: ticket_text is the trimmed text, so the other rows cannot match.
+        frame = frame[ids.str.strip().isin(wanted).fillna(False).to_numpy(dtype=bool)]
     ids = frame["ticket_id"].map(ticket_text)
     created = frame["created_at"].dt.strftime("%Y-%m")
     return {tid: m for tid, m in zip(ids, created, strict=True) if tid is not None}

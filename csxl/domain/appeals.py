@@ -203,16 +203,30 @@ def check(
         skip_tickets = True
     else:
         skip_tickets = False
-    ids = frame["ticket_id"].map(ticket_text) if len(frame) else pd.Series(dtype=object)
-    month_of = frame["created_at"].dt.strftime("%Y-%m") if len(frame) else pd.Series(dtype=object)
+    created = frame["created_at"]
     owner = (
         frame["agent"].astype("string").str.strip()
         if "agent" in frame
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
-    by_id = {tid: i for i, tid in zip(frame.index, ids, strict=True)}
-    in_month = month_of == month
-    agents_this_month = set(owner[in_month].dropna()) if agents is None else set(agents)
+    ids_of: dict[str, object] = {}
+
+    def by_id() -> dict[str, object]:
+        """Ticket id (as text) -> its row label, the last row of an id winning: built at
+        the first ticket appeal only (a pass in Python over every ticket)."""
+        if not ids_of and len(frame):
+            ids = frame["ticket_id"].map(ticket_text)
+            ids_of.update({tid: i for i, tid in zip(frame.index, ids, strict=True)})
+        return ids_of
+
+    def month_of(i: object) -> str:
+        return created.loc[i].strftime("%Y-%m")
+
+    if re.fullmatch(r"\d{4}-\d{2}", month) and len(frame):
+        in_month = (created.dt.year == int(month[:4])) & (created.dt.month == int(month[5:]))
+    else:  # as text, like the months of the tickets
+        in_month = created.dt.strftime("%Y-%m") == month if len(frame) else created.isna()
+    agents_this_month = set(owner[in_month].dropna().unique()) if agents is None else set(agents)
     claimed: dict[tuple, Appeal] = {}
 
     def refuse(a: Appeal, column: str, code: str, value: object = None, **kw: object) -> None:
@@ -256,16 +270,16 @@ def check(
             if tid is None:
                 refuse(a, "target", "no_ticket")
                 continue
-            if tid not in by_id:
+            if tid not in by_id():
                 refuse(a, "target", "unknown_ticket", tid)
                 continue
-            i = by_id[tid]
+            i = by_id()[tid]
             other = owner.get(i)
             if other is pd.NA or other is None or str(other) != a.agent:
                 shown = "未分配" if other is pd.NA or other is None else str(other)
                 refuse(a, "target", "other_agent", tid, other=shown, agent=a.agent)
                 continue
-            ticket_month = month_of[i]
+            ticket_month = month_of(i)
             if a.month not in (None, ticket_month):  # else it would never apply, silently
                 refuse(a, "month", "month_mismatch", a.month, ticket=ticket_month)
                 continue

@@ -267,12 +267,20 @@ def department_appraisal(
     return _tidy(table, list(keys))
 
 
+def _months(stamp: pd.Series) -> pd.Series:
+    """`stamp.dt.strftime("%Y-%m")`, the same Series, without formatting every timestamp
+    (0.15 s at 200,000 tickets): each distinct month is written once."""
+    code = stamp.dt.year * 100 + stamp.dt.month
+    names = {c: f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in code.dropna().unique()}
+    return code.map(names).astype(stamp.iloc[:0].dt.strftime("%Y-%m").dtype)
+
+
 def _keys(frame: pd.DataFrame, by: Sequence[str], month_from: str = "created_at") -> dict:
     keys = {}
     for name in by:
         if name == "month":
             stamp = frame[month_from].where(frame[month_from].notna(), frame["created_at"])
-            keys[name] = stamp.dt.strftime("%Y-%m")
+            keys[name] = _months(stamp)
         elif name in frame:
             keys[name] = frame[name].astype("object").where(frame[name].notna(), None)
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,6 +23,7 @@ from csxl.workbook.sheetxml import Cells, Formula
 if TYPE_CHECKING:
     from csxl.domain.synonyms import Synonyms
     from csxl.readers.table import RawTable
+    from csxl.workbook import zipsplice
 
 Rect = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
 __all__ = ["BACKUPS_KEPT", "backup", "backups_folder"]  # kept here for their callers
@@ -232,7 +233,7 @@ class PackageBook:
         self.lang = self.titles.lang
         self._calamine = None
         self._rows: dict[str, list[list[object]]] = {}  # per sheet title, as read
-        self._pending: dict[str, bytes] = {}
+        self._pending: dict[str, bytes | zipsplice.Stream] = {}
 
     def title(self, key: str) -> str:
         return self.titles.title(key)
@@ -285,6 +286,8 @@ class PackageBook:
         from csxl.workbook import sheetxml, zipsplice
 
         part = self._parts[self.title(key)]
+        if isinstance(self._pending.get(part), zipsplice.Stream):
+            raise ValueError(f"{part}: streamed in this commit; it cannot be patched too")
         if part not in self._pending:
             with self.path.open("rb") as f:
                 self._pending[part] = zipsplice.read(f, part)
@@ -295,6 +298,24 @@ class PackageBook:
                 f"cannot update the {self.title(key)} sheet: {exc}.",
                 Location(self.name, self.title(key)),
             ) from None
+
+    def part_chunks(self, key: str) -> Iterator[bytes]:
+        """A sheet part of the file as it is on disk, inflated in chunks (never whole)."""
+        from csxl.workbook import zipsplice
+
+        with self.path.open("rb") as f:
+            yield from zipsplice.inflate(f, self._parts[self.title(key)])
+
+    def write_stream(self, key: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+        """Replace a sheet part with what `chunks()` yields at commit, streamed into the new
+        file (an import's Data sheet: never whole in memory). No other write to that part
+        may be queued."""
+        from csxl.workbook import zipsplice
+
+        part = self._parts[self.title(key)]
+        if part in self._pending:
+            raise ValueError(f"{part}: already written in this commit")
+        self._pending[part] = zipsplice.Stream(chunks)
 
     def write_part(self, name: str, data: bytes) -> None:
         """Replace a whole non-sheet part (e.g. a table's range) in the same commit."""

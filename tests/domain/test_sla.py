@@ -331,3 +331,21 @@ def test_sample_department_appraisal() -> None:
         assert row["median_hours"] == pytest.approx(float(np.nanmedian(hours)))
         assert row["attainment"] == pytest.approx(met[mine.index].sum() / len(mine))
     assert table["collab"].sum() == collab.sum()
+
+
+def test_month_keys_are_what_strftime_gives():
+    import numpy as np
+    import pandas as pd
+
+    from csxl.domain.sla import _months
+
+    stamps = pd.Series(
+        pd.to_datetime(
+            ["2026-03-01 10:00:00", None, "1999-12-31 23:59:59", "2026-11-30 00:00:00"] * 3
+        ),
+        index=np.arange(12) + 4,
+    )
+    for s in (stamps, stamps.iloc[:0], stamps.iloc[1:2]):
+        pd.testing.assert_series_equal(_months(s), s.dt.strftime("%Y-%m"))
+    got = _months(stamps).tolist()[:4]
+    assert got[0::2] == ["2026-03", "1999-12"] and got[3] == "2026-11" and pd.isna(got[1])

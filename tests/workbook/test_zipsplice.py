@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 import pytest
 
@@ -109,3 +110,37 @@ def test_a_real_workbook_still_opens(tmp_path):
         zipsplice.splice(src, dst, {"xl/worksheets/sheet2.xml": part.replace(b"old", b"new")})
     wb2 = openpyxl.load_workbook(tmp_path / "b.xlsx")
     assert wb2["Sheet"]["A1"].value == "keep" and wb2["Owned"]["A1"].value == "new"
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_streamed_part_is_written_from_its_chunks_and_inflates_back(compression):
+    src = io.BytesIO(_zip(ENTRIES, compression))
+    big = b"".join(b'<row r="%d"><c><v>%d</v></c></row>' % (i, i) for i in range(50_000))
+    pieces = [big[i : i + 4096] for i in range(0, len(big), 4096)]
+    name = next(iter(ENTRIES))
+    dst = io.BytesIO()
+    zipsplice.splice(src, dst, {name: zipsplice.Stream(lambda: iter(pieces)), "new.xml": b"x"})
+    with zipfile.ZipFile(io.BytesIO(dst.getvalue())) as zf:
+        assert zf.testzip() is None and zf.read(name) == big and zf.read("new.xml") == b"x"
+        assert zf.namelist()[0] == name
+    out = io.BytesIO(dst.getvalue())
+    chunks = list(zipsplice.inflate(out, name, chunk=1000))
+    assert b"".join(chunks) == big and max(map(len, chunks)) <= 1000
+    assert b"".join(zipsplice.inflate(src, "xl/数据.xml")) == ENTRIES["xl/数据.xml"]
+
+
+def test_inflate_refuses_a_damaged_part():
+    data = bytearray(_zip({"a.xml": b"<a>" + b"x" * 10_000 + b"</a>"}))
+    data[data.index(b"a.xml") + 5 + 20] ^= 0xFF  # a byte of the deflated data
+    with pytest.raises((zipsplice.SpliceError, zlib.error)):
+        b"".join(zipsplice.inflate(io.BytesIO(bytes(data)), "a.xml"))
+
+
+def test_a_stream_that_fails_writes_nothing_usable_and_says_why():
+    def broken():
+        yield b"<worksheet>"
+        raise ValueError("the export changed")
+
+    src = io.BytesIO(_zip(ENTRIES))
+    with pytest.raises(ValueError, match="export changed"):
+        zipsplice.splice(src, io.BytesIO(), {next(iter(ENTRIES)): zipsplice.Stream(broken)})
