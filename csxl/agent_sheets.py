@@ -54,7 +54,7 @@ class AgentCard:
     score: float | None
     grade: str | None
     bonus: float | None
-    escalated: int
+    escalated: int | None  # None: the export has no escalation column
     deductions: float | None
     red_lines: int
     award: str

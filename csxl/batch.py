@@ -444,15 +444,19 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
         key = key.where(~blank, frame["agent"].map(lambda v: by_agent.get(clean_name(v), "")))
     pasted = _as_pasted(table)
     on = key.loc[pasted.index]  # blank rows are not pasted
-    out = {team: pasted[on == team] for team in roster.teams}
+    # A row with no team (and no agent the roster places) counts in every team's plan, as
+    # in a team plan given the whole export (kpis.md: rows with no team count).
+    everyone = on == ""
+    out = {team: pasted[(on == team) | everyone] for team in roster.teams}
     unknown = sorted(set(key) - set(roster.teams) - {""})
     if unknown:
         shown = "、".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
         n = int(key.isin(unknown).sum())
         warnings.append(f"{path.name}: {n} rows of teams not in the roster were left out ({shown})")
-    if (key == "").any():
+    if everyone.any():
         warnings.append(
-            f"{path.name}: {int((key == '').sum())} rows without a known team were left out"
+            f"{path.name}: {int(everyone.sum())} rows without a team (nor an agent on the "
+            "roster) count in every team's plan"
         )
     return out, warnings
 

@@ -14,7 +14,7 @@ import sys
 import click
 
 from csxl import __version__
-from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, CsxlError, printable
+from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, LANGUAGE, CsxlError, printable
 
 LANGS = click.Choice(["zh", "en"])
 RESULT_FILE = click.option(
@@ -28,6 +28,7 @@ class Command(click.Command):
     """Turns every error into one line on stderr and its exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        token = LANGUAGE.set(ctx.params.get("lang") or "zh")
         try:
             return super().invoke(ctx)
         except CsxlError as exc:
@@ -56,6 +57,8 @@ class Command(click.Command):
                 err=True,
             )
             ctx.exit(EXIT_REFUSED)
+        finally:
+            LANGUAGE.reset(token)
 
 
 class Group(click.Group):

@@ -10,7 +10,6 @@ older template version is listed on the Problems sheet and does not stop the oth
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +56,10 @@ class TeamBook:
     budget_total: tuple[object, ...] | None = None
     risks: list[tuple[object, ...]] = field(default_factory=list)
     overdue: list[tuple[object, ...]] = field(default_factory=list)
+    # Parts still holding only the template's example content (never summed: 未填写).
+    budget_example: bool = False
+    risks_example: bool = False
+    milestones_example: bool = False
 
     @property
     def refreshed(self) -> bool:
@@ -92,6 +95,77 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+def _same_text(a: object, b: object) -> bool:
+    return str(a or "").strip() == str(b or "").strip()
+
+
+def _example_budget_line(rows: Rows, r: int) -> bool:
+    """A Budget row that is one of the template's example lines, with no actual booked."""
+    from csxl.domain import plan
+
+    if any(_at(rows, r, B.ACTUAL_FIRST + m) is not None for m in range(B.MONTHS)):
+        return False
+    months = tuple(_number(_at(rows, r, B.PLAN_FIRST + m)) for m in range(B.MONTHS))
+    return any(
+        _same_text(_at(rows, r, B.CATEGORY), line.category)
+        and months == tuple(float(v) for v in line.plan)
+        for lang in ("zh", "en")
+        for line in plan.default_budget(lang)  # type: ignore[arg-type]
+    )
+
+
+def _example_risk(rows: Rows, r: int) -> bool:
+    """A Risks row as the template writes it (id, texts, ratings, owner, first status)."""
+    from csxl.domain import plan
+
+    for lang in ("zh", "en"):
+        for risk in plan.DEFAULT_RISKS[lang]:
+            if (
+                _same_text(_at(rows, r, R.ID), risk.id)
+                and _same_text(_at(rows, r, R.RISK), risk.risk)
+                and _same_text(_at(rows, r, R.TRIGGER), risk.trigger)
+                and _same_text(_at(rows, r, R.OWNER), risk.owner)
+                and _same_text(_at(rows, r, R.STATUS), risk.status)
+                and _number(_at(rows, r, R.LIKELIHOOD)) == risk.likelihood
+                and _number(_at(rows, r, R.IMPACT)) == risk.impact
+            ):
+                return True
+    return False
+
+
+def _example_milestone(rows: Rows, r: int) -> bool:
+    """A Milestones row of the template's examples, never started (0% or blank)."""
+    from csxl.domain import plan
+
+    if _number(_at(rows, r, M.PCT)) not in (None, 0.0):
+        return False
+    return any(
+        _same_text(_at(rows, r, M.NAME), m.milestone)
+        and _same_text(_at(rows, r, M.DELIVERABLE), m.deliverable)
+        and _same_text(_at(rows, r, M.OWNER), m.owner)
+        for lang in ("zh", "en")
+        for m in plan.DEFAULT_MILESTONES[lang]
+    )
+
+
+def _total(lines: list[tuple[object, ...]], label: object) -> tuple[object, ...]:
+    """The Budget total of the team's own lines (the sheet's total row counts the examples)."""
+    year, ytd_plan = _sum(x[1] for x in lines), _sum(x[2] for x in lines)
+    booked = [x[3] for x in lines if _number(x[3]) is not None]
+    if not booked:
+        return (label, year, ytd_plan, None, None, None, None)
+    actual = _sum(booked)
+    return (
+        label,
+        year,
+        ytd_plan,
+        actual,
+        actual - ytd_plan,
+        (actual - ytd_plan) / ytd_plan if ytd_plan else None,
+        None,
+    )
 
 
 def read_team(path: Path) -> TeamBook:
@@ -145,6 +219,7 @@ def read_team(path: Path) -> TeamBook:
             {
                 "key": key,
                 "label": _at(goals, r, G.LABEL),
+                "direction": _at(goals, r, G.DIRECTION),
                 "weight": _at(goals, r, G.WEIGHT),
                 "baseline": _at(goals, r, G.BASELINE),
                 "stretch": _at(goals, r, G.STRETCH),
@@ -179,16 +254,39 @@ def read_team(path: Path) -> TeamBook:
     )
     # The tables by content: a row a manager inserted inside one moves the rows below it
     # (and Budget's total row), and every row still counts.
+    examples = 0
     for r in range(B.FIRST_ROW, table_end("Budget", budget) + 1):
-        if _at(budget, r, B.CATEGORY) is not None:
+        if _at(budget, r, B.CATEGORY) is None:
+            continue
+        if _example_budget_line(budget, r):
+            examples += 1  # the template's example line: not the team's budget
+        else:
             team.budget.append(tuple(_at(budget, r, c) for c in columns))
-    team.budget_total = tuple(_at(budget, budget_total_row(budget), c) for c in columns)
+    if examples == 0:
+        team.budget_total = tuple(_at(budget, budget_total_row(budget), c) for c in columns)
+    elif team.budget:
+        team.budget_total = _total(team.budget, _at(budget, budget_total_row(budget), B.CATEGORY))
+    else:
+        team.budget_example = True
     risks = rows("Risks")
+    examples = 0
     for r in range(R.FIRST_ROW, table_end("Risks", risks) + 1):
-        if _at(risks, r, R.RISK) is not None:
+        if _at(risks, r, R.RISK) is None:
+            continue
+        if _example_risk(risks, r):
+            examples += 1
+        else:
             team.risks.append(tuple(_at(risks, r, c) for c in RISK_COLUMNS))
+    team.risks_example = examples > 0 and not team.risks
     milestones = rows("Milestones")
+    examples = real = 0
     for r in range(M.FIRST_ROW, table_end("Milestones", milestones) + 1):
+        if _at(milestones, r, M.NAME) is None:
+            continue
+        if _example_milestone(milestones, r):
+            examples += 1  # the template's example, 0% done: "overdue" would be noise
+            continue
+        real += 1
         if _at(milestones, r, M.OVERDUE) is not None:
             team.overdue.append(
                 tuple(
@@ -196,6 +294,7 @@ def read_team(path: Path) -> TeamBook:
                     for c in (M.QUARTER, M.NAME, M.OWNER, M.END, M.PCT, M.STATUS)
                 )
             )
+    team.milestones_example = examples > 0 and real == 0
     return team
 
 
@@ -234,6 +333,7 @@ def consolidate(folder: str | Path, out: str | Path, lang: str = "zh") -> Summar
             summary.problems.append((path.name, f"{type(exc).__name__}: {exc}"))
     if not summary.teams and not summary.problems:
         raise InputError("no .xlsx workbooks in the folder.", Location(str(folder)))
+    from csxl.summary_book import summary_bytes
     from csxl.workbook.package import write_atomic
 
     write_atomic(out, summary_bytes(summary, lang))
@@ -248,139 +348,6 @@ def _missing(lang: str) -> str:
     )
 
 
-# ------------------------------------------------------------------ writing
-TEXT = {
-    "zh": {
-        "overview": "概览",
-        "kpis": "指标",
-        "agents": "客服",
-        "budget": "预算",
-        "risks": "风险",
-        "overdue": "逾期里程碑",
-        "problems": "问题",
-        "never": "未刷新",
-        "total": "部门合计",
-        "o_head": (
-            "排名",
-            "团队",
-            "文件",
-            "刷新月份",
-            "加权得分",
-            "等级",
-            "客服数",
-            "年度预算",
-            "年累计计划",
-            "年累计实际",
-            "年累计差异",
-            "未关闭风险",
-            "逾期里程碑",
-        ),
-        "k_head": (
-            "团队",
-            "指标键",
-            "指标",
-            "权重",
-            "保底",
-            "冲刺",
-            "挑战",
-            "实际",
-            "达成档位",
-            "差异%",
-            "得分",
-        ),
-        "a_head": ("团队", "客服", "小组", "加权得分", "等级", "奖金（元）"),
-        "b_head": (
-            "团队",
-            "类别",
-            "年度预算",
-            "年累计计划",
-            "年累计实际",
-            "年累计差异",
-            "年累计差异%",
-            "标识",
-        ),
-        "r_head": (
-            "团队",
-            "编号",
-            "风险",
-            "类别",
-            "可能性",
-            "影响",
-            "分值",
-            "等级",
-            "负责人",
-            "状态",
-        ),
-        "m_head": ("团队", "季度", "里程碑", "负责人", "结束日期", "完成%", "状态"),
-        "p_head": ("文件", "问题"),
-    },
-    "en": {
-        "overview": "Overview",
-        "kpis": "KPIs",
-        "agents": "Agents",
-        "budget": "Budget",
-        "risks": "Risks",
-        "overdue": "Overdue milestones",
-        "problems": "Problems",
-        "never": "never refreshed",
-        "total": "Department total",
-        "o_head": (
-            "Rank",
-            "Team",
-            "File",
-            "Refreshed month",
-            "Weighted score",
-            "Grade",
-            "Agents",
-            "Year budget",
-            "YTD plan",
-            "YTD actual",
-            "YTD variance",
-            "Open risks",
-            "Overdue milestones",
-        ),
-        "k_head": (
-            "Team",
-            "Key",
-            "KPI",
-            "Weight",
-            "Baseline",
-            "Stretch",
-            "Challenge",
-            "Actual",
-            "Tier",
-            "Variance %",
-            "Points",
-        ),
-        "a_head": ("Team", "Agent", "Group", "Weighted score", "Grade", "Bonus (CNY)"),
-        "b_head": (
-            "Team",
-            "Category",
-            "Year budget",
-            "YTD plan",
-            "YTD actual",
-            "YTD variance",
-            "YTD variance %",
-            "Flag",
-        ),
-        "r_head": (
-            "Team",
-            "ID",
-            "Risk",
-            "Category",
-            "Likelihood",
-            "Impact",
-            "Score",
-            "Level",
-            "Owner",
-            "Status",
-        ),
-        "m_head": ("Team", "Quarter", "Milestone", "Owner", "End", "% complete", "Status"),
-        "p_head": ("File", "Problem"),
-    },
-}
-
-
 def _open(risk: tuple[object, ...]) -> bool:
     from csxl.domain.plan import CLOSED_STATUSES
 
@@ -389,100 +356,3 @@ def _open(risk: tuple[object, ...]) -> bool:
 
 def _sum(values) -> float:
     return sum(float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool))
-
-
-def summary_bytes(summary: Summary, lang: str) -> bytes:
-    """The summary workbook (openpyxl: a new, small file)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    t = TEXT[lang]
-    wb = Workbook()
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="1F3A5F")
-
-    def sheet(title: str, head: tuple[str, ...], rows, first: bool = False, width: int = 14):
-        ws = wb.active if first else wb.create_sheet()
-        ws.title = title
-        ws.append(list(head))
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-        for row in rows:
-            ws.append(list(row))
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text from a team file is never a formula
-        for i in range(1, len(head) + 1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-        ws.freeze_panes = "A2"
-        return ws
-
-    overview = []
-    for rank, tb in summary.ranking:
-        total = tb.budget_total or (None,) * 7
-        overview.append(
-            (
-                rank,
-                tb.team,
-                tb.file,
-                tb.month or t["never"],
-                tb.score,
-                tb.grade,
-                len(tb.agents),
-                total[1],
-                total[2],
-                total[3],
-                total[4],
-                sum(1 for r in tb.risks if _open(r)),
-                len(tb.overdue),
-            )
-        )
-    sheet(t["overview"], t["o_head"], overview, first=True)
-    kpis = [
-        (tb.team, *(k[f] for f in ("key", "label", "weight", "baseline", "stretch", "challenge")))
-        + (
-            (k["actual"], k["tier"], k["variance_pct"], k["points"])
-            if tb.refreshed
-            else (t["never"], None, None, None)
-        )
-        for tb in summary.teams
-        for k in tb.kpis
-    ]
-    sheet(t["kpis"], t["k_head"], kpis)
-    agents = [(tb.team, *a) for tb in summary.teams for a in tb.agents]
-    sheet(t["agents"], t["a_head"], agents)
-    budget = [(tb.team, *line) for tb in summary.teams for line in tb.budget]
-    totals = [tb.budget_total for tb in summary.teams if tb.budget_total]
-    plan_ytd, actual_ytd = _sum(x[2] for x in totals), _sum(x[3] for x in totals)
-    budget.append(
-        (
-            t["total"],
-            "",
-            _sum(x[1] for x in totals),
-            plan_ytd,
-            actual_ytd,
-            actual_ytd - plan_ytd,
-            (actual_ytd - plan_ytd) / plan_ytd if plan_ytd else None,
-            None,
-        )
-    )
-    ws = sheet(t["budget"], t["b_head"], budget)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    risks = sorted(
-        ((tb.team, *r) for tb in summary.teams for r in tb.risks if _open(r)),
-        key=lambda x: (-(_number(x[6]) or 0.0), str(x[0]), str(x[1])),
-    )[:TOP_RISKS]
-    sheet(t["risks"], t["r_head"], risks)
-    overdue = [(tb.team, *m) for tb in summary.teams for m in tb.overdue]
-    sheet(t["overdue"], t["m_head"], overdue)
-    sheet(t["problems"], t["p_head"], summary.problems, width=60)
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, float) and "%" in str(ws.cell(1, cell.column).value):
-                    cell.number_format = "0.0%"
-    wb.properties.creator = "csxl"
-    raw = io.BytesIO()
-    wb.save(raw)
-    return raw.getvalue()

@@ -6,7 +6,12 @@ and exits with `error.exit_code` (see ../shared/spec/cli.md).
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+
+# The language of this run's messages (`--lang`, Chinese by default): an error that carries
+# Chinese text shows it in a Chinese run.
+LANGUAGE: ContextVar[str] = ContextVar("csxl_language", default="zh")
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
@@ -35,6 +40,19 @@ class Location:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)
 
+    def zh(self) -> str:
+        """文件，工作表“数据”，第 3 行，“满意度”列."""
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"“{self.column}”列")
+        return "，".join(parts)
+
 
 def printable(text: str) -> str:
     """Text from a user's files made safe for one line of a terminal: control and invisible
@@ -51,13 +69,25 @@ class CsxlError(Exception):
 
     exit_code = EXIT_REFUSED
 
-    def __init__(self, message: str, where: Location | None = None, hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        where: Location | None = None,
+        hint: str | None = None,
+        zh: tuple[str, str | None] | None = None,
+    ):
         self.message = message
         self.where = where or Location()
         self.hint = hint
+        self.zh = zh  # (message, hint) in Chinese, shown in a Chinese run
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        if self.zh is not None and LANGUAGE.get() == "zh":
+            message, hint = self.zh
+            where = self.where.zh()
+            text = f"{where}：{message}" if where else message
+            return f"{text}{hint}" if hint else text
         where = str(self.where)
         text = f"{where}: {self.message}" if where else self.message
         return f"{text} {self.hint}" if self.hint else text

@@ -686,7 +686,8 @@ def _agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[Ag
             tickets=int(g["kpis"]["tickets"]),
             answered=int(counts.get("answered", 0)),
             values={k: g["kpis"].get(k) for k in scored},
-            escalated=int(counts.get("escalated", 0)),
+            # No escalation column: unknown, shown blank (never a count of 0).
+            escalated=int(counts.get("escalated", 0)) if "escalated" in frame else None,
             verified=int(counts.get("verified", 0)),
             tick=None if tick is None else str(tick),
             appeal=None if note is None else str(note),

@@ -98,6 +98,17 @@ def main() -> None:
             target = OUT / f"{key.lower()}.png"
             render(pdf, target, share, work)
             print(target)
+        # The department summary's cover (`csxl consolidate` of the demo). Its sheets have
+        # print areas, which LibreOffice exports even from hidden sheets: page 1 is the cover.
+        from csxl.demo import SUMMARY
+
+        summary = plan.parent / SUMMARY["zh"]
+        for name, sheet in (("summary", "概览"),):
+            work = Path(tmp) / name
+            pdf = office.convert_to_pdf(summary, work, [sheet])
+            target = OUT / f"{name}.png"
+            render(pdf, target, 1.0, work)
+            print(target)
 
 
 if __name__ == "__main__":

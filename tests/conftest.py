@@ -16,18 +16,26 @@ settings.register_profile("csxl", deadline=None)
 settings.load_profile("csxl")
 
 
+# Whole commands over every dialect, route and button: minutes of plan building, so they run
+# with the LibreOffice tests in `.ci/run`; the rules they rest on are tested on plain data.
+END_TO_END = frozenset({"test_plan_parity.py", "test_dialects.py", "test_addin_buttons.py"})
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by the markers added here
 def pytest_collection_modifyitems(config, items) -> None:
     """Mark the tests that need LibreOffice or the built binary.
 
     `python -m pytest` (the README's command) leaves them out so that it stays fast (the
-    `-m` in pyproject's addopts); `.ci/run` runs them too with `-m "libreoffice or exe"`.
+    `-m` in pyproject's addopts); `.ci/run` runs them too with
+    `-m "libreoffice or exe or e2e"`.
     """
     for item in items:
         if "libreoffice" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.libreoffice)
         if item.path.name == "test_exe.py":
             item.add_marker(pytest.mark.exe)
+        if item.path.name in END_TO_END:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +75,16 @@ def workbook(tmp_path, small_plan_bytes) -> Path:
     path = tmp_path / "plan.xlsx"
     path.write_bytes(small_plan_bytes)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    """`csxl demo` run once (Chinese): the folder with the plan, teams/ and the summary.
+
+    Read-only for tests: copy what you change.
+    """
+    from csxl.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    run_demo(folder, "zh")
+    return folder

@@ -126,12 +126,12 @@ PLAN: dict[str, dict[str, Expect]] = {
     # Renamed in a spreadsheet app: found by its anchor, and refreshed as before.
     "plan_goals_renamed": {"refresh": Expect(0), "validate": Expect(0)},
     "plan_errors_renamed": {
-        "refresh": Expect(2, ("计划缺少工作表：错误", "改回原名")),
-        "validate": Expect(2, ("计划缺少工作表：错误",)),
+        "refresh": Expect(2, ("the plan has no 错误 sheet", "Rename the sheet back")),
+        "validate": Expect(2, ("the plan has no 错误 sheet",)),
     },
     "plan_trend_deleted": {
-        "refresh": Expect(2, ("计划缺少工作表：趋势", "csxl-backups")),
-        "validate": Expect(2, ("计划缺少工作表：趋势",)),
+        "refresh": Expect(2, ("the plan has no 趋势 sheet", "csxl-backups")),
+        "validate": Expect(2, ("the plan has no 趋势 sheet",)),
     },
     "plan_old_template": {
         "refresh": Expect(2, ("template version '0.9'", "csxl upgrade"), (SETTINGS, "row 3")),

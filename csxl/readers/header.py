@@ -84,12 +84,18 @@ def settle(
         if len(full) > 1 and column not in ranked:
             a, b = sorted(pos for pos, _ in full)[:2]
             label = " / ".join(labels.get(column, (column,)))
+            first, second = f"{letter(a)} ({match.headers[a]})", f"{letter(b)} ({match.headers[b]})"
             raise InputError(
-                f"columns {letter(a)} ({match.headers[a]}) and {letter(b)} "
-                f"({match.headers[b]}) both hold {label} data; csxl cannot tell which to use.",
+                f"columns {first} and {second} both hold {label} data; csxl cannot tell "
+                "which to use.",
                 Location(where.file, where.sheet, header_row),
                 "Delete one of the two columns, or clear the sheet and paste one export "
                 "(for several exports use `csxl import`).",
+                zh=(
+                    f"{first} 列和 {second} 列都是“{labels.get(column, (column,))[0]}”，"
+                    "而且都有数据，无法判断该用哪一列。",
+                    "请删除其中一列，或清空该表后只粘贴一份导出（多份导出请用 csxl import）。",
+                ),
             )
         chosen = full[0] if full else hits[0] if column in match.required else None
         if chosen is not None:

@@ -234,6 +234,7 @@ class Ctx:
         cell = ws[address]
         cell.value = text
         cell.style = cell_style
+        fmt = fmt or default_format(value)
         if fmt:
             cell.number_format = fmt
         self.cached[(ws.title, address)] = value
@@ -278,6 +279,7 @@ class Ctx:
         if isinstance(text, str) and text.startswith("="):
             cell.data_type = "s"
         cell.style = cell_style
+        fmt = fmt or default_format(text)
         if fmt:
             cell.number_format = fmt
 
@@ -328,6 +330,58 @@ class Ctx:
         )
 
 
+def default_format(value: object) -> str | None:
+    """A number written without a format still shows as one: whole numbers plain (a year,
+    a step, a rating), others with two decimals. Dates keep openpyxl's date format."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return "0" if float(value).is_integer() else "#,##0.00"
+
+
+# Column-width units one A4 page holds at about 85% (margins 0.7"): a wider sheet is split
+# across pages rather than shrunk below about 8.5 pt (10 pt text).
+PAGE_UNITS = {"landscape": 160.0, "portrait": 110.0}
+DEFAULT_WIDTH = 9.0  # an unset column, as Excel and LibreOffice draw it
+
+
+def _width(ws: Worksheet, c: int) -> float:
+    from openpyxl.utils import get_column_letter
+
+    dim = ws.column_dimensions.get(get_column_letter(c))
+    if dim is None:
+        return DEFAULT_WIDTH
+    if dim.hidden:
+        return 0.0
+    return float(dim.width) if dim.width else DEFAULT_WIDTH
+
+
+def print_width(ws: Worksheet, freeze: str | None, landscape: bool = True) -> int:
+    """Fit the sheet to as many pages wide as keep its text readable; the frozen columns
+    (the row labels: agent, KPI, interval) are repeated on each page. Returns the pages."""
+    import math
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    last = ws.max_column
+    total = sum(_width(ws, c) for c in range(1, last + 1))
+    labels = 0
+    if freeze:
+        letters, _ = coordinate_from_string(freeze)
+        labels = column_index_from_string(letters) - 1
+    page = PAGE_UNITS["landscape" if landscape else "portrait"]
+    label_width = sum(_width(ws, c) for c in range(1, labels + 1))
+    pages = 1
+    if total > page:
+        room = page - label_width if label_width < page / 2 else page
+        pages = math.ceil((total - label_width) / room)
+        if labels and label_width < page / 2:
+            from openpyxl.utils import get_column_letter
+
+            ws.print_title_cols = f"A:{get_column_letter(labels)}"
+    ws.page_setup.fitToWidth = pages
+    return pages
+
+
 def setup_sheet(
     ws: Worksheet,
     *,
@@ -336,6 +390,7 @@ def setup_sheet(
     header_rows: str | None = None,
     protect: bool = True,
     landscape: bool = True,
+    split: bool = False,
 ) -> None:
     """Column widths for Chinese text, frozen panes, A4 print setup and protection."""
     for letter, width in widths.items():
@@ -344,11 +399,14 @@ def setup_sheet(
         ws.freeze_panes = freeze
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if header_rows:
         ws.print_title_rows = header_rows
+    if split:  # a wide table: page groups of readable size, its row labels repeated
+        print_width(ws, freeze, landscape)
+    else:
+        ws.page_setup.fitToWidth = 1
     ws.sheet_view.zoomScale = 100
     if protect:
         # No password: protection keeps formulas from accidental edits, it is not security.

@@ -460,17 +460,15 @@ def check_sheets(book: Book) -> None:
     if not missing:
         return
     names = "、".join(f"{layout.title(k, book.lang)}" for k in missing)
-    if book.lang == "zh":
-        raise InputError(
-            f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
-            Location(book.name),
-            "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
-            "未写入任何内容。",
-        )
     raise InputError(
         f"the plan has no {names} sheet (deleted, or renamed before csxl named its sheets).",
         Location(book.name),
         "Rename the sheet back, or restore it from a backup in csxl-backups; nothing was written.",
+        zh=(
+            f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
+            "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
+            "未写入任何内容。",
+        ),
     )
 
 
@@ -946,7 +944,7 @@ def _scores(book: Book, state: PlanState) -> None:
                 answered=int(value(S.ANSWERED) or 0),
                 values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)}
                 | {"qa_score": value(S.QA_VALUE)},
-                escalated=int(value(S.ESCALATED) or 0),
+                escalated=None if value(S.ESCALATED) is None else int(value(S.ESCALATED)),
                 verified=int(value(S.RED_LINES) or 0),
                 tick=None if tick is None else str(tick),
                 appeal=None if appeal is None else str(appeal),

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from csxl.domain.tickets import load_tickets
-from csxl.errors import InputError
+from csxl.errors import LANGUAGE, InputError
 from csxl.kpi_report import kpi_document
 from csxl.readers.read import read_table
 
@@ -62,7 +62,14 @@ def test_two_filled_columns_of_one_field_are_refused_naming_both_letters(tmp_pat
     rows = [header, ["T1", T0, 0, "张三", 1], ["T2", T0, 1, "李四", 0]]
     with pytest.raises(InputError) as e:
         read_table(_sheet(tmp_path / "a.xlsx", rows))
+    # Chinese by default, English in an English run; both name the two columns and the row.
     text = str(e.value)
+    assert "C (Reopens) 列和 E (重开次数) 列都是“重开次数”" in text and "第 1 行" in text
+    token = LANGUAGE.set("en")
+    try:
+        text = str(e.value)
+    finally:
+        LANGUAGE.reset(token)
     assert "C (Reopens)" in text and "E (重开次数)" in text
     assert "row 1" in text
 
@@ -74,7 +81,7 @@ def test_letters_count_from_column_a_when_the_sheet_starts_further_right(tmp_pat
         for c, v in enumerate(row, 3):
             ws.cell(r, c, v)
     wb.save(tmp_path / "b.xlsx")
-    with pytest.raises(InputError, match=r"E \(评分\) and F \(满意度\)"):
+    with pytest.raises(InputError, match=r"E \(评分\) 列和 F \(满意度\) 列"):
         read_table(tmp_path / "b.xlsx")
 
 
@@ -90,7 +97,7 @@ def test_csv_columns_settle_the_same_way(tmp_path):
     path.write_text(
         "工单号,创建时间,重开次数,Reopens\nT1,2026-03-02 09:00:00,0,1\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"3 \(C\) \(重开次数\) and 4 \(D\) \(Reopens\)"):
+    with pytest.raises(InputError, match=r"3 \(C\) \(重开次数\) 列和 4 \(D\) \(Reopens\) 列"):
         read_table(path)
 
 

@@ -187,7 +187,8 @@ def test_budget_inputs_chart_and_colours(books, lang):
     assert fills[f"AJ{B.FIRST_ROW}:AU{B.TOTAL_ROW}"] == [red, green, amber]
     assert fills[f"AW{B.FIRST_ROW}:BH{B.TOTAL_ROW}"] == [red, green, amber]
     assert ws.freeze_panes == f"B{B.FIRST_ROW}"
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth > 1  # page groups
+    assert ws.print_title_cols == "$A:$A"  # the category on every page
 
 
 # ---------------------------------------------------------------- Milestones

@@ -132,3 +132,26 @@ def test_csxl_kpi_reads_a_renamed_data_sheet_of_a_plan(tmp_path):
     _rename_in_package(renamed, "Data", "十月工单")
     _rename_in_package(renamed, "Orders", "订单明细")
     assert kpi_document(renamed)[0]["groups"] == kpi_document(plain)[0]["groups"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [((), "计划缺少工作表：申诉"), (("--lang", "en"), "the plan has no 申诉 sheet")],
+)
+def test_the_refusal_is_in_the_run_language(tmp_path, args, said):
+    from click.testing import CliRunner
+
+    from csxl.cli import main
+
+    path = copy_of(refreshed_bytes(), tmp_path)
+    with zipfile.ZipFile(path) as zin:
+        files = {n: zin.read(n) for n in zin.namelist()}
+    xml = files["xl/workbook.xml"].decode()
+    xml = re.sub(r'<sheet [^>]*name="申诉"[^>]*/>', "", xml).replace("'申诉'!$A$1", "#REF!")
+    files["xl/workbook.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in files.items():
+            zout.writestr(name, data)
+    result = CliRunner().invoke(main, ["refresh", str(path), *args])
+    assert result.exit_code == 2
+    assert said in result.output

@@ -139,6 +139,7 @@ def build(ctx: Ctx) -> None:
         widths=widths,
         freeze=f"{col(B.CATEGORY + 1)}{B.FIRST_ROW}",
         header_rows=f"{B.BLOCK_ROW}:{B.HEADER_ROW}",
+        split=True,
     )
 
 

@@ -100,6 +100,10 @@ def build(ctx: Ctx) -> None:
         ctx.label(ws, f"A{row}", t(zh, en), style.HEADER)
         ctx.input(ws, L.value(row), value, "0")
         ctx.label(ws, f"C{row}", t(note_zh, note_en), style.NOTE)
+        # The note across the row, one line high: wrapped in one narrow column it would
+        # print its lines over the next row's.
+        ws.merge_cells(f"C{row}:{col(L.ASA)}{row}")
+        ws[f"C{row}"].alignment = Alignment(vertical="center", wrap_text=False)
     status = f"A{L.STATUS_ROW}"
     waiting = t("刷新后，这里显示本月的通话指标。", "Refresh fills in the month's call KPIs.")
     ctx.label(ws, status, p.call_status or waiting, style.NOTE)
@@ -133,6 +137,8 @@ def _results(ctx: Ctx, ws) -> None:
         )
         for c, value, fmt in values:
             ctx.label(ws, f"{col(c)}{r}", value, style.COMPUTED, fmt)
+        if x is None:
+            continue  # no formulas in the empty rows: they would print as pages of nothing
         offered = f"{col(L.OFFERED)}{r}"
         for c, count, blank_too in (
             (L.ANSWER_RATE, L.ANSWERED, False),

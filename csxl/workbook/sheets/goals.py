@@ -223,7 +223,11 @@ def build(ctx: Ctx) -> None:
     }
     widths |= {col(c): 9 for c in range(G.MONTH_FIRST, G.QUARTER_FIRST + 4)}
     setup_sheet(
-        ws, widths=widths, freeze=f"C{G.FIRST_ROW}", header_rows=f"{G.HEADER_ROW}:{G.HEADER_ROW}"
+        ws,
+        widths=widths,
+        freeze=f"C{G.FIRST_ROW}",
+        header_rows=f"{G.HEADER_ROW}:{G.HEADER_ROW}",
+        split=True,
     )
     ws.column_dimensions["A"].hidden = False
 

@@ -137,7 +137,8 @@ def build(ctx: Ctx) -> None:
             R.STATUS: risk.status if risk else None,
         }
         for c, value in values.items():
-            ctx.input(ws, f"{col(c)}{r}", None if value == "" else value)
+            rating = "0" if c in (R.LIKELIHOOD, R.IMPACT) else None  # 1..5, as typed
+            ctx.input(ws, f"{col(c)}{r}", None if value == "" else value, rating)
             if c in (R.RISK, R.CATEGORY, R.TRIGGER, R.PREVENTION, R.RESPONSE, R.OWNER):
                 ws[f"{col(c)}{r}"].alignment = wrap
         ctx.input(ws, f"{col(R.REVIEW)}{r}", risk.review_date if risk else None, style.DATE)

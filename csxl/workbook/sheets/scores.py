@@ -147,6 +147,7 @@ def build(ctx: Ctx) -> None:
         widths=widths,
         freeze=f"{col(S.AGENT + 1)}{S.FIRST_ROW}",
         header_rows=f"{S.HEADER_ROW}:{S.HEADER_ROW}",
+        split=True,
     )
 
 
@@ -159,7 +160,9 @@ class AgentRow:
     tickets: int
     answered: int
     values: Mapping[str, float | None]  # KPI key -> the agent's value
-    escalated: int = 0  # escalated complaints: each costs a deduction
+    # Escalated complaints, each costing a deduction; None when the export has no escalation
+    # column (unknown: blank on Scores, and nothing deducted).
+    escalated: int | None = 0
     verified: int = 0  # verified escalations in the data: red-line hits
     tick: str | None = None  # the manager's red-line tick, as typed
     appeal: str | None = None  # the manager's note, as typed
@@ -374,7 +377,7 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             ws,
             ded,
             f"={esc}*{per_escalated}",
-            agent.escalated * inc.deduction_per_escalated,
+            (agent.escalated or 0) * inc.deduction_per_escalated,
             style.MONEY,
         )
         sh = _share(ctx, ws, r, agent)
@@ -384,7 +387,7 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             f"{col(S.BONUS)}{r}",
             f'=IF({gr}="",0,ROUND(MIN({base}*{cap}*{sh},MAX(0,{base}*INDEX(csxl_GradeCoefs,'
             f"MATCH({gr},csxl_GradeNames,0))*{sh}-{ded})),2))",
-            scoring.bonus(grade, inc, agent.escalated, share=agent.share(inc.proration)),
+            scoring.bonus(grade, inc, agent.escalated or 0, share=agent.share(inc.proration)),
             style.MONEY,
         )
         ctx.label(ws, rl, agent.verified, style.COMPUTED, style.INTEGER)

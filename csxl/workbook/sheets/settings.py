@@ -86,7 +86,7 @@ def build(ctx: Ctx) -> None:
     years = ctx.validation(
         ws, "year", type="whole", operator="between", formula1="2000", formula2="2100"
     )
-    ctx.input(ws, v(S.ROW_YEAR), p.year, validation=years)
+    ctx.input(ws, v(S.ROW_YEAR), p.year, "0", validation=years)
     ctx.label(ws, v(S.ROW_LANG), p.lang, style.COMPUTED)
     dates = ctx.validation(ws, "date", type="date", operator="greaterThan", formula1="36526")
     ctx.input(ws, v(S.ROW_AS_OF_INPUT), p.as_of, style.DATE, validation=dates)
@@ -116,6 +116,7 @@ def build(ctx: Ctx) -> None:
     for row, value in refreshed.items():
         ctx.label(ws, v(row), value, style.COMPUTED)
     ws[v(S.ROW_LAST_REFRESH)].number_format = style.DATETIME
+    ws[v(S.ROW_SOURCE_ROWS)].number_format = style.INTEGER  # refresh writes the count here
     from csxl.workbook.sheets.customers import settings_rows
 
     settings_rows(ctx)

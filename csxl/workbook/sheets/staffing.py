@@ -159,6 +159,7 @@ def build(ctx: Ctx) -> None:
         widths=widths,
         freeze="B1",  # the interval column; freezing the rows above the grids would take the screen
         header_rows=f"{S.GRID_HEADER_ROW}:{S.GRID_HEADER_ROW}",
+        split=True,
     )
 
 

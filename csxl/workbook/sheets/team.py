@@ -122,7 +122,7 @@ def build(ctx: Ctx) -> None:
     )
     for r, label, value, validation in rows:
         ctx.label(ws, f"A{r}", label)
-        ctx.input(ws, f"B{r}", value, validation=validation)
+        ctx.input(ws, f"B{r}", value, "0", validation=validation)
     ctx.label(ws, f"A{T.ROW_EVALUATED}", t("评估月份（刷新）", "Evaluated month (Refresh)"))
     ctx.label(ws, f"B{T.ROW_EVALUATED}", team.evaluated, style.COMPUTED)
     # The knowledge base, right of the rule.
