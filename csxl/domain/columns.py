@@ -19,6 +19,10 @@ class Kind(Enum):
     AMOUNT = "amount"  # money: a number, currency marks (¥, 元, CNY) dropped
 
 
+# Kinds whose cells hold numbers: a date-formatted cell among them is its serial number.
+NUMBER_KINDS = frozenset({Kind.INT, Kind.SECONDS, Kind.CSAT, Kind.AMOUNT})
+
+
 COLUMNS: dict[str, Kind] = {
     "ticket_id": Kind.TEXT,
     "created_at": Kind.DATETIME,

@@ -190,7 +190,7 @@ class LiveBook:
         import pandas as pd
         import pyarrow as pa
 
-        from csxl.domain.columns import Kind
+        from csxl.domain.columns import NUMBER_KINDS
         from csxl.readers.header import SCAN_ROWS, find_header, settle
         from csxl.readers.limits import column_letters
         from csxl.readers.table import RawTable
@@ -212,11 +212,10 @@ class LiveBook:
             synonyms.schema.labels,
             synonyms.schema.ranked,
         )
-        numeric = {Kind.INT, Kind.SECONDS, Kind.CSAT, Kind.AMOUNT}
         columns = []
         for pos, column in sorted((pos, col) for col, pos in match.columns.items()):
             cells = [_at(row, pos) for row in below]
-            if synonyms.schema.columns.get(column) in numeric:
+            if synonyms.schema.columns.get(column) in NUMBER_KINDS:
                 # A number in a date-formatted cell comes as a datetime: its serial, as the
                 # file reader gives it (a paste of values keeps the template's formats).
                 raw = values[index + 1 : index + 1 + len(below)]

@@ -189,13 +189,18 @@ def _letters(reader, name: str):
 
     def letter(pos: int) -> str:
         try:
-            info = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string")
-            first = info.available_columns()[0].absolute_index
+            first = _first_column(reader, name)
         except Exception:  # the message still names the header; the letter is a courtesy
             first = 0
         return limits.column_letters(first + pos + 1)
 
     return letter
+
+
+def _first_column(reader, name: str) -> int:
+    """The sheet's first used column (0 = A): where the loaded table's position 0 is."""
+    info = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string")
+    return info.available_columns()[0].absolute_index
 
 
 # calamine's text for a cell holding a date (the only form it writes).
@@ -215,13 +220,12 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from csxl.domain.columns import Kind
+    from csxl.domain.columns import NUMBER_KINDS
 
-    numeric = {Kind.INT, Kind.SECONDS, Kind.CSAT, getattr(Kind, "AMOUNT", None)}
     frame = table.frame
     wanted = {}
     for column, pos in table.match.columns.items():
-        if kinds.get(column) not in numeric or column not in frame:
+        if kinds.get(column) not in NUMBER_KINDS or column not in frame:
             continue
         values = pa.array(frame[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
         looks = pc.fill_null(pc.match_substring_regex(values, _CALAMINE_DATE), False)
@@ -230,8 +234,7 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
     if not wanted:
         return
     try:
-        first = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string")
-        first = first.available_columns()[0].absolute_index
+        first = _first_column(reader, name)
         use = sorted({first + pos for pos, _ in wanted.values()})
         sheet = reader.load_sheet(
             name,
