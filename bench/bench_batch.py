@@ -6,7 +6,7 @@ Times, each in its own subprocess so that peak memory is per method:
   batch  python -m csxl batch ROSTER --out DIR --year 2026 (a fresh folder each run): the
          plan is built once and each team's copy specialised by patching a few XML parts
   naive  the plan builder per team in one process: read the roster, then for each team
-         csxl.workbook.book.new_plan(path, PlanInputs(team, year, targets, cascade)), i.e.
+         csxl.workbook.builder.new_plan(path, PlanInputs(team, year, targets, cascade)), i.e.
          build every workbook from scratch with openpyxl
 and prints seconds, peak RSS, per-workbook milliseconds and the ratio naive / batch (target
 >= 20, ../shared/spec/performance.md). Both write the same workbooks, cell for cell
@@ -43,7 +43,8 @@ def _naive(roster_path: str, out: str, limit: int) -> int:
     from datetime import date
 
     from csxl.roster import read_roster
-    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import new_plan
 
     roster = read_roster(roster_path)
     folder = Path(out)

@@ -157,7 +157,8 @@ def _say(text: str) -> None:
 def build_plan(df, path: Path, as_of: date = AS_OF) -> dict:
     """A new zh plan at `path` whose Data sheet holds `df` (any recognised headers)."""
     from csxl.workbook import layout, zipsplice
-    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import new_plan
     from csxl.workbook.data_sheet import _set_ref
     from csxl.workbook.layout import Data as D
     from csxl.workbook.package import sheet_parts

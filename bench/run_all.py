@@ -198,7 +198,8 @@ def _fixture(rows: int) -> dict:
 
 def _new_plan(target: Path) -> Path:
     code = (
-        "import sys\nfrom csxl.workbook.book import PlanInputs, new_plan\n"
+        "import sys\nfrom csxl.workbook.book import PlanInputs\n"
+        "from csxl.workbook.builder import new_plan\n"
         "new_plan(sys.argv[1], PlanInputs(lang='zh'))\n"
     )
     target.unlink(missing_ok=True)

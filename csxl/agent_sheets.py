@@ -100,7 +100,8 @@ def read_cards(path: Path) -> tuple[str, str, str, list[AgentCard], list[str]]:
 def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
     from csxl.domain.catalog import CATALOG
     from csxl.domain.scoring import TIER_LABELS, tier
-    from csxl.workbook.plan_reader import UNASSIGNED, cell, read_plan
+    from csxl.workbook.cells import cell
+    from csxl.workbook.plan_reader import UNASSIGNED, read_plan
     from csxl.workbook.sheets.scores import effective_target
 
     state = read_plan(book)

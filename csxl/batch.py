@@ -1,6 +1,6 @@
 """`csxl batch`: one plan workbook per team of a roster, fast, and safe to re-run.
 
-How a workbook is made: the plan is built once per run (`book.build`) with a placeholder
+How a workbook is made: the plan is built once per run (`builder.build`) with a placeholder
 team name, and each team's copy is specialised by rewriting only the parts that differ:
 the sheets whose title holds the team name, and with target overrides the Goals and
 Dashboard cells that depend on targets (inputs, SMART text, monthly and quarter targets and
@@ -208,7 +208,8 @@ class Template:
     def __init__(self, lang: str, year: int, today: date) -> None:
         from csxl.domain.scoring import DEFAULT_TARGETS
         from csxl.workbook import layout
-        from csxl.workbook.book import PlanInputs, build
+        from csxl.workbook.book import PlanInputs
+        from csxl.workbook.builder import build
         from csxl.workbook.package import sheet_parts
 
         self.lang, self.year, self.today = lang, year, today

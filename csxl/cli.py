@@ -333,7 +333,8 @@ def new(path, team, lang, year, result_file) -> None:
     from datetime import date
 
     from csxl import console
-    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import new_plan
     from csxl.workbook.sheets.holidays import uncovered_warning
 
     inputs = PlanInputs(lang=lang, team=team, year=year or date.today().year)

@@ -10,10 +10,10 @@ older template version is listed on the Problems sheet and does not stop the oth
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from csxl.errors import InputError, Location
+from csxl.summary_book import Summary, TeamBook, sum_numbers, summary_bytes
 from csxl.workbook import layout
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import Goals as G
@@ -22,7 +22,6 @@ from csxl.workbook.layout import Risks as R
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
 
-TOP_RISKS = 20
 RISK_COLUMNS = (
     R.ID,
     R.RISK,
@@ -35,52 +34,6 @@ RISK_COLUMNS = (
     R.STATUS,
 )
 Rows = list[list[object]]
-
-
-@dataclass
-class TeamBook:
-    """What the summary takes from one team workbook (cached values as stored)."""
-
-    file: str
-    team: str
-    year: object = None
-    month: str | None = None  # the refreshed month; None: never refreshed
-    last_refresh: object = None
-    score: float | None = None
-    grade: str | None = None
-    kpis: list[dict[str, object]] = field(default_factory=list)
-    agents: list[tuple[object, ...]] = field(
-        default_factory=list
-    )  # agent, group, score, grade, bonus
-    budget: list[tuple[object, ...]] = field(default_factory=list)  # category .. flag
-    budget_total: tuple[object, ...] | None = None
-    risks: list[tuple[object, ...]] = field(default_factory=list)
-    overdue: list[tuple[object, ...]] = field(default_factory=list)
-    # Parts still holding only the template's example content (never summed: 未填写).
-    budget_example: bool = False
-    risks_example: bool = False
-    milestones_example: bool = False
-
-    @property
-    def refreshed(self) -> bool:
-        return self.month is not None
-
-
-@dataclass
-class Summary:
-    path: Path
-    teams: list[TeamBook] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # file, what is wrong
-
-    @property
-    def ranking(self) -> list[tuple[int | None, TeamBook]]:
-        """Scored teams by weighted score (rank 1 first, ties by name), then the others."""
-        scored = sorted(
-            (t for t in self.teams if t.score is not None),
-            key=lambda t: (-(t.score or 0.0), t.team),
-        )
-        rest = [t for t in self.teams if t.score is None]
-        return [(i, t) for i, t in enumerate(scored, start=1)] + [(None, t) for t in rest]
 
 
 # ------------------------------------------------------------------ reading
@@ -152,11 +105,11 @@ def _example_milestone(rows: Rows, r: int) -> bool:
 
 def _total(lines: list[tuple[object, ...]], label: object) -> tuple[object, ...]:
     """The Budget total of the team's own lines (the sheet's total row counts the examples)."""
-    year, ytd_plan = _sum(x[1] for x in lines), _sum(x[2] for x in lines)
+    year, ytd_plan = sum_numbers(x[1] for x in lines), sum_numbers(x[2] for x in lines)
     booked = [x[3] for x in lines if _number(x[3]) is not None]
     if not booked:
         return (label, year, ytd_plan, None, None, None, None)
-    actual = _sum(booked)
+    actual = sum_numbers(booked)
     return (
         label,
         year,
@@ -333,7 +286,6 @@ def consolidate(folder: str | Path, out: str | Path, lang: str = "zh") -> Summar
             summary.problems.append((path.name, f"{type(exc).__name__}: {exc}"))
     if not summary.teams and not summary.problems:
         raise InputError("no .xlsx workbooks in the folder.", Location(str(folder)))
-    from csxl.summary_book import summary_bytes
     from csxl.workbook.package import write_atomic
 
     write_atomic(out, summary_bytes(summary, lang))
@@ -346,13 +298,3 @@ def _missing(lang: str) -> str:
         if lang == "zh"
         else ("missing: listed by the batch but not in the folder")
     )
-
-
-def _open(risk: tuple[object, ...]) -> bool:
-    from csxl.domain.plan import CLOSED_STATUSES
-
-    return str(risk[-1] or "").casefold() not in CLOSED_STATUSES
-
-
-def _sum(values) -> float:
-    return sum(float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool))

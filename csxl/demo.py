@@ -26,7 +26,8 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
     from csxl import refresh as engine
     from csxl.demo_data import generate_tickets, write_xlsx
     from csxl.domain.plan import default_milestones
-    from csxl.workbook.book import PlanInputs, build
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import build
     from csxl.workbook.data_sheet import paste
     from csxl.workbook.package import write_atomic
     from csxl.workbook.port import PackageBook
@@ -87,8 +88,7 @@ def demo_team(lang: str):
     import numpy as np
 
     from csxl.demo_data import agent_roster
-    from csxl.domain.people import LEVELS
-    from csxl.workbook.sheets.team import Member, TeamInputs
+    from csxl.domain.people import LEVELS, Member, TeamInputs
 
     roster = agent_roster(month=DEMO_MONTH)
     roster = roster[roster["团队"] == DEMO_TEAM]

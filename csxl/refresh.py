@@ -908,8 +908,8 @@ def _top_tags(tickets, frame) -> list[tuple[str, int, bool]]:
 
 
 def _goals_actuals(book: Book, p: PlanInputs) -> dict[str, float]:
+    from csxl.workbook.cells import cell
     from csxl.workbook.layout import Goals as G
-    from csxl.workbook.plan_reader import cell
 
     rows = book.rows("Goals")
     out = {}

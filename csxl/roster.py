@@ -24,30 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csxl.errors import InputError, Location
+from csxl.workbook.roster_book import (
+    COLUMNS,
+    FIELD_LABELS,
+    FIELDS,
+    SHEET,
+    roster_bytes,
+)
 
 if TYPE_CHECKING:
     from csxl.domain.scoring import Target
     from csxl.workbook.book import Override
 
-FIELDS: tuple[str, ...] = ("weight", "baseline", "stretch", "challenge")
-FIELD_LABELS = {
-    "weight": ("权重", "weight"),
-    "baseline": ("保底", "baseline"),
-    "stretch": ("冲刺", "stretch"),
-    "challenge": ("挑战", "challenge"),
-}
-# Base columns: key -> (zh header, en header). Other accepted spellings are in ALIASES.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "team": ("团队", "Team"),
-    "group": ("小组", "Group"),
-    "agent": ("客服", "Agent"),
-    "agent_id": ("工号", "Agent ID"),
-    "hire_date": ("入职日期", "Hire date"),
-    "leader": ("组长", "Leader"),
-    # The team's plan input (Settings: the denominator of complaints per 10k), given once
-    # per team on any of its rows: without it the plan drops that KPI from its score.
-    "active_customers": ("活跃客户数", "Active customers"),
-}
 ALIASES = {
     "班组": "group",
     "客服姓名": "agent",
@@ -65,8 +53,6 @@ ALIASES = {
     "活跃客户数（月）": "active_customers",
     "活跃客户数(月)": "active_customers",
 }
-SHEET = {"zh": "花名册", "en": "Roster"}
-NOTES_SHEET = {"zh": "说明", "en": "Notes"}
 TEAM_NAME_MAX = 100  # characters; a team name is a short label
 SHOW_PROBLEMS = 8
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -498,8 +484,6 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
 
 def template_bytes(lang: str = "zh", rows: list[dict[str, object]] | None = None) -> bytes:
     """A roster workbook: the template (with its two example rows) or the given rows."""
-    from csxl.workbook.roster_book import roster_bytes
-
     if rows is None:
         keys = ("team", "group", "agent", "agent_id", "hire_date", "leader")
         rows = [dict(zip(keys, e[:6], strict=True)) | e[6] for e in EXAMPLES[lang]]

@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -26,12 +27,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from csxl.domain.plan import is_open
 from csxl.domain.scoring import DEFAULT_TARGETS
 from csxl.workbook import style
 
-if TYPE_CHECKING:
-    from csxl.consolidate import Summary, TeamBook
-
+TOP_RISKS = 20  # the open risks the summary lists, highest score first
 FONT = style.FONT
 HEAD_FONT = Font(name=FONT, size=10, bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor=style.HEADER_FILL)
@@ -238,6 +238,53 @@ TIER_NAMES = {
 HIGHER = ("越高越好", "higher is better")
 
 
+# ------------------------------------------------------------------ what it shows
+@dataclass
+class TeamBook:
+    """What the summary takes from one team workbook (cached values as stored)."""
+
+    file: str
+    team: str
+    year: object = None
+    month: str | None = None  # the refreshed month; None: never refreshed
+    last_refresh: object = None
+    score: float | None = None
+    grade: str | None = None
+    kpis: list[dict[str, object]] = field(default_factory=list)
+    agents: list[tuple[object, ...]] = field(
+        default_factory=list
+    )  # agent, group, score, grade, bonus
+    budget: list[tuple[object, ...]] = field(default_factory=list)  # category .. flag
+    budget_total: tuple[object, ...] | None = None
+    risks: list[tuple[object, ...]] = field(default_factory=list)
+    overdue: list[tuple[object, ...]] = field(default_factory=list)
+    # Parts still holding only the template's example content (never summed: 未填写).
+    budget_example: bool = False
+    risks_example: bool = False
+    milestones_example: bool = False
+
+    @property
+    def refreshed(self) -> bool:
+        return self.month is not None
+
+
+@dataclass
+class Summary:
+    path: Path
+    teams: list[TeamBook] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # file, what is wrong
+
+    @property
+    def ranking(self) -> list[tuple[int | None, TeamBook]]:
+        """Scored teams by weighted score (rank 1 first, ties by name), then the others."""
+        scored = sorted(
+            (t for t in self.teams if t.score is not None),
+            key=lambda t: (-(t.score or 0.0), t.team),
+        )
+        rest = [t for t in self.teams if t.score is None]
+        return [(i, t) for i, t in enumerate(scored, start=1)] + [(None, t) for t in rest]
+
+
 def _num(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -257,8 +304,8 @@ def tier_of(kpi: dict[str, object]) -> int | None:
     if actual is None:
         return None
     higher = _higher(kpi)
-    for level, field in ((3, "challenge"), (2, "stretch"), (1, "baseline")):
-        target = _num(kpi.get(field))
+    for level, tier in ((3, "challenge"), (2, "stretch"), (1, "baseline")):
+        target = _num(kpi.get(tier))
         if target is not None and (actual >= target if higher else actual <= target):
             return level
     return 0
@@ -422,8 +469,6 @@ def summary_bytes(summary: Summary, lang: str) -> bytes:
 
 
 def _overview(wb: Workbook, summary: Summary, t: dict, title: str, money: str) -> None:
-    from csxl.consolidate import _open
-
     ws = wb.create_sheet(t["overview"])
     when = datetime.now().strftime("%Y-%m-%d %H:%M")
     sheet = Sheet(ws, title, t["o_head"], t["sub"].format(n=len(summary.teams), when=when))
@@ -431,7 +476,7 @@ def _overview(wb: Workbook, summary: Summary, t: dict, title: str, money: str) -
     for rank, tb in summary.ranking:
         bonus = sum(_num(a[4]) or 0.0 for a in tb.agents) if tb.refreshed else None
         total = tb.budget_total or (None,) * 7
-        open_risks = sum(1 for r in tb.risks if _open(r))
+        open_risks = sum(1 for r in tb.risks if is_open(str(r[-1] or "")))
         r = sheet.add(
             (
                 rank,
@@ -670,8 +715,6 @@ def _agents(wb: Workbook, teams: Iterable[TeamBook], t: dict, money: str) -> Non
 
 
 def _budget(wb: Workbook, teams: Iterable[TeamBook], t: dict, money: str) -> None:
-    from csxl.consolidate import _sum
-
     ws = wb.create_sheet(t["budget"])
     sheet = Sheet(ws, t["budget"], t["b_head"], t["blank_note"])
     formats = (None, None, money, money, money, money, SIGNED, None)
@@ -686,15 +729,15 @@ def _budget(wb: Workbook, teams: Iterable[TeamBook], t: dict, money: str) -> Non
         for line in tb.budget:
             sheet.add((tb.team, *line), formats)
     totals = [tb.budget_total for tb in filled if tb.budget_total]
-    plan_ytd = _sum(x[2] for x in totals)
+    plan_ytd = sum_numbers(x[2] for x in totals)
     booked = [x[3] for x in totals if _num(x[3]) is not None]
-    actual_ytd = _sum(booked) if booked else None
+    actual_ytd = sum_numbers(booked) if booked else None
     if totals:
         r = sheet.add(
             (
                 t["total"],
                 "",
-                _sum(x[1] for x in totals),
+                sum_numbers(x[1] for x in totals),
                 plan_ytd,
                 actual_ytd,
                 None if actual_ytd is None else actual_ytd - plan_ytd,
@@ -714,14 +757,12 @@ def _budget(wb: Workbook, teams: Iterable[TeamBook], t: dict, money: str) -> Non
 
 def _risks(wb: Workbook, teams: Sequence[TeamBook], t: dict) -> None:
     """The open risks with the highest score, then the overdue milestones: what needs a look."""
-    from csxl.consolidate import TOP_RISKS, _open
-
     ws = wb.create_sheet(t["risks"])
     blank = [tb.team for tb in teams if tb.risks_example and not tb.risks]
     note = t["blank_teams"].format(teams="、".join(blank)) if blank else None
     sheet = Sheet(ws, t["risks_title"], t["r_head"], note)
     risks = sorted(
-        ((tb.team, *r) for tb in teams for r in tb.risks if _open(r)),
+        ((tb.team, *r) for tb in teams for r in tb.risks if is_open(str(r[-1] or ""))),
         key=lambda x: (-(_num(x[6]) or 0.0), str(x[0]), str(x[1])),
     )[:TOP_RISKS]
     for risk in risks:
@@ -748,3 +789,8 @@ def _problems(wb: Workbook, problems: Sequence[tuple[str, str]], t: dict) -> Non
     for row in problems:
         sheet.add(row)
     sheet.finish((28, 90), footer=t["page"])
+
+
+def sum_numbers(values) -> float:
+    """The sum of the numbers among `values` (text, blanks and booleans left out)."""
+    return sum(float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool))

@@ -69,7 +69,7 @@ def _text(value: object) -> str:
 
 
 def _date(value: object, where: Location) -> date | None:
-    from csxl.workbook.plan_reader import day
+    from csxl.workbook.cells import day
 
     try:
         return day(value)
@@ -324,7 +324,8 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
 def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     from dataclasses import replace
 
-    from csxl.workbook.book import PlanInputs, build
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import build
     from csxl.workbook.package import write_atomic
     from csxl.workbook.plan_reader import read_plan
     from csxl.workbook.port import PackageBook

@@ -72,7 +72,7 @@ Public Function csxl_Run(ByVal args As Variant) As Long
     resultFile = TempResultPath()
     Application.StatusBar = Msg("working", csxl_Lang())
     #If Mac Then
-        RunPython "import csxl.excel.live as L; L.run_button(" & _
+        RunPython "import csxl.excel.button as B; B.run_button(" & _
             PyList(WithResultFile(args, resultFile)) & ")"
         csxl_Run = -1
     #Else
@@ -108,7 +108,7 @@ Public Function csxl_Run(ByVal args As Variant) As Long
 End Function
 
 Private Function RunViaPython(ByVal args As Variant, ByVal resultFile As String) As Long
-    RunViaPython = RunPython("import csxl.excel.live as L; L.run_button(" & _
+    RunViaPython = RunPython("import csxl.excel.button as B; B.run_button(" & _
         PyList(WithResultFile(args, resultFile)) & ")")
 End Function
 

@@ -132,7 +132,7 @@ End Function
 Public Function PyStr(ByVal s As String) As String
     ' A Python string literal (single quotes) holding s, in plain ASCII: every character
     ' but letters, digits and " ._-:/,+=@" is a \uXXXX escape (Python joins surrogate pairs
-    ' back in csxl.excel.live.run_button). So the literal passes unchanged through a Windows
+    ' back in csxl.excel.button.run_button). So the literal passes unchanged through a Windows
     ' command line (no quote, no %), a shell's double quotes on Mac (no $, backtick, quote)
     ' and the "|" fields of xlwings' AppleScript, whatever the path holds (' % $ " | ...).
     Dim out As String, i As Long, c As String, code As Long

@@ -105,7 +105,7 @@ def plan_inputs(**changes):
 
 def pasted_plan(path: Path, frame: pd.DataFrame | None = None, inputs=None) -> Path:
     """A new plan with `frame` (default: `tickets()`) pasted into its Data sheet."""
-    from csxl.workbook.book import new_plan
+    from csxl.workbook.builder import new_plan
     from csxl.workbook.data_sheet import paste
     from csxl.workbook.port import PackageBook
 

@@ -17,7 +17,8 @@ from csxl.batch import Template, file_names, run_batch, safe_stem
 from csxl.cli import main
 from csxl.domain.scoring import DEFAULT_TARGETS
 from csxl.workbook import layout
-from csxl.workbook.book import Override, PlanInputs, build
+from csxl.workbook.book import Override, PlanInputs
+from csxl.workbook.builder import build
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.roster_book import roster_bytes

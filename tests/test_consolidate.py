@@ -15,7 +15,8 @@ from csxl.batch import run_batch
 from csxl.consolidate import consolidate
 from csxl.domain import plan
 from csxl.domain.plan import BudgetLine, Risk
-from csxl.workbook.book import PlanInputs, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import new_plan
 from tests.batch_fixtures import MONTH, make_department
 
 YEAR = int(MONTH[:4])

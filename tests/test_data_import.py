@@ -15,7 +15,8 @@ from csxl.cli import main
 from csxl.data_import import import_export
 from csxl.refresh import plan_tickets, refresh
 from csxl.workbook import layout
-from csxl.workbook.book import PlanInputs, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import new_plan
 from csxl.workbook.layout import Data as D
 from csxl.workbook.layout import Mapping as Mp
 from csxl.workbook.plan_reader import read_plan

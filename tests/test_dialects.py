@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from csxl.cli import main
 from csxl.workbook import layout
-from csxl.workbook.book import PlanInputs, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import new_plan
 from csxl.workbook.layout import Customers as Cu
 from csxl.workbook.layout import Dashboard as Db
 from csxl.workbook.layout import Goals as G

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 import csxl.data_import as di
 from csxl.data_import import import_export
 from csxl.workbook import append, layout
-from csxl.workbook.book import new_plan
+from csxl.workbook.builder import new_plan
 from csxl.workbook.layout import Data as D
 from csxl.workbook.port import PackageBook
 from tests.plan_fixtures import pasted_plan, plan_inputs, tickets

@@ -209,7 +209,8 @@ def _team_counts(dialect: str, team: str) -> tuple[int, int]:
 @functools.cache
 def _new_plan(team: str | None) -> bytes:
     """`csxl new` for the team (or the department), made once: every case pastes into a copy."""
-    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import new_plan
 
     inputs = PlanInputs(
         lang=LANG,

@@ -27,7 +27,7 @@ from csxl.errors import WorkbookOpenError
 from csxl.refresh import refresh
 from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
 from csxl.workbook import layout
-from csxl.workbook.book import new_plan
+from csxl.workbook.builder import new_plan
 from csxl.workbook.layout import Aliases as Al
 from csxl.workbook.layout import Appeals as Ap
 from csxl.workbook.layout import Calls as Ca

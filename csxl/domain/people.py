@@ -9,7 +9,8 @@ editable (months, how many, which grade, whether a red line blocks).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -27,6 +28,38 @@ class PromotionRule:
     def __post_init__(self) -> None:
         if not 1 <= self.at_least <= self.months:
             raise ValueError("the rule needs 1 <= at_least <= months")
+
+
+# The Team sheet's inputs (csxl.workbook.sheets.team builds and reads them).
+KB_TARGETS = (0.90, 0.20)  # script-library coverage, share updated this quarter
+
+
+@dataclass(frozen=True)
+class Member:
+    """One agent row of Team as typed, with what refresh found (good_months, ready)."""
+
+    agent: str | None = None
+    group: str | None = None
+    level: str | None = None
+    hired: date | None = None
+    planned: tuple[float | None, ...] = (None,) * 4
+    done: tuple[float | None, ...] = (None,) * 4
+    held: float | None = None
+    attended: float | None = None
+    good_months: int | None = None  # OWNED
+    ready: bool | None = None  # OWNED
+
+    def is_blank(self) -> bool:
+        return self == Member()
+
+
+@dataclass(frozen=True)
+class TeamInputs:
+    members: tuple[Member, ...] = ()
+    rule: PromotionRule = field(default_factory=PromotionRule)
+    kb_targets: tuple[float | None, float | None] = KB_TARGETS
+    kb: tuple[tuple[float | None, float | None], ...] = ((None, None),) * 4
+    evaluated: str | None = None  # OWNED: the month the flags are for
 
 
 def months_back(month: str, n: int) -> list[str]:

@@ -41,6 +41,10 @@ TIER_LABELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 # Flag colour of each tier, indexed like TIERS.
 FLAG_COLOURS: tuple[str, ...] = ("red", "amber", "green", "blue")
 STEP_POINTS: tuple[float, ...] = (0.0, 60.0, 80.0, 100.0)
+# The Scores flags as Incentives labels them (a manager may retype them).
+FLAG_LABELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"zh": ("红", "黄", "绿", "蓝"), "en": ("Red", "Amber", "Green", "Blue")}
+)
 
 STAR = "服务明星"
 EXPERT = "岗位能手"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -348,3 +348,34 @@ def arrivals_by_interval(
             "calls": counts.to_numpy(dtype=float) / divisor,
         }
     )
+
+
+# The Staffing sheet's inputs (csxl.workbook.sheets.staffing builds and reads them).
+@dataclass
+class StaffingInputs:
+    """The Staffing sheet's inputs and what csxl computed for it."""
+
+    aht_s: float = 180.0
+    target_sl: float = 0.8
+    target_s: float = 20.0
+    shrinkage: float = 0.3
+    interval_min: int = 30
+    weeks: int | None = 4
+    max_occupancy: float = 1.0
+    source: str = "data"  # or "forecast"
+    # (weekday 0..6, interval index) -> mean arrivals from the Data sheet (OWNED).
+    data_arrivals: dict[tuple[int, int], float] = field(default_factory=dict)
+    forecast: dict[tuple[int, int], float] = field(default_factory=dict)
+    computed: str | None = None  # the status line: window and time of the computation
+
+    @property
+    def slots(self) -> int:
+        return 1440 // self.interval_min
+
+    def arrivals(self) -> dict[tuple[int, int], float] | None:
+        """The arrivals the results use; None when there is nothing to compute from."""
+        if self.source == "forecast":
+            return {
+                (w, i): self.forecast.get((w, i), 0.0) for w in range(7) for i in range(self.slots)
+            }
+        return self.data_arrivals or None

@@ -17,15 +17,14 @@ module only translates, following the lessons of xlwings' most reported problems
 - formula cells are written as formulas and Excel computes them; text is written so that
   Excel stores it as text (never as a formula, number or date it happens to look like).
 
-`run_button` is the entry point of the add-in's RunPython path (Mac, or Windows without the
-csxl executable): it runs the same command line as the executable.
+The add-in's RunPython path (Mac, or Windows without the csxl executable) enters through
+`csxl.excel.button`.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -48,7 +47,6 @@ INSTALL_HINT = (
 _TEXT_PREFIX = "'"
 _ACTIVE_START = ("=", "+", "-", "@", "#", "'")
 _BOOLEANS = {"TRUE", "FALSE"}
-SHOW_RESULT_MACRO = "'csxl.xlam'!csxl_ShowResult"  # in macros/csxlRun.bas
 
 
 def _xlwings() -> Any:
@@ -372,45 +370,3 @@ def serial(value: datetime) -> float:
 
 def _at(row: Sequence[object], i: int) -> object:
     return row[i] if i < len(row) else None
-
-
-# ------------------------------------------------------------------ the RunPython path
-def run_button(args: Sequence[str]) -> None:
-    """Run `csxl ARGS` for a ribbon button (RunPython) and exit with its code.
-
-    Called by the add-in as `python -c "import csxl.excel.live as L; L.run_button([...])"`
-    with the same arguments it gives the csxl executable (verb, --live, the workbook's full
-    name, --result-file). On Mac Python runs after the button's macro has returned, so
-    the result is shown by calling the add-in's csxl_ShowResult macro.
-    """
-    from csxl.cli import main
-
-    args = [whole_text(a) for a in args]
-    code = 0
-    try:
-        main.main(args=args, prog_name="csxl", standalone_mode=True)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
-    if sys.platform == "darwin":
-        _show_on_mac(args, code)
-    sys.exit(code)
-
-
-def whole_text(text: str) -> str:
-    """`text` with UTF-16 surrogate pairs joined: the add-in writes each UTF-16 unit of a
-    path as a \\uXXXX escape (PyStr), so a character beyond U+FFFF arrives as two."""
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-
-
-def _show_on_mac(args: list[str], code: int) -> None:
-    if "--result-file" not in args:
-        return
-    result = args[args.index("--result-file") + 1]
-    try:
-        if "--live" in args:
-            app = find_open_book(args[args.index("--live") + 1]).app
-        else:
-            app = _xlwings().apps.active
-        app.macro(SHOW_RESULT_MACRO)(result, code)
-    except Exception:  # the message box is a courtesy; the result file stays
-        return

@@ -8,15 +8,12 @@ fast readers, Protected View and printing show numbers before Excel recalculates
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,9 +21,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.domain import sla
 from csxl.domain.actions import Action
 from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
+from csxl.domain.people import TeamInputs
 from csxl.domain.plan import BudgetLine, Milestone, Risk
-from csxl.domain.scoring import DEFAULT_INCENTIVES, DEFAULT_TARGETS, Incentives, Target
+from csxl.domain.scoring import (
+    DEFAULT_INCENTIVES,
+    DEFAULT_TARGETS,
+    FLAG_LABELS,
+    Incentives,
+    Target,
+)
 from csxl.domain.sla import Incident, SlaTarget
+from csxl.domain.staffing import StaffingInputs
 from csxl.workbook import layout, style
 from csxl.workbook.sheetxml import cell_text
 
@@ -140,7 +145,7 @@ class PlanInputs:
     # Goals' note for a KPI whose column the export lacks (refresh; csxl.unavailable).
     goal_notes: dict[str, str] = field(default_factory=dict)
     # csxl.workbook.sheets.team.TeamInputs: members, promotion rule, knowledge base.
-    team_inputs: Any = field(default_factory=lambda: _team_defaults())
+    team_inputs: TeamInputs = field(default_factory=TeamInputs)
     # Appeals (csxl.domain.appeals.Appeal rows as typed), what refresh did with each row
     # (sheet row -> text), and the Audit sheet's rows (appended by each refresh).
     # Aliases: (spelling, agent id, name) rows and transfer periods (agent, team, first
@@ -162,7 +167,7 @@ class PlanInputs:
     appeal_results: dict[int, str] = field(default_factory=dict)
     audit: list[tuple[object, ...]] = field(default_factory=list)
     # csxl.workbook.sheets.staffing.StaffingInputs: the Staffing sheet's inputs and arrivals.
-    staffing: Any = field(default_factory=lambda: _staffing_defaults())
+    staffing: StaffingInputs = field(default_factory=StaffingInputs)
 
     @property
     def effective_as_of(self) -> date:
@@ -174,26 +179,12 @@ class PlanInputs:
         return self.tier_labels or TIER_LABELS[self.lang]
 
     def flags(self) -> tuple[str, ...]:
-        from csxl.workbook.sheets.incentives import FLAG_LABELS
-
         return self.flag_labels or FLAG_LABELS[self.lang]
 
     def points_table(self) -> tuple[float, ...]:
         from csxl.domain.scoring import STEP_POINTS
 
         return self.step_points or STEP_POINTS
-
-
-def _team_defaults() -> Any:
-    from csxl.workbook.sheets.team import TeamInputs
-
-    return TeamInputs()
-
-
-def _staffing_defaults() -> Any:
-    from csxl.workbook.sheets.staffing import StaffingInputs
-
-    return StaffingInputs()
 
 
 class Ctx:
@@ -416,44 +407,3 @@ def setup_sheet(
         p.formatRows = False
         p.autoFilter = False
         p.sort = False
-
-
-def build(inputs: PlanInputs) -> bytes:
-    """The finished plan package as bytes."""
-    from csxl.workbook import package
-    from csxl.workbook.sheets import SHEET_BUILDERS
-
-    ctx = Ctx(inputs)
-    for builder in SHEET_BUILDERS.values():
-        builder(ctx)
-    for name, target in layout.defined_names(ctx.lang).items():
-        # The sheet anchors are identities, not names a manager uses: hidden in Name Manager.
-        hidden = True if name.startswith(layout.ANCHOR) else None
-        ctx.wb.defined_names[name] = DefinedName(name, attr_text=target, hidden=hidden)
-    ctx.wb.active = 0
-    props = ctx.wb.properties
-    props.creator = "csxl"
-    props.title = ctx.t("客服年度计划", "Customer service plan")
-    raw = io.BytesIO()
-    ctx.wb.save(raw)
-    return package.finish(raw.getvalue(), ctx.cached)
-
-
-def new_plan(path: str | Path, inputs: PlanInputs) -> Path:
-    """Write a new plan workbook; refuses to overwrite an existing file."""
-    from csxl.errors import InputError, Location
-    from csxl.workbook import package
-
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(
-            "a plan workbook is an .xlsx file.", Location(path.name), "Give a path ending in .xlsx."
-        )
-    if path.exists():
-        raise InputError(
-            "the file exists already; csxl new never overwrites a workbook.",
-            Location(path.name),
-            "Choose another name or move the old file.",
-        )
-    package.write_atomic(path, build(inputs))
-    return path

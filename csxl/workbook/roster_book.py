@@ -1,4 +1,5 @@
-"""The roster workbook's look: headers, input cells, a notes sheet (see csxl.roster)."""
+"""The roster workbook: its sheet names and columns, headers, input cells and a notes sheet
+(csxl.roster reads it)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,33 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from csxl.workbook import style
 
+FIELDS: tuple[str, ...] = ("weight", "baseline", "stretch", "challenge")
+FIELD_LABELS = {
+    "weight": ("权重", "weight"),
+    "baseline": ("保底", "baseline"),
+    "stretch": ("冲刺", "stretch"),
+    "challenge": ("挑战", "challenge"),
+}
+# Base columns: key -> (zh header, en header). Other accepted spellings are in ALIASES.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "team": ("团队", "Team"),
+    "group": ("小组", "Group"),
+    "agent": ("客服", "Agent"),
+    "agent_id": ("工号", "Agent ID"),
+    "hire_date": ("入职日期", "Hire date"),
+    "leader": ("组长", "Leader"),
+    # The team's plan input (Settings: the denominator of complaints per 10k), given once
+    # per team on any of its rows: without it the plan drops that KPI from its score.
+    "active_customers": ("活跃客户数", "Active customers"),
+}
+SHEET = {"zh": "花名册", "en": "Roster"}
+NOTES_SHEET = {"zh": "说明", "en": "Notes"}
+
 
 def roster_bytes(lang: str, rows: list[dict[str, object]]) -> bytes:
     """A roster: base columns, every override column, `rows` (dicts by column key/header)."""
     from csxl.domain.catalog import CATALOG
     from csxl.domain.scoring import DEFAULT_TARGETS
-    from csxl.roster import COLUMNS, FIELD_LABELS, FIELDS, NOTES_SHEET, SHEET
     from csxl.workbook.layout import col
     from csxl.workbook.package import finish
 

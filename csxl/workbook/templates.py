@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from csxl.workbook.book import PlanInputs, build
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build
 
 TEMPLATE_YEAR = 2026
 TEMPLATE_TODAY = date(2026, 1, 1)  # what TODAY() is cached as in the templates

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
 from csxl.errors import InputError
-from csxl.excel import live
+from csxl.excel import button, live
 from csxl.excel.live import LiveBook, as_text, excel_input, needs_text_prefix, regions
 from csxl.workbook import layout
 from csxl.workbook.port import PackageBook
@@ -450,11 +450,11 @@ def test_run_button_runs_the_same_command_line_and_exits_with_its_code(tmp_path,
     monkeypatch.setitem(sys.modules, "xlwings", fx.module(fx.FakeApp()))
     result_file = tmp_path / "r.txt"
     with pytest.raises(SystemExit) as done:
-        live.run_button(
+        button.run_button(
             ["validate", "--live", r"C:\x\none.xlsx", "--result-file", str(result_file)]
         )
     assert done.value.code == 2
     assert "not open in Excel" in result_file.read_text("utf-8")
     with pytest.raises(SystemExit) as done:
-        live.run_button(["doctor", "--result-file", str(result_file)])
+        button.run_button(["doctor", "--result-file", str(result_file)])
     assert done.value.code == 0 and "csxl" in result_file.read_text("utf-8")

@@ -79,7 +79,7 @@ def mac_parameters(command: str, interpreter: str, book: str, app: str, log: str
 
 def run_button_command(args: Sequence[str]) -> str:
     """The Python command csxl_Run gives RunPython."""
-    return f"import csxl.excel.live as L; L.run_button({py_list(args)})"
+    return f"import csxl.excel.button as B; B.run_button({py_list(args)})"
 
 
 # ------------------------------------------------------------------ Windows

@@ -11,7 +11,8 @@ import pytest
 from csxl.domain import actions
 from csxl.domain.actions import Action
 from csxl.refresh import refresh
-from csxl.workbook.book import PlanInputs, build
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build
 from csxl.workbook.layout import Actions as A
 from csxl.workbook.port import PackageBook
 from tests.plan_fixtures import at, pasted_plan, sheet

@@ -207,7 +207,8 @@ def _csv(frame: pd.DataFrame) -> TicketSet:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_aliases_sheet_reads_back_what_was_typed(tmp_path, lang):
-    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import new_plan
     from csxl.workbook.plan_reader import read_plan
 
     transfers = (("A02", "售后二组", date(2026, 3, 16), None),)

@@ -27,7 +27,7 @@ import pytest
 
 from csxl.domain.appeals import Appeal
 from csxl.refresh import refresh, score
-from csxl.workbook.book import build
+from csxl.workbook.builder import build
 from csxl.workbook.layout import Appeals as A
 from csxl.workbook.layout import Audit as U
 from csxl.workbook.layout import Errors as E

@@ -30,7 +30,8 @@ from python_calamine import CalamineWorkbook
 from csxl.errors import InputError
 from csxl.refresh import refresh, validate
 from csxl.workbook import layout
-from csxl.workbook.book import PlanInputs, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import new_plan
 from csxl.workbook.data_sheet import paste
 from csxl.workbook.layout import Calls as L
 from csxl.workbook.layout import Errors as E
@@ -336,7 +337,7 @@ def _part(path: Path, key: str) -> bytes:
 def test_protection_the_paste_sheet_is_open_the_thresholds_are_unlocked(tmp_path, lang):
     from openpyxl import load_workbook
 
-    from csxl.workbook.book import build
+    from csxl.workbook.builder import build
 
     path = tmp_path / f"p_{lang}.xlsx"
     path.write_bytes(build(PlanInputs(lang=lang, year=2026)))

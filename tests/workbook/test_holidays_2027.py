@@ -27,7 +27,8 @@ from csxl.domain import sla
 from csxl.domain.calendar import covered_years
 from csxl.errors import InputError
 from csxl.refresh import refresh
-from csxl.workbook.book import PlanInputs, build, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build, new_plan
 from csxl.workbook.data_sheet import paste
 from csxl.workbook.layout import Holidays as H
 from csxl.workbook.layout import Incentives as I

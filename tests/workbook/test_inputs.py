@@ -14,8 +14,9 @@ import pytest
 from csxl.errors import InputError
 from csxl.refresh import refresh, score
 from csxl.workbook import layout
+from csxl.workbook.cells import numeric_text
 from csxl.workbook.layout import Goals as G
-from csxl.workbook.plan_reader import numeric_text, read_plan
+from csxl.workbook.plan_reader import read_plan
 from csxl.workbook.port import MemoryBook, PackageBook
 from csxl.workbook.sheets.goals import weight_problems
 from tests.plan_fixtures import MONTH, NOW, copy_of, refreshed_bytes, sheet

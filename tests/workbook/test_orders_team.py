@@ -135,7 +135,8 @@ def test_without_orders_the_customer_kpis_are_unavailable_not_zero(tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_customer_block_agrees_with_libreoffice(libreoffice, tmp_path, lang):
-    from csxl.workbook.book import CustomerPlan, PlanInputs, build
+    from csxl.workbook.book import CustomerPlan, PlanInputs
+    from csxl.workbook.builder import build
     from tests.workbook.parity import differences
 
     inputs = PlanInputs(
@@ -168,7 +169,7 @@ def test_customer_block_agrees_with_libreoffice(libreoffice, tmp_path, lang):
 def _team_plan(tmp_path):
     from datetime import date
 
-    from csxl.workbook.sheets.team import Member, TeamInputs
+    from csxl.domain.people import Member, TeamInputs
 
     frame = clean_tickets(200)
     agents = sorted(frame["客服"].dropna().unique())
@@ -272,8 +273,9 @@ def test_a_red_line_need_not_block(tmp_path):
 def test_team_formulas_agree_with_libreoffice(libreoffice, tmp_path, lang):
     from datetime import date
 
-    from csxl.workbook.book import PlanInputs, build
-    from csxl.workbook.sheets.team import Member, TeamInputs
+    from csxl.domain.people import Member, TeamInputs
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import build
     from tests.workbook.parity import differences
 
     members = (

@@ -8,7 +8,8 @@ import pytest
 
 from csxl.errors import InputError
 from csxl.workbook import package, templates
-from csxl.workbook.book import PlanInputs, build, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build, new_plan
 from csxl.workbook.compare import differences
 
 

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from csxl.domain.scoring import DEFAULT_INCENTIVES, Incentives
-from csxl.workbook.book import PlanInputs, build
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build
 from tests.workbook import plan_samples
 from tests.workbook.parity import differences, formula_cells
 

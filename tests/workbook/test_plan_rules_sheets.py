@@ -22,7 +22,8 @@ from python_calamine import CalamineWorkbook
 from csxl.domain import plan
 from csxl.domain.plan import BudgetLine
 from csxl.workbook import layout, style
-from csxl.workbook.book import PlanInputs, build
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build
 from csxl.workbook.formula_lint import lint_workbook
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import Milestones as M

@@ -19,7 +19,8 @@ from csxl.domain.synonyms import Synonyms
 from csxl.readers.mapping import read_mapping
 from csxl.readers.read import read_table
 from csxl.workbook import layout, style
-from csxl.workbook.book import PlanInputs, build
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build
 from csxl.workbook.layout import Dashboard as D
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Mapping as M

@@ -29,7 +29,8 @@ from python_calamine import CalamineWorkbook
 from csxl.cli import main
 from csxl.errors import WorkbookOpenError
 from csxl.workbook import safety
-from csxl.workbook.book import PlanInputs, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import new_plan
 from csxl.workbook.port import BACKUPS_KEPT, PackageBook
 from csxl.workbook.safety import full_calc_on_load
 from tests.data.bad.make_corpus import GOOD, HEADER, edit_part

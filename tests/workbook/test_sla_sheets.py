@@ -18,7 +18,8 @@ from csxl.domain.sla import Incident, SlaPolicy
 from csxl.errors import InputError
 from csxl.kpi_report import load
 from csxl.refresh import refresh
-from csxl.workbook.book import PlanInputs, build, new_plan
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build, new_plan
 from csxl.workbook.data_sheet import paste
 from csxl.workbook.layout import Holidays as H
 from csxl.workbook.layout import Incidents as N

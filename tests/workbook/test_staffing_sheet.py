@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from csxl.cli import main
-from csxl.domain.staffing import required_agents
-from csxl.workbook.book import PlanInputs, build
+from csxl.domain.staffing import StaffingInputs, required_agents
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.builder import build
 from csxl.workbook.layout import Staffing as S
 from csxl.workbook.layout import col
 from csxl.workbook.port import PackageBook
-from csxl.workbook.sheets.staffing import StaffingInputs
 from tests.plan_fixtures import MONTH, NOW, at, clean_tickets, pasted_plan, sheet
 from tests.workbook.parity import differences
 

@@ -72,7 +72,7 @@ def build(ctx: Ctx) -> None:
 
 def read(book) -> tuple[tuple, tuple]:
     """(alias rows, transfer rows) as typed, blank rows left out; dates checked."""
-    from csxl.workbook.plan_reader import cell, day
+    from csxl.workbook.cells import cell, day
 
     rows = book.rows("Aliases")
     sheet = layout.title("Aliases", book.lang)

@@ -137,7 +137,7 @@ def kpi_labels(p) -> dict[str, str]:
 
 def read(book) -> tuple[Appeal, ...]:
     """The Appeals rows as typed (blank rows left out)."""
-    from csxl.workbook.plan_reader import cell, day
+    from csxl.workbook.cells import cell, day
 
     rows = book.rows("Appeals")
     out = []

@@ -164,7 +164,7 @@ def read(book) -> CallSettings:
 
 def thresholds(rows: list[list[object]], file: str, lang: str) -> CallSettings:
     """The thresholds from the Calls sheet's values (from A1)."""
-    from csxl.workbook.plan_reader import number
+    from csxl.workbook.cells import number
 
     sheet = layout.title("Calls", lang)
     default = CallSettings()

@@ -7,7 +7,6 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Incentives as I
 
 MODE_LABELS = {"zh": {"step": "阶梯", "linear": "线性"}, "en": {"step": "step", "linear": "linear"}}
-FLAG_LABELS = {"zh": ("红", "黄", "绿", "蓝"), "en": ("Red", "Amber", "Green", "Blue")}
 # The bonus pro-rating rule (csxl.domain.identity.days_in_team), as the drop-down shows it.
 PRORATION_LABELS = {
     "zh": {"calendar": "按日历天数", "workdays": "按工作日", "none": "不折算"},

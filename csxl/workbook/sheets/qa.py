@@ -100,7 +100,7 @@ def read(book):
     """(the QA target, the inspections as typed)."""
     from dataclasses import replace
 
-    from csxl.workbook.plan_reader import cell, number
+    from csxl.workbook.cells import cell, number
 
     rows = book.rows("QA")
     sheet = layout.title("QA", book.lang)

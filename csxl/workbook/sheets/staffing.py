@@ -11,12 +11,12 @@ the next Refresh or `csxl staff`. The peak view (09:00-11:00) is live formulas o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment
 
+from csxl.domain.staffing import StaffingInputs
 from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Staffing as S
@@ -54,36 +54,6 @@ def heat() -> ColorScaleRule:
         start_type="min", start_color="F8FAFC", mid_type="percentile", mid_value=50,
         mid_color="FFE8B3", end_type="max", end_color="F8696B",
     )  # fmt: skip
-
-
-@dataclass
-class StaffingInputs:
-    """The Staffing sheet's inputs and what csxl computed for it."""
-
-    aht_s: float = 180.0
-    target_sl: float = 0.8
-    target_s: float = 20.0
-    shrinkage: float = 0.3
-    interval_min: int = 30
-    weeks: int | None = 4
-    max_occupancy: float = 1.0
-    source: str = "data"  # or "forecast"
-    # (weekday 0..6, interval index) -> mean arrivals from the Data sheet (OWNED).
-    data_arrivals: dict[tuple[int, int], float] = field(default_factory=dict)
-    forecast: dict[tuple[int, int], float] = field(default_factory=dict)
-    computed: str | None = None  # the status line: window and time of the computation
-
-    @property
-    def slots(self) -> int:
-        return 1440 // self.interval_min
-
-    def arrivals(self) -> dict[tuple[int, int], float] | None:
-        """The arrivals the results use; None when there is nothing to compute from."""
-        if self.source == "forecast":
-            return {
-                (w, i): self.forecast.get((w, i), 0.0) for w in range(7) for i in range(self.slots)
-            }
-        return self.data_arrivals or None
 
 
 def label(minutes: int) -> str:

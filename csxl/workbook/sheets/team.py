@@ -14,10 +14,8 @@ listed agent's months at the rule's grade or better, and the promotion flag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-
 from csxl.domain import people, scoring
+from csxl.domain.people import Member, TeamInputs
 from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Incentives as I
@@ -27,35 +25,6 @@ from csxl.workbook.layout import col
 YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
 FLAGS = {"zh": ("达标", "未达标"), "en": ("Met", "Missed")}
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
-KB_TARGETS = (0.90, 0.20)  # script-library coverage, share updated this quarter
-
-
-@dataclass(frozen=True)
-class Member:
-    """One agent row of Team as typed, with what refresh found (good_months, ready)."""
-
-    agent: str | None = None
-    group: str | None = None
-    level: str | None = None
-    hired: date | None = None
-    planned: tuple[float | None, ...] = (None,) * 4
-    done: tuple[float | None, ...] = (None,) * 4
-    held: float | None = None
-    attended: float | None = None
-    good_months: int | None = None  # OWNED
-    ready: bool | None = None  # OWNED
-
-    def is_blank(self) -> bool:
-        return self == Member()
-
-
-@dataclass(frozen=True)
-class TeamInputs:
-    members: tuple[Member, ...] = ()
-    rule: people.PromotionRule = field(default_factory=people.PromotionRule)
-    kb_targets: tuple[float | None, float | None] = KB_TARGETS
-    kb: tuple[tuple[float | None, float | None], ...] = ((None, None),) * 4
-    evaluated: str | None = None  # OWNED: the month the flags are for
 
 
 def _sum(values) -> float:

@@ -347,7 +347,8 @@ def _plan_bytes(rows: list[list[object]] | None) -> bytes:
 
     import pandas as pd
 
-    from csxl.workbook.book import PlanInputs, new_plan
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.builder import new_plan
     from csxl.workbook.data_sheet import paste
     from csxl.workbook.port import PackageBook
 
