@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from csxl import __version__
+from csxl import __version__, open_plan
 from csxl.errors import EXIT_OK, EXIT_REFUSED, EXIT_WARNINGS, LANGUAGE, CsxlError, printable
 
 LANGS = click.Choice(["zh", "en"])
@@ -346,17 +346,6 @@ def new(path, team, lang, year, result_file) -> None:
         console.warn(calendar)
 
 
-def _book(workbook: str, live: bool):
-    """The workbook as a Book: the file itself, or (with --live) the one open in Excel."""
-    if live:
-        from csxl.excel.live import LiveBook
-
-        return LiveBook.attach(workbook)
-    from csxl.workbook.port import PackageBook
-
-    return PackageBook(workbook)
-
-
 def _report(outcome, lang: str, workbook: str) -> None:
     from csxl import console
 
@@ -410,12 +399,11 @@ WORKBOOK = click.argument("workbook", type=click.Path(dir_okay=False))
 @RESULT_FILE
 def refresh(workbook, month, live, lang, result_file) -> None:
     """Refresh KPIs, scores, errors and history from the pasted data."""
-    from csxl import refresh as engine
     from csxl.kpi_report import Period
 
     if month:
         Period.parse(month, None, None)  # refuse a bad month before touching anything
-    _report(engine.refresh(_book(workbook, live), month), lang, workbook)
+    _report(open_plan(workbook, live=live).refresh(month), lang, workbook)
 
 
 @main.command()
@@ -425,9 +413,7 @@ def refresh(workbook, month, live, lang, result_file) -> None:
 @RESULT_FILE
 def validate(workbook, live, lang, result_file) -> None:
     """Check the pasted data; list every rejected row on the Errors sheet."""
-    from csxl import refresh as engine
-
-    _report(engine.validate(_book(workbook, live)), lang, workbook)
+    _report(open_plan(workbook, live=live).validate(), lang, workbook)
 
 
 @main.command()
@@ -438,9 +424,7 @@ def validate(workbook, live, lang, result_file) -> None:
 @RESULT_FILE
 def score(workbook, month, live, lang, result_file) -> None:
     """Re-score agents after targets or rules changed, without re-reading the data."""
-    from csxl import refresh as engine
-
-    _report(engine.score(_book(workbook, live)), lang, workbook)
+    _report(open_plan(workbook, live=live).score(), lang, workbook)
 
 
 @main.command("import")
@@ -723,9 +707,7 @@ def staff(
             raise click.UsageError(
                 "give either WORKBOOK (its Staffing sheet holds the inputs) or --calls and --aht."
             )
-        from csxl import refresh as engine
-
-        _report(engine.staff(_book(workbook, live)), lang, workbook)
+        _report(open_plan(workbook, live=live).staff(), lang, workbook)
         return
     missing = [name for name, v in (("--calls", calls), ("--aht", aht)) if v is None]
     if missing:
