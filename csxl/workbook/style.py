@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.workbook import Workbook
 
@@ -72,3 +74,11 @@ def register(wb: Workbook) -> None:
     ]
     for style in styles:
         wb.add_named_style(style)
+
+
+def text_width(text: str) -> float:
+    """Column width for a text: a CJK character takes two latin widths."""
+    return sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+TABLE_STYLE = "TableStyleLight9"  # the paste areas' Excel tables (Data, Orders, Call records)

@@ -16,7 +16,7 @@ from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import CallRecords as R
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.data import TABLE_STYLE
+from csxl.workbook.style import TABLE_STYLE
 
 WIDTHS = {"call_id": 18.0, "started_at": 18.0, "agent": 12.0, "team": 14.0}
 

@@ -7,8 +7,6 @@ is where the month's export is pasted, with this header or with the export's own
 
 from __future__ import annotations
 
-import unicodedata
-
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from csxl.domain.columns import COLUMNS, LABELS, Kind
@@ -16,13 +14,7 @@ from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Data as D
 from csxl.workbook.layout import col
-
-TABLE_STYLE = "TableStyleLight9"
-
-
-def text_width(text: str) -> float:
-    """Column width for a text: a CJK character takes two latin widths."""
-    return sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+from csxl.workbook.style import text_width
 
 
 def build(ctx: Ctx) -> None:
@@ -34,7 +26,7 @@ def build(ctx: Ctx) -> None:
         Table(
             displayName=D.TABLE,
             ref=f"A{D.HEADER_ROW}:{last}{D.FIRST_ROW}",
-            tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True),
+            tableStyleInfo=TableStyleInfo(name=style.TABLE_STYLE, showRowStripes=True),
         )
     )
     widths: dict[str, float] = {}

@@ -1,6 +1,6 @@
 """Guide (指南): the first sheet a new user sees.
 
-What each sheet is for (one row per sheet of layout.SHEETS, linked), how to paste data, what
+What each sheet is for (one row per sheet of layout.SHEETS, linked; the text is layout.PURPOSES), how to paste data, what
 the colours mean, the ribbon buttons and the commands behind them, and what the sheet
 protection is for. Text only: nothing here is computed or read back.
 """
@@ -15,194 +15,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from csxl.domain.scoring import TIER_LABELS
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
-from csxl.workbook.sheets.data import text_width
-
-# What each sheet is for and who fills it: key -> ((zh, en) purpose, (zh, en) who).
-YOU, CSXL, BOTH = ("你", "You"), ("csxl", "csxl"), ("你 + csxl", "You + csxl")
-PURPOSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "Guide": (
-        (
-            "本页：各表用途、粘贴数据的方法、颜色含义和按钮说明。",
-            "This page: what each sheet is for, how to paste data, what the colours mean, the buttons.",
-        ),
-        CSXL,
-    ),
-    "Dashboard": (
-        (
-            "本月结果一览：各 KPI 的实际值与保底/冲刺/挑战目标、达成档位、差异%，KPI 对比图和 Top-20 问题标签。由“刷新指标”更新。",
-            "This month at a glance: each KPI's actual against its baseline/stretch/challenge targets, tier, variance %, a KPI-vs-target chart and the Top-20 tags. Updated by Refresh.",
-        ),
-        CSXL,
-    ),
-    "Goals": (
-        (
-            "年度 KPI 目标：方向、权重、保底/冲刺/挑战三档目标（黄色可改）；实际值、档位、差异和得分由刷新与公式计算；下方可为小组或客服单独设定目标，右侧为月度目标。",
-            "The year's KPI targets: direction, weight, baseline/stretch/challenge (yellow: yours to change); actuals, tiers, variance and points come from Refresh and formulas; below, targets for a group or an agent; to the right, monthly targets.",
-        ),
-        BOTH,
-    ),
-    "Scores": (
-        (
-            "每位客服的月度考核：各 KPI 的值与得分、加权得分、等级、奖金、扣款、红线和奖项，以及调岗、入职、离职当月按在组天数折算奖金的比例。由“刷新指标”或“计算考核”填写；黄色两列（经核实的升级投诉、申诉/调整说明）由你填写。",
-            "Each agent's monthly scores: every KPI's value and points, weighted score, grade, bonus, deductions, red lines and awards, and the bonus share for a month partly in the team (transfers, joiners, leavers). Filled by Refresh or Score; the two yellow columns (verified escalated complaint, appeal note) are yours.",
-        ),
-        BOTH,
-    ),
-    "Milestones": (
-        (
-            "季度里程碑：交付物、验收标准、负责人、起止日期、完成%；甘特图、逾期和落后标识自动显示。",
-            "Quarterly milestones: deliverable, acceptance criteria, owner, start, end, % complete; the Gantt bars and the overdue and behind flags follow.",
-        ),
-        YOU,
-    ),
-    "Budget": (
-        (
-            "预算：各类费用按月的计划与实际，月度与年累计差异、全年预测和超支标识。",
-            "Budget: plan and actual per category and month, monthly and year-to-date variance, full-year forecast and over-plan flags.",
-        ),
-        YOU,
-    ),
-    "Risks": (
-        (
-            "风险登记：可能性 x 影响 = 风险分值和等级，应对措施、负责人、状态，以及 5x5 热力图。",
-            "Risk register: likelihood x impact = score and level, prevention and response, owner, status, and a 5x5 heat map.",
-        ),
-        YOU,
-    ),
-    "Incentives": (
-        (
-            "考核规则：计分方式（阶梯/线性）、档位得分、等级分数线与奖金系数、基础奖金、扣款、调岗当月奖金折算方式（日历天数/工作日/不折算）、红线和月度奖项。",
-            "Scoring rules: points mode (step/linear), tier points, grade bands and bonus coefficients, base bonus, deductions, bonus pro-rating for part of a month (calendar days/working days/none), red lines and monthly awards.",
-        ),
-        YOU,
-    ),
-    "Data": (
-        (
-            "粘贴区：本月的工单明细（每行一个工单或会话）。本表不受保护。",
-            "The paste area: this month's per-ticket data (one row per ticket or conversation). Not protected.",
-        ),
-        YOU,
-    ),
-    "Orders": (
-        (
-            "粘贴区：订单明细（每行一个订单：客户ID、下单时间、金额，可选订单号和状态）。用于高价值客户、留存率和复购率。本表不受保护。",
-            "The order paste area (one row per order: customer ID, order time, amount, optionally order ID and status), for high-value customers, retention and repurchase. Not protected.",
-        ),
-        YOU,
-    ),
-    "CallRecords": (
-        (
-            "粘贴区：呼叫中心导出的通话明细（每行一通来电：来电时间、是否接通，可选通话ID、坐席、技能组、等待时长、是否放弃）。结果在“通话”表。本表不受保护。",
-            "The call-record paste area (one row per inbound call: start time, answered, optionally call ID, agent, queue, wait time, abandoned); the results are on Calls. Not protected.",
-        ),
-        YOU,
-    ),
-    "Calls": (
-        (
-            "通话指标：服务水平时限（默认 20 秒）和短放弃秒数由你填写；刷新时按“通话记录”计算本月各团队和各坐席的呼入量、接通率、放弃率、服务水平和平均应答时长。",
-            "Call-centre KPIs: you type the service-level seconds (20 by default) and the short-abandon seconds; Refresh computes the month's offered calls, answer rate, abandon rate, service level and ASA per team and agent from Call records.",
-        ),
-        BOTH,
-    ),
-    "Team": (
-        (
-            "团队成员：小组、职级（初级/中级/高级）、入职日期（新锐标兵按司龄评选）、每季度培训计划与完成学时、每周半天培训出勤；完成率由公式计算，晋升资格由刷新按上方规则判定；右上为知识库季度指标。",
-            "The team: group, level (junior/intermediate/senior), hire date (the Rising star award goes by tenure), training hours planned and done per quarter, weekly half-day training attendance; completion by formula, promotion readiness by Refresh from the rule above; top right, the quarterly knowledge-base figures.",
-        ),
-        BOTH,
-    ),
-    "Mapping": (
-        (
-            "表头映射：导出文件的表头 csxl 不认识时，在这里添加“表头 → 字段”。",
-            "Header mapping: when csxl does not recognise a header of your export, add 'header -> column' here.",
-        ),
-        YOU,
-    ),
-    "SLA": (
-        (
-            "服务时限：按紧急程度和渠道设定首响与解决时限及营业时间，跨部门协作时限；右侧为刷新时计算的各团队、各月达成率和协作部门考核（按时完成率、处理时长中位数）。",
-            "SLAs: first-response and resolution limits per severity and channel with their hours, and the collaboration limits; on the right, attainment per team and month and the department appraisal (within limit, median hours), computed on Refresh.",
-        ),
-        BOTH,
-    ),
-    "Incidents": (
-        (
-            "系统故障记录：每次批量故障的开始、告警、临时方案、公告和恢复时间；告警 5 分钟、临时方案 10 分钟、公告 30 分钟内是否达标由公式判定。",
-            "System failure log: each failure's start, alert, workaround, announcement and recovery times; formulas check alert within 5, workaround within 10 and announcement within 30 minutes.",
-        ),
-        YOU,
-    ),
-    "Actions": (
-        (
-            "改进措施：措施、目标指标、开始日期和目标变化（如高峰排队时长降低 30%）；刷新时计算开始前 3 个月与 3 个月观察期的指标对比，观察期结束后判定是否达成。",
-            "Improvement actions: the action, its KPI, start date and target change (e.g. cut the peak queue time by 30%); Refresh compares the 3 months before with the 3-month observation window and, once it is over, says whether the target was met.",
-        ),
-        BOTH,
-    ),
-    "Aliases": (
-        (
-            "别名与调岗：导出文件里客服的各种写法（昵称、子账号、工号）对应到同一位客服；调岗期间内的工单按当天所在团队计算。",
-            "Aliases and transfers: every way an export writes an agent (nickname, sub-account, staff number) mapped to one agent; tickets count for the team the agent was in that day.",
-        ),
-        YOU,
-    ),
-    "QA": (
-        (
-            "质检：质检得分的权重与目标（默认权重 0），粘贴质检记录（可填质检日期，按日期计入月份）；刷新时按客服计算当月平均质检得分并写入考核表。",
-            "Quality inspection: the QA score's weight (0 by default) and targets, and the inspections (with an optional QA date, which decides their month); Refresh computes each agent's mean QA score for the month onto Scores.",
-        ),
-        BOTH,
-    ),
-    "Appeals": (
-        (
-            "申诉与人工调整：排除某客服的某张工单、替换某项指标或得分，需写明原因和审批人；每次刷新都会重新应用并记入审计日志。",
-            "Appeals and manual adjustments: exclude a ticket from an agent's figures, or override a KPI or the score, with a reason and an approver; every refresh applies them again and logs them on Audit.",
-        ),
-        BOTH,
-    ),
-    "Audit": (
-        (
-            "审计日志：每次刷新应用了哪些申诉和调整，原值、新值、原因和审批人。",
-            "Audit log: which appeals and adjustments each refresh applied, from, to, reason and approver.",
-        ),
-        CSXL,
-    ),
-    "Holidays": (
-        (
-            "本地假日：国家法定节假日和调休已内置；在这里填本单位额外的放假日或上班日，用于服务时限和工作日计算。",
-            "Local holidays: China's statutory holidays and 调休 days are built in; list your own extra days off or working days here, for SLA clocks and working-day counts.",
-        ),
-        YOU,
-    ),
-    "Staffing": (
-        (
-            "排班测算（Erlang C）：按星期 × 30 分钟时段的到达量（数据表各周平均，或你的手工预测）算出需要坐席、排班人数、服务水平、平均应答和占用率，含热力图和 9-11 点高峰视图。参数黄色可改，结果由“刷新指标”或 csxl staff 写入。",
-            "Staffing (Erlang C): from arrivals per weekday x 30-minute interval (the Data sheet's weekly mean, or your forecast), the agents needed, scheduled heads, service level, ASA and occupancy, with a heat map and the 9-11 peak view. Inputs are yellow; results come from Refresh or csxl staff.",
-        ),
-        BOTH,
-    ),
-    "Errors": (
-        (
-            "被拒绝的数据行及原因（行号即你在“数据”表看到的行号）。由“校验数据”和“刷新指标”填写。",
-            "Rejected data rows and why (row numbers as you see them in Data). Filled by Validate and Refresh.",
-        ),
-        CSXL,
-    ),
-    "Trend": (
-        (
-            "历史：每次刷新新的月份时，每个 KPI（团队与客服）追加一行，保留全年趋势。",
-            "History: each refresh of a new month appends a row per KPI (team and agents), so the year's trend is kept.",
-        ),
-        CSXL,
-    ),
-    "Settings": (
-        (
-            "设置：基准日期（留空为今天）、团队、年度、活跃客户数、时限、程序路径和模板版本；上次刷新时间也记录在这里。",
-            "Settings: as-of date (blank = today), team, year, active customers, time limits, program paths and the template version; the last refresh is recorded here.",
-        ),
-        YOU,
-    ),
-}
+from csxl.workbook.style import text_width
 
 PASTE_STEPS = (
     (
@@ -381,7 +194,7 @@ def build(ctx: Ctx) -> None:
     )
     r += 1
     for sheet in layout.SHEETS:
-        (zh, en), who = PURPOSES[sheet.key]
+        (zh, en), who = layout.PURPOSES[sheet.key]
         row(names[sheet.key], t(zh, en), t(*who))
         cell = ws[f"A{r - 1}"]
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{names[sheet.key]}'!A1")

@@ -34,7 +34,7 @@ from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Milestones as M
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.data import text_width
+from csxl.workbook.style import text_width
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 # What the overdue and behind columns show when the flag is up (blank otherwise).

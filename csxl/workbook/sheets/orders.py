@@ -15,7 +15,7 @@ from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Orders as O
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.data import TABLE_STYLE
+from csxl.workbook.style import TABLE_STYLE
 
 # The order of the columns on the sheet (the three required ones first) and their widths,
 # the same in both languages.

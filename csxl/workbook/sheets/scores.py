@@ -28,9 +28,9 @@ from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.data import text_width
 from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
 from csxl.workbook.sheets.incentives import mode_label, proration_label
+from csxl.workbook.style import text_width
 
 TICKS = {"zh": ("是", "否"), "en": ("Yes", "No")}
 SHARE_FORMAT = "0.0%"
