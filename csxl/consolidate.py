@@ -193,7 +193,9 @@ def read_team(path: Path) -> TeamBook:
             team.agents.append(
                 tuple(_at(scores, r, c) for c in (S.AGENT, S.TEAM, S.SCORE, S.GRADE, S.BONUS))
             )
-    from csxl.workbook.plan_reader import budget_total_row, table_end
+    from csxl.workbook.sheets import budget as budget_sheet
+    from csxl.workbook.sheets import milestones as milestone_sheet
+    from csxl.workbook.sheets import risks as risk_sheet
 
     budget = rows("Budget")
     columns = (
@@ -208,22 +210,23 @@ def read_team(path: Path) -> TeamBook:
     # The tables by content: a row a manager inserted inside one moves the rows below it
     # (and Budget's total row), and every row still counts.
     examples = 0
-    for r in range(B.FIRST_ROW, table_end("Budget", budget) + 1):
+    for r in range(B.FIRST_ROW, budget_sheet.table_end(budget) + 1):
         if _at(budget, r, B.CATEGORY) is None:
             continue
         if _example_budget_line(budget, r):
             examples += 1  # the template's example line: not the team's budget
         else:
             team.budget.append(tuple(_at(budget, r, c) for c in columns))
+    total_row = budget_sheet.total_row(budget)
     if examples == 0:
-        team.budget_total = tuple(_at(budget, budget_total_row(budget), c) for c in columns)
+        team.budget_total = tuple(_at(budget, total_row, c) for c in columns)
     elif team.budget:
-        team.budget_total = _total(team.budget, _at(budget, budget_total_row(budget), B.CATEGORY))
+        team.budget_total = _total(team.budget, _at(budget, total_row, B.CATEGORY))
     else:
         team.budget_example = True
     risks = rows("Risks")
     examples = 0
-    for r in range(R.FIRST_ROW, table_end("Risks", risks) + 1):
+    for r in range(R.FIRST_ROW, risk_sheet.table_end(risks) + 1):
         if _at(risks, r, R.RISK) is None:
             continue
         if _example_risk(risks, r):
@@ -233,7 +236,7 @@ def read_team(path: Path) -> TeamBook:
     team.risks_example = examples > 0 and not team.risks
     milestones = rows("Milestones")
     examples = real = 0
-    for r in range(M.FIRST_ROW, table_end("Milestones", milestones) + 1):
+    for r in range(M.FIRST_ROW, milestone_sheet.table_end(milestones) + 1):
         if _at(milestones, r, M.NAME) is None:
             continue
         if _example_milestone(milestones, r):

@@ -17,19 +17,18 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from csxl.errors import InputError, Location
 from csxl.workbook import layout
-from csxl.workbook.layout import Budget as B
+from csxl.workbook.cells import cell, moment, text
 from csxl.workbook.layout import Data as D
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Mapping as Mp
-from csxl.workbook.layout import Milestones as M
-from csxl.workbook.layout import Risks as R
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
+from csxl.workbook.sheets import budget, incidents, milestones, risks
 
 # Template versions whose input addresses this module reads. A version that moves an input
 # gets its own address table here when it ships; until then every known version shares the
@@ -56,42 +55,6 @@ class UpgradeReport:
         return self.old_version != self.new_version
 
 
-# ------------------------------------------------------------------ reading by address
-def _cell(rows: Rows, r: int, c: int) -> object:
-    if r > len(rows) or c > len(rows[r - 1]):
-        return None
-    value = rows[r - 1][c - 1]
-    return None if value == "" else value
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _date(value: object, where: Location) -> date | None:
-    from csxl.workbook.cells import day
-
-    try:
-        return day(value)
-    except ValueError:
-        raise InputError(
-            f"{value!r} is not a date.", where, "Type a date such as 2026-03-31."
-        ) from None
-
-
-def _number(value: object, where: Location) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.")
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).strip().rstrip("%")) / (100 if str(value).endswith("%") else 1)
-    except ValueError:
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
-
-
 def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
     """The cascade rows as they were typed, in order; rows a manager's inserted row pushed
     below the block move up into its blank rows (the new plan formats the block only)."""
@@ -111,159 +74,6 @@ def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
     return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
 
 
-def read_milestones(rows: Rows, book: str, lang: str) -> list:
-    """The filled Milestones rows, in order (blank rows between them are closed up)."""
-    from csxl.domain.plan import Milestone
-    from csxl.workbook.plan_reader import table_end, too_many_rows
-
-    sheet = layout.title("Milestones", lang)
-    out = []
-    # By content to the table's end: a row inserted inside it pushes its last rows down.
-    for r in range(M.FIRST_ROW, table_end("Milestones", rows) + 1):
-        values = [_cell(rows, r, c) for c in range(M.QUARTER, M.PCT + 1)]
-        if all(v is None for v in values):
-            continue
-        if len(out) == M.ROWS:
-            raise too_many_rows("Milestones", book, lang, r, M.ROWS)
-        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
-        quarter = _text(values[0]).upper().lstrip("Q")
-        try:
-            out.append(
-                Milestone(
-                    quarter=int(quarter) if quarter.isdigit() else 0,
-                    milestone=_text(values[1]),
-                    deliverable=_text(values[2]),
-                    acceptance=_text(values[3]),
-                    owner=_text(values[4]),
-                    start=_date(values[5], where(M.START)),
-                    end=_date(values[6], where(M.END)),
-                    pct_complete=_number(values[7], where(M.PCT)) or 0.0,
-                )
-            )
-        except ValueError as exc:
-            raise InputError(
-                f"this milestone is not usable: {exc}.", where(M.QUARTER), "Correct the row."
-            ) from None
-    return out
-
-
-def read_budget(rows: Rows, book: str, lang: str) -> list:
-    """Every Budget category row, blank ones included (rows keep their places)."""
-    from csxl.domain.plan import BudgetLine
-    from csxl.workbook.plan_reader import table_end, too_many_rows
-
-    sheet = layout.title("Budget", lang)
-    out = []
-    end = table_end("Budget", rows)  # the row above the total row, wherever it is now
-    for r in range(B.FIRST_ROW, end + 1):
-        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
-        months = range(B.MONTHS)
-        plan = tuple(
-            _number(_cell(rows, r, B.PLAN_FIRST + m), where(B.PLAN_FIRST + m)) for m in months
-        )
-        actual = tuple(
-            _number(_cell(rows, r, B.ACTUAL_FIRST + m), where(B.ACTUAL_FIRST + m)) for m in months
-        )
-        out.append(BudgetLine(_text(_cell(rows, r, B.CATEGORY)), plan, actual))
-    while out and not out[-1].category and all(v is None for v in out[-1].plan + out[-1].actual):
-        out.pop()  # trailing blank rows: the builder pads them again
-    if len(out) > B.CATEGORY_ROWS:
-        raise too_many_rows("Budget", book, lang, B.FIRST_ROW + B.CATEGORY_ROWS, B.CATEGORY_ROWS)
-    return out
-
-
-def read_risks(rows: Rows, book: str, lang: str) -> list:
-    """The filled Risks rows, in order (blank rows between them are closed up)."""
-    from csxl.domain.plan import Risk
-
-    sheet = layout.title("Risks", lang)
-    inputs = (R.ID, R.RISK, R.CATEGORY, R.LIKELIHOOD, R.IMPACT, R.TRIGGER, R.PREVENTION)
-    inputs += (R.RESPONSE, R.OWNER, R.STATUS, R.REVIEW)
-    from csxl.workbook.plan_reader import table_end, too_many_rows
-
-    out = []
-    for r in range(R.FIRST_ROW, table_end("Risks", rows) + 1):
-        if all(_cell(rows, r, c) is None for c in inputs):
-            continue
-        if len(out) == R.ROWS:
-            raise too_many_rows("Risks", book, lang, r, R.ROWS)
-        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
-        rating = {}
-        for c in (R.LIKELIHOOD, R.IMPACT):
-            value = _number(_cell(rows, r, c), where(c))
-            rating[c] = None if value is None else int(value)
-        try:
-            out.append(
-                Risk(
-                    id=_text(_cell(rows, r, R.ID)),
-                    risk=_text(_cell(rows, r, R.RISK)),
-                    category=_text(_cell(rows, r, R.CATEGORY)),
-                    likelihood=rating[R.LIKELIHOOD],
-                    impact=rating[R.IMPACT],
-                    trigger=_text(_cell(rows, r, R.TRIGGER)),
-                    prevention=_text(_cell(rows, r, R.PREVENTION)),
-                    response=_text(_cell(rows, r, R.RESPONSE)),
-                    owner=_text(_cell(rows, r, R.OWNER)),
-                    status=_text(_cell(rows, r, R.STATUS)),
-                    review_date=_date(_cell(rows, r, R.REVIEW), where(R.REVIEW)),
-                )
-            )
-        except ValueError as exc:
-            raise InputError(
-                f"this risk is not usable: {exc}.", where(R.LIKELIHOOD), "Rate it 1-5."
-            ) from None
-    return out
-
-
-def read_incidents(rows: Rows, book: str, lang: str) -> tuple[tuple, dict[str, float]]:
-    """The Incidents log's filled rows (in order) and its three milestone limits."""
-    from openpyxl.utils import column_index_from_string
-
-    from csxl.domain.sla import DEFAULT_INCIDENT_LIMITS, Incident
-    from csxl.workbook.layout import Incidents as N
-
-    sheet = layout.title("Incidents", lang)
-    limits = dict(DEFAULT_INCIDENT_LIMITS)
-    for key, address in (
-        ("alert", N.ALERT_LIMIT),
-        ("workaround", N.WORKAROUND_LIMIT),
-        ("announce", N.ANNOUNCE_LIMIT),
-    ):
-        c = column_index_from_string(address[0])
-        value = _number(_cell(rows, N.LIMIT_ROW, c), Location(book, sheet, N.LIMIT_ROW, address[0]))
-        if value is not None:
-            limits[key] = value
-    times = (N.START, N.ALERT, N.WORKAROUND, N.ANNOUNCE, N.RECOVERED)
-    out = []
-    for r in range(N.FIRST_ROW, N.last_row() + 1):
-        values = {c: _cell(rows, r, c) for c in (N.ID, N.SYSTEM, N.DESCRIPTION, *times, N.OWNER)}
-        if all(v is None for v in values.values()):
-            continue
-        when = {c: _when(values[c]) for c in times}
-        for c in times:
-            if values[c] is not None and when[c] is None:
-                raise InputError(
-                    f"{values[c]!r} is not a date and time.",
-                    Location(book, sheet, r, layout.col(c)),
-                    "Type it as 2026-03-01 09:30.",
-                )
-        text = {c: None if v is None else str(v) for c, v in values.items()}
-        out.append(
-            Incident(
-                text[N.ID],
-                text[N.SYSTEM],
-                text[N.DESCRIPTION],
-                when[N.START],
-                when[N.ALERT],
-                when[N.WORKAROUND],
-                when[N.ANNOUNCE],
-                when[N.RECOVERED],
-                text[N.OWNER],
-            )
-        )
-    return tuple(out), limits
-
-
 # ------------------------------------------------------------------ the command
 def version_of(path: Path) -> str:
     from python_calamine import CalamineWorkbook
@@ -280,7 +90,7 @@ def version_of(path: Path) -> str:
             "Only plans made by csxl can be upgraded.",
         )
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    return _text(_cell(rows, St.ROW_VERSION, St.VALUE_COL))
+    return text(cell(rows, St.ROW_VERSION, St.VALUE_COL))
 
 
 def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
@@ -295,7 +105,7 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
             "Leave out --to, or use the csxl release that makes that version.",
         )
     old = PackageBook(path, ribbon=False)  # refuses a workbook open elsewhere (exit 3)
-    version = _text(_cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
+    version = text(cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
         from csxl.workbook.plan_reader import read_plan
@@ -351,19 +161,19 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
         ),
     ]
     if "Milestones" in have:
-        p.milestones = read_milestones(old.rows("Milestones"), old.name, lang)
+        p.milestones = milestones.read(old.rows("Milestones"), old.name, lang)
         n = len(p.milestones)
         report.moved.append((f"里程碑：{n} 行", f"Milestones: {n} rows"))
     if "Budget" in have:
-        p.budget = read_budget(old.rows("Budget"), old.name, lang)
+        p.budget = budget.read(old.rows("Budget"), old.name, lang)
         n = len(p.budget)
         report.moved.append((f"预算：{n} 个科目行", f"Budget: {n} category rows"))
     if "Risks" in have:
-        p.risks = read_risks(old.rows("Risks"), old.name, lang)
+        p.risks = risks.read(old.rows("Risks"), old.name, lang)
         n = len(p.risks)
         report.moved.append((f"风险登记：{n} 行", f"Risks: {n} rows"))
     if "Incidents" in have:
-        p.incidents, p.incident_limits = read_incidents(old.rows("Incidents"), old.name, lang)
+        p.incidents, p.incident_limits = incidents.read(old.rows("Incidents"), old.name, lang)
         n = len(p.incidents)
         report.moved.append((f"故障：{n} 条记录及时限", f"Incidents: {n} rows and the limits"))
     for key, zh, en in (
@@ -412,7 +222,7 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
         report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))
     p.refresh_month = state.shown_month
     settings = old.rows("Settings")
-    p.refreshed_at = _when(_cell(settings, St.ROW_LAST_REFRESH, St.VALUE_COL))
+    p.refreshed_at = moment(cell(settings, St.ROW_LAST_REFRESH, St.VALUE_COL))
     p.today = date.today()
     write_atomic(target, build(replace(p, agents=[], errors=[])))
 
@@ -441,33 +251,23 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     report.warnings += [calendar] if calendar else []
 
 
-def _when(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        from csxl.domain.excel_math import from_serial
-
-        return from_serial(float(value))
-    return None
-
-
 def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
     """Inputs without a model, cell for cell: texts, paths, Mapping, Data, Scores notes."""
     if "Incentives" in have:
         rows = old.rows("Incentives")
         cells = {
-            (r, 1): _cell(rows, r, 1)
+            (r, 1): cell(rows, r, 1)
             for r in range(I.RED_LINE_FIRST_ROW, I.RED_LINE_FIRST_ROW + I.RED_LINE_ROWS)
         }
         for r in range(I.AWARD_FIRST_ROW, I.AWARD_FIRST_ROW + I.AWARD_ROWS):
-            cells[(r, 1)], cells[(r, 2)] = _cell(rows, r, 1), _cell(rows, r, 2)
+            cells[(r, 1)], cells[(r, 2)] = cell(rows, r, 1), cell(rows, r, 2)
         new.write("Incentives", cells)
         report.moved.append(("激励：红线与奖项规则", "Incentives: red lines and award rules"))
     settings = old.rows("Settings")
     new.write(
         "Settings",
         {
-            (r, St.VALUE_COL): _cell(settings, r, St.VALUE_COL)
+            (r, St.VALUE_COL): cell(settings, r, St.VALUE_COL)
             for r in (St.ROW_EXE_PATH, St.ROW_PYTHON)
         },
     )
@@ -477,21 +277,21 @@ def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
         # The input columns only: right of them is the template's own column list, which
         # moved in 1.2 (a 1.0/1.1 plan has no source column: blank, every export).
         cells = {
-            (r, c): _cell(rows, r, c)
+            (r, c): cell(rows, r, c)
             for r in range(Mp.FIRST_ROW, last + 1)
             for c in range(Mp.HEADER, Mp.SOURCE + 1)
         }
         new.write("Mapping", cells)
-        filled = sum(1 for r in range(Mp.FIRST_ROW, last + 1) if _cell(rows, r, 1) is not None)
+        filled = sum(1 for r in range(Mp.FIRST_ROW, last + 1) if cell(rows, r, 1) is not None)
         report.moved.append((f"映射：{filled} 条表头同义词", f"Mapping: {filled} header synonyms"))
     if "Scores" in have:
         rows = old.rows("Scores")
         cells = {}
         for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
-            if _cell(rows, r, S.AGENT) is None:
+            if cell(rows, r, S.AGENT) is None:
                 continue
             for c in (S.AGENT, S.TEAM, S.RED_LINE_TICK, S.APPEAL):
-                cells[(r, c)] = _cell(rows, r, c)
+                cells[(r, c)] = cell(rows, r, c)
         if cells:
             new.write("Scores", cells)
             report.moved.append(

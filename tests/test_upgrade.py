@@ -25,7 +25,7 @@ from csxl.cli import main
 from csxl.domain.plan import BudgetLine, Milestone, Risk
 from csxl.errors import WorkbookOpenError
 from csxl.refresh import refresh
-from csxl.upgrade import read_budget, read_incidents, read_milestones, read_risks, upgrade
+from csxl.upgrade import upgrade
 from csxl.workbook import layout
 from csxl.workbook.builder import new_plan
 from csxl.workbook.layout import Aliases as Al
@@ -42,6 +42,7 @@ from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
 from csxl.workbook.layout import Team as Tm
 from csxl.workbook.port import PackageBook
+from csxl.workbook.sheets import budget, incidents, milestones, risks
 from tests.plan_fixtures import MONTH, NOW, at, clean_tickets, plan_inputs, sheet
 
 OLD = "0.9"  # a version older than the current template, sharing its input addresses
@@ -268,12 +269,12 @@ def _inputs(path: Path) -> dict[str, object]:
         "sla limits": [at(settings, r, 2) for r in (St.ROW_FRT_TARGET, St.ROW_RT_TARGET)],
         "mapping": (at(mapping, Mp.FIRST_ROW, 1), at(mapping, Mp.FIRST_ROW, 2)),
         "notes": notes,
-        "milestones": read_milestones(sheet(path, "Milestones"), path.name, "zh"),
-        "budget": read_budget(sheet(path, "Budget"), path.name, "zh"),
-        "risks": read_risks(sheet(path, "Risks"), path.name, "zh"),
+        "milestones": milestones.read(sheet(path, "Milestones"), path.name, "zh"),
+        "budget": budget.read(sheet(path, "Budget"), path.name, "zh"),
+        "risks": risks.read(sheet(path, "Risks"), path.name, "zh"),
         "team": at(settings, St.ROW_TEAM, St.VALUE_COL),
         "holiday": [at(sheet(path, "Holidays"), Hd.FIRST_ROW, c) for c in (Hd.DATE, Hd.KIND)],
-        "incidents": read_incidents(sheet(path, "Incidents"), path.name, "zh"),
+        "incidents": incidents.read(sheet(path, "Incidents"), path.name, "zh"),
         "team and customer settings": _team_inputs(path),
         "orders": _orders(path),
         "call records": _orders(path, "CallRecords"),
@@ -409,9 +410,9 @@ def test_cli_reports_what_moved(tmp_path, readable):
 def test_readers_give_back_what_the_builder_wrote(tmp_path):
     path = tmp_path / "p.xlsx"
     new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
-    assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
-    assert read_budget(sheet(path, "Budget"), path.name, "zh") == list(BUDGET)
-    assert read_risks(sheet(path, "Risks"), path.name, "zh") == list(RISKS)
+    assert milestones.read(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
+    assert budget.read(sheet(path, "Budget"), path.name, "zh") == list(BUDGET)
+    assert risks.read(sheet(path, "Risks"), path.name, "zh") == list(RISKS)
     assert replace(RISKS[1]).risk.startswith("=")  # text that looks like a formula stays text
 
 
@@ -475,7 +476,7 @@ def test_a_1_0_plan_is_refused_by_refresh_and_upgraded_with_the_new_sheets(tmp_p
     assert added <= set(names)
     assert at(sheet(path, "Goals"), G.FIRST_ROW, G.WEIGHT) == 35
     assert at(sheet(path, "Incentives"), I.ROW_PRORATION, 2) == "按日历天数"  # the default
-    assert read_milestones(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
+    assert milestones.read(sheet(path, "Milestones"), path.name, "zh") == list(MILESTONES)
     assert _data(path) == data_before
     # Team and Orders come with their defaults: the rule 3 / 2 / A / 是, the knowledge-base
     # targets, no members, no orders; the customer settings are the spec's.

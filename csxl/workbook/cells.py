@@ -101,3 +101,58 @@ def day(value: object) -> date | None:
     if isinstance(value, int | float):
         return from_serial(float(value)).date()
     return date.fromisoformat(str(value).strip()[:10])
+
+
+def text(value: object) -> str:
+    """A text input, stripped; blank is ""."""
+    return "" if value is None else str(value).strip()
+
+
+def typed_date(value: object, where: Location) -> date | None:
+    """A date input (a date cell, a serial or ISO text); anything else is refused."""
+    try:
+        return day(value)
+    except ValueError:
+        raise InputError(
+            f"{value!r} is not a date.", where, "Type a date such as 2026-03-31."
+        ) from None
+
+
+def loose_number(value: object, where: Location) -> float | None:
+    """A number as an older plan may hold it (`csxl upgrade`): a number cell, or text such
+    as `90%` read as the number it shows; anything else is refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError(f"{value!r} is not a number.", where, "Type a number.")
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip().rstrip("%")) / (100 if str(value).endswith("%") else 1)
+    except ValueError:
+        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
+
+
+def too_many_rows(key: str, book: str, lang: str, row: int, room: int) -> InputError:
+    """The refusal of a table with more rows than the template holds (`csxl upgrade`)."""
+    sheet = layout.title(key, lang)
+    zh = lang == "zh"
+    return InputError(
+        f"{sheet} 表从第 {row} 行起超出了新模板的 {room} 行（表格中插入过行）。"
+        if zh
+        else f"the {sheet} table runs past the new template's {room} rows from row {row} "
+        "(rows were inserted into it).",
+        Location(book, sheet, row, "A"),
+        "请删除不需要的行后再升级；未写入任何内容。"
+        if zh
+        else "Delete the rows that are not needed, then upgrade again; nothing was written.",
+    )
+
+
+def moment(value: object) -> datetime | None:
+    """A date and time cell (or its serial); None for anything else."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return from_serial(float(value))
+    return None

@@ -321,24 +321,24 @@ def _rows_with(cells: dict[tuple[int, int], object]) -> list[list[object]]:
 
 
 def test_budget_is_read_down_to_its_total_row_wherever_it_moved():
-    from csxl.upgrade import read_budget
     from csxl.workbook.layout import Budget as B
-    from csxl.workbook.plan_reader import budget_total_row, table_end
+    from csxl.workbook.sheets import budget
+    from csxl.workbook.sheets import budget as budget_sheet
 
     rows = _rows_with(
         {(B.FIRST_ROW + i, B.CATEGORY): f"科目{i}" for i in range(B.CATEGORY_ROWS + 1)}
         | {(B.TOTAL_ROW + 1, B.CATEGORY): "合计"}  # a row inserted and typed: the total moved
     )
-    assert table_end("Budget", rows) == B.TOTAL_ROW
-    assert budget_total_row(rows) == B.TOTAL_ROW + 1
+    assert budget_sheet.table_end(rows) == B.TOTAL_ROW
+    assert budget_sheet.total_row(rows) == B.TOTAL_ROW + 1
     with pytest.raises(InputError, match="预算 表从第 13 行起超出了新模板的 8 行"):
-        read_budget(rows, "plan.xlsx", "zh")  # nine categories: refused, none dropped
+        budget.read(rows, "plan.xlsx", "zh")  # nine categories: refused, none dropped
 
 
 def test_a_milestone_pushed_below_the_table_is_read_by_upgrade():
-    from csxl.upgrade import read_milestones
     from csxl.workbook.layout import Milestones as M
+    from csxl.workbook.sheets import milestones
 
     below = M.last_row() + 1
     rows = _rows_with({(below, M.QUARTER): "Q2", (below, M.NAME): "上线新知识库"})
-    assert [m.milestone for m in read_milestones(rows, "plan.xlsx", "zh")] == ["上线新知识库"]
+    assert [m.milestone for m in milestones.read(rows, "plan.xlsx", "zh")] == ["上线新知识库"]

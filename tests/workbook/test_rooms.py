@@ -125,7 +125,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "refresh.py",
         "summary_book.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/budget.py",
         "workbook/sheets/risks.py",
     },
@@ -134,13 +133,11 @@ STILL_SPREAD: dict[str, set[str]] = {
         "refresh.py",
         "summary_book.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
     },
     "Risks": {
         "consolidate.py",
         "refresh.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
     },
     "Incentives": {
         "upgrade.py",

@@ -23,8 +23,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from csxl.domain import plan
 from csxl.domain.plan import BudgetLine, BudgetSummary
-from csxl.workbook import style
+from csxl.errors import Location
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, loose_number, text, too_many_rows
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.milestones import HEADER_HEIGHT
@@ -374,3 +376,52 @@ def _chart(ctx: Ctx, title: str) -> BarChart:
         series.graphicalProperties.line.solidFill = colour
         chart.series.append(series)
     return chart
+
+
+# ------------------------------------------------------------------ reading it back
+KEY = "Budget"
+
+
+BUDGET_TOTAL = frozenset({"合计", "Total"})  # the total row's label (zh, en)
+
+
+def table_end(rows: list[list[object]]) -> int:
+    """The row above the total row, found by its label wherever inserted rows put it;
+    never less than the template's last category row."""
+    for r in range(B.FIRST_ROW, len(rows) + 1):
+        label = cell(rows, r, B.CATEGORY)
+        if isinstance(label, str) and label.strip() in BUDGET_TOTAL:
+            return max(r - 1, B.FIRST_ROW - 1)
+    return B.last_row()
+
+
+def total_row(rows: list[list[object]]) -> int:
+    """The total row where it is now (below the categories, however many)."""
+    end = table_end(rows)
+    label = cell(rows, end + 1, B.CATEGORY)
+    return end + 1 if isinstance(label, str) and label.strip() in BUDGET_TOTAL else B.TOTAL_ROW
+
+
+def read(rows: list[list[object]], book: str, lang: str) -> list:
+    """Every Budget category row, blank ones included (rows keep their places)."""
+    from csxl.domain.plan import BudgetLine
+
+    sheet = layout.title("Budget", lang)
+    out = []
+    end = table_end(rows)  # the row above the total row, wherever it is now
+    for r in range(B.FIRST_ROW, end + 1):
+        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
+        months = range(B.MONTHS)
+        plan = tuple(
+            loose_number(cell(rows, r, B.PLAN_FIRST + m), where(B.PLAN_FIRST + m)) for m in months
+        )
+        actual = tuple(
+            loose_number(cell(rows, r, B.ACTUAL_FIRST + m), where(B.ACTUAL_FIRST + m))
+            for m in months
+        )
+        out.append(BudgetLine(text(cell(rows, r, B.CATEGORY)), plan, actual))
+    while out and not out[-1].category and all(v is None for v in out[-1].plan + out[-1].actual):
+        out.pop()  # trailing blank rows: the builder pads them again
+    if len(out) > B.CATEGORY_ROWS:
+        raise too_many_rows(KEY, book, lang, B.FIRST_ROW + B.CATEGORY_ROWS, B.CATEGORY_ROWS)
+    return out

@@ -15,8 +15,10 @@ from openpyxl.styles import Font, PatternFill
 
 from csxl.domain import sla
 from csxl.domain.sla import Incident
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, loose_number, moment
 from csxl.workbook.layout import Incidents as N
 from csxl.workbook.layout import col
 
@@ -160,3 +162,57 @@ def build(ctx: Ctx) -> None:
         freeze=f"{col(N.DESCRIPTION)}{N.FIRST_ROW}",
         header_rows=f"{N.HEADER_ROW}:{N.HEADER_ROW}",
     )
+
+
+# ------------------------------------------------------------------ reading it back
+KEY = "Incidents"
+
+
+def read(rows: list[list[object]], book: str, lang: str) -> tuple[tuple, dict[str, float]]:
+    """The Incidents log's filled rows (in order) and its three milestone limits."""
+    from openpyxl.utils import column_index_from_string
+
+    from csxl.domain.sla import DEFAULT_INCIDENT_LIMITS, Incident
+
+    sheet = layout.title("Incidents", lang)
+    limits = dict(DEFAULT_INCIDENT_LIMITS)
+    for key, address in (
+        ("alert", N.ALERT_LIMIT),
+        ("workaround", N.WORKAROUND_LIMIT),
+        ("announce", N.ANNOUNCE_LIMIT),
+    ):
+        c = column_index_from_string(address[0])
+        value = loose_number(
+            cell(rows, N.LIMIT_ROW, c), Location(book, sheet, N.LIMIT_ROW, address[0])
+        )
+        if value is not None:
+            limits[key] = value
+    times = (N.START, N.ALERT, N.WORKAROUND, N.ANNOUNCE, N.RECOVERED)
+    out = []
+    for r in range(N.FIRST_ROW, N.last_row() + 1):
+        values = {c: cell(rows, r, c) for c in (N.ID, N.SYSTEM, N.DESCRIPTION, *times, N.OWNER)}
+        if all(v is None for v in values.values()):
+            continue
+        when = {c: moment(values[c]) for c in times}
+        for c in times:
+            if values[c] is not None and when[c] is None:
+                raise InputError(
+                    f"{values[c]!r} is not a date and time.",
+                    Location(book, sheet, r, layout.col(c)),
+                    "Type it as 2026-03-01 09:30.",
+                )
+        text = {c: None if v is None else str(v) for c, v in values.items()}
+        out.append(
+            Incident(
+                text[N.ID],
+                text[N.SYSTEM],
+                text[N.DESCRIPTION],
+                when[N.START],
+                when[N.ALERT],
+                when[N.WORKAROUND],
+                when[N.ANNOUNCE],
+                when[N.RECOVERED],
+                text[N.OWNER],
+            )
+        )
+    return tuple(out), limits

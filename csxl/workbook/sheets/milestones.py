@@ -30,8 +30,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from csxl.domain import plan
 from csxl.domain.plan import Milestone
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_date
 from csxl.workbook.layout import Milestones as M
 from csxl.workbook.layout import col
 from csxl.workbook.style import text_width
@@ -367,7 +369,7 @@ def _legend(ctx: Ctx, ws) -> None:
     """Row 2 over the grid: a swatch and a word for each Gantt colour (static fills)."""
     t = ctx.t
     c = M.GRID_FIRST
-    for fill, text in (
+    for fill, caption in (
         (PLANNED_FILL, t("计划", "Planned")),
         (DONE_FILL, t("已完成部分", "Done share")),
         (TODAY_FILL, t("基准日期所在周", "As-of week")),
@@ -378,7 +380,7 @@ def _legend(ctx: Ctx, ws) -> None:
             left=Side(style="thin", color=TODAY_LINE if fill == TODAY_FILL else GRID_LINE),
             right=Side(style="thin", color=TODAY_LINE if fill == TODAY_FILL else GRID_LINE),
         )
-        label = ws.cell(M.LEGEND_ROW, c + 1, text)
+        label = ws.cell(M.LEGEND_ROW, c + 1, caption)
         label.font = Font(name=style.FONT, size=9, color=style.MUTED)
         label.alignment = Alignment(vertical="center")
         c += 6
@@ -413,3 +415,48 @@ def _flag_colours(ws, labels) -> None:
             (f'{j}="{labels["done"]}"', green),
         ],
     )
+
+
+# ------------------------------------------------------------------ reading it back
+KEY = "Milestones"
+
+
+def table_end(rows: list[list[object]]) -> int:
+    """The table's last row: to the sheet's end (nothing is below it, and a manager may grow
+    it by inserting rows inside it); never less than the template's last row."""
+    return max(M.last_row(), len(rows))
+
+
+def read(rows: list[list[object]], book: str, lang: str) -> list:
+    """The filled Milestones rows, in order (blank rows between them are closed up)."""
+    from csxl.domain.plan import Milestone
+
+    sheet = layout.title("Milestones", lang)
+    out = []
+    # By content to the table's end: a row inserted inside it pushes its last rows down.
+    for r in range(M.FIRST_ROW, table_end(rows) + 1):
+        values = [cell(rows, r, c) for c in range(M.QUARTER, M.PCT + 1)]
+        if all(v is None for v in values):
+            continue
+        if len(out) == M.ROWS:
+            raise too_many_rows(KEY, book, lang, r, M.ROWS)
+        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
+        quarter = text(values[0]).upper().lstrip("Q")
+        try:
+            out.append(
+                Milestone(
+                    quarter=int(quarter) if quarter.isdigit() else 0,
+                    milestone=text(values[1]),
+                    deliverable=text(values[2]),
+                    acceptance=text(values[3]),
+                    owner=text(values[4]),
+                    start=typed_date(values[5], where(M.START)),
+                    end=typed_date(values[6], where(M.END)),
+                    pct_complete=loose_number(values[7], where(M.PCT)) or 0.0,
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                f"this milestone is not usable: {exc}.", where(M.QUARTER), "Correct the row."
+            ) from None
+    return out

@@ -18,8 +18,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from csxl.domain import plan
 from csxl.domain.plan import Risk
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_date
 from csxl.workbook.layout import Risks as R
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.milestones import HEADER_HEIGHT, fit_rows, owner_validation
@@ -321,3 +323,55 @@ def _heat_map(ctx: Ctx, ws, risks: Sequence[Risk]) -> None:
         ws.merge_cells(f"{col(o + 3)}{r}:{col(o + 4)}{r}")
         for c in (o, o + 1, o + 3):
             ws[f"{col(c)}{r}"].alignment = Alignment(horizontal="center", vertical="center")
+
+
+# ------------------------------------------------------------------ reading it back
+KEY = "Risks"
+
+
+def table_end(rows: list[list[object]]) -> int:
+    """The table's last row: to the sheet's end (nothing is below it, and a manager may grow
+    it by inserting rows inside it); never less than the template's last row."""
+    return max(R.last_row(), len(rows))
+
+
+def read(rows: list[list[object]], book: str, lang: str) -> list:
+    """The filled Risks rows, in order (blank rows between them are closed up)."""
+    from csxl.domain.plan import Risk
+
+    sheet = layout.title("Risks", lang)
+    inputs = (R.ID, R.RISK, R.CATEGORY, R.LIKELIHOOD, R.IMPACT, R.TRIGGER, R.PREVENTION)
+    inputs += (R.RESPONSE, R.OWNER, R.STATUS, R.REVIEW)
+
+    out = []
+    for r in range(R.FIRST_ROW, table_end(rows) + 1):
+        if all(cell(rows, r, c) is None for c in inputs):
+            continue
+        if len(out) == R.ROWS:
+            raise too_many_rows(KEY, book, lang, r, R.ROWS)
+        where = lambda c, r=r: Location(book, sheet, r, layout.col(c))  # noqa: E731
+        rating = {}
+        for c in (R.LIKELIHOOD, R.IMPACT):
+            value = loose_number(cell(rows, r, c), where(c))
+            rating[c] = None if value is None else int(value)
+        try:
+            out.append(
+                Risk(
+                    id=text(cell(rows, r, R.ID)),
+                    risk=text(cell(rows, r, R.RISK)),
+                    category=text(cell(rows, r, R.CATEGORY)),
+                    likelihood=rating[R.LIKELIHOOD],
+                    impact=rating[R.IMPACT],
+                    trigger=text(cell(rows, r, R.TRIGGER)),
+                    prevention=text(cell(rows, r, R.PREVENTION)),
+                    response=text(cell(rows, r, R.RESPONSE)),
+                    owner=text(cell(rows, r, R.OWNER)),
+                    status=text(cell(rows, r, R.STATUS)),
+                    review_date=typed_date(cell(rows, r, R.REVIEW), where(R.REVIEW)),
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                f"this risk is not usable: {exc}.", where(R.LIKELIHOOD), "Rate it 1-5."
+            ) from None
+    return out
