@@ -21,14 +21,10 @@ from datetime import date
 from pathlib import Path
 
 from csxl.errors import InputError, Location
-from csxl.workbook import layout
-from csxl.workbook.cells import cell, moment, text
-from csxl.workbook.layout import Data as D
-from csxl.workbook.layout import Incentives as I
-from csxl.workbook.layout import Mapping as Mp
-from csxl.workbook.layout import Scores as S
+from csxl.workbook import layout, sheets
+from csxl.workbook.cells import cell, moment
 from csxl.workbook.layout import Settings as St
-from csxl.workbook.sheets import budget, incidents, milestones, risks
+from csxl.workbook.sheets import settings
 
 # Template versions whose input addresses this module reads. A version that moves an input
 # gets its own address table here when it ships; until then every known version shares the
@@ -55,25 +51,6 @@ class UpgradeReport:
         return self.old_version != self.new_version
 
 
-def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
-    """The cascade rows as they were typed, in order; rows a manager's inserted row pushed
-    below the block move up into its blank rows (the new plan formats the block only)."""
-    from dataclasses import replace
-
-    from csxl.workbook.layout import Goals as G
-
-    last = G.CASCADE_FIRST_ROW + G.CASCADE_ROWS - 1
-    if all(o.row <= last for o in cascade):
-        return cascade
-    if len(cascade) > G.CASCADE_ROWS:
-        raise InputError(
-            f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
-            Location(book, layout.title("Goals", lang), cascade[G.CASCADE_ROWS].row, "B"),
-            "Delete the rows that are not needed, then upgrade again.",
-        )
-    return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
-
-
 # ------------------------------------------------------------------ the command
 def version_of(path: Path) -> str:
     from python_calamine import CalamineWorkbook
@@ -90,7 +67,7 @@ def version_of(path: Path) -> str:
             "Only plans made by csxl can be upgraded.",
         )
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    return text(cell(rows, St.ROW_VERSION, St.VALUE_COL))
+    return settings.template_version(rows)
 
 
 def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
@@ -105,7 +82,7 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
             "Leave out --to, or use the csxl release that makes that version.",
         )
     old = PackageBook(path, ribbon=False)  # refuses a workbook open elsewhere (exit 3)
-    version = text(cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
+    version = settings.template_version(old.rows("Settings"))
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
         from csxl.workbook.plan_reader import read_plan
@@ -144,82 +121,11 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     have = {s.key for s in layout.SHEETS if old.title(s.key) in old._parts}
     state = read_plan(old, any_version=True)
     p: PlanInputs = state.inputs
-    p.cascade = _cascade_in_block(p.cascade, old.name, lang)
-    report.moved += [
-        (
-            "设置：团队、年度、基准日、活跃客户数、首响与解决时限",
-            "Settings: team, year, as-of date, active customers, first-response and "
-            "resolution targets",
-        ),
-        (
-            "目标：方向、权重、三档目标、月度目标、分解",
-            "Goals: directions, weights, targets, monthly targets, cascade",
-        ),
-        (
-            "激励：计分方式、档位、等级、奖金规则与折算方式",
-            "Incentives: points mode, tiers, grades, bonus rules and pro-rating",
-        ),
-    ]
-    if "Milestones" in have:
-        p.milestones = milestones.read(old.rows("Milestones"), old.name, lang)
-        n = len(p.milestones)
-        report.moved.append((f"里程碑：{n} 行", f"Milestones: {n} rows"))
-    if "Budget" in have:
-        p.budget = budget.read(old.rows("Budget"), old.name, lang)
-        n = len(p.budget)
-        report.moved.append((f"预算：{n} 个科目行", f"Budget: {n} category rows"))
-    if "Risks" in have:
-        p.risks = risks.read(old.rows("Risks"), old.name, lang)
-        n = len(p.risks)
-        report.moved.append((f"风险登记：{n} 行", f"Risks: {n} rows"))
-    if "Incidents" in have:
-        p.incidents, p.incident_limits = incidents.read(old.rows("Incidents"), old.name, lang)
-        n = len(p.incidents)
-        report.moved.append((f"故障：{n} 条记录及时限", f"Incidents: {n} rows and the limits"))
-    for key, zh, en in (
-        ("SLA", "服务时限：时限表与协作时限", "SLA: policy and collaboration limits"),
-        ("Holidays", "假日：本地放假与上班日", "Holidays: local days off and working days"),
-        ("Actions", "改进措施", "Actions"),
-        ("Staffing", "排班：参数与人工预测", "Staffing: inputs and the manual forecast"),
-    ):
-        if key in have:
-            report.moved.append((zh, en))
-    if "Team" in have:
-        n = sum(1 for m in p.team_inputs.members if m.agent)
-        report.moved.append(
-            (
-                f"团队：{n} 名成员、晋升规则与知识库指标",
-                f"Team: {n} members, the promotion rule and the knowledge base",
-            )
-        )
-    report.moved.append(
-        (
-            "设置：客户指标的阈值与目标（旧计划没有时取默认值）",
-            "Settings: customer KPI thresholds and targets (defaults where the old plan had none)",
-        )
-    )
-    if state.has_aliases:
-        n, m = len(p.aliases), len(p.transfers)
-        report.moved.append(
-            (f"别名：{n} 行；调岗：{m} 行", f"Aliases: {n} rows; transfers: {m} rows")
-        )
-    if state.has_qa:
-        n = len(p.qa_rows)
-        report.moved.append(
-            (f"质检：权重与目标，{n} 条记录", f"QA: weight and targets, {n} inspections")
-        )
-    if state.has_calls:
-        report.moved.append(
-            ("通话：服务水平与短放弃时限", "Calls: the service-level and short-abandon seconds")
-        )
-    if state.has_appeals:
-        n, m = len(p.appeals), len(p.audit)
-        report.moved.append(
-            (f"申诉：{n} 行；审计日志：{m} 行", f"Appeals: {n} rows; Audit log: {m} rows")
-        )
-    if p.trend:
-        n = len(p.trend)
-        report.moved.append((f"趋势：{n} 行历史", f"Trend: {n} history rows"))
+    # Each sheet reads what it needs of the old plan into the inputs (the rest came with
+    # read_plan) and says what it moved.
+    for key, room in sheets.ROOMS.items():
+        if key in have and hasattr(room, "upgrade"):
+            report.moved += room.upgrade(old, p)
     p.refresh_month = state.shown_month
     settings = old.rows("Settings")
     p.refreshed_at = moment(cell(settings, St.ROW_LAST_REFRESH, St.VALUE_COL))
@@ -227,7 +133,9 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     write_atomic(target, build(replace(p, agents=[], errors=[])))
 
     new = PackageBook(target)
-    _carry_values(old, new, have, report)
+    for key, room in sheets.ROOMS.items():  # inputs without a model, cell for cell
+        if key in have and hasattr(room, "carry"):
+            report.moved += room.carry(old, new)
     new.commit()
     report.added = [layout.title(s.key, lang) for s in layout.SHEETS if s.key not in have]
     extra = sorted(set(old._parts) - {layout.title(s.key, lang) for s in layout.SHEETS})
@@ -249,148 +157,3 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
     calendar = open_year_warning(p)  # a plan year chinese-calendar does not know yet
     report.warnings += [calendar] if calendar else []
-
-
-def _carry_values(old, new, have: set[str], report: UpgradeReport) -> None:
-    """Inputs without a model, cell for cell: texts, paths, Mapping, Data, Scores notes."""
-    if "Incentives" in have:
-        rows = old.rows("Incentives")
-        cells = {
-            (r, 1): cell(rows, r, 1)
-            for r in range(I.RED_LINE_FIRST_ROW, I.RED_LINE_FIRST_ROW + I.RED_LINE_ROWS)
-        }
-        for r in range(I.AWARD_FIRST_ROW, I.AWARD_FIRST_ROW + I.AWARD_ROWS):
-            cells[(r, 1)], cells[(r, 2)] = cell(rows, r, 1), cell(rows, r, 2)
-        new.write("Incentives", cells)
-        report.moved.append(("激励：红线与奖项规则", "Incentives: red lines and award rules"))
-    settings = old.rows("Settings")
-    new.write(
-        "Settings",
-        {
-            (r, St.VALUE_COL): cell(settings, r, St.VALUE_COL)
-            for r in (St.ROW_EXE_PATH, St.ROW_PYTHON)
-        },
-    )
-    if "Mapping" in have:
-        rows = old.rows("Mapping")
-        last = min(len(rows), Mp.FIRST_ROW + Mp.ROWS - 1)
-        # The input columns only: right of them is the template's own column list, which
-        # moved in 1.2 (a 1.0/1.1 plan has no source column: blank, every export).
-        cells = {
-            (r, c): cell(rows, r, c)
-            for r in range(Mp.FIRST_ROW, last + 1)
-            for c in range(Mp.HEADER, Mp.SOURCE + 1)
-        }
-        new.write("Mapping", cells)
-        filled = sum(1 for r in range(Mp.FIRST_ROW, last + 1) if cell(rows, r, 1) is not None)
-        report.moved.append((f"映射：{filled} 条表头同义词", f"Mapping: {filled} header synonyms"))
-    if "Scores" in have:
-        rows = old.rows("Scores")
-        cells = {}
-        for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
-            if cell(rows, r, S.AGENT) is None:
-                continue
-            for c in (S.AGENT, S.TEAM, S.RED_LINE_TICK, S.APPEAL):
-                cells[(r, c)] = cell(rows, r, c)
-        if cells:
-            new.write("Scores", cells)
-            report.moved.append(
-                ("考核：红线勾选与申诉说明", "Scores: red-line ticks and appeal notes")
-            )
-    if "Data" in have:
-        n = _carry_data(old, new)
-        report.moved.append(
-            (
-                f"数据：{n} 行（数值照搬；单元格格式留在备份中）",
-                f"Data: {n} pasted rows (values; cell formatting stays in the backup)",
-            )
-        )
-    if "Orders" in have:
-        n = _carry_data(old, new, "Orders")
-        report.moved.append(
-            (
-                f"订单：{n} 行（数值照搬；单元格格式留在备份中）",
-                f"Orders: {n} pasted rows (values; cell formatting stays in the backup)",
-            )
-        )
-    if "CallRecords" in have:
-        n = _carry_data(old, new, "CallRecords")
-        report.moved.append(
-            (
-                f"通话记录：{n} 行（数值照搬；单元格格式留在备份中）",
-                f"Call records: {n} pasted rows (values; cell formatting stays in the backup)",
-            )
-        )
-
-
-def _carry_data(old, new, key: str = "Data") -> int:
-    """The pasted rows below a paste sheet's header (Data, Orders, CallRecords), every
-    column, values as typed.
-
-    The old header row is found as the reader finds it (an export pasted at A1 with title
-    rows above its header). Columns go under the new template's heading of the same name,
-    else of the same csxl column (an export's own `Id` under 工单号); a column the new header
-    lacks (one a manager added, or an unknown export column) goes to the right of the table
-    with its heading. An empty column whose csxl column is taken already (a template heading
-    left beside a pasted export) is not carried: it would stand for the pasted one.
-    """
-    from csxl.domain.columns import CALLS, ORDERS, TICKETS
-    from csxl.domain.synonyms import Synonyms
-    from csxl.readers.header import MIN_MATCHES, SCAN_ROWS
-    from csxl.workbook.data_sheet import grow_table
-
-    synonyms = Synonyms({"Orders": ORDERS, "CallRecords": CALLS}.get(key, TICKETS))
-
-    def field_of(heading: object) -> str | None:
-        found = synonyms.lookup(heading) if heading not in (None, "") else None
-        return found.column if found is not None else None
-
-    rows = old.rows(key)
-    header = [h for h in new.rows(key)[D.HEADER_ROW - 1] if h != ""]
-    width = len(header)
-    scores = [synonyms.score(r) for r in rows[:SCAN_ROWS]]
-    top = max(scores, default=0)
-    at = scores.index(top) if top >= MIN_MATCHES else D.HEADER_ROW - 1
-    old_header = rows[at] if rows else []
-    below = rows[at + 1 :]
-    where = {h: i + 1 for i, h in enumerate(header)}
-    by_field = {f: i + 1 for i, h in enumerate(header) if (f := field_of(h)) is not None}
-    cells: dict[tuple[int, int], object] = {}
-    target: dict[int, int] = {}
-    extra = width
-    for c, heading in enumerate(old_header, start=1):
-        filled = any(c <= len(r) and r[c - 1] != "" for r in below)
-        found = field_of(heading)
-        if heading in where and where[heading] not in target.values():
-            target[c] = where[heading]
-        elif found in by_field and by_field[found] not in target.values():
-            target[c] = by_field[found]
-        elif found is not None and not filled:
-            continue  # a stale template heading beside the pasted export's own column
-        elif heading != "" or filled:
-            extra += 1
-            target[c] = extra
-            cells[(D.HEADER_ROW, extra)] = _plain(heading)
-    last = D.FIRST_ROW - 1
-    for i, row in enumerate(below):
-        r = D.FIRST_ROW + i
-        for c, value in enumerate(row, start=1):
-            if value != "" and c in target:
-                cells[(r, target[c])] = _plain(value)
-                last = r
-    if cells:
-        new.write(key, cells)
-    if last >= D.FIRST_ROW:
-        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", layout.PASTE_TABLES[key])
-    return max(0, last - D.HEADER_ROW)
-
-
-def _plain(value: object) -> object:
-    """A cell value as the sheet patcher takes it: times and durations as day fractions."""
-    from datetime import time, timedelta
-
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400
-    if isinstance(value, time):
-        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    return value

@@ -182,3 +182,75 @@ def _set_columns(xml: bytes, headers: list[object]) -> bytes:
 def _set_ref(xml: bytes, element: bytes, ref: bytes) -> bytes:
     pattern = rb"(<" + element + rb'\b[^>]*?\sref=")[^"]*(")'
     return re.sub(pattern, rb"\g<1>" + ref + rb"\2", xml, count=1)
+
+
+# ------------------------------------------------------------------ csxl upgrade
+def carry_paste(old, new, key: str, schema) -> int:
+    """`csxl upgrade`: the pasted rows below a paste sheet's header (`key`, read with
+    `schema`'s synonyms), every column, values as typed.
+
+    The old header row is found as the reader finds it (an export pasted at A1 with title
+    rows above its header). Columns go under the new template's heading of the same name,
+    else of the same csxl column (an export's own `Id` under 工单号); a column the new header
+    lacks (one a manager added, or an unknown export column) goes to the right of the table
+    with its heading. An empty column whose csxl column is taken already (a template heading
+    left beside a pasted export) is not carried: it would stand for the pasted one.
+    """
+    from csxl.domain.synonyms import Synonyms
+    from csxl.readers.header import MIN_MATCHES, SCAN_ROWS
+
+    synonyms = Synonyms(schema)
+
+    def field_of(heading: object) -> str | None:
+        found = synonyms.lookup(heading) if heading not in (None, "") else None
+        return found.column if found is not None else None
+
+    rows = old.rows(key)
+    header = [h for h in new.rows(key)[D.HEADER_ROW - 1] if h != ""]
+    width = len(header)
+    scores = [synonyms.score(r) for r in rows[:SCAN_ROWS]]
+    top = max(scores, default=0)
+    at = scores.index(top) if top >= MIN_MATCHES else D.HEADER_ROW - 1
+    old_header = rows[at] if rows else []
+    below = rows[at + 1 :]
+    where = {h: i + 1 for i, h in enumerate(header)}
+    by_field = {f: i + 1 for i, h in enumerate(header) if (f := field_of(h)) is not None}
+    cells: dict[tuple[int, int], object] = {}
+    target: dict[int, int] = {}
+    extra = width
+    for c, heading in enumerate(old_header, start=1):
+        filled = any(c <= len(r) and r[c - 1] != "" for r in below)
+        found = field_of(heading)
+        if heading in where and where[heading] not in target.values():
+            target[c] = where[heading]
+        elif found in by_field and by_field[found] not in target.values():
+            target[c] = by_field[found]
+        elif found is not None and not filled:
+            continue  # a stale template heading beside the pasted export's own column
+        elif heading != "" or filled:
+            extra += 1
+            target[c] = extra
+            cells[(D.HEADER_ROW, extra)] = _plain(heading)
+    last = D.FIRST_ROW - 1
+    for i, row in enumerate(below):
+        r = D.FIRST_ROW + i
+        for c, value in enumerate(row, start=1):
+            if value != "" and c in target:
+                cells[(r, target[c])] = _plain(value)
+                last = r
+    if cells:
+        new.write(key, cells)
+    if last >= D.FIRST_ROW:
+        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", layout.PASTE_TABLES[key])
+    return max(0, last - D.HEADER_ROW)
+
+
+def _plain(value: object) -> object:
+    """A cell value as the sheet patcher takes it: times and durations as day fractions."""
+    from datetime import time, timedelta
+
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    return value

@@ -1,8 +1,13 @@
-"""One module per sheet of the plan; each has `build(ctx)`. Order: how they are built."""
+"""The room list: one module per sheet of the plan, in the order they are built.
+
+Each room has `build(ctx)`; a room may also have `upgrade(old, inputs)` (what `csxl upgrade`
+reads of an old plan into the inputs, and says it moved) and `carry(old, new)` (what it
+copies cell for cell into the new plan). docs/workbook.md, "The house"."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 
 from csxl.workbook.sheets import (
     actions,
@@ -33,32 +38,35 @@ from csxl.workbook.sheets import (
     trend,
 )
 
-SHEET_BUILDERS: dict[str, Callable] = {
-    "Settings": settings.build,
-    "Incentives": incentives.build,
-    "Goals": goals.build,
+ROOMS: dict[str, ModuleType] = {
+    "Settings": settings,
+    "Incentives": incentives,
+    "Goals": goals,
     # Dashboard reads the Settings and Goals cells built above.
-    "Guide": guide.build,
-    "Dashboard": dashboard.build,
-    "Scores": scores.build,
-    "Data": data.build,
-    "Orders": orders.build,
-    "CallRecords": call_records.build,
-    "Mapping": mapping.build,
-    "Errors": errors.build,
-    "Trend": trend.build,
-    "Milestones": milestones.build,
-    "Budget": budget.build,
-    "Risks": risks.build,
-    "Staffing": staffing.build,
-    "SLA": sla.build,
-    "Holidays": holidays.build,
-    "Incidents": incidents.build,
-    "Actions": actions.build,
-    "Team": team.build,
-    "Aliases": aliases.build,
-    "Appeals": appeals.build,
-    "QA": qa.build,
-    "Calls": calls.build,
-    "Audit": audit.build,
+    "Guide": guide,
+    "Dashboard": dashboard,
+    "Scores": scores,
+    "Data": data,
+    "Orders": orders,
+    "CallRecords": call_records,
+    "Mapping": mapping,
+    "Errors": errors,
+    "Trend": trend,
+    "Milestones": milestones,
+    "Budget": budget,
+    "Risks": risks,
+    "Staffing": staffing,
+    "SLA": sla,
+    "Holidays": holidays,
+    "Incidents": incidents,
+    "Actions": actions,
+    "Team": team,
+    "Aliases": aliases,
+    "Appeals": appeals,
+    "QA": qa,
+    "Calls": calls,
+    "Audit": audit,
 }
+
+# What `new` and refresh's render run, in the order above.
+SHEET_BUILDERS: dict[str, Callable] = {key: room.build for key, room in ROOMS.items()}

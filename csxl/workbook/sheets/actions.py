@@ -32,6 +32,11 @@ def kpi_key(label: object) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    return [("改进措施", "Actions")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Actions")
     t, lang = ctx.t, ctx.lang

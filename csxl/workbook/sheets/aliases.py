@@ -18,6 +18,12 @@ from csxl.workbook.layout import Aliases as L
 from csxl.workbook.layout import col
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    n, m = len(p.aliases), len(p.transfers)
+    return [(f"别名：{n} 行；调岗：{m} 行", f"Aliases: {n} rows; transfers: {m} rows")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Aliases")
     t = ctx.t

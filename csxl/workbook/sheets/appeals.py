@@ -48,6 +48,12 @@ def headers(lang: str) -> dict[int, str]:
     }
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    n, m = len(p.appeals), len(p.audit)
+    return [(f"申诉：{n} 行；审计日志：{m} 行", f"Appeals: {n} rows; Audit log: {m} rows")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Appeals")
     t, lang = ctx.t, ctx.lang

@@ -64,6 +64,13 @@ def _month_row(first: int) -> str:
     return f"${col(first)}${B.HEADER_ROW}:${col(first + B.MONTHS - 1)}${B.HEADER_ROW}"
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    p.budget = read(old.rows(KEY), old.name, old.lang)
+    n = len(p.budget)
+    return [(f"预算：{n} 个科目行", f"Budget: {n} category rows")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Budget")
     p = ctx.inputs

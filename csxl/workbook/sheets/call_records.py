@@ -21,6 +21,20 @@ from csxl.workbook.style import TABLE_STYLE
 WIDTHS = {"call_id": 18.0, "started_at": 18.0, "agent": 12.0, "team": 14.0}
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def carry(old, new) -> list[tuple[str, str]]:
+    from csxl.domain.columns import CALLS
+    from csxl.workbook.data_sheet import carry_paste
+
+    n = carry_paste(old, new, "CallRecords", CALLS)
+    return [
+        (
+            f"通话记录：{n} 行（数值照搬；单元格格式留在备份中）",
+            f"Call records: {n} pasted rows (values; cell formatting stays in the backup)",
+        )
+    ]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("CallRecords")
     columns = list(CALL_COLUMNS)

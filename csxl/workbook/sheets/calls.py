@@ -58,6 +58,11 @@ def headers(lang: str) -> list[str]:
     ]
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    return [("通话：服务水平与短放弃时限", "Calls: the service-level and short-abandon seconds")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Calls")
     t = ctx.t

@@ -17,6 +17,20 @@ from csxl.workbook.layout import col
 from csxl.workbook.style import text_width
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def carry(old, new) -> list[tuple[str, str]]:
+    from csxl.domain.columns import TICKETS
+    from csxl.workbook.data_sheet import carry_paste
+
+    n = carry_paste(old, new, "Data", TICKETS)
+    return [
+        (
+            f"数据：{n} 行（数值照搬；单元格格式留在备份中）",
+            f"Data: {n} pasted rows (values; cell formatting stays in the backup)",
+        )
+    ]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Data")
     labels = [LABELS[c][0 if ctx.lang == "zh" else 1] for c in COLUMNS]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
-from csxl.workbook import style
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
@@ -51,6 +51,37 @@ def tier_number(lang: str, r: int) -> str:
         f'IF({d}="{high}",IF({a}>={c},3,IF({a}>={s},2,IF({a}>={b},1,0))),'
         f"IF({a}<={c},3,IF({a}<={s},2,IF({a}<={b},1,0))))"
     )
+
+
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    """The cascade as typed, closed up into the new block (Goals is read with the plan)."""
+    p.cascade = cascade_in_block(p.cascade, old.name, old.lang)
+    return [
+        (
+            "目标：方向、权重、三档目标、月度目标、分解",
+            "Goals: directions, weights, targets, monthly targets, cascade",
+        )
+    ]
+
+
+def cascade_in_block(cascade: list, book: str, lang: str) -> list:
+    """The cascade rows as they were typed, in order; rows a manager's inserted row pushed
+    below the block move up into its blank rows (the new plan formats the block only)."""
+    from dataclasses import replace
+
+    from csxl.errors import InputError, Location
+
+    last = G.CASCADE_FIRST_ROW + G.CASCADE_ROWS - 1
+    if all(o.row <= last for o in cascade):
+        return cascade
+    if len(cascade) > G.CASCADE_ROWS:
+        raise InputError(
+            f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            Location(book, layout.title("Goals", lang), cascade[G.CASCADE_ROWS].row, "B"),
+            "Delete the rows that are not needed, then upgrade again.",
+        )
+    return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
 
 
 def build(ctx: Ctx) -> None:

@@ -48,6 +48,11 @@ HOLIDAY_NAMES = {
 }
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    return [("假日：本地放假与上班日", "Holidays: local days off and working days")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Holidays")
     t, lang = ctx.t, ctx.lang

@@ -32,6 +32,31 @@ def proration_key(value: object) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    return [
+        (
+            "激励：计分方式、档位、等级、奖金规则与折算方式",
+            "Incentives: points mode, tiers, grades, bonus rules and pro-rating",
+        )
+    ]
+
+
+def carry(old, new) -> list[tuple[str, str]]:
+    """The red-line and award texts, as typed (they have no model)."""
+    from csxl.workbook.cells import cell
+
+    rows = old.rows("Incentives")
+    cells = {
+        (r, 1): cell(rows, r, 1)
+        for r in range(I.RED_LINE_FIRST_ROW, I.RED_LINE_FIRST_ROW + I.RED_LINE_ROWS)
+    }
+    for r in range(I.AWARD_FIRST_ROW, I.AWARD_FIRST_ROW + I.AWARD_ROWS):
+        cells[(r, 1)], cells[(r, 2)] = cell(rows, r, 1), cell(rows, r, 2)
+    new.write("Incentives", cells)
+    return [("激励：红线与奖项规则", "Incentives: red lines and award rules")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Incentives")
     inc = ctx.inputs.incentives

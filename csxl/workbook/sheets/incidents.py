@@ -32,6 +32,13 @@ MILESTONES = {
 }
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    p.incidents, p.incident_limits = read(old.rows(KEY), old.name, old.lang)
+    n = len(p.incidents)
+    return [(f"故障：{n} 条记录及时限", f"Incidents: {n} rows and the limits")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Incidents")
     t, lang = ctx.t, ctx.lang

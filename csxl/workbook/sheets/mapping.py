@@ -41,6 +41,25 @@ EXAMPLES = {
 LIST_COL = M.SOURCE + 2  # F: canonical column keys, then their zh and en labels
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def carry(old, new) -> list[tuple[str, str]]:
+    """The synonyms typed, cell for cell: the input columns only (right of them is the
+    template's own column list, which moved in 1.2; a 1.0/1.1 plan has no source column:
+    blank, every export)."""
+    from csxl.workbook.cells import cell
+
+    rows = old.rows("Mapping")
+    last = min(len(rows), M.FIRST_ROW + M.ROWS - 1)
+    cells = {
+        (r, c): cell(rows, r, c)
+        for r in range(M.FIRST_ROW, last + 1)
+        for c in range(M.HEADER, M.SOURCE + 1)
+    }
+    new.write("Mapping", cells)
+    filled = sum(1 for r in range(M.FIRST_ROW, last + 1) if cell(rows, r, 1) is not None)
+    return [(f"映射：{filled} 条表头同义词", f"Mapping: {filled} header synonyms")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Mapping")
     t = ctx.t

@@ -133,6 +133,13 @@ def gantt_rules(row: int = M.FIRST_ROW, column: int = M.GRID_FIRST) -> dict[str,
     }
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    p.milestones = read(old.rows(KEY), old.name, old.lang)
+    n = len(p.milestones)
+    return [(f"里程碑：{n} 行", f"Milestones: {n} rows")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Milestones")
     p = ctx.inputs

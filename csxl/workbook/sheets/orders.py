@@ -23,6 +23,20 @@ SHEET_COLUMNS = ("customer_id", "ordered_at", "amount", "order_id", "status")
 WIDTHS = (18.0, 18.0, 14.0, 20.0, 16.0)
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def carry(old, new) -> list[tuple[str, str]]:
+    from csxl.domain.columns import ORDERS
+    from csxl.workbook.data_sheet import carry_paste
+
+    n = carry_paste(old, new, "Orders", ORDERS)
+    return [
+        (
+            f"订单：{n} 行（数值照搬；单元格格式留在备份中）",
+            f"Orders: {n} pasted rows (values; cell formatting stays in the backup)",
+        )
+    ]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Orders")
     assert set(SHEET_COLUMNS) == set(ORDER_COLUMNS)

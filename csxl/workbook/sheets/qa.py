@@ -22,6 +22,12 @@ def target(p):
     return p.qa_target or qa.DEFAULT_TARGET
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    n = len(p.qa_rows)
+    return [(f"质检：权重与目标，{n} 条记录", f"QA: weight and targets, {n} inspections")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("QA")
     t = ctx.t

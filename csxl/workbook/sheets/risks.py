@@ -62,6 +62,13 @@ def _open(first: int, last: int) -> str:
     return f'({status}<>"{closed_zh}")*({status}<>"{closed_en}")'
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    p.risks = read(old.rows(KEY), old.name, old.lang)
+    n = len(p.risks)
+    return [(f"风险登记：{n} 行", f"Risks: {n} rows")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Risks")
     p = ctx.inputs

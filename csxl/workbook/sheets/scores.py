@@ -38,6 +38,24 @@ WRAP = Alignment(vertical="center", wrap_text=True)
 NO_WRAP = Alignment(vertical="bottom", wrap_text=False)
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def carry(old, new) -> list[tuple[str, str]]:
+    """The manager's columns of each agent row (red-line tick, appeal note), with the agent."""
+    from csxl.workbook.cells import cell
+
+    rows = old.rows("Scores")
+    cells = {}
+    for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
+        if cell(rows, r, S.AGENT) is None:
+            continue
+        for c in (S.AGENT, S.TEAM, S.RED_LINE_TICK, S.APPEAL):
+            cells[(r, c)] = cell(rows, r, c)
+    if not cells:
+        return []
+    new.write("Scores", cells)
+    return [("考核：红线勾选与申诉说明", "Scores: red-line ticks and appeal notes")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Scores")
     p = ctx.inputs

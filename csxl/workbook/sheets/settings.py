@@ -7,6 +7,41 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Settings as S
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    """What `csxl upgrade` says it moved (Settings is read with the plan: `read_plan`)."""
+    return [
+        (
+            "设置：团队、年度、基准日、活跃客户数、首响与解决时限",
+            "Settings: team, year, as-of date, active customers, first-response and "
+            "resolution targets",
+        ),
+        (
+            "设置：客户指标的阈值与目标（旧计划没有时取默认值）",
+            "Settings: customer KPI thresholds and targets (defaults where the old plan had none)",
+        ),
+    ]
+
+
+def carry(old, new) -> list[tuple[str, str]]:
+    """The program paths, as typed (no model: the add-in ignores them, a manager may not)."""
+    from csxl.workbook.cells import cell
+
+    rows = old.rows("Settings")
+    new.write(
+        "Settings",
+        {(r, S.VALUE_COL): cell(rows, r, S.VALUE_COL) for r in (S.ROW_EXE_PATH, S.ROW_PYTHON)},
+    )
+    return []
+
+
+def template_version(rows: list[list[object]]) -> str:
+    """The template version a plan was made by (B3), as text."""
+    from csxl.workbook.cells import cell, text
+
+    return text(cell(rows, S.ROW_VERSION, S.VALUE_COL))
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Settings")
     p = ctx.inputs

@@ -46,6 +46,11 @@ def severity_key(value: str) -> str:
     return value
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    return [("服务时限：时限表与协作时限", "SLA: policy and collaboration limits")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("SLA")
     t, lang = ctx.t, ctx.lang

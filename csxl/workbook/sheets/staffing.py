@@ -94,6 +94,11 @@ def status_line(lang: str, window: tuple[str, str, int] | None, at: datetime) ->
     return f"{stamp}: from the data {first} to {last} ({days} days)"
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    return [("排班：参数与人工预测", "Staffing: inputs and the manual forecast")]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Staffing")
     t = ctx.t

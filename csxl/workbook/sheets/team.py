@@ -45,6 +45,17 @@ def attendance(m: Member) -> object:
     return min(max(m.attended or 0.0, 0.0), m.held) / m.held
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    n = sum(1 for m in p.team_inputs.members if m.agent)
+    return [
+        (
+            f"团队：{n} 名成员、晋升规则与知识库指标",
+            f"Team: {n} members, the promotion rule and the knowledge base",
+        )
+    ]
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Team")
     p, t, lang = ctx.inputs, ctx.t, ctx.lang

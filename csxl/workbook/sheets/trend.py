@@ -14,6 +14,12 @@ from csxl.workbook.layout import col
 from csxl.workbook.sheets.errors import write_rows
 
 
+# ------------------------------------------------------------------ csxl upgrade
+def upgrade(old, p) -> list[tuple[str, str]]:
+    n = len(p.trend)
+    return [(f"趋势：{n} 行历史", f"Trend: {n} history rows")] if n else []
+
+
 def build(ctx: Ctx) -> None:
     ws = ctx.sheet("Trend")
     t = ctx.t
