@@ -1,11 +1,12 @@
 """`csxl consolidate`: the team plans of a folder rolled up into one department summary.
 
-Each workbook is read read-only with python-calamine, by the addresses in
-`csxl.workbook.layout`, relying on the cached values csxl writes with every formula (Excel,
-LibreOffice and WPS keep them when they save). Nothing is recalculated and no team file is
-changed. A team never refreshed is shown as such; a workbook that is missing (named in the
-batch's csxl-batch.json but gone), malformed (not a csxl plan, damaged, rows moved) or of an
-older template version is listed on the Problems sheet and does not stop the others.
+Each workbook is read read-only with python-calamine; each sheet's module reads its part
+(`summarise`, by the addresses in `csxl.workbook.layout`), relying on the cached values csxl
+writes with every formula (Excel, LibreOffice and WPS keep them when they save). Nothing is
+recalculated and no team file is changed. A team never refreshed is shown as such; a
+workbook that is missing (named in the batch's csxl-batch.json but gone), malformed (not a
+csxl plan, damaged, rows moved) or of an older template version is listed on the Problems
+sheet and does not stop the others.
 """
 
 from __future__ import annotations
@@ -13,112 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from csxl.errors import InputError, Location
-from csxl.summary_book import Summary, TeamBook, sum_numbers, summary_bytes
-from csxl.workbook import layout
-from csxl.workbook.layout import Budget as B
-from csxl.workbook.layout import Goals as G
-from csxl.workbook.layout import Milestones as M
-from csxl.workbook.layout import Risks as R
-from csxl.workbook.layout import Scores as S
-from csxl.workbook.layout import Settings as St
+from csxl.summary_book import summary_bytes
+from csxl.workbook import sheets
+from csxl.workbook.team_book import Summary, TeamBook
 
-RISK_COLUMNS = (
-    R.ID,
-    R.RISK,
-    R.CATEGORY,
-    R.LIKELIHOOD,
-    R.IMPACT,
-    R.SCORE,
-    R.LEVEL,
-    R.OWNER,
-    R.STATUS,
-)
 Rows = list[list[object]]
-
-
-# ------------------------------------------------------------------ reading
-def _at(rows: Rows, r: int, c: int) -> object:
-    if r > len(rows) or c > len(rows[r - 1]):
-        return None
-    value = rows[r - 1][c - 1]
-    return None if value == "" else value
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _same_text(a: object, b: object) -> bool:
-    return str(a or "").strip() == str(b or "").strip()
-
-
-def _example_budget_line(rows: Rows, r: int) -> bool:
-    """A Budget row that is one of the template's example lines, with no actual booked."""
-    from csxl.domain import plan
-
-    if any(_at(rows, r, B.ACTUAL_FIRST + m) is not None for m in range(B.MONTHS)):
-        return False
-    months = tuple(_number(_at(rows, r, B.PLAN_FIRST + m)) for m in range(B.MONTHS))
-    return any(
-        _same_text(_at(rows, r, B.CATEGORY), line.category)
-        and months == tuple(float(v) for v in line.plan)
-        for lang in ("zh", "en")
-        for line in plan.default_budget(lang)  # type: ignore[arg-type]
-    )
-
-
-def _example_risk(rows: Rows, r: int) -> bool:
-    """A Risks row as the template writes it (id, texts, ratings, owner, first status)."""
-    from csxl.domain import plan
-
-    for lang in ("zh", "en"):
-        for risk in plan.DEFAULT_RISKS[lang]:
-            if (
-                _same_text(_at(rows, r, R.ID), risk.id)
-                and _same_text(_at(rows, r, R.RISK), risk.risk)
-                and _same_text(_at(rows, r, R.TRIGGER), risk.trigger)
-                and _same_text(_at(rows, r, R.OWNER), risk.owner)
-                and _same_text(_at(rows, r, R.STATUS), risk.status)
-                and _number(_at(rows, r, R.LIKELIHOOD)) == risk.likelihood
-                and _number(_at(rows, r, R.IMPACT)) == risk.impact
-            ):
-                return True
-    return False
-
-
-def _example_milestone(rows: Rows, r: int) -> bool:
-    """A Milestones row of the template's examples, never started (0% or blank)."""
-    from csxl.domain import plan
-
-    if _number(_at(rows, r, M.PCT)) not in (None, 0.0):
-        return False
-    return any(
-        _same_text(_at(rows, r, M.NAME), m.milestone)
-        and _same_text(_at(rows, r, M.DELIVERABLE), m.deliverable)
-        and _same_text(_at(rows, r, M.OWNER), m.owner)
-        for lang in ("zh", "en")
-        for m in plan.DEFAULT_MILESTONES[lang]
-    )
-
-
-def _total(lines: list[tuple[object, ...]], label: object) -> tuple[object, ...]:
-    """The Budget total of the team's own lines (the sheet's total row counts the examples)."""
-    year, ytd_plan = sum_numbers(x[1] for x in lines), sum_numbers(x[2] for x in lines)
-    booked = [x[3] for x in lines if _number(x[3]) is not None]
-    if not booked:
-        return (label, year, ytd_plan, None, None, None, None)
-    actual = sum_numbers(booked)
-    return (
-        label,
-        year,
-        ytd_plan,
-        actual,
-        actual - ytd_plan,
-        (actual - ytd_plan) / ytd_plan if ytd_plan else None,
-        None,
-    )
 
 
 def read_team(path: Path) -> TeamBook:
@@ -143,114 +43,12 @@ def read_team(path: Path) -> TeamBook:
         check_sheet(path, title, Location(path.name, title))  # a stray far cell
         return book.get_sheet_by_name(title).to_python(skip_empty_area=False)
 
-    settings = rows("Settings")
-    version = _at(settings, St.ROW_VERSION, St.VALUE_COL)
-    if str(version) != layout.TEMPLATE_VERSION:
-        raise InputError(
-            f"template version {version!r}, not {layout.TEMPLATE_VERSION}.",
-            Location(path.name, layout.title("Settings", lang), St.ROW_VERSION, "B"),
-            "Run `csxl upgrade` on it.",
-        )
-    month = _at(settings, St.ROW_REFRESH_MONTH, St.VALUE_COL)
-    team = TeamBook(
-        file=path.name,
-        team=str(_at(settings, St.ROW_TEAM, St.VALUE_COL) or path.stem),
-        year=_at(settings, St.ROW_YEAR, St.VALUE_COL),
-        month=None if month is None else str(month),
-        last_refresh=_at(settings, St.ROW_LAST_REFRESH, St.VALUE_COL),
-    )
-    goals = rows("Goals")
-    for i in range(G.KPI_ROWS):
-        r = G.FIRST_ROW + i
-        key = _at(goals, r, G.KEY)
-        if key is None:
-            raise InputError(
-                "a KPI row of Goals is empty: the sheet's rows were moved or deleted.",
-                Location(path.name, layout.title("Goals", lang), r, "A"),
-            )
-        team.kpis.append(
-            {
-                "key": key,
-                "label": _at(goals, r, G.LABEL),
-                "direction": _at(goals, r, G.DIRECTION),
-                "weight": _at(goals, r, G.WEIGHT),
-                "baseline": _at(goals, r, G.BASELINE),
-                "stretch": _at(goals, r, G.STRETCH),
-                "challenge": _at(goals, r, G.CHALLENGE),
-                "actual": _at(goals, r, G.ACTUAL),
-                "tier": _at(goals, r, G.TIER),
-                "variance_pct": _at(goals, r, G.VARIANCE_PCT),
-                "points": _at(goals, r, G.POINTS),
-            }
-        )
-    team.score = _number(_at(goals, G.last_row() + 1, G.ACTUAL))
-    grade = _at(goals, G.last_row() + 1, G.TIER)
-    team.grade = None if grade is None else str(grade)
-    scores = rows("Scores")
-    for r in range(S.FIRST_ROW, S.last_row() + 1):
-        agent = _at(scores, r, S.AGENT)
-        if agent is not None:
-            team.agents.append(
-                tuple(_at(scores, r, c) for c in (S.AGENT, S.TEAM, S.SCORE, S.GRADE, S.BONUS))
-            )
-    from csxl.workbook.sheets import budget as budget_sheet
-    from csxl.workbook.sheets import milestones as milestone_sheet
-    from csxl.workbook.sheets import risks as risk_sheet
-
-    budget = rows("Budget")
-    columns = (
-        B.CATEGORY,
-        B.YEAR_PLAN,
-        B.YTD_PLAN,
-        B.YTD_ACTUAL,
-        B.YTD_VARIANCE,
-        B.YTD_VARIANCE_PCT,
-        B.FLAG,
-    )
-    # The tables by content: a row a manager inserted inside one moves the rows below it
-    # (and Budget's total row), and every row still counts.
-    examples = 0
-    for r in range(B.FIRST_ROW, budget_sheet.table_end(budget) + 1):
-        if _at(budget, r, B.CATEGORY) is None:
-            continue
-        if _example_budget_line(budget, r):
-            examples += 1  # the template's example line: not the team's budget
-        else:
-            team.budget.append(tuple(_at(budget, r, c) for c in columns))
-    total_row = budget_sheet.total_row(budget)
-    if examples == 0:
-        team.budget_total = tuple(_at(budget, total_row, c) for c in columns)
-    elif team.budget:
-        team.budget_total = _total(team.budget, _at(budget, total_row, B.CATEGORY))
-    else:
-        team.budget_example = True
-    risks = rows("Risks")
-    examples = 0
-    for r in range(R.FIRST_ROW, risk_sheet.table_end(risks) + 1):
-        if _at(risks, r, R.RISK) is None:
-            continue
-        if _example_risk(risks, r):
-            examples += 1
-        else:
-            team.risks.append(tuple(_at(risks, r, c) for c in RISK_COLUMNS))
-    team.risks_example = examples > 0 and not team.risks
-    milestones = rows("Milestones")
-    examples = real = 0
-    for r in range(M.FIRST_ROW, milestone_sheet.table_end(milestones) + 1):
-        if _at(milestones, r, M.NAME) is None:
-            continue
-        if _example_milestone(milestones, r):
-            examples += 1  # the template's example, 0% done: "overdue" would be noise
-            continue
-        real += 1
-        if _at(milestones, r, M.OVERDUE) is not None:
-            team.overdue.append(
-                tuple(
-                    _at(milestones, r, c)
-                    for c in (M.QUARTER, M.NAME, M.OWNER, M.END, M.PCT, M.STATUS)
-                )
-            )
-    team.milestones_example = examples > 0 and real == 0
+    # Each sheet that the summary shows fills its part (csxl/workbook/sheets: `summarise`),
+    # Settings first: it refuses a plan of another template version.
+    team = TeamBook(file=path.name, team=path.stem)
+    for key, room in sheets.ROOMS.items():
+        if hasattr(room, "summarise"):
+            room.summarise(rows(key), team, path.name, lang)
     return team
 
 

@@ -156,3 +156,15 @@ def moment(value: object) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return from_serial(float(value))
     return None
+
+
+def number_or_none(value: object) -> float | None:
+    """A number cell's value; None for anything else (text, blank, a boolean)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def same_text(a: object, b: object) -> bool:
+    """Two cells hold the same text, blanks and outer spaces aside."""
+    return str(a or "").strip() == str(b or "").strip()

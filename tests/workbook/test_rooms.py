@@ -100,7 +100,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Goals": {
         "batch.py",
-        "consolidate.py",
         "refresh.py",
         "roster.py",
         "workbook/plan_reader.py",
@@ -113,25 +112,21 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Scores": {
         "adjustments.py",
         "agent_sheets.py",
-        "consolidate.py",
         "refresh.py",
         "workbook/plan_reader.py",
         "workbook/port.py",
     },
     "Milestones": {
-        "consolidate.py",
         "refresh.py",
         "summary_book.py",
         "workbook/sheets/budget.py",
         "workbook/sheets/risks.py",
     },
     "Budget": {
-        "consolidate.py",
         "refresh.py",
         "summary_book.py",
     },
     "Risks": {
-        "consolidate.py",
         "refresh.py",
     },
     "Incentives": {
@@ -256,7 +251,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Settings": {
         "batch.py",
-        "consolidate.py",
         "kpi_report.py",
         "refresh.py",
         "upgrade.py",

@@ -30,6 +30,7 @@ from csxl.workbook.cells import cell, loose_number, text, too_many_rows
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.milestones import HEADER_HEIGHT
+from csxl.workbook.team_book import TeamBook
 
 MONTH_FORMAT = {"zh": 'm"月"', "en": "mmm"}
 THROUGH_FORMAT = {"zh": '0"月"', "en": "0"}
@@ -69,6 +70,75 @@ def upgrade(old, p) -> list[tuple[str, str]]:
     p.budget = read(old.rows(KEY), old.name, old.lang)
     n = len(p.budget)
     return [(f"预算：{n} 个科目行", f"Budget: {n} category rows")]
+
+
+# ------------------------------------------------------------------ csxl consolidate
+SUMMARY_COLUMNS = (
+    B.CATEGORY,
+    B.YEAR_PLAN,
+    B.YTD_PLAN,
+    B.YTD_ACTUAL,
+    B.YTD_VARIANCE,
+    B.YTD_VARIANCE_PCT,
+    B.FLAG,
+)
+
+
+def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
+    """The team's own budget lines and their total; the template's example lines (no actual
+    booked) are never summed, and a budget of examples only is shown as 未填写."""
+    # By content: a row a manager inserted moves the rows below it and the total row.
+    examples = 0
+    for r in range(B.FIRST_ROW, table_end(rows) + 1):
+        if cell(rows, r, B.CATEGORY) is None:
+            continue
+        if _example_line(rows, r):
+            examples += 1
+        else:
+            team.budget.append(tuple(cell(rows, r, c) for c in SUMMARY_COLUMNS))
+    total = total_row(rows)
+    if examples == 0:
+        team.budget_total = tuple(cell(rows, total, c) for c in SUMMARY_COLUMNS)
+    elif team.budget:
+        team.budget_total = _own_total(team.budget, cell(rows, total, B.CATEGORY))
+    else:
+        team.budget_example = True
+
+
+def _example_line(rows: list[list[object]], r: int) -> bool:
+    """One of the template's example lines, with no actual booked."""
+    from csxl.workbook.cells import number_or_none, same_text
+
+    if any(cell(rows, r, B.ACTUAL_FIRST + m) is not None for m in range(B.MONTHS)):
+        return False
+    months = tuple(number_or_none(cell(rows, r, B.PLAN_FIRST + m)) for m in range(B.MONTHS))
+    return any(
+        same_text(cell(rows, r, B.CATEGORY), line.category)
+        and months == tuple(float(v) for v in line.plan)
+        for lang in ("zh", "en")
+        for line in plan.default_budget(lang)  # type: ignore[arg-type]
+    )
+
+
+def _own_total(lines: list[tuple[object, ...]], label: object) -> tuple[object, ...]:
+    """The total of the team's own lines (the sheet's total row counts the examples)."""
+    from csxl.workbook.cells import number_or_none
+    from csxl.workbook.team_book import sum_numbers
+
+    year, ytd_plan = sum_numbers(x[1] for x in lines), sum_numbers(x[2] for x in lines)
+    booked = [x[3] for x in lines if number_or_none(x[3]) is not None]
+    if not booked:
+        return (label, year, ytd_plan, None, None, None, None)
+    actual = sum_numbers(booked)
+    return (
+        label,
+        year,
+        ytd_plan,
+        actual,
+        actual - ytd_plan,
+        (actual - ytd_plan) / ytd_plan if ytd_plan else None,
+        None,
+    )
 
 
 def build(ctx: Ctx) -> None:

@@ -15,6 +15,7 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.incentives import mode_label
+from csxl.workbook.team_book import TeamBook
 
 DIRECTIONS = {"zh": ("越高越好", "越低越好"), "en": ("Higher is better", "Lower is better")}
 UNITS = {
@@ -82,6 +83,41 @@ def cascade_in_block(cascade: list, book: str, lang: str) -> list:
             "Delete the rows that are not needed, then upgrade again.",
         )
     return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
+
+
+# ------------------------------------------------------------------ csxl consolidate
+def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
+    """Each KPI row as stored (targets, actual, tier, variance, points), the weighted score
+    and the grade."""
+    from csxl.errors import InputError, Location
+    from csxl.workbook.cells import cell, number_or_none
+
+    for i in range(G.KPI_ROWS):
+        r = G.FIRST_ROW + i
+        key = cell(rows, r, G.KEY)
+        if key is None:
+            raise InputError(
+                "a KPI row of Goals is empty: the sheet's rows were moved or deleted.",
+                Location(file, layout.title("Goals", lang), r, "A"),
+            )
+        team.kpis.append(
+            {
+                "key": key,
+                "label": cell(rows, r, G.LABEL),
+                "direction": cell(rows, r, G.DIRECTION),
+                "weight": cell(rows, r, G.WEIGHT),
+                "baseline": cell(rows, r, G.BASELINE),
+                "stretch": cell(rows, r, G.STRETCH),
+                "challenge": cell(rows, r, G.CHALLENGE),
+                "actual": cell(rows, r, G.ACTUAL),
+                "tier": cell(rows, r, G.TIER),
+                "variance_pct": cell(rows, r, G.VARIANCE_PCT),
+                "points": cell(rows, r, G.POINTS),
+            }
+        )
+    team.score = number_or_none(cell(rows, G.last_row() + 1, G.ACTUAL))
+    grade = cell(rows, G.last_row() + 1, G.TIER)
+    team.grade = None if grade is None else str(grade)
 
 
 def build(ctx: Ctx) -> None:

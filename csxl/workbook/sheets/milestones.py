@@ -37,6 +37,7 @@ from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_d
 from csxl.workbook.layout import Milestones as M
 from csxl.workbook.layout import col
 from csxl.workbook.style import text_width
+from csxl.workbook.team_book import TeamBook
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 # What the overdue and behind columns show when the flag is up (blank otherwise).
@@ -138,6 +139,42 @@ def upgrade(old, p) -> list[tuple[str, str]]:
     p.milestones = read(old.rows(KEY), old.name, old.lang)
     n = len(p.milestones)
     return [(f"里程碑：{n} 行", f"Milestones: {n} rows")]
+
+
+# ------------------------------------------------------------------ csxl consolidate
+def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
+    """The overdue milestones; the template's examples never started are left out (an
+    example at 0% would show as overdue: noise)."""
+    examples = real = 0
+    for r in range(M.FIRST_ROW, table_end(rows) + 1):
+        if cell(rows, r, M.NAME) is None:
+            continue
+        if _example(rows, r):
+            examples += 1
+            continue
+        real += 1
+        if cell(rows, r, M.OVERDUE) is not None:
+            team.overdue.append(
+                tuple(
+                    cell(rows, r, c) for c in (M.QUARTER, M.NAME, M.OWNER, M.END, M.PCT, M.STATUS)
+                )
+            )
+    team.milestones_example = examples > 0 and real == 0
+
+
+def _example(rows: list[list[object]], r: int) -> bool:
+    """A row of the template's examples, never started (0% or blank)."""
+    from csxl.workbook.cells import number_or_none, same_text
+
+    if number_or_none(cell(rows, r, M.PCT)) not in (None, 0.0):
+        return False
+    return any(
+        same_text(cell(rows, r, M.NAME), m.milestone)
+        and same_text(cell(rows, r, M.DELIVERABLE), m.deliverable)
+        and same_text(cell(rows, r, M.OWNER), m.owner)
+        for lang in ("zh", "en")
+        for m in plan.DEFAULT_MILESTONES[lang]
+    )
 
 
 def build(ctx: Ctx) -> None:

@@ -25,6 +25,7 @@ from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_d
 from csxl.workbook.layout import Risks as R
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.milestones import HEADER_HEIGHT, fit_rows, owner_validation
+from csxl.workbook.team_book import TeamBook
 
 # Fill and font per level, lowest first.
 LEVEL_COLOURS = {
@@ -67,6 +68,52 @@ def upgrade(old, p) -> list[tuple[str, str]]:
     p.risks = read(old.rows(KEY), old.name, old.lang)
     n = len(p.risks)
     return [(f"风险登记：{n} 行", f"Risks: {n} rows")]
+
+
+# ------------------------------------------------------------------ csxl consolidate
+SUMMARY_COLUMNS = (
+    R.ID,
+    R.RISK,
+    R.CATEGORY,
+    R.LIKELIHOOD,
+    R.IMPACT,
+    R.SCORE,
+    R.LEVEL,
+    R.OWNER,
+    R.STATUS,
+)
+
+
+def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
+    """The team's own risks; the template's example rows are left out (未填写 if only they)."""
+    examples = 0
+    for r in range(R.FIRST_ROW, table_end(rows) + 1):
+        if cell(rows, r, R.RISK) is None:
+            continue
+        if _example_risk(rows, r):
+            examples += 1
+        else:
+            team.risks.append(tuple(cell(rows, r, c) for c in SUMMARY_COLUMNS))
+    team.risks_example = examples > 0 and not team.risks
+
+
+def _example_risk(rows: list[list[object]], r: int) -> bool:
+    """A row as the template writes it (id, texts, ratings, owner, first status)."""
+    from csxl.workbook.cells import number_or_none, same_text
+
+    for lang in ("zh", "en"):
+        for risk in plan.DEFAULT_RISKS[lang]:
+            if (
+                same_text(cell(rows, r, R.ID), risk.id)
+                and same_text(cell(rows, r, R.RISK), risk.risk)
+                and same_text(cell(rows, r, R.TRIGGER), risk.trigger)
+                and same_text(cell(rows, r, R.OWNER), risk.owner)
+                and same_text(cell(rows, r, R.STATUS), risk.status)
+                and number_or_none(cell(rows, r, R.LIKELIHOOD)) == risk.likelihood
+                and number_or_none(cell(rows, r, R.IMPACT)) == risk.impact
+            ):
+                return True
+    return False
 
 
 def build(ctx: Ctx) -> None:

@@ -31,6 +31,7 @@ from csxl.workbook.layout import col
 from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
 from csxl.workbook.sheets.incentives import mode_label, proration_label
 from csxl.workbook.style import text_width
+from csxl.workbook.team_book import TeamBook
 
 TICKS = {"zh": ("是", "否"), "en": ("Yes", "No")}
 SHARE_FORMAT = "0.0%"
@@ -54,6 +55,18 @@ def carry(old, new) -> list[tuple[str, str]]:
         return []
     new.write("Scores", cells)
     return [("考核：红线勾选与申诉说明", "Scores: red-line ticks and appeal notes")]
+
+
+# ------------------------------------------------------------------ csxl consolidate
+def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
+    """Each agent row: agent, group, weighted score, grade, bonus."""
+    from csxl.workbook.cells import cell
+
+    for r in range(S.FIRST_ROW, S.last_row() + 1):
+        if cell(rows, r, S.AGENT) is not None:
+            team.agents.append(
+                tuple(cell(rows, r, c) for c in (S.AGENT, S.TEAM, S.SCORE, S.GRADE, S.BONUS))
+            )
 
 
 def build(ctx: Ctx) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Settings as S
+from csxl.workbook.team_book import TeamBook
 
 
 # ------------------------------------------------------------------ csxl upgrade
@@ -40,6 +41,26 @@ def template_version(rows: list[list[object]]) -> str:
     from csxl.workbook.cells import cell, text
 
     return text(cell(rows, S.ROW_VERSION, S.VALUE_COL))
+
+
+# ------------------------------------------------------------------ csxl consolidate
+def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
+    """The team, year and refreshed month; a plan of another template version is refused."""
+    from csxl.errors import InputError, Location
+    from csxl.workbook.cells import cell
+
+    version = cell(rows, S.ROW_VERSION, S.VALUE_COL)
+    if str(version) != layout.TEMPLATE_VERSION:
+        raise InputError(
+            f"template version {version!r}, not {layout.TEMPLATE_VERSION}.",
+            Location(file, layout.title("Settings", lang), S.ROW_VERSION, "B"),
+            "Run `csxl upgrade` on it.",
+        )
+    month = cell(rows, S.ROW_REFRESH_MONTH, S.VALUE_COL)
+    team.team = str(cell(rows, S.ROW_TEAM, S.VALUE_COL) or team.team)
+    team.year = cell(rows, S.ROW_YEAR, S.VALUE_COL)
+    team.month = None if month is None else str(month)
+    team.last_refresh = cell(rows, S.ROW_LAST_REFRESH, S.VALUE_COL)
 
 
 def build(ctx: Ctx) -> None:
