@@ -41,6 +41,23 @@ def _address_classes() -> dict[str, str]:
     }
 
 
+# Titles that are also everyday headings: 团队 / Team heads the team column of exports,
+# rosters and tables. Such a word names its sheet only where code hands it to a call as a
+# sheet (`book.rows("Team")`, `layout.title("Team", lang)`), not in a label, a tuple of
+# headings or a translation (`t("团队", "Team")`).
+SHARED_WORDS = frozenset({"Team", "团队"})
+TRANSLATIONS = frozenset({"t", "_t"})
+
+
+def _call_argument(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    call = parents.get(node)
+    if not isinstance(call, ast.Call) or node not in call.args:
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name not in TRANSLATIONS
+
+
 def naming(source: str, path: str) -> set[str]:
     """The sheet keys one module's source names."""
     words = {}
@@ -50,9 +67,13 @@ def naming(source: str, path: str) -> set[str]:
     classes = _address_classes()
     modules = {own_module(s.key)[:-3].replace("/", "."): s.key for s in layout.SHEETS}
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source, path)):
+    tree = ast.parse(source, path)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if node.value in words:
+            if node.value in words and (
+                node.value not in SHARED_WORDS or _call_argument(node, parents)
+            ):
                 found.add(words[node.value])
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module in modules:
@@ -136,21 +157,8 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/team.py",
     },
     "Team": {
-        "batch.py",
-        "console.py",
-        "demo.py",
-        "demo_data.py",
-        "domain/columns.py",
-        "domain/synonyms.py",
         "refresh.py",
-        "summary_book.py",
         "workbook/plan_reader.py",
-        "workbook/roster_book.py",
-        "workbook/sheets/aliases.py",
-        "workbook/sheets/calls.py",
-        "workbook/sheets/scores.py",
-        "workbook/sheets/settings.py",
-        "workbook/sheets/sla.py",
     },
     "SLA": {
         "refresh.py",
@@ -287,3 +295,7 @@ def test_naming_sees_each_way_of_naming_a_sheet() -> None:
     assert naming("from csxl.workbook.sheets.goals import unit_format", "x.py") == {"Goals"}
     assert naming("from csxl.workbook.sheets import staffing", "x.py") == {"Staffing"}
     assert naming('"通话：结果超过"', "x.py") == set()  # a word inside a sentence is not a name
+    assert naming('book.rows("Team")', "x.py") == {"Team"}
+    assert naming('layout.title("Team", lang)', "x.py") == {"Team"}
+    assert naming('HEADINGS = ("团队", "Team")', "x.py") == set()  # the team column's heading
+    assert naming('label = t("团队", "Team")', "x.py") == set()
