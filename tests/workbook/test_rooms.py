@@ -90,9 +90,6 @@ def spread() -> dict[str, set[str]]:
 
 # Measured; delete a module from its sheet's set when its knowledge has moved to the room.
 STILL_SPREAD: dict[str, set[str]] = {
-    "Guide": {
-        "refresh.py",
-    },
     "Dashboard": {
         "batch.py",
         "refresh.py",
@@ -125,7 +122,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Milestones": {
         "consolidate.py",
-        "refresh.py",
         "summary_book.py",
         "upgrade.py",
         "workbook/plan_reader.py",
@@ -135,7 +131,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Budget": {
         "consolidate.py",
-        "refresh.py",
         "summary_book.py",
         "upgrade.py",
         "workbook/plan_reader.py",
@@ -143,7 +138,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Risks": {
         "consolidate.py",
-        "refresh.py",
         "upgrade.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
@@ -178,23 +172,19 @@ STILL_SPREAD: dict[str, set[str]] = {
     "SLA": {
         "refresh.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Incidents": {
-        "refresh.py",
         "upgrade.py",
         "workbook/sheets/guide.py",
     },
     "Actions": {
-        "refresh.py",
         "upgrade.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Appeals": {
         "adjustments.py",
-        "refresh.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
@@ -240,7 +230,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "demo.py",
         "domain/columns.py",
         "excel/live.py",
-        "refresh.py",
         "upgrade.py",
         "workbook/data_sheet.py",
         "workbook/plan_reader.py",
@@ -252,7 +241,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "call_metrics.py",
         "domain/columns.py",
         "excel/live.py",
-        "refresh.py",
         "upgrade.py",
         "workbook/data_sheet.py",
         "workbook/plan_reader.py",
@@ -261,14 +249,12 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/guide.py",
     },
     "Mapping": {
-        "refresh.py",
         "upgrade.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Aliases": {
         "agent_identity.py",
-        "refresh.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
@@ -295,7 +281,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Audit": {
         "adjustments.py",
         "agent_sheets.py",
-        "refresh.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },

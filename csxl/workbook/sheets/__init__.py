@@ -1,9 +1,18 @@
-"""One module per sheet of the plan; each has `build(ctx)`. Order: how they are built."""
+"""The rooms: one module per sheet of the plan, in the order they are built.
+
+Each module has `build(ctx)`; a room whose inputs a plan holds has `read(book, state)` (the
+manager's cells into `PlanState`), and a room refresh writes has `write(book, ctx)` (its
+owned regions, docs/workbook.md "Who owns what"). `read_plan` and `refresh` loop over `ROOMS`
+for the sheets the plan has, in this order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from csxl.workbook.book import Ctx
+from csxl.workbook.port import Book
 from csxl.workbook.sheets import (
     actions,
     aliases,
@@ -32,33 +41,109 @@ from csxl.workbook.sheets import (
     team,
     trend,
 )
+from csxl.workbook.state import PlanState, has_paste_sheet, has_sheet
 
-SHEET_BUILDERS: dict[str, Callable] = {
-    "Settings": settings.build,
-    "Incentives": incentives.build,
-    "Goals": goals.build,
+
+@dataclass(frozen=True)
+class Room:
+    key: str
+    build: Callable[[Ctx], None]
+    # Refresh renders the sheet: it writes it, or the builder of one it writes reads it.
+    # The others (the Milestones Gantt, Budget, Risks ...) cost about a quarter of the
+    # render and change no written cell (tests/test_refresh_render.py renders both ways).
+    rendered: bool = True
+    read: Callable[[Book, PlanState], None] | None = None
+    write: Callable[[Book, Ctx], None] | None = None
+    # Has the plan this sheet? None: every plan csxl reads has it; the others came later,
+    # and a plan made before them has not. `flag` is the PlanState field that says so.
+    present: Callable[[Book], bool] | None = None
+    flag: str | None = None
+
+
+def _sheet(*keys: str) -> Callable[[Book], bool]:
+    return lambda book: all(has_sheet(book, k) for k in keys)
+
+
+def _pasted(key: str) -> Callable[[Book], bool]:
+    return lambda book: has_paste_sheet(book, key)
+
+
+ROOMS: tuple[Room, ...] = (
+    Room("Settings", settings.build),
+    Room("Incentives", incentives.build),
+    Room("Goals", goals.build),
     # Dashboard reads the Settings and Goals cells built above.
-    "Guide": guide.build,
-    "Dashboard": dashboard.build,
-    "Scores": scores.build,
-    "Data": data.build,
-    "Orders": orders.build,
-    "CallRecords": call_records.build,
-    "Mapping": mapping.build,
-    "Errors": errors.build,
-    "Trend": trend.build,
-    "Milestones": milestones.build,
-    "Budget": budget.build,
-    "Risks": risks.build,
-    "Staffing": staffing.build,
-    "SLA": sla.build,
-    "Holidays": holidays.build,
-    "Incidents": incidents.build,
-    "Actions": actions.build,
-    "Team": team.build,
-    "Aliases": aliases.build,
-    "Appeals": appeals.build,
-    "QA": qa.build,
-    "Calls": calls.build,
-    "Audit": audit.build,
-}
+    Room("Guide", guide.build, rendered=False),
+    Room("Dashboard", dashboard.build),
+    Room("Scores", scores.build),
+    Room("Data", data.build, rendered=False),
+    Room("Orders", orders.build, rendered=False, present=_pasted("Orders"), flag="has_orders"),
+    Room("CallRecords", call_records.build, rendered=False),
+    Room("Mapping", mapping.build, rendered=False),
+    Room("Errors", errors.build),
+    Room("Trend", trend.build),
+    Room("Milestones", milestones.build, rendered=False),
+    Room("Budget", budget.build, rendered=False),
+    Room("Risks", risks.build, rendered=False),
+    Room(
+        "Staffing",
+        staffing.build,
+        read=staffing.read,
+        write=staffing.write,
+        present=_sheet("Staffing"),
+        flag="has_staffing",
+    ),
+    Room(
+        "SLA",
+        sla.build,
+        read=sla.read,
+        write=sla.write,
+        present=_sheet("SLA"),
+        flag="has_sla",
+    ),
+    Room(
+        "Holidays",
+        holidays.build,
+        read=holidays.read,
+        write=holidays.write,
+        present=_sheet("Holidays"),
+    ),
+    Room("Incidents", incidents.build, rendered=False),
+    Room(
+        "Actions",
+        actions.build,
+        read=actions.read,
+        write=actions.write,
+        present=_sheet("Actions"),
+        flag="has_actions",
+    ),
+    Room(
+        "Team",
+        team.build,
+        read=team.read,
+        write=team.write,
+        present=_sheet("Team"),
+        flag="has_team",
+    ),
+    Room("Aliases", aliases.build, rendered=False),
+    Room(
+        "Appeals",
+        appeals.build,
+        read=appeals.read,
+        write=appeals.write,
+        present=_sheet("Appeals", "Audit"),
+        flag="has_appeals",
+    ),
+    Room("QA", qa.build),
+    Room("Calls", calls.build),
+    Room(
+        "Audit",
+        audit.build,
+        read=audit.read,
+        write=audit.write,
+        present=_sheet("Appeals", "Audit"),
+    ),
+)
+
+SHEET_BUILDERS: dict[str, Callable[[Ctx], None]] = {r.key: r.build for r in ROOMS}
+NOT_RENDERED = frozenset(r.key for r in ROOMS if not r.rendered)
