@@ -254,14 +254,6 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     ctx = render(p)
     _write_all(book, ctx)
     _write_rooms(book, ctx, state)
-    if state.has_qa:
-        from csxl.workbook.layout import Qa as Q
-
-        owned.write(
-            book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)]
-        )
-    if state.has_calls:
-        _write_calls(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
@@ -976,19 +968,6 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write_errors(book, ctx)
     write, clear = owned.grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
     owned.write(book, ctx, "Trend", [write], [clear])
-
-
-def _write_calls(book: Book, ctx: Ctx) -> None:
-    """The Calls sheet's status line and results block (never the thresholds); the Call
-    records sheet is never written."""
-    from csxl.workbook.layout import Calls as L
-
-    owned.write(
-        book,
-        ctx,
-        "Calls",
-        [(L.STATUS_ROW, 1, L.STATUS_ROW, 1), (L.FIRST_ROW, L.SCOPE, L.last_row(), L.ASA)],
-    )
 
 
 # ------------------------------------------------------------------ labels and summaries

@@ -28,7 +28,7 @@ from csxl.workbook.sheets import ROOMS
 from csxl.workbook.sheets.goals import DIRECTIONS, LEVELS
 from csxl.workbook.sheets.incentives import MODE_LABELS, PRORATION_LABELS, proration_key
 from csxl.workbook.sheets.scores import AgentRow
-from csxl.workbook.state import PlanState, has_paste_sheet, has_sheet
+from csxl.workbook.state import PlanState, has_paste_sheet
 
 DEFAULTS = {t.key: t for t in DEFAULT_TARGETS}
 UNASSIGNED = frozenset({"未分配", "Unassigned"})  # how Scores shows tickets without an agent
@@ -122,22 +122,7 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     ]
     state.mapping = _mapping(book)
     _read_rooms(book, state)
-    state.has_orders = has_paste_sheet(book, "Orders")
-    state.has_aliases = has_sheet(book, "Aliases")
-    if state.has_aliases:
-        from csxl.workbook.sheets.aliases import read as read_aliases
-
-        inputs.aliases, inputs.transfers = read_aliases(book)
-    state.has_qa = inputs.has_qa = has_sheet(book, "QA")
-    if state.has_qa:
-        from csxl.workbook.sheets.qa import read as read_qa
-
-        inputs.qa_target, inputs.qa_rows = read_qa(book)
-    state.has_calls = has_sheet(book, "Calls") and has_paste_sheet(book, "CallRecords")
-    if state.has_calls:
-        from csxl.workbook.sheets.calls import read as read_calls
-
-        inputs.call_settings = read_calls(book)
+    inputs.has_qa = state.has_qa  # Scores leaves QA out of a plan made before the QA sheet
     return state
 
 

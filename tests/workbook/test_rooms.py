@@ -190,7 +190,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "QA": {
         "quality.py",
-        "refresh.py",
         "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
         "workbook/sheets/scores.py",
@@ -199,8 +198,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "call_metrics.py",
         "domain/columns.py",
         "kpi_report.py",
-        "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Staffing": {
@@ -232,7 +229,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "excel/live.py",
         "upgrade.py",
         "workbook/data_sheet.py",
-        "workbook/plan_reader.py",
         "workbook/port.py",
         "workbook/sheets/guide.py",
     },
@@ -243,7 +239,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "excel/live.py",
         "upgrade.py",
         "workbook/data_sheet.py",
-        "workbook/plan_reader.py",
         "workbook/port.py",
         "workbook/sheets/calls.py",
         "workbook/sheets/guide.py",

@@ -68,6 +68,11 @@ def _pasted(key: str) -> Callable[[Book], bool]:
     return lambda book: has_paste_sheet(book, key)
 
 
+def _calls(book: Book) -> bool:
+    """The Calls sheet counts with the call records it is computed from."""
+    return has_sheet(book, "Calls") and has_paste_sheet(book, "CallRecords")
+
+
 ROOMS: tuple[Room, ...] = (
     Room("Settings", settings.build),
     Room("Incentives", incentives.build),
@@ -125,7 +130,14 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Team"),
         flag="has_team",
     ),
-    Room("Aliases", aliases.build, rendered=False),
+    Room(
+        "Aliases",
+        aliases.build,
+        rendered=False,
+        read=aliases.read,
+        present=_sheet("Aliases"),
+        flag="has_aliases",
+    ),
     Room(
         "Appeals",
         appeals.build,
@@ -134,8 +146,22 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Appeals", "Audit"),
         flag="has_appeals",
     ),
-    Room("QA", qa.build),
-    Room("Calls", calls.build),
+    Room(
+        "QA",
+        qa.build,
+        read=qa.read,
+        write=qa.write,
+        present=_sheet("QA"),
+        flag="has_qa",
+    ),
+    Room(
+        "Calls",
+        calls.build,
+        read=calls.read,
+        write=calls.write,
+        present=_calls,
+        flag="has_calls",
+    ),
     Room(
         "Audit",
         audit.build,

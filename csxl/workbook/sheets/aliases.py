@@ -16,6 +16,8 @@ from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Aliases as L
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 
 def build(ctx: Ctx) -> None:
@@ -70,7 +72,7 @@ def build(ctx: Ctx) -> None:
     )
 
 
-def read(book) -> tuple[tuple, tuple]:
+def read_rows(book) -> tuple[tuple, tuple]:
     """(alias rows, transfer rows) as typed, blank rows left out; dates checked."""
     from csxl.workbook.cells import cell, day
 
@@ -109,3 +111,9 @@ def read(book) -> tuple[tuple, tuple]:
             )
         transfers.append((agent, team, days[0], days[1]))
     return tuple(aliases), tuple(transfers)
+
+
+# ------------------------------------------------------------------ read
+def read(book: Book, state: PlanState) -> None:
+    """The spellings and the transfer periods as typed (refresh writes nothing here)."""
+    state.inputs.aliases, state.inputs.transfers = read_rows(book)
