@@ -22,6 +22,7 @@ from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book, Rect
 from csxl.workbook.sheets import ROOMS, staffing
+from csxl.workbook.sheets import errors as errors_sheet
 from csxl.workbook.sheets.holidays import plan_warnings
 from csxl.workbook.sheets.scores import TICKS, AgentRow
 
@@ -149,7 +150,7 @@ def _validate(book: Book) -> Outcome:
     qa_errors = quality.summarise(book.name, state, tickets.frame, state.shown_month or "")
     state.inputs.errors += qa_errors
     ctx = render(state.inputs)
-    _write_errors(book, ctx)
+    errors_sheet.write(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
@@ -929,20 +930,11 @@ def _scores_rect() -> Rect:
     return (S.FIRST_ROW, S.AGENT, S.last_row(), S.LAST)
 
 
-def _write_errors(book: Book, ctx: Ctx) -> None:
-    from csxl.workbook.layout import Errors as E
-
-    write, clear = owned.grow(book, "Errors", E.FIRST_ROW, E.VALUE, len(ctx.inputs.errors))
-    owned.write(book, ctx, "Errors", [write], [clear])
-
-
 def _write_all(book: Book, ctx: Ctx) -> None:
     from csxl.workbook.layout import Dashboard as D
     from csxl.workbook.layout import Goals as G
     from csxl.workbook.layout import Settings as St
-    from csxl.workbook.layout import Trend as T
 
-    p = ctx.inputs
     owned.write(
         book,
         ctx,
@@ -965,9 +957,6 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     # block existed gets it).
     owned.write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
     owned.write(book, ctx, "Scores", [_scores_rect()])
-    _write_errors(book, ctx)
-    write, clear = owned.grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
-    owned.write(book, ctx, "Trend", [write], [clear])
 
 
 # ------------------------------------------------------------------ labels and summaries

@@ -22,7 +22,6 @@ from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Mapping as M
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
-from csxl.workbook.layout import Trend as T
 from csxl.workbook.port import Book
 from csxl.workbook.sheets import ROOMS
 from csxl.workbook.sheets.goals import DIRECTIONS, LEVELS
@@ -115,12 +114,6 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     if not any_version:
         state.warnings += weight_warnings(book, inputs)
     _scores(book, state)
-    inputs.trend = [
-        tuple(r[: T.POINTS])
-        for r in book.rows("Trend")[T.FIRST_ROW - 1 :]
-        if any(v != "" for v in r[: T.POINTS])
-    ]
-    state.mapping = _mapping(book)
     _read_rooms(book, state)
     inputs.has_qa = state.has_qa  # Scores leaves QA out of a plan made before the QA sheet
     return state
@@ -485,33 +478,6 @@ def _days(days: float | None, month: float | None):
 
 def _text_or_none(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _mapping(book: Book) -> list[tuple[str, str, float, str]]:
-    """(header, column, scale, data source) rows; the source is "" for every export."""
-    from csxl.domain.columns import COLUMNS
-
-    rows = book.rows("Mapping")
-    pairs = []
-    sheet = layout.title("Mapping", book.lang)
-    for r in range(M.FIRST_ROW, M.FIRST_ROW + M.ROWS):
-        header, column = cell(rows, r, M.HEADER), cell(rows, r, M.COLUMN)
-        if header is None or column is None:
-            continue
-        if column not in COLUMNS:
-            raise InputError(
-                f"{column!r} is not a csxl column.",
-                Location(book.name, sheet, r, layout.col(M.COLUMN)),
-                "Pick it from the list.",
-            )
-        scale = number(rows, r, M.SCALE, Location(book.name, sheet, r, layout.col(M.SCALE)))
-        source = cell(rows, r, M.SOURCE)
-        pairs.append((str(header), str(column), scale or 1.0, _source(source)))
-    return pairs
-
-
-def _source(value: object) -> str:
-    return "" if value is None else " ".join(str(value).split())
 
 
 # ------------------------------------------------------------------ rows moved, rows pushed out

@@ -269,8 +269,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/trend.py",
     },
     "Trend": {
-        "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Audit": {
