@@ -19,7 +19,6 @@ from csxl.workbook.book import Override, PlanInputs
 from csxl.workbook.cells import address, cell, day, number, numeric_text
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
-from csxl.workbook.layout import Mapping as M
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
 from csxl.workbook.port import Book
@@ -578,75 +577,24 @@ def check_pushed_out(
         )
 
 
-def _blocks() -> dict[str, tuple[tuple[tuple[int, int], int, int | None], ...]]:
-    """The manager's blocks of a fixed number of rows: (columns, last row, the next
-    block's first row or None) per sheet. (The Goals cascade is read to the sheet's end;
-    the SLA sheet's two blocks have a note and a landmark below them.)"""
-    from csxl.workbook.layout import Actions as A
-    from csxl.workbook.layout import Aliases as L
-    from csxl.workbook.layout import Appeals as P
-    from csxl.workbook.layout import Holidays as H
-    from csxl.workbook.layout import Qa as Q
-    from csxl.workbook.layout import Team as T
-
-    return {
-        "Mapping": (((M.HEADER, M.SOURCE), M.FIRST_ROW + M.ROWS - 1, None),),
-        "Holidays": (((H.DATE, H.NOTE), H.FIRST_ROW + H.ROWS - 1, None),),
-        "Actions": (((A.ACTION, A.OWNER), A.FIRST_ROW + A.ROWS - 1, None),),
-        "Appeals": (((P.AGENT, P.STATUS), P.last_row(), None),),
-        "QA": (((Q.AGENT, Q.DATE), Q.FIRST_ROW + Q.ROWS - 1, None),),
-        "Aliases": (
-            ((L.SPELLING, L.NAME), L.FIRST_ROW + L.ROWS - 1, None),
-            ((L.P_AGENT, L.P_TO), L.FIRST_ROW + L.P_ROWS - 1, None),
-        ),
-        "Team": (((T.AGENT, T.ATTENDED), T.last_row(), None),),
-    }
-
-
 def check_positions(book: Book) -> None:
     """Before anything is read by address: every sheet's fixed labels in place, no row
-    pushed out of a block of fixed rows, and no row inserted inside the Staffing grids."""
-    blocks = _blocks()
-    for key in layout.LANDMARKS.keys() - {"Errors", "Audit"}:
-        if not has_paste_sheet(book, key):
+    pushed out of a block of fixed rows, and each room's own check (no row inserted inside
+    the Staffing grids)."""
+    for room in ROOMS:
+        if room.key not in layout.LANDMARKS or not room.landmarks:
+            continue
+        if not has_paste_sheet(book, room.key):
             continue
         try:
-            rows = book.rows(key)
+            rows = book.rows(room.key)
         except (InputError, KeyError):
             continue
-        check_landmarks(book, key, rows)
-        for columns, last, until in blocks.get(key, ()):
-            check_pushed_out(book, key, rows, columns, last, until)
-        if key == "Staffing":
-            _check_grid_rows(book, rows)
-
-
-def _check_grid_rows(book: Book, rows: list[list[object]]) -> None:
-    """The Staffing grids are read and written by row (row = interval): a row inserted
-    among them leaves a gap in the interval column, which refresh fills in every row."""
-    from csxl.workbook.layout import Staffing as SF
-
-    labelled = [
-        r
-        for r in range(SF.GRID_FIRST_ROW, SF.grid_last_row() + 1)
-        if cell(rows, r, SF.INTERVAL_COL) is not None
-    ]
-    for r in range(SF.GRID_FIRST_ROW, labelled[-1] if labelled else SF.GRID_FIRST_ROW):
-        if cell(rows, r, SF.INTERVAL_COL) is None:
-            sheet = layout.title("Staffing", book.lang)
-            zh = book.lang == "zh"
-            raise InputError(
-                f"{sheet} 表第 {r} 行在时段表格中间，却没有时段：多半是插入的行。csxl 按行读写"
-                "这些表格（每行一个时段），会读错或写错单元格。"
-                if zh
-                else f"row {r} of {sheet} lies inside the interval grids but has no interval: "
-                "most likely an inserted row. csxl reads and writes the grids by row (one "
-                "interval a row) and would use the wrong cells.",
-                Location(book.name, sheet, r, layout.col(SF.INTERVAL_COL)),
-                f"请删除第 {r} 行；未写入任何内容。"
-                if zh
-                else f"Delete row {r}; nothing was written.",
-            )
+        check_landmarks(book, room.key, rows)
+        for columns, last, until in room.blocks:
+            check_pushed_out(book, room.key, rows, columns, last, until)
+        if room.check is not None:
+            room.check(book, rows)
 
 
 # ------------------------------------------------------------------ blocks that grow

@@ -160,7 +160,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "refresh.py",
         "summary_book.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/roster_book.py",
         "workbook/sheets/aliases.py",
         "workbook/sheets/calls.py",
@@ -180,17 +179,14 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Actions": {
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Appeals": {
         "adjustments.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "QA": {
         "quality.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
         "workbook/sheets/scores.py",
     },
@@ -203,7 +199,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Staffing": {
         "refresh.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Data": {
@@ -245,12 +240,10 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Mapping": {
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Aliases": {
         "agent_identity.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Holidays": {
@@ -258,13 +251,11 @@ STILL_SPREAD: dict[str, set[str]] = {
         "cli.py",
         "refresh.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Errors": {
         "call_metrics.py",
         "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
         "workbook/sheets/trend.py",
     },
@@ -274,7 +265,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Audit": {
         "adjustments.py",
         "agent_sheets.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Settings": {

@@ -58,6 +58,13 @@ class Room:
     # and a plan made before them has not. `flag` is the PlanState field that says so.
     present: Callable[[Book], bool] | None = None
     flag: str | None = None
+    # Checked before anything is read by address: its landmarks (`layout.LANDMARKS`;
+    # `landmarks=False`: not checked), its blocks of a fixed number of rows, and `check`.
+    # (The Goals cascade is read to the sheet's end; the SLA sheet's two blocks have a note
+    # and a landmark below them: neither has blocks here.)
+    landmarks: bool = True
+    blocks: tuple[tuple[tuple[int, int], int, int | None], ...] = ()
+    check: Callable[[Book, list[list[object]]], None] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -89,11 +96,13 @@ ROOMS: tuple[Room, ...] = (
         mapping.build,
         rendered=False,
         read=mapping.read,
+        blocks=mapping.BLOCKS,
     ),
     Room(
         "Errors",
         errors.build,
         write=errors.write,
+        landmarks=False,
     ),
     Room(
         "Trend",
@@ -111,6 +120,7 @@ ROOMS: tuple[Room, ...] = (
         write=staffing.write,
         present=_sheet("Staffing"),
         flag="has_staffing",
+        check=staffing.check_rows,
     ),
     Room(
         "SLA",
@@ -126,6 +136,7 @@ ROOMS: tuple[Room, ...] = (
         read=holidays.read,
         write=holidays.write,
         present=_sheet("Holidays"),
+        blocks=holidays.BLOCKS,
     ),
     Room("Incidents", incidents.build, rendered=False),
     Room(
@@ -135,6 +146,7 @@ ROOMS: tuple[Room, ...] = (
         write=actions.write,
         present=_sheet("Actions"),
         flag="has_actions",
+        blocks=actions.BLOCKS,
     ),
     Room(
         "Team",
@@ -143,6 +155,7 @@ ROOMS: tuple[Room, ...] = (
         write=team.write,
         present=_sheet("Team"),
         flag="has_team",
+        blocks=team.BLOCKS,
     ),
     Room(
         "Aliases",
@@ -151,6 +164,7 @@ ROOMS: tuple[Room, ...] = (
         read=aliases.read,
         present=_sheet("Aliases"),
         flag="has_aliases",
+        blocks=aliases.BLOCKS,
     ),
     Room(
         "Appeals",
@@ -159,6 +173,7 @@ ROOMS: tuple[Room, ...] = (
         write=appeals.write,
         present=_sheet("Appeals", "Audit"),
         flag="has_appeals",
+        blocks=appeals.BLOCKS,
     ),
     Room(
         "QA",
@@ -167,6 +182,7 @@ ROOMS: tuple[Room, ...] = (
         write=qa.write,
         present=_sheet("QA"),
         flag="has_qa",
+        blocks=qa.BLOCKS,
     ),
     Room(
         "Calls",
@@ -182,6 +198,7 @@ ROOMS: tuple[Room, ...] = (
         read=audit.read,
         write=audit.write,
         present=_sheet("Appeals", "Audit"),
+        landmarks=False,
     ),
 )
 

@@ -194,3 +194,9 @@ def write(book: Book, ctx: Ctx) -> None:
     last = A.FIRST_ROW + A.ROWS - 1
     owned.write(book, ctx, "Actions", [(A.FIRST_ROW, A.BEFORE, last, A.AFTER_N)])
     owned.write_formulas(book, ctx, "Actions")
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((A.ACTION, A.OWNER), A.FIRST_ROW + A.ROWS - 1, None),)

@@ -117,3 +117,12 @@ def read_rows(book) -> tuple[tuple, tuple]:
 def read(book: Book, state: PlanState) -> None:
     """The spellings and the transfer periods as typed (refresh writes nothing here)."""
     state.inputs.aliases, state.inputs.transfers = read_rows(book)
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (
+    ((L.SPELLING, L.NAME), L.FIRST_ROW + L.ROWS - 1, None),
+    ((L.P_AGENT, L.P_TO), L.FIRST_ROW + L.P_ROWS - 1, None),
+)

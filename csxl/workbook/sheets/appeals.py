@@ -209,3 +209,9 @@ def read(book: Book, state: PlanState) -> None:
 def write(book: Book, ctx: Ctx) -> None:
     """The result column: what this refresh did with each row (never the manager's columns)."""
     owned.write(book, ctx, "Appeals", [(A.FIRST_ROW, A.RESULT, A.last_row(), A.RESULT)])
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((A.AGENT, A.STATUS), A.last_row(), None),)

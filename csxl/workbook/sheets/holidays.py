@@ -511,3 +511,9 @@ def write(book: Book, ctx: Ctx) -> None:
             (H.FIRST_ROW, H.NOTICE_READ, last, H.NOTICE_READ),
         ],
     )
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((H.DATE, H.NOTE), H.FIRST_ROW + H.ROWS - 1, None),)

@@ -158,3 +158,9 @@ def read(book: Book, state: PlanState) -> None:
 
 def _source(value: object) -> str:
     return "" if value is None else " ".join(str(value).split())
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((M.HEADER, M.SOURCE), M.FIRST_ROW + M.ROWS - 1, None),)

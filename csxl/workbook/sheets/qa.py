@@ -198,3 +198,9 @@ def read(book: Book, state: PlanState) -> None:
 def write(book: Book, ctx: Ctx) -> None:
     """The per-agent results (never the targets or the inspections)."""
     owned.write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((Q.AGENT, Q.DATE), Q.FIRST_ROW + Q.ROWS - 1, None),)

@@ -344,3 +344,29 @@ def write(book: Book, ctx: Ctx) -> None:
         ],
     )
     owned.write_formulas(book, ctx, "Staffing")
+
+
+def check_rows(book: Book, rows: list[list[object]]) -> None:
+    """The Staffing grids are read and written by row (row = interval): a row inserted
+    among them leaves a gap in the interval column, which refresh fills in every row."""
+    labelled = [
+        r
+        for r in range(S.GRID_FIRST_ROW, S.grid_last_row() + 1)
+        if cell(rows, r, S.INTERVAL_COL) is not None
+    ]
+    for r in range(S.GRID_FIRST_ROW, labelled[-1] if labelled else S.GRID_FIRST_ROW):
+        if cell(rows, r, S.INTERVAL_COL) is None:
+            sheet = layout.title("Staffing", book.lang)
+            zh = book.lang == "zh"
+            raise InputError(
+                f"{sheet} 表第 {r} 行在时段表格中间，却没有时段：多半是插入的行。csxl 按行读写"
+                "这些表格（每行一个时段），会读错或写错单元格。"
+                if zh
+                else f"row {r} of {sheet} lies inside the interval grids but has no interval: "
+                "most likely an inserted row. csxl reads and writes the grids by row (one "
+                "interval a row) and would use the wrong cells.",
+                Location(book.name, sheet, r, layout.col(S.INTERVAL_COL)),
+                f"请删除第 {r} 行；未写入任何内容。"
+                if zh
+                else f"Delete row {r}; nothing was written.",
+            )

@@ -315,3 +315,9 @@ def write(book: Book, ctx: Ctx) -> None:
         ],
     )
     owned.write_formulas(book, ctx, "Team")
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((T.AGENT, T.ATTENDED), T.last_row(), None),)
