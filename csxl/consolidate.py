@@ -46,9 +46,9 @@ def read_team(path: Path) -> TeamBook:
     # Each sheet that the summary shows fills its part (csxl/workbook/sheets: `summarise`),
     # Settings first: it refuses a plan of another template version.
     team = TeamBook(file=path.name, team=path.stem)
-    for key, room in sheets.ROOMS.items():
-        if hasattr(room, "summarise"):
-            room.summarise(rows(key), team, path.name, lang)
+    for room in sheets.ROOMS:
+        if room.summarise is not None:
+            room.summarise(rows(room.key), team, path.name, lang)
     return team
 
 

@@ -9,7 +9,6 @@ owns are copied from that rendering into the workbook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,13 +17,14 @@ from csxl import adjustments, agent_identity, call_metrics, quality
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
-from csxl.workbook import layout
+from csxl.workbook import layout, owned
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book, Rect
+from csxl.workbook.sheets import ROOMS, staffing
+from csxl.workbook.sheets import errors as errors_sheet
 from csxl.workbook.sheets.holidays import plan_warnings
 from csxl.workbook.sheets.scores import TICKS, AgentRow
-from csxl.workbook.sheetxml import Formula
 
 
 @dataclass
@@ -150,7 +150,7 @@ def _validate(book: Book) -> Outcome:
     qa_errors = quality.summarise(book.name, state, tickets.frame, state.shown_month or "")
     state.inputs.errors += qa_errors
     ctx = render(state.inputs)
-    _write_errors(book, ctx)
+    errors_sheet.write(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
@@ -254,23 +254,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         )
     ctx = render(p)
     _write_all(book, ctx)
-    if state.has_staffing:
-        _write_staffing(book, ctx)
-    if state.has_sla:
-        _write_sla(book, ctx)
-    if state.has_actions:
-        _write_actions(book, ctx)
-    if state.has_team:
-        _write_team(book, ctx)
-    if state.has_appeals:
-        _write_appeals(book, ctx)
-    if state.has_qa:
-        from csxl.workbook.layout import Qa as Q
-
-        _write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
-    if state.has_calls:
-        _write_calls(book, ctx)
-    _write_holidays(book, ctx)
+    _write_rooms(book, ctx, state)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
@@ -320,12 +304,12 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     p.agents = _with_awards(p, state.shown_month)
     p.refresh_month = state.shown_month
     ctx = render(p)
-    _write(book, ctx, "Scores", [_scores_rect()])
-    _write_formulas(book, ctx, "Goals")
+    owned.write(book, ctx, "Scores", [_scores_rect()])
+    owned.write_formulas(book, ctx, "Goals")
     # Only the KPI rows, which follow Goals: the refresh row and the customer block hold
     # refresh's results, which Score does not recompute (their cached values would go blank).
     dash = layout.Dashboard
-    _write_formulas(book, ctx, "Dashboard", range(dash.HEADER_ROW, dash.TAGS_TITLE_ROW))
+    owned.write_formulas(book, ctx, "Dashboard", range(dash.HEADER_ROW, dash.TAGS_TITLE_ROW))
     book.commit()
     return Outcome(
         book.name,
@@ -375,7 +359,7 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
 
         p.staffing.computed = status_line(p.lang, None, now)
     ctx = render(p)
-    _write_staffing(book, ctx)
+    staffing.write(book, ctx)
     book.commit()
     return Outcome(
         book.name, rows=rows, problems=problems, warnings=warnings, notes=_staffing_notes(p)
@@ -921,65 +905,21 @@ def _goals_actuals(book: Book, p: PlanInputs) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------ rendering and writing
-# Sheets no refresh path writes, whose builders no written sheet reads: rendering them
-# (the Milestones Gantt, Budget, Risks ...) cost about a quarter of the render and changed no
-# written cell (tests/test_refresh_render.py renders both ways and compares every written
-# sheet, so a builder that starts reading one of them fails there, not in a manager's plan).
-NOT_WRITTEN = frozenset(
-    {"Guide", "Data", "Orders", "CallRecords", "Mapping", "Milestones", "Budget", "Risks"}
-    | {"Incidents", "Aliases"}
-)
-
-
 def render(p: PlanInputs, everything: bool = False) -> Ctx:
     """The plan built in memory from `p` (nothing saved): cells and cached values of every
     sheet refresh writes (with `everything`, of every sheet)."""
-    from csxl.workbook.sheets import SHEET_BUILDERS
-
     ctx = Ctx(p)
-    for key, builder in SHEET_BUILDERS.items():
-        if everything or key not in NOT_WRITTEN:
-            builder(ctx)
+    for room in ROOMS:
+        if everything or room.rendered:
+            room.build(ctx)
     return ctx
 
 
-def _cells(ctx: Ctx, key: str, rects: Iterable[Rect]) -> dict[tuple[int, int], object]:
-    ws = ctx.sheet(key)
-    out: dict[tuple[int, int], object] = {}
-    for r0, c0, r1, c1 in rects:
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                out[(r, c)] = _value(ctx, ws, r, c)
-    return out
-
-
-def _value(ctx: Ctx, ws, r: int, c: int) -> object:
-    cell = ws.cell(r, c)
-    if cell.data_type == "f":
-        return Formula(cell.value, ctx.cached[(ws.title, cell.coordinate)])
-    return cell.value
-
-
-def _write(
-    book: Book, ctx: Ctx, key: str, rects: list[Rect], extra_clear: Iterable[Rect] = ()
-) -> None:
-    book.write(key, _cells(ctx, key, rects), clear=[*rects, *extra_clear])
-
-
-def _write_formulas(book: Book, ctx: Ctx, key: str, rows: range | None = None) -> None:
-    """Every formula csxl put on a sheet (or on `rows` of it), with its value for the
-    current inputs."""
-    from openpyxl.utils import coordinate_to_tuple
-
-    title = ctx.sheet(key).title
-    cells = {
-        coordinate_to_tuple(address): Formula(ctx.sheet(key)[address].value, value)
-        for (sheet, address), value in ctx.cached.items()
-        if sheet == title
-    }
-    if rows is not None:
-        cells = {rc: f for rc, f in cells.items() if rc[0] in rows}
-    book.write(key, cells)
+def _write_rooms(book: Book, ctx: Ctx, state: PlanState) -> None:
+    """Each room's owned regions, for the rooms the plan has (`ROOMS`, in build order)."""
+    for room in ROOMS:
+        if room.write is not None and room.key in state.present:
+            room.write(book, ctx)
 
 
 def _scores_rect() -> Rect:
@@ -990,28 +930,12 @@ def _scores_rect() -> Rect:
     return (S.FIRST_ROW, S.AGENT, S.last_row(), S.LAST)
 
 
-def _grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tuple[Rect, Rect]:
-    """The rows to write, and the rows of an earlier, longer list to empty."""
-    old = len(book.rows(key))
-    last = first + max(new_rows, 1) - 1
-    return (first, 1, last, last_col), (first, 1, max(old, last), last_col)
-
-
-def _write_errors(book: Book, ctx: Ctx) -> None:
-    from csxl.workbook.layout import Errors as E
-
-    write, clear = _grow(book, "Errors", E.FIRST_ROW, E.VALUE, len(ctx.inputs.errors))
-    _write(book, ctx, "Errors", [write], [clear])
-
-
 def _write_all(book: Book, ctx: Ctx) -> None:
     from csxl.workbook.layout import Dashboard as D
     from csxl.workbook.layout import Goals as G
     from csxl.workbook.layout import Settings as St
-    from csxl.workbook.layout import Trend as T
 
-    p = ctx.inputs
-    _write(
+    owned.write(
         book,
         ctx,
         "Settings",
@@ -1021,133 +945,18 @@ def _write_all(book: Book, ctx: Ctx) -> None:
         (G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL),
         (G.FIRST_ROW, G.NOTE, G.last_row(), G.NOTE),
     ]  # the SMART text follows targets
-    book.write("Goals", _cells(ctx, "Goals", owned_goals))
-    _write_formulas(book, ctx, "Goals")
-    _write_formulas(book, ctx, "Dashboard")
-    _write(book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)])
+    book.write("Goals", owned.cells(ctx, "Goals", owned_goals))
+    owned.write_formulas(book, ctx, "Goals")
+    owned.write_formulas(book, ctx, "Dashboard")
+    owned.write(
+        book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)]
+    )
     from csxl.workbook.layout import Customers as C
 
     # The customer block whole, labels too: Dashboard is csxl's (a plan made before the
     # block existed gets it).
-    _write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
-    _write(book, ctx, "Scores", [_scores_rect()])
-    _write_errors(book, ctx)
-    write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
-    _write(book, ctx, "Trend", [write], [clear])
-
-
-def _write_staffing(book: Book, ctx: Ctx) -> None:
-    """The Staffing sheet's owned regions: status, interval labels, arrivals from the data,
-    the result grids and the peak view's formulas (never the inputs or the forecast)."""
-    from csxl.workbook.layout import Staffing as SF
-
-    first, last = SF.GRID_FIRST_ROW, SF.grid_last_row()
-    _write(
-        book,
-        ctx,
-        "Staffing",
-        [
-            (SF.ROW_COMPUTED, SF.VALUE_COL, SF.ROW_COMPUTED, SF.VALUE_COL),
-            (first, SF.INTERVAL_COL, last, SF.INTERVAL_COL),
-            (first, SF.block_col("arrivals"), last, SF.block_col("arrivals", 6)),
-            (first, SF.block_col("agents"), last, SF.block_col("occupancy", 6)),
-        ],
-    )
-    _write_formulas(book, ctx, "Staffing")
-
-
-def _write_sla(book: Book, ctx: Ctx) -> None:
-    """The SLA sheet's owned regions: the status line, the two result blocks and the KPI
-    limits block (whole, labels and formulas too: a plan made before it gets it)."""
-    from csxl.workbook.layout import Sla as L
-
-    first, last = L.RESULT_FIRST_ROW, L.result_last_row()
-    kpi_last = L.KPI_FIRST_ROW + len(L.KPI_KEYS) - 1
-    _write(
-        book,
-        ctx,
-        "SLA",
-        [
-            (L.STATUS_ROW, L.T_MONTH, L.STATUS_ROW, L.T_MONTH),
-            (first, L.T_MONTH, last, L.T_RES_PCT),
-            (first, L.D_MONTH, last, L.D_MEDIAN),
-            (L.KPI_TITLE_ROW, L.K_LABEL, kpi_last, L.K_VALUE),
-            (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
-        ],
-    )
-
-
-def _write_holidays(book: Book, ctx: Ctx) -> None:
-    """The Holidays sheet's csxl cells: the banner (row 3), the official days of the plan
-    year as the installed chinese-calendar has them (E:G), and what was read in each line of
-    the pasted notice (J). Rewritten by every refresh, so upgrading chinese-calendar to a
-    release that knows the year clears the banner and fills E:G."""
-    from csxl.workbook.layout import Holidays as H
-    from csxl.workbook.plan_reader import has_sheet
-
-    if not has_sheet(book, "Holidays"):
-        return
-    last = H.FIRST_ROW + max(H.ROWS, H.OFFICIAL_ROWS) - 1
-    _write(
-        book,
-        ctx,
-        "Holidays",
-        [
-            (H.BANNER_ROW, 1, H.BANNER_ROW, 1),
-            (H.HEADER_ROW, H.OFFICIAL_COL, last, H.OFFICIAL_COL + 2),
-            (H.FIRST_ROW, H.NOTICE_READ, last, H.NOTICE_READ),
-        ],
-    )
-
-
-def _write_calls(book: Book, ctx: Ctx) -> None:
-    """The Calls sheet's status line and results block (never the thresholds); the Call
-    records sheet is never written."""
-    from csxl.workbook.layout import Calls as L
-
-    _write(
-        book,
-        ctx,
-        "Calls",
-        [(L.STATUS_ROW, 1, L.STATUS_ROW, 1), (L.FIRST_ROW, L.SCOPE, L.last_row(), L.ASA)],
-    )
-
-
-def _write_team(book: Book, ctx: Ctx) -> None:
-    """The Team sheet's owned cells: the evaluated month, months at grade and the promotion
-    flag per row, and the cached values of its formulas; never the manager's columns."""
-    from csxl.workbook.layout import Team as T
-
-    _write(
-        book,
-        ctx,
-        "Team",
-        [
-            (T.ROW_EVALUATED, T.VALUE_COL, T.ROW_EVALUATED, T.VALUE_COL),
-            (T.FIRST_ROW, T.GOOD_MONTHS, T.last_row(), T.READY),
-        ],
-    )
-    _write_formulas(book, ctx, "Team")
-
-
-def _write_appeals(book: Book, ctx: Ctx) -> None:
-    """The Appeals result column and the Audit log (never the manager's Appeals columns)."""
-    from csxl.workbook.layout import Appeals as A
-    from csxl.workbook.layout import Audit as U
-
-    _write(book, ctx, "Appeals", [(A.FIRST_ROW, A.RESULT, A.last_row(), A.RESULT)])
-    write, clear = _grow(book, "Audit", U.FIRST_ROW, U.SOURCE_ROW, len(ctx.inputs.audit))
-    _write(book, ctx, "Audit", [write], [clear])
-
-
-def _write_actions(book: Book, ctx: Ctx) -> None:
-    """The before/after values and the formulas that follow them (window end, change,
-    status); never the manager's columns."""
-    from csxl.workbook.layout import Actions as A
-
-    last = A.FIRST_ROW + A.ROWS - 1
-    _write(book, ctx, "Actions", [(A.FIRST_ROW, A.BEFORE, last, A.AFTER_N)])
-    _write_formulas(book, ctx, "Actions")
+    owned.write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
+    owned.write(book, ctx, "Scores", [_scores_rect()])
 
 
 # ------------------------------------------------------------------ labels and summaries

@@ -123,8 +123,8 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     p: PlanInputs = state.inputs
     # Each sheet reads what it needs of the old plan into the inputs (the rest came with
     # read_plan) and says what it moved.
-    for key, room in sheets.ROOMS.items():
-        if key in have and hasattr(room, "upgrade"):
+    for room in sheets.ROOMS:
+        if room.key in have and room.upgrade is not None:
             report.moved += room.upgrade(old, p)
     p.refresh_month = state.shown_month
     settings = old.rows("Settings")
@@ -133,8 +133,8 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
     write_atomic(target, build(replace(p, agents=[], errors=[])))
 
     new = PackageBook(target)
-    for key, room in sheets.ROOMS.items():  # inputs without a model, cell for cell
-        if key in have and hasattr(room, "carry"):
+    for room in sheets.ROOMS:  # inputs without a model, cell for cell
+        if room.key in have and room.carry is not None:
             report.moved += room.carry(old, new)
     new.commit()
     report.added = [layout.title(s.key, lang) for s in layout.SHEETS if s.key not in have]

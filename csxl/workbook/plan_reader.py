@@ -7,7 +7,7 @@ A sheet whose rows were moved or deleted is refused with the row and what was ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from csxl.domain.catalog import CATALOG
@@ -19,61 +19,17 @@ from csxl.workbook.book import Override, PlanInputs
 from csxl.workbook.cells import address, cell, day, number, numeric_text
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
-from csxl.workbook.layout import Mapping as M
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import Settings as St
-from csxl.workbook.layout import Trend as T
 from csxl.workbook.port import Book
+from csxl.workbook.sheets import ROOMS
 from csxl.workbook.sheets.goals import DIRECTIONS, LEVELS
 from csxl.workbook.sheets.incentives import MODE_LABELS, PRORATION_LABELS, proration_key
 from csxl.workbook.sheets.scores import AgentRow
+from csxl.workbook.state import PlanState, has_paste_sheet
 
 DEFAULTS = {t.key: t for t in DEFAULT_TARGETS}
 UNASSIGNED = frozenset({"未分配", "Unassigned"})  # how Scores shows tickets without an agent
-
-
-@dataclass
-class PlanState:
-    inputs: PlanInputs
-    kpi_settings: KpiSettings = field(default_factory=KpiSettings)
-    shown_month: str | None = None  # the month Scores shows (Settings' refreshed month)
-    # (header, column, scale, data source): `csxl.workbook.sheets.mapping`
-    mapping: list[tuple[str, str, float, str]] = field(default_factory=list)
-    manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
-    agents: list[AgentRow] = field(default_factory=list)  # Scores rows as they are
-    has_staffing: bool = False  # plans made before the Staffing sheet have none
-    has_sla: bool = False  # ... and before the SLA sheet
-    has_actions: bool = False
-    has_orders: bool = False  # ... and before the Orders and Team sheets
-    has_team: bool = False
-    has_appeals: bool = False  # ... and before the Appeals and Audit sheets
-    has_aliases: bool = False
-    has_qa: bool = False
-    has_calls: bool = False  # ... and before the Calls and Call records sheets
-    # What the manager may want to fix, said with the command's result: weights that do
-    # not total 100, blank weights.
-    warnings: list[str] = field(default_factory=list)
-    # Numbers typed as text over csxl's Scores values, read as numbers (`csxl score`
-    # writes them back as numbers; refresh recomputes them from the data).
-    rewritten: list[str] = field(default_factory=list)
-
-    def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
-        """The Mapping rows that apply to one data source: those without a source, then
-        that source's own (which win, coming later). "" is the Data sheet as pasted."""
-        from csxl.domain.identity import spelling
-
-        rows = [m for m in self.mapping if not m[3]]
-        if source:
-            rows += [m for m in self.mapping if m[3] and spelling(m[3]) == spelling(source)]
-        return [m[:3] for m in rows]
-
-    def sla_policy(self):
-        from csxl.domain.sla import SlaPolicy
-
-        s = self.kpi_settings
-        return SlaPolicy(
-            self.inputs.sla_targets, s.extra_holidays, s.extra_workdays, s.entered_years
-        )
 
 
 def _version_key(text: str) -> tuple[int, ...] | None:
@@ -157,60 +113,22 @@ def read_plan(book: Book, any_version: bool = False) -> PlanState:
     if not any_version:
         state.warnings += weight_warnings(book, inputs)
     _scores(book, state)
-    inputs.trend = [
-        tuple(r[: T.POINTS])
-        for r in book.rows("Trend")[T.FIRST_ROW - 1 :]
-        if any(v != "" for v in r[: T.POINTS])
-    ]
-    state.mapping = _mapping(book)
-    state.has_actions = has_sheet(book, "Actions")
-    if state.has_actions:
-        inputs.actions = _actions(book)
-    if has_sheet(book, "Holidays"):
-        from csxl.workbook.sheets.holidays import read_notice
-
-        inputs.holidays = _holidays(book)
-        inputs.holiday_notice = read_notice(book.rows("Holidays"))
-    if has_sheet(book, "SLA"):
-        state.has_sla = True
-        inputs.sla_targets, inputs.collab_limits = _sla(book)
-    from csxl.workbook.sheets.holidays import calendar_days
-
-    # The typed days, and the pasted notice for a year chinese-calendar does not know yet.
-    off, work, entered = calendar_days(book.name, inputs)
-    hours = {t: float(v) for t, v, unit in inputs.collab_limits if unit == "h"}
-    days = {t: int(v) for t, v, unit in inputs.collab_limits if unit == "workdays"}
-    state.kpi_settings = replace(
-        state.kpi_settings,
-        extra_holidays=off,
-        extra_workdays=work,
-        entered_years=entered,
-        **({"dept_limits_h": hours, "dept_limits_workdays": days} if state.has_sla else {}),
-    )
-    state.has_staffing = has_sheet(book, "Staffing")
-    if state.has_staffing:
-        inputs.staffing = _staffing(book)
-    state.has_orders = has_paste_sheet(book, "Orders")
-    state.has_team = has_sheet(book, "Team")
-    if state.has_team:
-        inputs.team_inputs = _team(book, inputs)
-    _appeals(book, state)
-    state.has_aliases = has_sheet(book, "Aliases")
-    if state.has_aliases:
-        from csxl.workbook.sheets.aliases import read as read_aliases
-
-        inputs.aliases, inputs.transfers = read_aliases(book)
-    state.has_qa = inputs.has_qa = has_sheet(book, "QA")
-    if state.has_qa:
-        from csxl.workbook.sheets.qa import read as read_qa
-
-        inputs.qa_target, inputs.qa_rows = read_qa(book)
-    state.has_calls = has_sheet(book, "Calls") and has_paste_sheet(book, "CallRecords")
-    if state.has_calls:
-        from csxl.workbook.sheets.calls import read as read_calls
-
-        inputs.call_settings = read_calls(book)
+    _read_rooms(book, state)
+    inputs.has_qa = state.has_qa  # Scores leaves QA out of a plan made before the QA sheet
     return state
+
+
+def _read_rooms(book: Book, state: PlanState) -> None:
+    """Which rooms the plan has (`ROOMS`; a plan made before a sheet existed has not got
+    it), then each one's inputs, in build order."""
+    for room in ROOMS:
+        if room.present is None or room.present(book):
+            state.present.add(room.key)
+            if room.flag is not None:
+                setattr(state, room.flag, True)
+    for room in ROOMS:
+        if room.read is not None and room.key in state.present:
+            room.read(book, state)
 
 
 def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[float, float]:
@@ -234,93 +152,6 @@ def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[fl
             )
         out.append(default if value is None else value)
     return out[0], out[1]
-
-
-def _team(book: Book, inputs: PlanInputs):
-    """The Team sheet: members, the promotion rule and the knowledge-base figures."""
-    from csxl.domain.people import PromotionRule
-    from csxl.workbook.layout import Team as T
-    from csxl.workbook.sheets.team import YES_NO, Member, TeamInputs
-
-    rows = book.rows("Team")
-    sheet = layout.title("Team", book.lang)
-    where = lambda r, c: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
-    value = lambda r, c: number(rows, r, c, where(r, c))  # noqa: E731
-    default = PromotionRule()
-    months = value(T.ROW_MONTHS, T.VALUE_COL)
-    at_least = value(T.ROW_AT_LEAST, T.VALUE_COL)
-    grade = cell(rows, T.ROW_GRADE, T.VALUE_COL)
-    grades = (*(g for g, _ in inputs.incentives.grade_bands), inputs.incentives.lowest_grade)
-    if grade is not None and str(grade).strip() not in grades:
-        raise InputError(
-            f"{grade!r} is not one of {' / '.join(grades)}.",
-            where(T.ROW_GRADE, T.VALUE_COL),
-            "Pick it from the list.",
-        )
-    red = cell(rows, T.ROW_RED_LINE, T.VALUE_COL)
-    yes = {YES_NO["zh"][0], YES_NO["en"][0]}
-    no = {YES_NO["zh"][1], YES_NO["en"][1]}
-    if red is not None and red not in yes | no:
-        raise InputError(
-            f"{red!r} is not one of {' / '.join(YES_NO[book.lang])}.",
-            where(T.ROW_RED_LINE, T.VALUE_COL),
-            "Pick it from the list.",
-        )
-    try:
-        rule = PromotionRule(
-            int(months) if months is not None else default.months,
-            int(at_least) if at_least is not None else default.at_least,
-            str(grade).strip() if grade is not None else default.grade,
-            default.red_line_blocks if red is None else red in yes,
-        )
-    except ValueError:
-        raise InputError(
-            "the rule needs 1 <= at least <= months.",
-            where(T.ROW_AT_LEAST, T.VALUE_COL),
-            "Fix the two numbers.",
-        ) from None
-    kb_targets = tuple(value(T.KB_TARGET_ROW, c) for c in (T.KB_COVERAGE, T.KB_UPDATED))
-    kb = tuple(
-        (value(T.KB_FIRST_ROW + q, T.KB_COVERAGE), value(T.KB_FIRST_ROW + q, T.KB_UPDATED))
-        for q in range(4)
-    )
-    members = []
-    for r in range(T.FIRST_ROW, T.last_row() + 1):
-        text = lambda c, r=r: (  # noqa: E731
-            None if cell(rows, r, c) is None else str(cell(rows, r, c)).strip() or None
-        )
-        try:
-            hired = day(cell(rows, r, T.HIRED))
-        except ValueError:
-            raise InputError(
-                "not a date.", where(r, T.HIRED), "Type a date such as 2026-04-01."
-            ) from None
-        good = cell(rows, r, T.GOOD_MONTHS)
-        ready = cell(rows, r, T.READY)
-        members.append(
-            Member(
-                text(T.AGENT),
-                text(T.GROUP),
-                text(T.LEVEL),
-                hired,
-                tuple(value(r, T.PLANNED_FIRST + q) for q in range(4)),
-                tuple(value(r, T.DONE_FIRST + q) for q in range(4)),
-                value(r, T.HELD),
-                value(r, T.ATTENDED),
-                int(good) if isinstance(good, int | float) else None,
-                None if ready is None else ready in yes,
-            )
-        )
-    while members and members[-1].is_blank():
-        members.pop()
-    evaluated = cell(rows, T.ROW_EVALUATED, T.VALUE_COL)
-    return TeamInputs(
-        tuple(members),
-        rule,
-        kb_targets,  # type: ignore[arg-type]
-        kb,
-        None if evaluated is None else str(evaluated),
-    )
 
 
 def _customer_plan(book: Book, settings: list[list[object]]):
@@ -379,245 +210,6 @@ def check_sheets(book: Book) -> None:
             "未写入任何内容。",
         ),
     )
-
-
-def has_paste_sheet(book: Book, key: str) -> bool:
-    """Has the workbook this paste sheet? Asked without reading its (maybe many) rows."""
-    parts = getattr(book, "_parts", None)
-    if isinstance(parts, dict):
-        return book.title(key) in parts
-    sheets = getattr(book, "sheets", None)
-    if isinstance(sheets, dict):
-        return key in sheets
-    return has_sheet(book, key)
-
-
-def _appeals(book: Book, state: PlanState) -> None:
-    """The Appeals rows as typed and the Audit log so far (plans made before them: none)."""
-    from csxl.workbook.layout import Audit as U
-    from csxl.workbook.sheets.appeals import read
-
-    state.has_appeals = has_sheet(book, "Appeals") and has_sheet(book, "Audit")
-    if state.has_appeals:
-        state.inputs.appeals = read(book)
-        state.inputs.audit = [
-            tuple(None if v == "" else v for v in r[: U.SOURCE_ROW])
-            for r in book.rows("Audit")[U.FIRST_ROW - 1 :]
-            if any(v != "" for v in r[: U.SOURCE_ROW])
-        ]
-
-
-def has_sheet(book: Book, key: str) -> bool:
-    """Does the workbook have this sheet? (A plan made before the sheet existed has not.)"""
-    try:
-        book.rows(key)
-    except (InputError, KeyError):
-        return False
-    return True
-
-
-def _actions(book: Book):
-    from csxl.domain.actions import Action
-    from csxl.workbook.layout import Actions as A
-    from csxl.workbook.sheets.actions import kpi_key
-
-    rows = book.rows("Actions")
-    sheet = layout.title("Actions", book.lang)
-    out = []
-    for r in range(A.FIRST_ROW, A.FIRST_ROW + A.ROWS):
-        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
-        label = cell(rows, r, A.KPI)
-        key = kpi_key(label)
-        if label is not None and key is None:
-            raise InputError(
-                f"{label!r} is not a KPI csxl knows.", where(A.KPI), "Pick it from the list."
-            )
-        try:
-            start = day(cell(rows, r, A.START))
-        except ValueError:
-            raise InputError(
-                "not a date.", where(A.START), "Type a date such as 2026-04-01."
-            ) from None
-        text = cell(rows, r, A.ACTION)
-        owner = cell(rows, r, A.OWNER)
-        out.append(
-            Action(
-                None if text is None else str(text),
-                key,
-                start,
-                number(rows, r, A.TARGET, where(A.TARGET)),
-                None if owner is None else str(owner),
-            )
-        )
-    while out and out[-1] == Action():
-        out.pop()
-    return tuple(out)
-
-
-def _holidays(book: Book) -> tuple[tuple[date, str, str | None], ...]:
-    from csxl.workbook.layout import Holidays as H
-    from csxl.workbook.sheets.holidays import KINDS
-
-    rows = book.rows("Holidays")
-    sheet = layout.title("Holidays", book.lang)
-    out = []
-    for r in range(H.FIRST_ROW, H.FIRST_ROW + H.ROWS):
-        value, kind, note = (cell(rows, r, c) for c in (H.DATE, H.KIND, H.NOTE))
-        if value is None and kind is None:
-            continue
-        where = Location(book.name, sheet, r, layout.col(H.DATE))
-        try:
-            d = day(value)
-        except ValueError:
-            d = None
-        if d is None:
-            raise InputError(f"{value!r} is not a date.", where, "Type a date such as 2026-10-09.")
-        if kind in (None, KINDS["zh"][0], KINDS["en"][0]):
-            out.append((d, "holiday", None if note is None else str(note)))
-        elif kind in (KINDS["zh"][1], KINDS["en"][1]):
-            out.append((d, "workday", None if note is None else str(note)))
-        else:
-            raise InputError(
-                f"{kind!r} is not one of {' / '.join(KINDS[book.lang])}.",
-                Location(book.name, sheet, r, layout.col(H.KIND)),
-                "Pick it from the list.",
-            )
-    dates = [d for d, _, _ in out]
-    twice = sorted({d for d in dates if dates.count(d) > 1})
-    if twice:
-        raise InputError(
-            f"{twice[0].isoformat()} is listed twice.",
-            Location(book.name, sheet),
-            "Keep one row per date.",
-        )
-    return tuple(out)
-
-
-def _sla(book: Book):
-    """The SLA policy rows and the collaboration limits, checked."""
-    from csxl.domain.sla import SlaPolicy, SlaTarget, normalise_channel
-    from csxl.workbook.layout import Sla as L
-    from csxl.workbook.sheets.sla import UNITS, severity_key
-
-    rows = book.rows("SLA")
-    sheet = layout.title("SLA", book.lang)
-    targets = []
-    for r in range(L.POLICY_FIRST_ROW, L.policy_last_row() + 1):
-        values = [cell(rows, r, c) for c in range(L.SEVERITY, L.RESOLUTION_H + 1)]
-        if all(v is None for v in values):
-            continue
-        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
-        severity, channel, hours = values[0], values[1], values[2]
-        if severity is None or hours is None:
-            raise InputError(
-                "an SLA row needs a severity and its hours.",
-                where(L.SEVERITY if severity is None else L.HOURS),
-                "Complete or clear the row.",
-            )
-        targets.append(
-            SlaTarget(
-                severity_key(str(severity).strip()),
-                normalise_channel(channel),
-                str(hours).strip(),
-                number(rows, r, L.FIRST_RESPONSE_MIN, where(L.FIRST_RESPONSE_MIN)),
-                number(rows, r, L.RESOLUTION_H, where(L.RESOLUTION_H)),
-            )
-        )
-        try:
-            SlaPolicy(tuple(targets))
-        except ValueError as exc:
-            raise InputError(f"{exc}.", where(L.SEVERITY), "Fix or clear the row.") from None
-    limits = []
-    unit_keys = {label: key for lang in UNITS for key, label in UNITS[lang].items()}
-    for r in range(L.COLLAB_FIRST_ROW, L.COLLAB_FIRST_ROW + L.COLLAB_ROWS):
-        kind, limit, unit = (cell(rows, r, c) for c in (L.C_TYPE, L.C_LIMIT, L.C_UNIT))
-        if kind is None and limit is None and unit is None:
-            continue
-        where = Location(book.name, sheet, r, layout.col(L.C_LIMIT))
-        value = number(rows, r, L.C_LIMIT, where)
-        if kind is None or value is None or value < 0 or unit not in unit_keys:
-            raise InputError(
-                "a collaboration limit needs a type, a limit of 0 or more and a unit.",
-                where,
-                "Complete or clear the row.",
-            )
-        if unit_keys[unit] == "workdays" and value != int(value):
-            raise InputError("working days are whole numbers.", where, "Type e.g. 3.")
-        limits.append((str(kind).strip(), value, unit_keys[unit]))
-    return tuple(targets), tuple(limits)
-
-
-def _staffing(book: Book):
-    """The Staffing sheet's inputs, forecast grid and the arrivals shown now."""
-    from csxl.workbook.layout import Staffing as SF
-    from csxl.workbook.sheets.staffing import INTERVALS, SOURCES, StaffingInputs
-
-    rows = book.rows("Staffing")
-    sheet = layout.title("Staffing", book.lang)
-    where = lambda r, c=SF.VALUE_COL: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
-    value = lambda r: number(rows, r, SF.VALUE_COL, where(r))  # noqa: E731
-    default = StaffingInputs()
-
-    def checked(r: int, ok, hint: str, fallback: float | None) -> float | None:
-        v = value(r)
-        if v is None:
-            return fallback
-        if not ok(v):
-            raise InputError(f"{v:g} is out of range.", where(r), hint)
-        return v
-
-    aht = checked(SF.ROW_AHT, lambda v: v > 0, "AHT is seconds, more than 0.", default.aht_s)
-    sl = checked(
-        SF.ROW_TARGET_SL, lambda v: 0 < v < 1, "Type a percentage such as 80%.", default.target_sl
-    )
-    target_s = checked(SF.ROW_TARGET_S, lambda v: v >= 0, "Seconds, 0 or more.", default.target_s)
-    shrinkage = checked(
-        SF.ROW_SHRINKAGE, lambda v: 0 <= v < 1, "Type a percentage such as 30%.", 0.0
-    )
-    interval = checked(
-        SF.ROW_INTERVAL, lambda v: v in INTERVALS, "Use 15, 30 or 60 minutes.", default.interval_min
-    )
-    weeks = checked(
-        SF.ROW_WEEKS, lambda v: v >= 1 and v == int(v), "A whole number of weeks.", None
-    )
-    occupancy = checked(
-        SF.ROW_MAX_OCCUPANCY, lambda v: 0 < v <= 1, "Type a percentage up to 100%.", 1.0
-    )
-    source = cell(rows, SF.ROW_SOURCE, SF.VALUE_COL)
-    forecast_names = {SOURCES["zh"][1], SOURCES["en"][1]}
-    data_names = {SOURCES["zh"][0], SOURCES["en"][0], None}
-    if source not in forecast_names | data_names:
-        raise InputError(
-            f"{source!r} is not one of {' / '.join(SOURCES[book.lang])}.",
-            where(SF.ROW_SOURCE),
-            "Pick it from the list.",
-        )
-    s = StaffingInputs(
-        aht_s=float(aht),
-        target_sl=float(sl),
-        target_s=float(target_s),
-        shrinkage=float(shrinkage),
-        interval_min=int(interval),
-        weeks=None if weeks is None else int(weeks),
-        max_occupancy=float(occupancy),
-        source="forecast" if source in forecast_names else "data",
-    )
-    for block, grid in (("forecast", s.forecast), ("arrivals", s.data_arrivals)):
-        for i in range(s.slots):
-            r = SF.GRID_FIRST_ROW + i
-            for w in range(7):
-                c = SF.block_col(block, w)
-                v = number(rows, r, c, Location(book.name, sheet, r, layout.col(c)))
-                if v is not None:
-                    if v < 0:
-                        raise InputError(
-                            "arrivals cannot be negative.",
-                            Location(book.name, sheet, r, layout.col(c)),
-                        )
-                    grid[(w, i)] = v
-    computed = cell(rows, SF.ROW_COMPUTED, SF.VALUE_COL)
-    s.computed = None if computed is None else str(computed)
-    return s
 
 
 def _goals(book: Book, lang: str):
@@ -887,33 +479,6 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _mapping(book: Book) -> list[tuple[str, str, float, str]]:
-    """(header, column, scale, data source) rows; the source is "" for every export."""
-    from csxl.domain.columns import COLUMNS
-
-    rows = book.rows("Mapping")
-    pairs = []
-    sheet = layout.title("Mapping", book.lang)
-    for r in range(M.FIRST_ROW, M.FIRST_ROW + M.ROWS):
-        header, column = cell(rows, r, M.HEADER), cell(rows, r, M.COLUMN)
-        if header is None or column is None:
-            continue
-        if column not in COLUMNS:
-            raise InputError(
-                f"{column!r} is not a csxl column.",
-                Location(book.name, sheet, r, layout.col(M.COLUMN)),
-                "Pick it from the list.",
-            )
-        scale = number(rows, r, M.SCALE, Location(book.name, sheet, r, layout.col(M.SCALE)))
-        source = cell(rows, r, M.SOURCE)
-        pairs.append((str(header), str(column), scale or 1.0, _source(source)))
-    return pairs
-
-
-def _source(value: object) -> str:
-    return "" if value is None else " ".join(str(value).split())
-
-
 # ------------------------------------------------------------------ rows moved, rows pushed out
 def check_landmarks(book: Book, key: str, rows: list[list[object]]) -> None:
     """Refuse a sheet whose fixed labels (`layout.LANDMARKS`) are not where layout puts
@@ -1012,75 +577,24 @@ def check_pushed_out(
         )
 
 
-def _blocks() -> dict[str, tuple[tuple[tuple[int, int], int, int | None], ...]]:
-    """The manager's blocks of a fixed number of rows: (columns, last row, the next
-    block's first row or None) per sheet. (The Goals cascade is read to the sheet's end;
-    the SLA sheet's two blocks have a note and a landmark below them.)"""
-    from csxl.workbook.layout import Actions as A
-    from csxl.workbook.layout import Aliases as L
-    from csxl.workbook.layout import Appeals as P
-    from csxl.workbook.layout import Holidays as H
-    from csxl.workbook.layout import Qa as Q
-    from csxl.workbook.layout import Team as T
-
-    return {
-        "Mapping": (((M.HEADER, M.SOURCE), M.FIRST_ROW + M.ROWS - 1, None),),
-        "Holidays": (((H.DATE, H.NOTE), H.FIRST_ROW + H.ROWS - 1, None),),
-        "Actions": (((A.ACTION, A.OWNER), A.FIRST_ROW + A.ROWS - 1, None),),
-        "Appeals": (((P.AGENT, P.STATUS), P.last_row(), None),),
-        "QA": (((Q.AGENT, Q.DATE), Q.FIRST_ROW + Q.ROWS - 1, None),),
-        "Aliases": (
-            ((L.SPELLING, L.NAME), L.FIRST_ROW + L.ROWS - 1, None),
-            ((L.P_AGENT, L.P_TO), L.FIRST_ROW + L.P_ROWS - 1, None),
-        ),
-        "Team": (((T.AGENT, T.ATTENDED), T.last_row(), None),),
-    }
-
-
 def check_positions(book: Book) -> None:
     """Before anything is read by address: every sheet's fixed labels in place, no row
-    pushed out of a block of fixed rows, and no row inserted inside the Staffing grids."""
-    blocks = _blocks()
-    for key in layout.LANDMARKS.keys() - {"Errors", "Audit"}:
-        if not has_paste_sheet(book, key):
+    pushed out of a block of fixed rows, and each room's own check (no row inserted inside
+    the Staffing grids)."""
+    for room in ROOMS:
+        if room.key not in layout.LANDMARKS or not room.landmarks:
+            continue
+        if not has_paste_sheet(book, room.key):
             continue
         try:
-            rows = book.rows(key)
+            rows = book.rows(room.key)
         except (InputError, KeyError):
             continue
-        check_landmarks(book, key, rows)
-        for columns, last, until in blocks.get(key, ()):
-            check_pushed_out(book, key, rows, columns, last, until)
-        if key == "Staffing":
-            _check_grid_rows(book, rows)
-
-
-def _check_grid_rows(book: Book, rows: list[list[object]]) -> None:
-    """The Staffing grids are read and written by row (row = interval): a row inserted
-    among them leaves a gap in the interval column, which refresh fills in every row."""
-    from csxl.workbook.layout import Staffing as SF
-
-    labelled = [
-        r
-        for r in range(SF.GRID_FIRST_ROW, SF.grid_last_row() + 1)
-        if cell(rows, r, SF.INTERVAL_COL) is not None
-    ]
-    for r in range(SF.GRID_FIRST_ROW, labelled[-1] if labelled else SF.GRID_FIRST_ROW):
-        if cell(rows, r, SF.INTERVAL_COL) is None:
-            sheet = layout.title("Staffing", book.lang)
-            zh = book.lang == "zh"
-            raise InputError(
-                f"{sheet} 表第 {r} 行在时段表格中间，却没有时段：多半是插入的行。csxl 按行读写"
-                "这些表格（每行一个时段），会读错或写错单元格。"
-                if zh
-                else f"row {r} of {sheet} lies inside the interval grids but has no interval: "
-                "most likely an inserted row. csxl reads and writes the grids by row (one "
-                "interval a row) and would use the wrong cells.",
-                Location(book.name, sheet, r, layout.col(SF.INTERVAL_COL)),
-                f"请删除第 {r} 行；未写入任何内容。"
-                if zh
-                else f"Delete row {r}; nothing was written.",
-            )
+        check_landmarks(book, room.key, rows)
+        for columns, last, until in room.blocks:
+            check_pushed_out(book, room.key, rows, columns, last, until)
+        if room.check is not None:
+            room.check(book, rows)
 
 
 # ------------------------------------------------------------------ blocks that grow

@@ -111,9 +111,6 @@ def spread() -> dict[str, set[str]]:
 
 # Measured; delete a module from its sheet's set when its knowledge has moved to the room.
 STILL_SPREAD: dict[str, set[str]] = {
-    "Guide": {
-        "refresh.py",
-    },
     "Dashboard": {
         "batch.py",
         "refresh.py",
@@ -138,17 +135,12 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/port.py",
     },
     "Milestones": {
-        "refresh.py",
         "summary_book.py",
         "workbook/sheets/budget.py",
         "workbook/sheets/risks.py",
     },
     "Budget": {
-        "refresh.py",
         "summary_book.py",
-    },
-    "Risks": {
-        "refresh.py",
     },
     "Incentives": {
         "workbook/plan_reader.py",
@@ -156,42 +148,23 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/scores.py",
         "workbook/sheets/team.py",
     },
-    "Team": {
-        "refresh.py",
-        "workbook/plan_reader.py",
-    },
     "SLA": {
         "refresh.py",
-        "workbook/plan_reader.py",
-    },
-    "Incidents": {
-        "refresh.py",
-    },
-    "Actions": {
-        "refresh.py",
-        "workbook/plan_reader.py",
     },
     "Appeals": {
         "adjustments.py",
-        "refresh.py",
-        "workbook/plan_reader.py",
     },
     "QA": {
         "quality.py",
-        "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/scores.py",
     },
     "Calls": {
         "call_metrics.py",
         "domain/columns.py",
         "kpi_report.py",
-        "refresh.py",
-        "workbook/plan_reader.py",
     },
     "Staffing": {
         "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/guide.py",
     },
     "Data": {
@@ -209,9 +182,7 @@ STILL_SPREAD: dict[str, set[str]] = {
         "demo.py",
         "domain/columns.py",
         "excel/live.py",
-        "refresh.py",
         "workbook/data_sheet.py",
-        "workbook/plan_reader.py",
         "workbook/port.py",
     },
     "CallRecords": {
@@ -219,43 +190,27 @@ STILL_SPREAD: dict[str, set[str]] = {
         "call_metrics.py",
         "domain/columns.py",
         "excel/live.py",
-        "refresh.py",
         "workbook/data_sheet.py",
-        "workbook/plan_reader.py",
         "workbook/port.py",
         "workbook/sheets/calls.py",
     },
-    "Mapping": {
-        "refresh.py",
-        "workbook/plan_reader.py",
-    },
     "Aliases": {
         "agent_identity.py",
-        "refresh.py",
-        "workbook/plan_reader.py",
     },
     "Holidays": {
         "batch.py",
         "cli.py",
         "refresh.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
     },
     "Errors": {
         "call_metrics.py",
         "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/trend.py",
-    },
-    "Trend": {
-        "refresh.py",
-        "workbook/plan_reader.py",
     },
     "Audit": {
         "adjustments.py",
         "agent_sheets.py",
-        "refresh.py",
-        "workbook/plan_reader.py",
     },
     "Settings": {
         "batch.py",
@@ -299,3 +254,21 @@ def test_naming_sees_each_way_of_naming_a_sheet() -> None:
     assert naming('layout.title("Team", lang)', "x.py") == {"Team"}
     assert naming('HEADINGS = ("团队", "Team")', "x.py") == set()  # the team column's heading
     assert naming('label = t("团队", "Team")', "x.py") == set()
+
+
+def test_the_rooms_that_write_are_sheets_refresh_owns() -> None:
+    # The room list against the preservation test's own list of the sheets refresh may
+    # rewrite: a room that starts writing another sheet fails here too. Settings, Goals,
+    # Dashboard and Scores are still written by refresh.py itself.
+    from csxl.workbook.sheets import ROOMS
+    from tests.workbook.test_preservation import OWNED
+
+    written = {r.key for r in ROOMS if r.write is not None}
+    assert written <= set(OWNED)
+    assert set(OWNED) - written == {"Settings", "Goals", "Dashboard", "Scores"}
+
+
+def test_every_sheet_has_one_room() -> None:
+    from csxl.workbook.sheets import ROOMS
+
+    assert sorted(r.key for r in ROOMS) == sorted(s.key for s in layout.SHEETS)

@@ -1,14 +1,18 @@
-"""The room list: one module per sheet of the plan, in the order they are built.
+"""The rooms: one module per sheet of the plan, in the order they are built.
 
-Each room has `build(ctx)`; a room may also have `upgrade(old, inputs)` (what `csxl upgrade`
-reads of an old plan into the inputs, and says it moved) and `carry(old, new)` (what it
-copies cell for cell into the new plan). docs/workbook.md, "The house"."""
+Each module has `build(ctx)`; a room whose inputs a plan holds has `read(book, state)` (the
+manager's cells into `PlanState`), and a room refresh writes has `write(book, ctx)` (its
+owned regions, docs/workbook.md "Who owns what"). `read_plan` and `refresh` loop over `ROOMS`
+for the sheets the plan has, in this order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
+from dataclasses import dataclass
 
+from csxl.workbook.book import Ctx, PlanInputs
+from csxl.workbook.port import Book
 from csxl.workbook.sheets import (
     actions,
     aliases,
@@ -37,36 +41,205 @@ from csxl.workbook.sheets import (
     team,
     trend,
 )
+from csxl.workbook.state import PlanState, has_paste_sheet, has_sheet
+from csxl.workbook.team_book import TeamBook
 
-ROOMS: dict[str, ModuleType] = {
-    "Settings": settings,
-    "Incentives": incentives,
-    "Goals": goals,
+
+@dataclass(frozen=True)
+class Room:
+    key: str
+    build: Callable[[Ctx], None]
+    # Refresh renders the sheet: it writes it, or the builder of one it writes reads it.
+    # The others (the Milestones Gantt, Budget, Risks ...) cost about a quarter of the
+    # render and change no written cell (tests/test_refresh_render.py renders both ways).
+    rendered: bool = True
+    read: Callable[[Book, PlanState], None] | None = None
+    write: Callable[[Book, Ctx], None] | None = None
+    # Has the plan this sheet? None: every plan csxl reads has it; the others came later,
+    # and a plan made before them has not. `flag` is the PlanState field that says so.
+    present: Callable[[Book], bool] | None = None
+    flag: str | None = None
+    # Checked before anything is read by address: its landmarks (`layout.LANDMARKS`;
+    # `landmarks=False`: not checked), its blocks of a fixed number of rows, and `check`.
+    # (The Goals cascade is read to the sheet's end; the SLA sheet's two blocks have a note
+    # and a landmark below them: neither has blocks here.)
+    landmarks: bool = True
+    blocks: tuple[tuple[tuple[int, int], int, int | None], ...] = ()
+    check: Callable[[Book, list[list[object]]], None] | None = None
+    # `csxl upgrade`: what the room reads of an old plan into the inputs (and says it moved),
+    # and what it copies cell for cell into the new plan (inputs without a model).
+    upgrade: Callable[[Book, PlanInputs], list[tuple[str, str]]] | None = None
+    carry: Callable[[Book, Book], list[tuple[str, str]]] | None = None
+    # `csxl consolidate`: the room's part of a team's summary (`TeamBook`), from cached values.
+    summarise: Callable[[list[list[object]], TeamBook, str, str], None] | None = None
+
+
+def _sheet(*keys: str) -> Callable[[Book], bool]:
+    return lambda book: all(has_sheet(book, k) for k in keys)
+
+
+def _pasted(key: str) -> Callable[[Book], bool]:
+    return lambda book: has_paste_sheet(book, key)
+
+
+def _calls(book: Book) -> bool:
+    """The Calls sheet counts with the call records it is computed from."""
+    return has_sheet(book, "Calls") and has_paste_sheet(book, "CallRecords")
+
+
+ROOMS: tuple[Room, ...] = (
+    Room(
+        "Settings",
+        settings.build,
+        upgrade=settings.upgrade,
+        carry=settings.carry,
+        summarise=settings.summarise,
+    ),
+    Room("Incentives", incentives.build, upgrade=incentives.upgrade, carry=incentives.carry),
+    Room("Goals", goals.build, upgrade=goals.upgrade, summarise=goals.summarise),
     # Dashboard reads the Settings and Goals cells built above.
-    "Guide": guide,
-    "Dashboard": dashboard,
-    "Scores": scores,
-    "Data": data,
-    "Orders": orders,
-    "CallRecords": call_records,
-    "Mapping": mapping,
-    "Errors": errors,
-    "Trend": trend,
-    "Milestones": milestones,
-    "Budget": budget,
-    "Risks": risks,
-    "Staffing": staffing,
-    "SLA": sla,
-    "Holidays": holidays,
-    "Incidents": incidents,
-    "Actions": actions,
-    "Team": team,
-    "Aliases": aliases,
-    "Appeals": appeals,
-    "QA": qa,
-    "Calls": calls,
-    "Audit": audit,
-}
+    Room("Guide", guide.build, rendered=False),
+    Room("Dashboard", dashboard.build),
+    Room("Scores", scores.build, carry=scores.carry, summarise=scores.summarise),
+    Room("Data", data.build, carry=data.carry, rendered=False),
+    Room(
+        "Orders",
+        orders.build,
+        carry=orders.carry,
+        rendered=False,
+        present=_pasted("Orders"),
+        flag="has_orders",
+    ),
+    Room("CallRecords", call_records.build, carry=call_records.carry, rendered=False),
+    Room(
+        "Mapping",
+        mapping.build,
+        carry=mapping.carry,
+        rendered=False,
+        read=mapping.read,
+        blocks=mapping.BLOCKS,
+    ),
+    Room(
+        "Errors",
+        errors.build,
+        write=errors.write,
+        landmarks=False,
+    ),
+    Room(
+        "Trend",
+        trend.build,
+        upgrade=trend.upgrade,
+        read=trend.read,
+        write=trend.write,
+    ),
+    Room(
+        "Milestones",
+        milestones.build,
+        upgrade=milestones.upgrade,
+        summarise=milestones.summarise,
+        rendered=False,
+    ),
+    Room(
+        "Budget", budget.build, upgrade=budget.upgrade, summarise=budget.summarise, rendered=False
+    ),
+    Room("Risks", risks.build, upgrade=risks.upgrade, summarise=risks.summarise, rendered=False),
+    Room(
+        "Staffing",
+        staffing.build,
+        upgrade=staffing.upgrade,
+        read=staffing.read,
+        write=staffing.write,
+        present=_sheet("Staffing"),
+        flag="has_staffing",
+        check=staffing.check_rows,
+    ),
+    Room(
+        "SLA",
+        sla.build,
+        upgrade=sla.upgrade,
+        read=sla.read,
+        write=sla.write,
+        present=_sheet("SLA"),
+        flag="has_sla",
+    ),
+    Room(
+        "Holidays",
+        holidays.build,
+        upgrade=holidays.upgrade,
+        read=holidays.read,
+        write=holidays.write,
+        present=_sheet("Holidays"),
+        blocks=holidays.BLOCKS,
+    ),
+    Room("Incidents", incidents.build, upgrade=incidents.upgrade, rendered=False),
+    Room(
+        "Actions",
+        actions.build,
+        upgrade=actions.upgrade,
+        read=actions.read,
+        write=actions.write,
+        present=_sheet("Actions"),
+        flag="has_actions",
+        blocks=actions.BLOCKS,
+    ),
+    Room(
+        "Team",
+        team.build,
+        upgrade=team.upgrade,
+        read=team.read,
+        write=team.write,
+        present=_sheet("Team"),
+        flag="has_team",
+        blocks=team.BLOCKS,
+    ),
+    Room(
+        "Aliases",
+        aliases.build,
+        upgrade=aliases.upgrade,
+        rendered=False,
+        read=aliases.read,
+        present=_sheet("Aliases"),
+        flag="has_aliases",
+        blocks=aliases.BLOCKS,
+    ),
+    Room(
+        "Appeals",
+        appeals.build,
+        upgrade=appeals.upgrade,
+        read=appeals.read,
+        write=appeals.write,
+        present=_sheet("Appeals", "Audit"),
+        flag="has_appeals",
+        blocks=appeals.BLOCKS,
+    ),
+    Room(
+        "QA",
+        qa.build,
+        upgrade=qa.upgrade,
+        read=qa.read,
+        write=qa.write,
+        present=_sheet("QA"),
+        flag="has_qa",
+        blocks=qa.BLOCKS,
+    ),
+    Room(
+        "Calls",
+        calls.build,
+        upgrade=calls.upgrade,
+        read=calls.read,
+        write=calls.write,
+        present=_calls,
+        flag="has_calls",
+    ),
+    Room(
+        "Audit",
+        audit.build,
+        read=audit.read,
+        write=audit.write,
+        present=_sheet("Appeals", "Audit"),
+        landmarks=False,
+    ),
+)
 
-# What `new` and refresh's render run, in the order above.
-SHEET_BUILDERS: dict[str, Callable] = {key: room.build for key, room in ROOMS.items()}
+SHEET_BUILDERS: dict[str, Callable[[Ctx], None]] = {r.key: r.build for r in ROOMS}
+NOT_RENDERED = frozenset(r.key for r in ROOMS if not r.rendered)

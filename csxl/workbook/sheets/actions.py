@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from csxl.domain import actions
 from csxl.domain.catalog import CATALOG
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, day, number
 from csxl.workbook.layout import Actions as A
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 # KPIs an action can target: the numeric ones (not the reasons' shares).
 KPI_KEYS = tuple(k for k, info in CATALOG.items() if info.unit != "shares")
@@ -149,3 +153,55 @@ def build(ctx: Ctx) -> None:
         freeze=f"B{A.FIRST_ROW}",
         header_rows=f"{A.HEADER_ROW}:{A.HEADER_ROW}",
     )
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The actions as typed (A:E), blank rows at the end left out."""
+    from csxl.domain.actions import Action
+
+    rows = book.rows("Actions")
+    sheet = layout.title("Actions", book.lang)
+    out = []
+    for r in range(A.FIRST_ROW, A.FIRST_ROW + A.ROWS):
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        label = cell(rows, r, A.KPI)
+        key = kpi_key(label)
+        if label is not None and key is None:
+            raise InputError(
+                f"{label!r} is not a KPI csxl knows.", where(A.KPI), "Pick it from the list."
+            )
+        try:
+            start = day(cell(rows, r, A.START))
+        except ValueError:
+            raise InputError(
+                "not a date.", where(A.START), "Type a date such as 2026-04-01."
+            ) from None
+        text = cell(rows, r, A.ACTION)
+        owner = cell(rows, r, A.OWNER)
+        out.append(
+            Action(
+                None if text is None else str(text),
+                key,
+                start,
+                number(rows, r, A.TARGET, where(A.TARGET)),
+                None if owner is None else str(owner),
+            )
+        )
+    while out and out[-1] == Action():
+        out.pop()
+    state.inputs.actions = tuple(out)
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The before/after values and the formulas that follow them (window end, change,
+    status); never the manager's columns."""
+    last = A.FIRST_ROW + A.ROWS - 1
+    owned.write(book, ctx, "Actions", [(A.FIRST_ROW, A.BEFORE, last, A.AFTER_N)])
+    owned.write_formulas(book, ctx, "Actions")
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((A.ACTION, A.OWNER), A.FIRST_ROW + A.ROWS - 1, None),)

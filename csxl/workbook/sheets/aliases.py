@@ -16,6 +16,8 @@ from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Aliases as L
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 
 # ------------------------------------------------------------------ csxl upgrade
@@ -76,7 +78,7 @@ def build(ctx: Ctx) -> None:
     )
 
 
-def read(book) -> tuple[tuple, tuple]:
+def read_rows(book) -> tuple[tuple, tuple]:
     """(alias rows, transfer rows) as typed, blank rows left out; dates checked."""
     from csxl.workbook.cells import cell, day
 
@@ -115,3 +117,18 @@ def read(book) -> tuple[tuple, tuple]:
             )
         transfers.append((agent, team, days[0], days[1]))
     return tuple(aliases), tuple(transfers)
+
+
+# ------------------------------------------------------------------ read
+def read(book: Book, state: PlanState) -> None:
+    """The spellings and the transfer periods as typed (refresh writes nothing here)."""
+    state.inputs.aliases, state.inputs.transfers = read_rows(book)
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (
+    ((L.SPELLING, L.NAME), L.FIRST_ROW + L.ROWS - 1, None),
+    ((L.P_AGENT, L.P_TO), L.FIRST_ROW + L.P_ROWS - 1, None),
+)

@@ -14,10 +14,12 @@ from datetime import date, datetime
 from csxl.domain import appeals
 from csxl.domain.appeals import Appeal
 from csxl.errors import Location
-from csxl.workbook import layout, style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Appeals as A
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 FIELDS = {
     "agent": A.AGENT,
@@ -141,7 +143,7 @@ def kpi_labels(p) -> dict[str, str]:
     return out
 
 
-def read(book) -> tuple[Appeal, ...]:
+def read_rows(book) -> tuple[Appeal, ...]:
     """The Appeals rows as typed (blank rows left out)."""
     from csxl.workbook.cells import cell, day
 
@@ -202,3 +204,20 @@ def error_rows(book_name: str, lang: str, checked) -> list[tuple[object, ...]]:
 
 def where(book_name: str, lang: str, row: int, field: str) -> Location:
     return Location(book_name, layout.title("Appeals", lang), row, col(FIELDS[field]))
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The Appeals rows as typed (a plan made before the sheet: none)."""
+    state.inputs.appeals = read_rows(book)
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The result column: what this refresh did with each row (never the manager's columns)."""
+    owned.write(book, ctx, "Appeals", [(A.FIRST_ROW, A.RESULT, A.last_row(), A.RESULT)])
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((A.AGENT, A.STATUS), A.last_row(), None),)

@@ -9,10 +9,12 @@ the log says what every refresh did. The latest layout.Audit.ROWS rows are kept.
 
 from __future__ import annotations
 
-from csxl.workbook import style
+from csxl.workbook import owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Audit as U
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 
 def headers(lang: str) -> dict[int, str]:
@@ -68,3 +70,19 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{U.FIRST_ROW}",
         header_rows=f"{U.HEADER_ROW}:{U.HEADER_ROW}",
     )
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The log so far (each refresh appends to it)."""
+    state.inputs.audit = [
+        tuple(None if v == "" else v for v in r[: U.SOURCE_ROW])
+        for r in book.rows("Audit")[U.FIRST_ROW - 1 :]
+        if any(v != "" for v in r[: U.SOURCE_ROW])
+    ]
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """Every row below the header: the log as it is now, a longer earlier one emptied."""
+    rows, clear = owned.grow(book, "Audit", U.FIRST_ROW, U.SOURCE_ROW, len(ctx.inputs.audit))
+    owned.write(book, ctx, "Audit", [rows], [clear])

@@ -17,10 +17,12 @@ from openpyxl.styles import Alignment
 
 from csxl.domain.calls import CallSettings
 from csxl.errors import InputError, Location
-from csxl.workbook import layout, style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Calls as L
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 SCOPES = {"all": ("全部", "All"), "team": ("团队", "Team"), "agent": ("坐席", "Agent")}
 UNASSIGNED = ("未分配", "Unassigned")
@@ -162,7 +164,7 @@ def _results(ctx: Ctx, ws) -> None:
 _FIELDS = {L.ANSWERED: "answered", L.ABANDONED: "abandoned", L.WITHIN: "within"}
 
 
-def read(book) -> CallSettings:
+def read_settings(book) -> CallSettings:
     """The thresholds as typed (a blank cell takes the default)."""
     return thresholds(book.rows("Calls"), book.name, book.lang)
 
@@ -181,3 +183,20 @@ def thresholds(rows: list[list[object]], file: str, lang: str) -> CallSettings:
             raise InputError(f"{value:g} seconds is negative.", where, "Type 0 or more seconds.")
         values[name] = getattr(default, name) if value is None else value
     return CallSettings(**values)
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The service-level and short-abandon seconds as typed."""
+    state.inputs.call_settings = read_settings(book)
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The status line and the results block (never the thresholds); the Call records sheet
+    is never written."""
+    owned.write(
+        book,
+        ctx,
+        "Calls",
+        [(L.STATUS_ROW, 1, L.STATUS_ROW, 1), (L.FIRST_ROW, L.SCOPE, L.last_row(), L.ASA)],
+    )

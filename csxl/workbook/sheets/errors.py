@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from csxl.workbook import style
+from csxl.workbook import owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Errors as E
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
 
 
 def build(ctx: Ctx) -> None:
@@ -56,3 +57,11 @@ def write_rows(ctx: Ctx, ws, first_row: int, rows: list[tuple[object, ...]]) -> 
     for i, row in enumerate(rows):
         for c, value in enumerate(row, start=1):
             ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED)
+
+
+# ------------------------------------------------------------------ refresh
+def write(book: Book, ctx: Ctx) -> None:
+    """Every row below the header: the rows refresh or validate rejected, a longer earlier
+    list emptied."""
+    rows, clear = owned.grow(book, "Errors", E.FIRST_ROW, E.VALUE, len(ctx.inputs.errors))
+    owned.write(book, ctx, "Errors", [rows], [clear])

@@ -17,6 +17,7 @@ in Python and in the formula), and refresh leaves it out once the package knows 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from openpyxl.formatting.rule import FormulaRule
@@ -31,10 +32,13 @@ from csxl.domain.calendar import (
 )
 from csxl.domain.notice import Notice, parse_notice
 from csxl.errors import InputError, Location
-from csxl.workbook import layout, style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
+from csxl.workbook.cells import cell, day
 from csxl.workbook.layout import Holidays as H
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 KINDS = {"zh": ("放假", "上班"), "en": ("Day off", "Working day")}
 HOLIDAY_NAMES = {
@@ -445,3 +449,76 @@ def _notice_notes(p: PlanInputs) -> list[str]:
         names = ("、" if zh else ", ").join(notice.missing)
         notes.append(_say(p.lang, "missing", year=p.year, names=names, sheet=sheet))
     return notes
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The days typed (A:C) and the pasted notice (I), and the working-day calendar they
+    make: the typed days, and the notice for a year chinese-calendar does not know yet."""
+    p = state.inputs
+    p.holidays = _typed_days(book)
+    p.holiday_notice = read_notice(book.rows("Holidays"))
+    off, work, entered = calendar_days(book.name, p)
+    state.kpi_settings = replace(
+        state.kpi_settings, extra_holidays=off, extra_workdays=work, entered_years=entered
+    )
+
+
+def _typed_days(book: Book) -> tuple[tuple[date, str, str | None], ...]:
+    rows = book.rows("Holidays")
+    sheet = layout.title("Holidays", book.lang)
+    out = []
+    for r in range(H.FIRST_ROW, H.FIRST_ROW + H.ROWS):
+        value, kind, note = (cell(rows, r, c) for c in (H.DATE, H.KIND, H.NOTE))
+        if value is None and kind is None:
+            continue
+        where = Location(book.name, sheet, r, layout.col(H.DATE))
+        try:
+            d = day(value)
+        except ValueError:
+            d = None
+        if d is None:
+            raise InputError(f"{value!r} is not a date.", where, "Type a date such as 2026-10-09.")
+        if kind in (None, KINDS["zh"][0], KINDS["en"][0]):
+            out.append((d, "holiday", None if note is None else str(note)))
+        elif kind in (KINDS["zh"][1], KINDS["en"][1]):
+            out.append((d, "workday", None if note is None else str(note)))
+        else:
+            raise InputError(
+                f"{kind!r} is not one of {' / '.join(KINDS[book.lang])}.",
+                Location(book.name, sheet, r, layout.col(H.KIND)),
+                "Pick it from the list.",
+            )
+    dates = [d for d, _, _ in out]
+    twice = sorted({d for d in dates if dates.count(d) > 1})
+    if twice:
+        raise InputError(
+            f"{twice[0].isoformat()} is listed twice.",
+            Location(book.name, sheet),
+            "Keep one row per date.",
+        )
+    return tuple(out)
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The Holidays sheet's csxl cells: the banner (row 3), the official days of the plan
+    year as the installed chinese-calendar has them (E:G), and what was read in each line of
+    the pasted notice (J). Rewritten by every refresh, so upgrading chinese-calendar to a
+    release that knows the year clears the banner and fills E:G."""
+    last = H.FIRST_ROW + max(H.ROWS, H.OFFICIAL_ROWS) - 1
+    owned.write(
+        book,
+        ctx,
+        "Holidays",
+        [
+            (H.BANNER_ROW, 1, H.BANNER_ROW, 1),
+            (H.HEADER_ROW, H.OFFICIAL_COL, last, H.OFFICIAL_COL + 2),
+            (H.FIRST_ROW, H.NOTICE_READ, last, H.NOTICE_READ),
+        ],
+    )
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((H.DATE, H.NOTE), H.FIRST_ROW + H.ROWS - 1, None),)

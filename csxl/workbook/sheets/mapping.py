@@ -15,9 +15,14 @@ from __future__ import annotations
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from csxl.domain.columns import COLUMNS, LABELS
+from csxl.errors import InputError, Location
+from csxl.workbook import layout
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Mapping as M
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 HEADERS = {
     "zh": ("表头", "字段", "倍数", "数据源"),
@@ -146,3 +151,35 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{M.FIRST_ROW}",
         header_rows=f"{M.HEADER_ROW}:{M.HEADER_ROW}",
     )
+
+
+# ------------------------------------------------------------------ read
+def read(book: Book, state: PlanState) -> None:
+    """(header, column, scale, data source) rows; the source is "" for every export."""
+    rows = book.rows("Mapping")
+    pairs = []
+    sheet = layout.title("Mapping", book.lang)
+    for r in range(M.FIRST_ROW, M.FIRST_ROW + M.ROWS):
+        header, column = cell(rows, r, M.HEADER), cell(rows, r, M.COLUMN)
+        if header is None or column is None:
+            continue
+        if column not in COLUMNS:
+            raise InputError(
+                f"{column!r} is not a csxl column.",
+                Location(book.name, sheet, r, layout.col(M.COLUMN)),
+                "Pick it from the list.",
+            )
+        scale = number(rows, r, M.SCALE, Location(book.name, sheet, r, layout.col(M.SCALE)))
+        source = cell(rows, r, M.SOURCE)
+        pairs.append((str(header), str(column), scale or 1.0, _source(source)))
+    state.mapping = pairs
+
+
+def _source(value: object) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((M.HEADER, M.SOURCE), M.FIRST_ROW + M.ROWS - 1, None),)

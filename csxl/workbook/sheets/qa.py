@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from csxl.domain import qa
 from csxl.errors import InputError, Location
-from csxl.workbook import layout, style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Qa as Q
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 
 def target(p):
@@ -102,7 +104,7 @@ def build(ctx: Ctx) -> None:
     )
 
 
-def read(book):
+def read_rows(book):
     """(the QA target, the inspections as typed)."""
     from dataclasses import replace
 
@@ -191,3 +193,20 @@ def error_rows(book_name: str, lang: str, problems) -> list[tuple[object, ...]]:
         )
         for row, field, code, value, *more in problems
     ]
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The QA weight and targets and the inspections as typed."""
+    state.inputs.qa_target, state.inputs.qa_rows = read_rows(book)
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The per-agent results (never the targets or the inspections)."""
+    owned.write(book, ctx, "QA", [(Q.FIRST_ROW, Q.R_AGENT, Q.FIRST_ROW + Q.R_ROWS - 1, Q.R_ITEMS)])
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((Q.AGENT, Q.DATE), Q.FIRST_ROW + Q.ROWS - 1, None),)

@@ -13,14 +13,20 @@ Rules: `csxl.domain.sla`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from openpyxl.styles import Alignment
 
 from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 from csxl.domain.sla import EVERY_CHANNEL, SEVERITIES
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Sla as L
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 SEVERITY_LABELS = {"zh": SEVERITIES, "en": ("Urgent", "High", "Normal")}
 ALL_CHANNELS = {"zh": "全部", "en": "All"}
@@ -340,3 +346,80 @@ def _results(ctx: Ctx, ws) -> None:
 
 
 __all__ = ["EVERY_CHANNEL", "build", "severity_key"]
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The SLA policy rows and the collaboration limits, checked; the limits are the
+    department appraisal's (`KpiSettings.dept_limits_h` and `dept_limits_workdays`)."""
+    from csxl.domain.sla import SlaPolicy, SlaTarget, normalise_channel
+
+    rows = book.rows("SLA")
+    sheet = layout.title("SLA", book.lang)
+    targets = []
+    for r in range(L.POLICY_FIRST_ROW, L.policy_last_row() + 1):
+        values = [cell(rows, r, c) for c in range(L.SEVERITY, L.RESOLUTION_H + 1)]
+        if all(v is None for v in values):
+            continue
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        severity, channel, hours = values[0], values[1], values[2]
+        if severity is None or hours is None:
+            raise InputError(
+                "an SLA row needs a severity and its hours.",
+                where(L.SEVERITY if severity is None else L.HOURS),
+                "Complete or clear the row.",
+            )
+        targets.append(
+            SlaTarget(
+                severity_key(str(severity).strip()),
+                normalise_channel(channel),
+                str(hours).strip(),
+                number(rows, r, L.FIRST_RESPONSE_MIN, where(L.FIRST_RESPONSE_MIN)),
+                number(rows, r, L.RESOLUTION_H, where(L.RESOLUTION_H)),
+            )
+        )
+        try:
+            SlaPolicy(tuple(targets))
+        except ValueError as exc:
+            raise InputError(f"{exc}.", where(L.SEVERITY), "Fix or clear the row.") from None
+    limits = []
+    unit_keys = {label: key for lang in UNITS for key, label in UNITS[lang].items()}
+    for r in range(L.COLLAB_FIRST_ROW, L.COLLAB_FIRST_ROW + L.COLLAB_ROWS):
+        kind, limit, unit = (cell(rows, r, c) for c in (L.C_TYPE, L.C_LIMIT, L.C_UNIT))
+        if kind is None and limit is None and unit is None:
+            continue
+        where = Location(book.name, sheet, r, layout.col(L.C_LIMIT))
+        value = number(rows, r, L.C_LIMIT, where)
+        if kind is None or value is None or value < 0 or unit not in unit_keys:
+            raise InputError(
+                "a collaboration limit needs a type, a limit of 0 or more and a unit.",
+                where,
+                "Complete or clear the row.",
+            )
+        if unit_keys[unit] == "workdays" and value != int(value):
+            raise InputError("working days are whole numbers.", where, "Type e.g. 3.")
+        limits.append((str(kind).strip(), value, unit_keys[unit]))
+    p = state.inputs
+    p.sla_targets, p.collab_limits = tuple(targets), tuple(limits)
+    hours = {t: float(v) for t, v, unit in p.collab_limits if unit == "h"}
+    days = {t: int(v) for t, v, unit in p.collab_limits if unit == "workdays"}
+    state.kpi_settings = replace(state.kpi_settings, dept_limits_h=hours, dept_limits_workdays=days)
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The SLA sheet's owned regions: the status line, the two result blocks and the KPI
+    limits block (whole, labels and formulas too: a plan made before it gets it)."""
+    first, last = L.RESULT_FIRST_ROW, L.result_last_row()
+    kpi_last = L.KPI_FIRST_ROW + len(L.KPI_KEYS) - 1
+    owned.write(
+        book,
+        ctx,
+        "SLA",
+        [
+            (L.STATUS_ROW, L.T_MONTH, L.STATUS_ROW, L.T_MONTH),
+            (first, L.T_MONTH, last, L.T_RES_PCT),
+            (first, L.D_MONTH, last, L.D_MEDIAN),
+            (L.KPI_TITLE_ROW, L.K_LABEL, kpi_last, L.K_VALUE),
+            (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
+        ],
+    )

@@ -17,10 +17,14 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment
 
 from csxl.domain.staffing import StaffingInputs
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Staffing as S
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 WEEKDAYS = {
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
@@ -258,3 +262,116 @@ def _grids(ctx: Ctx, ws, s: StaffingInputs, computed) -> None:
                     ctx.label(ws, address, value, style.COMPUTED, BLOCK_FORMATS[block])
         if block in ("arrivals", "forecast", "agents", "scheduled"):
             ws.conditional_formatting.add(f"{col(c)}{first}:{col(c + 6)}{last}", heat())
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The Staffing sheet's inputs, forecast grid and the arrivals shown now."""
+    rows = book.rows("Staffing")
+    sheet = layout.title("Staffing", book.lang)
+    where = lambda r, c=S.VALUE_COL: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    value = lambda r: number(rows, r, S.VALUE_COL, where(r))  # noqa: E731
+    default = StaffingInputs()
+
+    def checked(r: int, ok, hint: str, fallback: float | None) -> float | None:
+        v = value(r)
+        if v is None:
+            return fallback
+        if not ok(v):
+            raise InputError(f"{v:g} is out of range.", where(r), hint)
+        return v
+
+    aht = checked(S.ROW_AHT, lambda v: v > 0, "AHT is seconds, more than 0.", default.aht_s)
+    sl = checked(
+        S.ROW_TARGET_SL, lambda v: 0 < v < 1, "Type a percentage such as 80%.", default.target_sl
+    )
+    target_s = checked(S.ROW_TARGET_S, lambda v: v >= 0, "Seconds, 0 or more.", default.target_s)
+    shrinkage = checked(
+        S.ROW_SHRINKAGE, lambda v: 0 <= v < 1, "Type a percentage such as 30%.", 0.0
+    )
+    interval = checked(
+        S.ROW_INTERVAL, lambda v: v in INTERVALS, "Use 15, 30 or 60 minutes.", default.interval_min
+    )
+    weeks = checked(S.ROW_WEEKS, lambda v: v >= 1 and v == int(v), "A whole number of weeks.", None)
+    occupancy = checked(
+        S.ROW_MAX_OCCUPANCY, lambda v: 0 < v <= 1, "Type a percentage up to 100%.", 1.0
+    )
+    source = cell(rows, S.ROW_SOURCE, S.VALUE_COL)
+    forecast_names = {SOURCES["zh"][1], SOURCES["en"][1]}
+    data_names = {SOURCES["zh"][0], SOURCES["en"][0], None}
+    if source not in forecast_names | data_names:
+        raise InputError(
+            f"{source!r} is not one of {' / '.join(SOURCES[book.lang])}.",
+            where(S.ROW_SOURCE),
+            "Pick it from the list.",
+        )
+    s = StaffingInputs(
+        aht_s=float(aht),
+        target_sl=float(sl),
+        target_s=float(target_s),
+        shrinkage=float(shrinkage),
+        interval_min=int(interval),
+        weeks=None if weeks is None else int(weeks),
+        max_occupancy=float(occupancy),
+        source="forecast" if source in forecast_names else "data",
+    )
+    for block, grid in (("forecast", s.forecast), ("arrivals", s.data_arrivals)):
+        for i in range(s.slots):
+            r = S.GRID_FIRST_ROW + i
+            for w in range(7):
+                c = S.block_col(block, w)
+                v = number(rows, r, c, Location(book.name, sheet, r, layout.col(c)))
+                if v is not None:
+                    if v < 0:
+                        raise InputError(
+                            "arrivals cannot be negative.",
+                            Location(book.name, sheet, r, layout.col(c)),
+                        )
+                    grid[(w, i)] = v
+    computed = cell(rows, S.ROW_COMPUTED, S.VALUE_COL)
+    s.computed = None if computed is None else str(computed)
+    state.inputs.staffing = s
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The Staffing sheet's owned regions: status, interval labels, arrivals from the data,
+    the result grids and the peak view's formulas (never the inputs or the forecast)."""
+    first, last = S.GRID_FIRST_ROW, S.grid_last_row()
+    owned.write(
+        book,
+        ctx,
+        "Staffing",
+        [
+            (S.ROW_COMPUTED, S.VALUE_COL, S.ROW_COMPUTED, S.VALUE_COL),
+            (first, S.INTERVAL_COL, last, S.INTERVAL_COL),
+            (first, S.block_col("arrivals"), last, S.block_col("arrivals", 6)),
+            (first, S.block_col("agents"), last, S.block_col("occupancy", 6)),
+        ],
+    )
+    owned.write_formulas(book, ctx, "Staffing")
+
+
+def check_rows(book: Book, rows: list[list[object]]) -> None:
+    """The Staffing grids are read and written by row (row = interval): a row inserted
+    among them leaves a gap in the interval column, which refresh fills in every row."""
+    labelled = [
+        r
+        for r in range(S.GRID_FIRST_ROW, S.grid_last_row() + 1)
+        if cell(rows, r, S.INTERVAL_COL) is not None
+    ]
+    for r in range(S.GRID_FIRST_ROW, labelled[-1] if labelled else S.GRID_FIRST_ROW):
+        if cell(rows, r, S.INTERVAL_COL) is None:
+            sheet = layout.title("Staffing", book.lang)
+            zh = book.lang == "zh"
+            raise InputError(
+                f"{sheet} 表第 {r} 行在时段表格中间，却没有时段：多半是插入的行。csxl 按行读写"
+                "这些表格（每行一个时段），会读错或写错单元格。"
+                if zh
+                else f"row {r} of {sheet} lies inside the interval grids but has no interval: "
+                "most likely an inserted row. csxl reads and writes the grids by row (one "
+                "interval a row) and would use the wrong cells.",
+                Location(book.name, sheet, r, layout.col(S.INTERVAL_COL)),
+                f"请删除第 {r} 行；未写入任何内容。"
+                if zh
+                else f"Delete row {r}; nothing was written.",
+            )

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from csxl.domain import people, scoring
 from csxl.domain.people import Member, TeamInputs
-from csxl.workbook import style
+from csxl.errors import InputError, Location
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, day, number
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Team as T
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
 FLAGS = {"zh": ("达标", "未达标"), "en": ("Met", "Missed")}
@@ -220,3 +224,111 @@ def build(ctx: Ctx) -> None:
         freeze=f"B{T.FIRST_ROW}",
         header_rows=f"{T.HEADER_ROW}:{T.HEADER_ROW}",
     )
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The Team sheet: members, the promotion rule and the knowledge-base figures."""
+    from csxl.domain.people import PromotionRule
+
+    inputs = state.inputs
+    rows = book.rows("Team")
+    sheet = layout.title("Team", book.lang)
+    where = lambda r, c: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    value = lambda r, c: number(rows, r, c, where(r, c))  # noqa: E731
+    default = PromotionRule()
+    months = value(T.ROW_MONTHS, T.VALUE_COL)
+    at_least = value(T.ROW_AT_LEAST, T.VALUE_COL)
+    grade = cell(rows, T.ROW_GRADE, T.VALUE_COL)
+    grades = (*(g for g, _ in inputs.incentives.grade_bands), inputs.incentives.lowest_grade)
+    if grade is not None and str(grade).strip() not in grades:
+        raise InputError(
+            f"{grade!r} is not one of {' / '.join(grades)}.",
+            where(T.ROW_GRADE, T.VALUE_COL),
+            "Pick it from the list.",
+        )
+    red = cell(rows, T.ROW_RED_LINE, T.VALUE_COL)
+    yes = {YES_NO["zh"][0], YES_NO["en"][0]}
+    no = {YES_NO["zh"][1], YES_NO["en"][1]}
+    if red is not None and red not in yes | no:
+        raise InputError(
+            f"{red!r} is not one of {' / '.join(YES_NO[book.lang])}.",
+            where(T.ROW_RED_LINE, T.VALUE_COL),
+            "Pick it from the list.",
+        )
+    try:
+        rule = PromotionRule(
+            int(months) if months is not None else default.months,
+            int(at_least) if at_least is not None else default.at_least,
+            str(grade).strip() if grade is not None else default.grade,
+            default.red_line_blocks if red is None else red in yes,
+        )
+    except ValueError:
+        raise InputError(
+            "the rule needs 1 <= at least <= months.",
+            where(T.ROW_AT_LEAST, T.VALUE_COL),
+            "Fix the two numbers.",
+        ) from None
+    kb_targets = tuple(value(T.KB_TARGET_ROW, c) for c in (T.KB_COVERAGE, T.KB_UPDATED))
+    kb = tuple(
+        (value(T.KB_FIRST_ROW + q, T.KB_COVERAGE), value(T.KB_FIRST_ROW + q, T.KB_UPDATED))
+        for q in range(4)
+    )
+    members = []
+    for r in range(T.FIRST_ROW, T.last_row() + 1):
+        text = lambda c, r=r: (  # noqa: E731
+            None if cell(rows, r, c) is None else str(cell(rows, r, c)).strip() or None
+        )
+        try:
+            hired = day(cell(rows, r, T.HIRED))
+        except ValueError:
+            raise InputError(
+                "not a date.", where(r, T.HIRED), "Type a date such as 2026-04-01."
+            ) from None
+        good = cell(rows, r, T.GOOD_MONTHS)
+        ready = cell(rows, r, T.READY)
+        members.append(
+            Member(
+                text(T.AGENT),
+                text(T.GROUP),
+                text(T.LEVEL),
+                hired,
+                tuple(value(r, T.PLANNED_FIRST + q) for q in range(4)),
+                tuple(value(r, T.DONE_FIRST + q) for q in range(4)),
+                value(r, T.HELD),
+                value(r, T.ATTENDED),
+                int(good) if isinstance(good, int | float) else None,
+                None if ready is None else ready in yes,
+            )
+        )
+    while members and members[-1].is_blank():
+        members.pop()
+    evaluated = cell(rows, T.ROW_EVALUATED, T.VALUE_COL)
+    inputs.team_inputs = TeamInputs(
+        tuple(members),
+        rule,
+        kb_targets,  # type: ignore[arg-type]
+        kb,
+        None if evaluated is None else str(evaluated),
+    )
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """The Team sheet's owned cells: the evaluated month, months at grade and the promotion
+    flag per row, and the cached values of its formulas; never the manager's columns."""
+    owned.write(
+        book,
+        ctx,
+        "Team",
+        [
+            (T.ROW_EVALUATED, T.VALUE_COL, T.ROW_EVALUATED, T.VALUE_COL),
+            (T.FIRST_ROW, T.GOOD_MONTHS, T.last_row(), T.READY),
+        ],
+    )
+    owned.write_formulas(book, ctx, "Team")
+
+
+# The manager's blocks of a fixed number of rows: (columns, last row, the next block's first
+# row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
+# refused before anything is read (`plan_reader.check_pushed_out`).
+BLOCKS = (((T.AGENT, T.ATTENDED), T.last_row(), None),)

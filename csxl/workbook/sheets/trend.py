@@ -7,11 +7,13 @@ trend from the rows it writes; the note cell says so.
 
 from __future__ import annotations
 
-from csxl.workbook import style
+from csxl.workbook import owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
 from csxl.workbook.sheets.errors import write_rows
+from csxl.workbook.state import PlanState
 
 
 # ------------------------------------------------------------------ csxl upgrade
@@ -62,3 +64,19 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{T.FIRST_ROW}",
         header_rows=f"{T.HEADER_ROW}:{T.HEADER_ROW}",
     )
+
+
+# ------------------------------------------------------------------ read and refresh
+def read(book: Book, state: PlanState) -> None:
+    """The history so far (refresh replaces the refreshed month's rows)."""
+    state.inputs.trend = [
+        tuple(r[: T.POINTS])
+        for r in book.rows("Trend")[T.FIRST_ROW - 1 :]
+        if any(v != "" for v in r[: T.POINTS])
+    ]
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """Every row below the header, a longer earlier history emptied."""
+    rows, clear = owned.grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(ctx.inputs.trend))
+    owned.write(book, ctx, "Trend", [rows], [clear])

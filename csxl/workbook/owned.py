@@ -1,0 +1,57 @@
+"""Writing the regions csxl owns: the cells of a plan rendered in memory (`Ctx`) copied
+into the workbook (`Book`), formulas with their cached values. Each room's `write` (in
+`csxl.workbook.sheets`) names its regions; these are the generic writers it uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from csxl.workbook.book import Ctx
+from csxl.workbook.port import Book, Rect
+from csxl.workbook.sheetxml import Formula
+
+
+def cells(ctx: Ctx, key: str, rects: Iterable[Rect]) -> dict[tuple[int, int], object]:
+    ws = ctx.sheet(key)
+    out: dict[tuple[int, int], object] = {}
+    for r0, c0, r1, c1 in rects:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                out[(r, c)] = value(ctx, ws, r, c)
+    return out
+
+
+def value(ctx: Ctx, ws, r: int, c: int) -> object:
+    cell = ws.cell(r, c)
+    if cell.data_type == "f":
+        return Formula(cell.value, ctx.cached[(ws.title, cell.coordinate)])
+    return cell.value
+
+
+def write(
+    book: Book, ctx: Ctx, key: str, rects: list[Rect], extra_clear: Iterable[Rect] = ()
+) -> None:
+    book.write(key, cells(ctx, key, rects), clear=[*rects, *extra_clear])
+
+
+def write_formulas(book: Book, ctx: Ctx, key: str, rows: range | None = None) -> None:
+    """Every formula csxl put on a sheet (or on `rows` of it), with its value for the
+    current inputs."""
+    from openpyxl.utils import coordinate_to_tuple
+
+    title = ctx.sheet(key).title
+    found = {
+        coordinate_to_tuple(address): Formula(ctx.sheet(key)[address].value, cached)
+        for (sheet, address), cached in ctx.cached.items()
+        if sheet == title
+    }
+    if rows is not None:
+        found = {rc: f for rc, f in found.items() if rc[0] in rows}
+    book.write(key, found)
+
+
+def grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tuple[Rect, Rect]:
+    """The rows to write, and the rows of an earlier, longer list to empty."""
+    old = len(book.rows(key))
+    last = first + max(new_rows, 1) - 1
+    return (first, 1, last, last_col), (first, 1, max(old, last), last_col)

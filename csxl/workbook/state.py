@@ -1,0 +1,82 @@
+"""What `read_plan` reads from a plan (`PlanState`), and whether a plan has a sheet.
+
+Below the sheet modules, so that each room's `read(book, state)` can fill its part of the
+state without importing the plan reader (which loops over the rooms)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from csxl.domain.kpis import KpiSettings
+from csxl.errors import InputError
+from csxl.workbook.book import PlanInputs
+from csxl.workbook.port import Book
+
+
+@dataclass
+class PlanState:
+    inputs: PlanInputs
+    kpi_settings: KpiSettings = field(default_factory=KpiSettings)
+    shown_month: str | None = None  # the month Scores shows (Settings' refreshed month)
+    # (header, column, scale, data source): `csxl.workbook.sheets.mapping`
+    mapping: list[tuple[str, str, float, str]] = field(default_factory=list)
+    manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
+    # The Scores rows as they are (`csxl.workbook.sheets.scores.AgentRow`; not imported:
+    # this module is below the sheet modules).
+    agents: list = field(default_factory=list)
+    # The keys of the rooms this plan has (`csxl.workbook.sheets.ROOMS`): a plan made
+    # before a sheet existed has not got it. The flags below are set from the same list.
+    present: set[str] = field(default_factory=set)
+    has_staffing: bool = False  # plans made before the Staffing sheet have none
+    has_sla: bool = False  # ... and before the SLA sheet
+    has_actions: bool = False
+    has_orders: bool = False  # ... and before the Orders and Team sheets
+    has_team: bool = False
+    has_appeals: bool = False  # ... and before the Appeals and Audit sheets
+    has_aliases: bool = False
+    has_qa: bool = False
+    has_calls: bool = False  # ... and before the Calls and Call records sheets
+    # What the manager may want to fix, said with the command's result: weights that do
+    # not total 100, blank weights.
+    warnings: list[str] = field(default_factory=list)
+    # Numbers typed as text over csxl's Scores values, read as numbers (`csxl score`
+    # writes them back as numbers; refresh recomputes them from the data).
+    rewritten: list[str] = field(default_factory=list)
+
+    def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
+        """The Mapping rows that apply to one data source: those without a source, then
+        that source's own (which win, coming later). "" is the Data sheet as pasted."""
+        from csxl.domain.identity import spelling
+
+        rows = [m for m in self.mapping if not m[3]]
+        if source:
+            rows += [m for m in self.mapping if m[3] and spelling(m[3]) == spelling(source)]
+        return [m[:3] for m in rows]
+
+    def sla_policy(self):
+        from csxl.domain.sla import SlaPolicy
+
+        s = self.kpi_settings
+        return SlaPolicy(
+            self.inputs.sla_targets, s.extra_holidays, s.extra_workdays, s.entered_years
+        )
+
+
+def has_sheet(book: Book, key: str) -> bool:
+    """Does the workbook have this sheet? (A plan made before the sheet existed has not.)"""
+    try:
+        book.rows(key)
+    except (InputError, KeyError):
+        return False
+    return True
+
+
+def has_paste_sheet(book: Book, key: str) -> bool:
+    """Has the workbook this paste sheet? Asked without reading its (maybe many) rows."""
+    parts = getattr(book, "_parts", None)
+    if isinstance(parts, dict):
+        return book.title(key) in parts
+    sheets = getattr(book, "sheets", None)
+    if isinstance(sheets, dict):
+        return key in sheets
+    return has_sheet(book, key)
