@@ -1034,6 +1034,13 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write_errors(book, ctx)
     write, clear = _grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(p.trend))
     _write(book, ctx, "Trend", [write], [clear])
+    # The chart block and a line chart per KPI with two months (the live Excel book has
+    # no set_charts: its block is written, its charts are not drawn).
+    last = (T.FIRST_ROW + T.BLOCK_ROWS - 1, T.BLOCK_FIRST + G.KPI_ROWS - 1)
+    _write(book, ctx, "Trend", [(T.HEADER_ROW, T.BLOCK_MONTH, *last)])
+    set_charts = getattr(book, "set_charts", None)
+    if set_charts is not None:
+        set_charts("Trend", ctx.sheet("Trend")._charts)
 
 
 def _write_staffing(book: Book, ctx: Ctx) -> None:
