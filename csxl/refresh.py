@@ -1036,7 +1036,7 @@ def _write_all(book: Book, ctx: Ctx) -> None:
     _write(book, ctx, "Trend", [write], [clear])
     # The chart block and a line chart per KPI with two months (the live Excel book has
     # no set_charts: its block is written, its charts are not drawn).
-    last = (T.FIRST_ROW + T.BLOCK_ROWS - 1, T.BLOCK_FIRST + G.KPI_ROWS - 1)
+    last = (T.FIRST_ROW + T.BLOCK_ROWS - 1, T.BLOCK_FIRST + T.BLOCK_KPIS - 1)
     _write(book, ctx, "Trend", [(T.HEADER_ROW, T.BLOCK_MONTH, *last)])
     set_charts = getattr(book, "set_charts", None)
     if set_charts is not None:

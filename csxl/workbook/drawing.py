@@ -39,6 +39,8 @@ _AFTER_DRAWING = (
     "tableParts",
     "extLst",
 )
+# Elements before <drawing> that may hold an <extLst> of their own.
+_BEFORE_DRAWING_CLOSERS = (b"sheetData", b"conditionalFormatting", b"dataValidations")
 _REL = re.compile(rb"<Relationship\b[^>]*?/>|<Relationship\b[^>]*?>.*?</Relationship>", re.S)
 _ATTR = r'\s{0}="([^"]*)"'
 
@@ -161,14 +163,19 @@ def _with_drawing(sheet_xml: bytes) -> bytes:
         if declared
         else b'<drawing xmlns:r="%s" %sid="%s"/>' % (R_NS.encode(), prefix, DRAWING_ID.encode())
     )
-    at = len(sheet_xml) - len(b"</worksheet>")
-    for name in _AFTER_DRAWING:
-        m = re.search(rb"<%s\b" % name.encode(), sheet_xml)
-        if m is not None:
-            at = min(at, m.start())
     if not sheet_xml.rstrip().endswith(b"</worksheet>"):
         raise ValueError("a sheet part without </worksheet>")
-    at = min(at, sheet_xml.rindex(b"</worksheet>"))
+    at = sheet_xml.rindex(b"</worksheet>")
+    # Only the worksheet's own elements: an <extLst> may also sit inside a conditional
+    # format's rule or a data validation, before where <drawing> goes.
+    start = max(
+        (sheet_xml.rfind(b"</%s>" % name) for name in _BEFORE_DRAWING_CLOSERS),
+        default=-1,
+    )
+    for name in _AFTER_DRAWING:
+        m = re.compile(rb"<%s\b" % name.encode()).search(sheet_xml, max(start, 0))
+        if m is not None:
+            at = min(at, m.start())
     return sheet_xml[:at] + element + sheet_xml[at:]
 
 

@@ -79,6 +79,8 @@ def build(ctx: Ctx) -> None:
             "or worse: + better than the stretch target (green), - worse (red), in either direction.",
         ),
     )
+    ws.merge_cells(f"A2:{col(G.NOTE)}2")
+    ws.row_dimensions[2].height = 30  # merged cells do not grow with their text
     ctx.header(
         ws,
         G.HEADER_ROW,

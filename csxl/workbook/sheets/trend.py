@@ -19,12 +19,10 @@ from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
-from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.errors import write_rows
 
-TEAM_SCOPE = ("团队", "Team")  # the Scope of the team's rows, as refresh writes them
 SCORE_LABELS = ("加权得分", "Weighted score")
 # The conditional formats' number formats (a dxf numFmt needs an id; 164+ are custom).
 _FORMAT_ID = 300
@@ -71,7 +69,7 @@ def build(ctx: Ctx) -> None:
         col(T.POINTS + 1): 3,
         col(T.BLOCK_MONTH): 10,
     }
-    widths |= {col(T.BLOCK_FIRST + i): 11 for i in range(G.KPI_ROWS)}
+    widths |= {col(T.BLOCK_FIRST + i): 11 for i in range(T.BLOCK_KPIS)}
     setup_sheet(
         ws,
         widths=widths,
@@ -127,14 +125,14 @@ def block_format(target: Target) -> str:
 def block(ctx: Ctx) -> tuple[list[str], dict[str, list[float | None]]]:
     """The months (oldest first, the latest BLOCK_ROWS) and each Goals KPI's team figure per
     month as the block holds it (durations in days)."""
-    targets = ctx.inputs.targets[: G.KPI_ROWS]
+    targets = ctx.inputs.targets[: T.BLOCK_KPIS]
     by_label = {label: t for t in targets for label in _labels(t.key)}
     found: dict[tuple[str, str], float] = {}
     for row in ctx.inputs.trend:
         month, scope, _, kpi, value = (*row, None, None, None, None, None)[:5]
         target = by_label.get(str(kpi))
         number = isinstance(value, int | float) and not isinstance(value, bool)
-        if scope in TEAM_SCOPE and target is not None and number:
+        if scope in T.TEAM_SCOPES and target is not None and number:
             assert isinstance(value, int | float)
             found[(str(month), target.key)] = value / style.DAY if target.unit == "s" else value
     months = sorted({m for m, _ in found})[-T.BLOCK_ROWS :]
@@ -146,7 +144,7 @@ def _chart_block(ctx: Ctx, ws) -> None:
     months or more, two charts abreast right of the block."""
     t, lang = ctx.t, ctx.lang
     months, figures = block(ctx)
-    targets = ctx.inputs.targets[: G.KPI_ROWS]
+    targets = ctx.inputs.targets[: T.BLOCK_KPIS]
     ctx.label(ws, f"{col(T.BLOCK_MONTH)}{T.HEADER_ROW}", t("月份", "Month"), style.HEADER)
     ctx.label(
         ws,
