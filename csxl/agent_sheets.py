@@ -230,6 +230,17 @@ def _num(value: object) -> float | None:
     return float(value)
 
 
+def _as_is(value: float | None) -> float | None:
+    return value
+
+
+def _as_days(seconds: float | None) -> float | None:
+    """Seconds as the fraction of a day a time format shows (分:秒)."""
+    from csxl.workbook import style
+
+    return None if seconds is None else seconds / style.DAY
+
+
 def _fmt(unit: str) -> str:
     from csxl.workbook import style
 
@@ -345,12 +356,18 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
         put(row, 1 + j, head, style.HEADER)
     for line in card.kpis:
         row += 1
+        label, fmt, shown = line.label, line.fmt, _as_is
+        if line.fmt == style.SECONDS:  # a duration: 分:秒 (seconds / DAY), its unit named
+            fmt, shown = style.duration_format(line.key), _as_days
+            label = f"{label}（{style.duration_unit(line.key, lang)}）"
+            if lang != "zh":
+                label = f"{line.label} ({style.duration_unit(line.key, lang)})"
         values = (
-            (line.label, None),
-            (line.value, line.fmt),
-            (line.baseline, line.fmt),
-            (line.stretch, line.fmt),
-            (line.challenge, line.fmt),
+            (label, None),
+            (shown(line.value), fmt),
+            (shown(line.baseline), fmt),
+            (shown(line.stretch), fmt),
+            (shown(line.challenge), fmt),
             (line.weight, style.INTEGER),
             (line.tier or "—", None),
             (line.points, style.NUMBER),

@@ -268,6 +268,7 @@ class Template:
         from csxl.workbook.layout import Dashboard as D
         from csxl.workbook.layout import Goals as G
         from csxl.workbook.layout import col
+        from csxl.workbook.sheets.dashboard import as_shown
         from csxl.workbook.sheets.goals import smart_text
         from csxl.workbook.sheetxml import Formula
 
@@ -305,7 +306,7 @@ class Template:
                 (D.STRETCH, t.stretch),
                 (D.CHALLENGE, t.challenge),
             ):
-                dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], value)
+                dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], as_shown(t, value))
         if goals:  # the weights' total and note follow the weights (sheets.goals)
             from csxl.workbook.sheets.goals import weight_problems
 

@@ -150,6 +150,17 @@ def sheet(path: Path, key: str) -> list[list[object]]:
     return book.get_sheet_by_name(layout.title(key, LANG)).to_python(skip_empty_area=False)
 
 
+def seconds_shown(value: object) -> float:
+    """The seconds a time-formatted cell (分:秒, a duration / 86400) stands for, as a fast
+    reader returns it: a time of day, or a timedelta from one day on."""
+    from datetime import time, timedelta
+
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    assert isinstance(value, time), value
+    return value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+
+
 def at(rows: list[list[object]], r: int, c: int) -> object:
     """The value at 1-based (r, c); "" beyond the used area."""
     if r > len(rows) or c > len(rows[r - 1]):

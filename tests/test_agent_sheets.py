@@ -194,3 +194,25 @@ def test_complaints_under_an_alias_are_listed_for_the_agent_scores_names(tmp_pat
     result = export_agent_sheets(plan, tmp_path / "out")
     (mine,) = [f for f in result.files if f.name.startswith("袁新_")]
     assert ticket in _text(mine)
+
+
+def test_a_duration_on_the_scorecard_is_minutes_and_seconds():
+    """分:秒: the seconds / 86400 under [m]:ss, the unit in the KPI's name; rates as they are."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from csxl.agent_sheets import AgentCard, KpiLine, _fmt, card_workbook
+    from csxl.workbook import style
+
+    frt = KpiLine("frt_mean", "平均首响时长", _fmt("seconds"), 90.0, 120, 60, 30, 15, "保底", 60)
+    csat = KpiLine("csat", "满意度", _fmt("ratio"), 0.9, 0.85, 0.9, 0.95, 30, "冲刺", 80)
+    card = AgentCard("王英", "A班", 10, 5, [frt, csat], 70.0, "B", 100.0, 0, 0.0, 0, "", None)
+    ws = load_workbook(io.BytesIO(card_workbook(card, "售后一组", MONTH, "zh", False))).active
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    r = rows["平均首响时长（分:秒）"]
+    assert [ws.cell(r, c).number_format for c in range(2, 6)] == [style.MIN_SEC] * 4
+    shown = [ws.cell(r, c).value for c in range(2, 6)]
+    assert [round(v.total_seconds(), 6) for v in shown] == [90, 120, 60, 30]
+    r = rows["满意度"]
+    assert (ws.cell(r, 2).value, ws.cell(r, 2).number_format) == (0.9, style.PERCENT)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from csxl.cli import main
+from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, WorkbookOpenError
 from csxl.refresh import refresh, score, validate
 from csxl.workbook import port, zipsplice
@@ -54,6 +55,7 @@ from tests.plan_fixtures import (
     pasted_plan,
     refreshed_bytes,
     rejected_data_rows,
+    seconds_shown,
     sheet,
     sheet_part,
     spec_bonus,
@@ -132,7 +134,25 @@ def test_goals_actuals_are_the_kpi_engines_team_values(refreshed, expected):
         assert at(goals, r, G.KEY) == key
         assert team[key] is not None, f"the fixture should give every KPI a value: {key}"
         assert at(goals, r, G.ACTUAL) == approx(team[key]), key
-        assert at(dash, Dash.FIRST_ROW + i, Dash.ACTUAL) == approx(team[key]), key
+        shown = at(dash, Dash.FIRST_ROW + i, Dash.ACTUAL)
+        if CATALOG[key].unit == "seconds":  # shown as 分:秒: the seconds / 86400
+            assert seconds_shown(shown) == pytest.approx(team[key], abs=1e-3), key
+        else:
+            assert shown == approx(team[key]), key
+
+
+def test_variance_is_signed_by_better_or_worse():
+    """+ better than the stretch target, - worse, whatever the KPI's direction."""
+    from csxl.domain.scoring import Target, variance, variance_pct
+
+    frt = Target("frt_mean", "lower", "s", 20, 60, 30, 20)
+    csat = Target("csat", "higher", "%", 20, 0.85, 0.9, 0.95)
+    assert variance(34.68, frt) == approx(-4.68)  # 15.6% slower than 30 s: worse
+    assert variance_pct(34.68, frt) == approx(-0.156)
+    assert variance_pct(25.5, frt) == approx(0.15)
+    assert variance_pct(0.99, csat) == approx(0.1)
+    assert variance_pct(0.81, csat) == approx(-0.1)
+    assert variance(None, frt) is None
 
 
 def test_goals_tiers_variance_points_and_team_score_by_hand(refreshed, expected):
@@ -145,8 +165,9 @@ def test_goals_tiers_variance_points_and_team_score_by_hand(refreshed, expected)
         points[key] = spec_points(value, higher, b, s, c)
         assert at(goals, r, G.TIER) == TIERS[level], key
         assert at(goals, r, G.FLAG) == FLAGS[level], key
-        assert at(goals, r, G.VARIANCE) == approx(value - s), key
-        assert at(goals, r, G.VARIANCE_PCT) == approx((value - s) / s), key
+        better = value - s if higher else s - value  # + better, - worse
+        assert at(goals, r, G.VARIANCE) == approx(better), key
+        assert at(goals, r, G.VARIANCE_PCT) == approx(better / abs(s)), key
         assert at(goals, r, G.POINTS) == points[key], key
     team_score = spec_score(points, WEIGHTS)
     assert at(goals, G.last_row() + 1, G.ACTUAL) == approx(team_score)
@@ -957,7 +978,12 @@ def test_memory_book_and_package_book_write_the_same_values(tmp_path):
         assert sorted(in_memory) == sorted(in_file), key
         for cell, value in in_file.items():
             mine = in_memory[cell]
-            if isinstance(value, float) and not isinstance(mine, datetime | date):
+            if isinstance(value, time | timedelta):  # a duration shown as 分:秒
+                assert seconds_shown(value) == pytest.approx(float(mine) * 86400, abs=1e-3), (
+                    key,
+                    cell,
+                )
+            elif isinstance(value, float) and not isinstance(mine, datetime | date):
                 assert value == approx(float(mine)), (key, cell)
             else:
                 assert value == mine, (key, cell)

@@ -129,22 +129,23 @@ def tier(actual: float | None, target: Target) -> int | None:
 
 
 def variance(actual: float | None, target: Target) -> float | None:
-    """``actual - stretch`` in the KPI's unit, whatever the direction.
-
-    For a lower-is-better KPI a positive variance is therefore bad news.
-    """
+    """The gap to the stretch target in the KPI's unit, signed by better / worse: ``actual -
+    stretch`` for a higher-is-better KPI, ``stretch - actual`` for a lower-is-better one, so
+    a positive variance is always good news (a first response 30 s slower than its target is
+    -30)."""
     if _missing(actual):
         return None
     assert actual is not None
-    return actual - target.stretch
+    gap = actual - target.stretch
+    return gap if target.direction == "higher" else target.stretch - actual
 
 
 def variance_pct(actual: float | None, target: Target) -> float | None:
-    """``(actual - stretch) / stretch`` as a fraction; None when stretch is 0 or actual null."""
+    """``variance / |stretch|`` (+ better, - worse); None when stretch is 0 or actual null."""
     diff = variance(actual, target)
     if diff is None or target.stretch == 0:
         return None
-    return diff / target.stretch
+    return diff / abs(target.stretch)
 
 
 def points(

@@ -654,6 +654,16 @@ class Trend:
     HEADER_ROW = 3
     FIRST_ROW = 4
     MONTH, SCOPE, NAME, KPI, VALUE, TIER, POINTS = 1, 2, 3, 4, 5, 6, 7
+    ROWS_FORMATTED = 5000  # the conditional number formats reach this far down
+    TEAM_SCOPES = ("团队", "Team")  # the Scope of the team's rows (zh, en), as refresh writes it
+    # OWNED: the team's figures for the charts, months down (BLOCK_MONTH) and the Goals KPIs
+    # across in Goals order (values; a duration in days, shown 分:秒), and right of it a line
+    # chart per KPI with two months or more.
+    BLOCK_MONTH = 9  # I
+    BLOCK_FIRST = 10  # J..Q
+    BLOCK_KPIS = Goals.KPI_ROWS
+    BLOCK_ROWS = 60  # five years of months; older months leave the block (not the history)
+    CHART_COL = 19  # S
 
 
 # ---------------------------------------------------------------- SLA (服务时限)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,6 +21,8 @@ from csxl.workbook.safety import BACKUPS_KEPT, backup, backups_folder, open_erro
 from csxl.workbook.sheetxml import Cells, Formula
 
 if TYPE_CHECKING:
+    from openpyxl.chart._chart import ChartBase
+
     from csxl.domain.synonyms import Synonyms
     from csxl.readers.table import RawTable
     from csxl.workbook import zipsplice
@@ -234,6 +236,7 @@ class PackageBook:
         self._calamine = None
         self._rows: dict[str, list[list[object]]] = {}  # per sheet title, as read
         self._pending: dict[str, bytes | zipsplice.Stream] = {}
+        self._removed: set[str] = set()
 
     def title(self, key: str) -> str:
         return self.titles.title(key)
@@ -321,6 +324,34 @@ class PackageBook:
         """Replace a whole non-sheet part (e.g. a table's range) in the same commit."""
         self._pending[name] = data
 
+    def part(self, name: str) -> bytes | None:
+        """A part as this commit will leave it so far (None: absent or removed)."""
+        from csxl.workbook import zipsplice
+
+        if name in self._removed:
+            return None
+        pending = self._pending.get(name)
+        if isinstance(pending, bytes):
+            return pending
+        with self.path.open("rb") as f:
+            try:
+                return zipsplice.read(f, name)
+            except KeyError:
+                return None
+
+    def set_charts(self, key: str, charts: Sequence[ChartBase]) -> None:
+        """The sheet's charts replaced by `charts` (none: no drawing), in the same commit
+        (csxl.workbook.drawing)."""
+        from csxl.workbook.drawing import replace_charts
+
+        part = self._parts[self.title(key)]
+        sheet = self.part(part)
+        assert sheet is not None
+        sheet, changes = replace_charts(part, sheet, self.part, charts)
+        self._pending[part] = sheet
+        self._pending.update(changes.write)
+        self._removed |= changes.remove
+
     def commit(self) -> None:
         try:
             self._commit()
@@ -364,7 +395,7 @@ class PackageBook:
         try:
             os.fchmod(fd, now.st_mode & 0o777)
             with os.fdopen(fd, "wb") as dst, self.path.open("rb") as src:
-                zipsplice.splice(src, dst, self._pending)
+                zipsplice.splice(src, dst, self._pending, remove=self._removed)
                 dst.flush()
                 os.fsync(dst.fileno())
             os.replace(tmp, self.path)
@@ -372,6 +403,7 @@ class PackageBook:
             Path(tmp).unlink(missing_ok=True)
             raise
         self._pending.clear()
+        self._removed.clear()
 
 
 class MemoryBook:
@@ -394,6 +426,7 @@ class MemoryBook:
         self._calls = calls
         self._formulas = {k: set(v) for k, v in (formulas or {}).items()}
         self.commits = 0
+        self.charts: dict[str, list[str]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path) -> MemoryBook:
@@ -454,5 +487,17 @@ class MemoryBook:
                 value.value if isinstance(value, Formula) else ("" if value is None else value)
             )
 
+    def set_charts(self, key: str, charts: Sequence[ChartBase]) -> None:
+        """Values only: the charts' titles are kept, for tests."""
+        self.charts[key] = [_chart_title(c) for c in charts]
+
     def commit(self) -> None:
         self.commits += 1
+
+
+def _chart_title(chart: ChartBase) -> str:
+    """The text of a chart's title (openpyxl keeps it as rich text runs)."""
+    title = chart.title
+    if title is None or title.tx is None or title.tx.rich is None:
+        return ""
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))

@@ -27,6 +27,36 @@ INTEGER = "#,##0"
 MONEY = "#,##0"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
+# Durations. The sheets that compute with them (Goals, Scores, Trend) keep seconds, the unit
+# the targets are typed in, and say so in the format; the sheets people only read
+# (Dashboard, the 考核表) show the seconds / DAY as 分:秒 (时:分:秒 for resolution times),
+# an exact division that Excel and LibreOffice compute alike.
+DAY = 86_400
+MIN_SEC = "[m]:ss"
+HOUR_MIN_SEC = "[h]:mm:ss"
+
+
+def seconds_format(lang: str) -> str:
+    """Seconds with their unit: 53,919.4 秒 / 53,919.4 s."""
+    return '#,##0.0" 秒"' if lang == "zh" else '#,##0.0" s"'
+
+
+def duration_format(key: str) -> str:
+    """How a duration KPI divided by DAY is shown: 时:分:秒 for resolution times (hours
+    long), 分:秒 for the others (first response, handle time)."""
+    return HOUR_MIN_SEC if key.startswith(("rt_", "dept_")) else MIN_SEC
+
+
+def duration_unit(key: str, lang: str) -> str:
+    """The words for `duration_format(key)`."""
+    if duration_format(key) == HOUR_MIN_SEC:
+        return "时:分:秒" if lang == "zh" else "h:mm:ss"
+    return "分:秒" if lang == "zh" else "m:ss"
+
+
+# Variance signed by better / worse (Goals, Dashboard): + better than the stretch target,
+# - worse, whatever the KPI's direction; the colours are conditional formats on the sign.
+SIGNED_PERCENT = "+0.0%;-0.0%;0.0%"
 
 TITLE = "csxl Title"
 HEADER = "csxl Header"

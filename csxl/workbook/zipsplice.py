@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -227,9 +227,10 @@ def splice(
     replace: Mapping[str, bytes | Stream],
     add_order: list[str] | None = None,
     level: int = 6,
+    remove: Collection[str] = (),
 ) -> None:
     """Copy `src` to `dst`, replacing (or adding) the parts in `replace` (bytes, or a
-    `Stream`, which needs a seekable `dst`).
+    `Stream`, which needs a seekable `dst`) and leaving out the parts in `remove`.
 
     Entries keep their order; new entries go at the end (in `add_order` if given).
     """
@@ -252,6 +253,8 @@ def splice(
 
     for entry in entries:
         seen.add(entry.name)
+        if entry.name in remove and entry.name not in replace:
+            continue
         if entry.name in replace:
             emit(*_entry(entry.name, replace[entry.name], level), entry.name)
         else:

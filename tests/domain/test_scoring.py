@@ -171,15 +171,17 @@ def test_variance_higher():
     assert variance_pct(0.87, CSAT) == pytest.approx(-1 / 30)
 
 
-def test_variance_lower_keeps_the_sign_of_actual_minus_stretch():
-    # frt 90 s against a 60 s stretch: +30 s, +50% (worse, for a lower-is-better KPI)
-    assert variance(90, FRT) == 30
-    assert variance_pct(90, FRT) == 0.5
+def test_variance_lower_is_signed_by_better_or_worse():
+    # frt 90 s against a 60 s stretch: 30 s slower, 50% worse: -30 s, -50%
+    assert variance(90, FRT) == -30
+    assert variance_pct(90, FRT) == -0.5
+    assert variance(45, FRT) == 15  # faster than the target: better, +
+    assert variance_pct(45, FRT) == 0.25
 
 
 def test_variance_pct_with_zero_stretch():
     zero = Target("zero_defects", "lower", "count", 1, 2, 0, 0)
-    assert variance(1, zero) == 1
+    assert variance(1, zero) == -1
     assert variance_pct(1, zero) is None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -310,10 +310,27 @@ def test_as_text_agrees_with_the_file_reader(tmp_path):
 
 
 # ------------------------------------------------------------------ parity with the file
+class _Days(float):
+    """A duration openpyxl read back as a timedelta (rounded to the millisecond), in days:
+    equal to a number of days within half a millisecond."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, bool) or not isinstance(other, int | float):
+            return False
+        return abs(float(self) - float(other)) <= 0.5e-3 / 86400 + 1e-15
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = float.__hash__
+
+
 def _shown(value: object) -> object:
     """A cell as compared across adapters: dates as serial numbers, ints as floats."""
     if isinstance(value, datetime | date):
         return round(to_excel(value), 6)
+    if isinstance(value, timedelta):  # a duration under a time format (分:秒)
+        return _Days(value.total_seconds() / 86400)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):

@@ -14,15 +14,21 @@ from openpyxl.chart.series import Series, SeriesLabel
 
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
+from csxl.domain.scoring import Target
 from csxl.workbook import style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Dashboard as D
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.goals import blank, flag_colours, unit_format
+from csxl.workbook.sheets.goals import blank, flag_colours, gap_colours, unit_format
 
 SCORE_ROW = D.FIRST_ROW + G.KPI_ROWS  # the team's weighted score and grade, below the KPIs
+
+
+def as_shown(target: Target, value: float) -> float:
+    """A Goals value as the Dashboard holds it: a duration in days (shown 分:秒), else as is."""
+    return value / style.DAY if target.unit == "s" else value
 
 
 def _mirror(ref: str) -> str:
@@ -48,12 +54,15 @@ def build(ctx: Ctx) -> None:
         ws,
         t(f"{p.year} 看板 · {team}", f"{p.year} dashboard · {team}"),
         t(
-            "由“刷新指标”更新，本表只显示结果；目标和权重请在“目标”表修改。",
-            "Updated by Refresh; this sheet only shows results. Change targets and weights on Goals.",
+            "由“刷新指标”更新，本表只显示结果；目标和权重请在“目标”表修改。时长显示为 分:秒"
+            "（解决时长 时:分:秒）；差异% 正数优于冲刺目标（绿），负数差于目标（红）。",
+            "Updated by Refresh; this sheet only shows results. Change targets and weights on Goals. "
+            "Durations show as m:ss (resolution times h:mm:ss); variance % is + when better "
+            "than the stretch target (green), - when worse (red).",
         ),
     )
     ws.merge_cells(f"A2:{col(D.VARIANCE_PCT)}2")
-    ws.row_dimensions[2].height = 28  # merged cells do not grow with their text
+    ws.row_dimensions[2].height = 42  # merged cells do not grow with their text
     _refresh_row(ctx, ws)
     ctx.header(
         ws,
@@ -76,7 +85,14 @@ def build(ctx: Ctx) -> None:
     for i, target in enumerate(p.targets[: G.KPI_ROWS]):
         r, g = D.FIRST_ROW + i, G.FIRST_ROW + i
         actual = p.actuals.get(target.key)
-        fmt = unit_format(target)
+        fmt = unit_format(target, lang)
+        # A duration is shown as 分:秒 (时:分:秒): its seconds / DAY (docs/workbook.md, "Units").
+        div = f"/{style.DAY}" if target.unit == "s" else ""
+        if div:
+            fmt = style.duration_format(target.key)
+
+        def shown(value: float | None, target: Target = target) -> object:
+            return "" if value is None else as_shown(target, value)
 
         def goals(c: int, g: int = g) -> str:
             """The Goals cell of this KPI in column c."""
@@ -92,8 +108,8 @@ def build(ctx: Ctx) -> None:
         ctx.formula(
             ws,
             f"{col(D.ACTUAL)}{r}",
-            f'=IF(ISNUMBER({goals(G.ACTUAL)}),{goals(G.ACTUAL)},"")',
-            blank(actual),
+            f'=IF(ISNUMBER({goals(G.ACTUAL)}),{goals(G.ACTUAL)}{div},"")',
+            shown(actual),
             fmt,
         )
         for c, gc, value in (
@@ -101,7 +117,9 @@ def build(ctx: Ctx) -> None:
             (D.STRETCH, G.STRETCH, target.stretch),
             (D.CHALLENGE, G.CHALLENGE, target.challenge),
         ):
-            ctx.formula(ws, f"{col(c)}{r}", _mirror(goals(gc)), value, fmt)
+            ref = goals(gc)
+            text = _mirror(ref) if not div else f'=IF(ISNUMBER({ref}),{ref}{div},"")'
+            ctx.formula(ws, f"{col(c)}{r}", text, shown(value), fmt)
         level = scoring.tier(actual, target)
         ctx.formula(
             ws, f"{col(D.TIER)}{r}", f"={goals(G.TIER)}", "" if level is None else tiers[level]
@@ -111,7 +129,7 @@ def build(ctx: Ctx) -> None:
             f"{col(D.VARIANCE_PCT)}{r}",
             f"={goals(G.VARIANCE_PCT)}",
             blank(scoring.variance_pct(actual, target)),
-            style.PERCENT,
+            style.SIGNED_PERCENT,
         )
         points[target.key] = scoring.points(actual, target, p.incentives.mode, p.points_table())
         weights[target.key] = target.weight
@@ -141,6 +159,8 @@ def build(ctx: Ctx) -> None:
     last = D.FIRST_ROW + G.KPI_ROWS - 1
     tier_col = col(D.TIER)
     flag_colours(ws, f"{tier_col}{D.FIRST_ROW}:{tier_col}{last}", f"${tier_col}{D.FIRST_ROW}")
+    gap = col(D.VARIANCE_PCT)
+    gap_colours(ws, f"{gap}{D.FIRST_ROW}:{gap}{last}")
     if ratio_rows:
         ws.add_chart(_chart(ctx, ws.title, ratio_rows), D.CHART_ANCHOR)
     _tags(ctx, ws)

@@ -34,8 +34,18 @@ def direction_label(lang: str, target: Target) -> str:
     return DIRECTIONS[lang][0 if target.direction == "higher" else 1]
 
 
-def unit_format(target: Target) -> str:
+def unit_format(target: Target, lang: str = "zh") -> str:
+    """The number format of a KPI's values in its unit; seconds carry the unit (秒 / s)."""
+    if target.unit == "s":
+        return style.seconds_format(lang)
     return UNITS.get(target.unit, (target.unit, target.unit, style.NUMBER))[2]
+
+
+def signed_gap(lang: str, r: int, s: str) -> str:
+    """Excel twin of scoring.variance: actual - stretch (`s`) signed by better / worse (the
+    row's direction), so + is better than the target and - worse."""
+    a, d = _cell(G.ACTUAL, r), _cell(G.DIRECTION, r)
+    return f'IF({d}="{DIRECTIONS[lang][0]}",{a}-{s},{s}-{a})'
 
 
 def _cell(c: int, r: int) -> str:
@@ -129,11 +139,15 @@ def build(ctx: Ctx) -> None:
         ws,
         t(f"{p.year} 年度目标 · {team}", f"{p.year} goals · {team}"),
         t(
-            "黄色为可填写的目标与权重；实际值由“刷新指标”填写。达成档位：未达标/保底/冲刺/挑战。",
+            "黄色为可填写的目标与权重；实际值由“刷新指标”填写。达成档位：未达标/保底/冲刺/挑战。"
+            "差异按好坏记号：+ 优于冲刺目标（绿），- 差于目标（红），不论指标越高还是越低越好。",
             "Yellow cells are targets and weights you set; Refresh fills the actuals. "
-            "Tiers: below baseline / baseline / stretch / challenge.",
+            "Tiers: below baseline / baseline / stretch / challenge. Variance is signed by better "
+            "or worse: + better than the stretch target (green), - worse (red), in either direction.",
         ),
     )
+    ws.merge_cells(f"A2:{col(G.NOTE)}2")
+    ws.row_dimensions[2].height = 30  # merged cells do not grow with their text
     ctx.header(
         ws,
         G.HEADER_ROW,
@@ -196,7 +210,7 @@ def build(ctx: Ctx) -> None:
     for i, target in enumerate(p.targets[: G.KPI_ROWS]):
         r = G.FIRST_ROW + i
         info = CATALOG[target.key]
-        fmt = unit_format(target)
+        fmt = unit_format(target, lang)
         ctx.label(ws, f"A{r}", target.key, style.NOTE)
         ctx.label(ws, f"B{r}", info.label(lang))
         unit = UNITS.get(target.unit, (target.unit, target.unit, ""))
@@ -225,16 +239,16 @@ def build(ctx: Ctx) -> None:
         ctx.formula(
             ws,
             f"{col(G.VARIANCE)}{r}",
-            f'=IF(ISNUMBER({a}),{a}-{s},"")',
+            f'=IF(ISNUMBER({a}),{signed_gap(lang, r, s)},"")',
             blank(scoring.variance(actual, target)),
-            fmt,
+            "+" + fmt + ";-" + fmt + ";" + fmt,
         )
         ctx.formula(
             ws,
             f"{col(G.VARIANCE_PCT)}{r}",
-            f'=IF(AND(ISNUMBER({a}),{s}<>0),({a}-{s})/{s},"")',
+            f'=IF(AND(ISNUMBER({a}),{s}<>0),{signed_gap(lang, r, s)}/ABS({s}),"")',
             blank(scoring.variance_pct(actual, target)),
-            style.PERCENT,
+            style.SIGNED_PERCENT,
         )
         ctx.formula(
             ws,
@@ -268,6 +282,8 @@ def build(ctx: Ctx) -> None:
     _weight_check(ctx, ws, [t.weight for t in p.targets[: G.KPI_ROWS]], p.blank_weights)
     _cascade(ctx, ws)
     _flag_colours(ws)
+    last = G.FIRST_ROW + min(len(p.targets), G.KPI_ROWS) - 1
+    gap_colours(ws, f"{col(G.VARIANCE)}{G.FIRST_ROW}:{col(G.VARIANCE_PCT)}{last}")
     for i in range(min(len(p.targets), G.KPI_ROWS)):
         ws.row_dimensions[G.FIRST_ROW + i].height = 30  # the SMART text takes two lines
     widths = {
@@ -304,7 +320,7 @@ def blank(value: float | None) -> object:
 
 
 def smart_text(lang: str, year: int, target: Target, label: str) -> str:
-    fmt = unit_format(target)
+    fmt = unit_format(target, lang)
 
     def show(v: float) -> str:
         if fmt == style.PERCENT:
@@ -494,6 +510,23 @@ def _flag_colours(ws) -> None:
     first, last = G.FIRST_ROW, G.last_row()
     area = f"{col(G.TIER)}{first}:{col(G.TIER)}{last} {col(G.FLAG)}{first}:{col(G.FLAG)}{last}"
     flag_colours(ws, area, f"${col(G.TIER)}{first}")
+
+
+def gap_colours(ws, area: str) -> None:
+    """Variance signed by better / worse: green when better than the target (> 0), red when
+    worse (< 0), in the flags' colours."""
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Font
+
+    for operator, level in (("greaterThan", 2), ("lessThan", 0)):
+        ws.conditional_formatting.add(
+            area,
+            CellIsRule(
+                operator=operator,
+                formula=["0"],
+                font=Font(color=style.FLAG_FONTS[level], bold=True),
+            ),
+        )
 
 
 def flag_colours(ws, area: str, tier_cell: str) -> None:

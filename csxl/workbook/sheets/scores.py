@@ -126,7 +126,7 @@ def build(ctx: Ctx) -> None:
         value, points = S.kpi_value(i), S.kpi_points(i)
         headers[value] = label
         headers[points] = t(f"{label}得分", f"{label} points")
-        formats[value] = unit_format(target)
+        formats[value] = unit_format(target, lang)
         formats[points] = "0.0"
         ctx.label(ws, f"{col(value)}{S.KEY_ROW}", target.key, style.NOTE)
         ws[f"{col(value)}{S.KEY_ROW}"].alignment = NO_WRAP  # runs on over the points column
@@ -350,7 +350,7 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             e = effective_target(p, index[target.key], target, agent)
             value = agent.values.get(target.key)
             v, pc = f"{col(S.kpi_value(i))}{r}", f"{col(S.kpi_points(i))}{r}"
-            ctx.label(ws, v, value, style.COMPUTED, unit_format(target))
+            ctx.label(ws, v, value, style.COMPUTED, unit_format(target, ctx.lang))
             pts = scoring.points(value, e.target, inc.mode, p.points_table())
             ctx.formula(
                 ws, pc, _points_formula(ctx, v, e, goals_row), "" if pts is None else pts, "0.0"
