@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from csxl.domain.synonyms import HeaderMatch, Synonyms, looks_like_summary
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 
 SCAN_ROWS = 30
 MIN_MATCHES = 2
@@ -86,15 +86,17 @@ def settle(
             label = " / ".join(labels.get(column, (column,)))
             first, second = f"{letter(a)} ({match.headers[a]})", f"{letter(b)} ({match.headers[b]})"
             raise InputError(
-                f"columns {first} and {second} both hold {label} data; csxl cannot tell "
-                "which to use.",
-                Location(where.file, where.sheet, header_row),
-                "Delete one of the two columns, or clear the sheet and paste one export "
-                "(for several exports use `csxl import`).",
-                zh=(
+                t(
                     f"{first} 列和 {second} 列都是“{labels.get(column, (column,))[0]}”，"
                     "而且都有数据，无法判断该用哪一列。",
+                    f"columns {first} and {second} both hold {label} data; csxl cannot tell "
+                    "which to use.",
+                ),
+                Location(where.file, where.sheet, header_row),
+                t(
                     "请删除其中一列，或清空该表后只粘贴一份导出（多份导出请用 csxl import）。",
+                    "Delete one of the two columns, or clear the sheet and paste one export "
+                    "(for several exports use `csxl import`).",
                 ),
             )
         chosen = full[0] if full else hits[0] if column in match.required else None

@@ -166,6 +166,15 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p, _ in app_locks(path)]
 
 
+def plan_language(path: str | Path) -> str | None:
+    """The language of the plan workbook at `path`; None for anything else (missing, not a
+    workbook, not a plan). Reads only the workbook part: the CLI asks it before each run."""
+    try:
+        return Titles.of_file(Path(path)).lang
+    except Exception:  # not a plan: the command says so in its own words
+        return None
+
+
 def _peek_lang(path: Path) -> str:
     """The plan's language for a refusal before it is opened (zh when it cannot be told)."""
     import zipfile
