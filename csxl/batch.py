@@ -47,6 +47,7 @@ from csxl.roster import Roster, Team, read_roster
 if TYPE_CHECKING:
     import pandas as pd
 
+    from csxl.domain.people import Member
     from csxl.domain.scoring import Target
     from csxl.workbook.book import Override
 
@@ -221,11 +222,14 @@ class Template:
         self.goals = parts[layout.title("Goals", lang)]
         self.dashboard = parts[layout.title("Dashboard", lang)]
         self.settings = parts[layout.title("Settings", lang)]
+        self.team = parts[layout.title("Team", lang)]
+        self.aliases = parts[layout.title("Aliases", lang)]
         marker = PLACEHOLDER.encode()
         self.named = [n for n, data in self.files.items() if marker in data]
         self.formulas = {
             self.goals: _formulas(self.files[self.goals]),
             self.dashboard: _formulas(self.files[self.dashboard]),
+            self.team: _formulas(self.files[self.team]),
         }
 
     def specialise(
@@ -234,9 +238,12 @@ class Template:
         targets: Sequence[Target] | None = None,
         cascade: Iterable[Override] = (),
         active_customers: float | None = None,
+        members: Sequence[Member] = (),
+        aliases: Sequence[tuple[str, str, str]] = (),
     ) -> bytes:
         """The package of `build(PlanInputs(lang, team, year, today, active_customers,
-        targets, cascade))`."""
+        targets, cascade, team_inputs=TeamInputs(members), aliases))`: `roster_rows` gives
+        a roster team's members, aliases and cascade rows."""
         from csxl.workbook import sheetxml, zipsplice
         from csxl.workbook.layout import Settings as St
 
@@ -255,6 +262,8 @@ class Template:
             (self.goals, goals),
             (self.dashboard, cells["Dashboard"]),
             (self.settings, settings),
+            (self.team, self._member_cells(members)),
+            (self.aliases, self._alias_cells(aliases)),
         ):
             if patch:
                 parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
@@ -318,6 +327,43 @@ class Template:
             )
         return {"Goals": goals, "Dashboard": dash}
 
+    def _member_cells(self, members: Sequence[Member]) -> dict:
+        """Team's agent rows: agent, group and hire date as typed, and the new-hire mark the
+        row's formula caches (as `sheets.team.build` computes it)."""
+        from csxl.domain.scoring import DEFAULT_INCENTIVES, is_new_hire
+        from csxl.workbook.layout import Team as T
+        from csxl.workbook.layout import col
+        from csxl.workbook.sheets.team import YES_NO
+        from csxl.workbook.sheetxml import Formula
+
+        if len(members) > T.ROWS:
+            raise ValueError(f"more than {T.ROWS} agents: the Team sheet has {T.ROWS} rows")
+        yes, no = YES_NO[self.lang]
+        formulas = self.formulas[self.team]
+        cells: dict[tuple[int, int], object] = {}
+        for i, m in enumerate(members):
+            r = T.FIRST_ROW + i
+            cells[(r, T.AGENT)] = m.agent
+            cells[(r, T.GROUP)] = m.group
+            cells[(r, T.HIRED)] = m.hired
+            if m.hired is not None:
+                new = is_new_hire(m.hired, self.today, DEFAULT_INCENTIVES.new_hire_months)
+                text = formulas[f"{col(T.NEW_HIRE)}{r}"]
+                cells[(r, T.NEW_HIRE)] = Formula(text, yes if new else no)
+        return cells
+
+    def _alias_cells(self, aliases: Sequence[tuple[str, str, str]]) -> dict:
+        """Aliases' left table: spelling, agent id, name shown."""
+        from csxl.workbook.layout import Aliases as L
+
+        if len(aliases) > L.ROWS:
+            raise ValueError(f"more than {L.ROWS} aliases: the Aliases sheet has {L.ROWS} rows")
+        cells: dict[tuple[int, int], object] = {}
+        for i, row in enumerate(aliases):
+            for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
+                cells[(L.FIRST_ROW + i, c)] = value
+        return cells
+
     def _cascade_cells(self, cascade: list[Override], targets: tuple[Target, ...]) -> dict:
         """The typed cascade rows of Goals (level, name, KPI label, weight and targets)."""
         from csxl.domain.catalog import CATALOG
@@ -338,6 +384,40 @@ class Template:
             cells[(r, G.C_STRETCH)] = as_written(o.stretch)
             cells[(r, G.C_CHALLENGE)] = as_written(o.challenge)
         return cells
+
+
+# ------------------------------------------------------------------ the roster's agents
+def roster_rows(
+    team: Team, targets: Sequence[Target], cascade: Sequence[Override]
+) -> tuple[tuple[Member, ...], tuple[tuple[str, str, str], ...], list[Override]]:
+    """What a team plan lists of the roster's agents, before any data: Team's rows (agent,
+    group, hire date), Aliases' rows (the agent's name -> 工号 -> the name shown; an agent
+    without a 工号 has the name as id, so that no agent of the team is an unknown name),
+    and the cascade with a row for each agent that has no override of its own (the first
+    KPI scored per agent, its targets blank: the team's, for the manager to change).
+    Aliases stay empty when no agent has a 工号: an empty table changes nothing."""
+    from csxl.domain.people import Member
+    from csxl.workbook.book import Override
+    from csxl.workbook.layout import Goals as G
+    from csxl.workbook.layout import Team as T
+
+    members = tuple(Member(a.name, a.group, hired=a.hire_date) for a in team.agents[: T.ROWS])
+    aliases: tuple[tuple[str, str, str], ...] = ()
+    if any(a.agent_id for a in team.agents):
+        aliases = tuple((a.name, a.agent_id or a.name, a.name) for a in team.agents)
+    rows = list(cascade)
+    kpi = next((t.key for t in targets if "agent" in t.scored_for), None)
+    named = {o.name for o in cascade if o.level == "agent"}
+    used = {o.row for o in cascade}
+    free = (r for r in range(G.CASCADE_FIRST_ROW, G.CASCADE_FIRST_ROW + G.CASCADE_ROWS))
+    for a in team.agents if kpi is not None else ():
+        if a.name in named:
+            continue
+        r = next((r for r in free if r not in used), None)
+        if r is None:  # the block is full: the agents beyond it are on Team all the same
+            break
+        rows.append(Override(r, "agent", a.name, kpi))
+    return members, aliases, rows
 
 
 # ------------------------------------------------------------------ results and manifest
@@ -391,7 +471,9 @@ def fingerprint(
         "lang": lang,
         "year": year,
         "team": team.name,
-        "agents": sorted(a.name for a in team.agents),
+        "agents": sorted(
+            (a.name, a.group or "", a.agent_id or "", str(a.hire_date or "")) for a in team.agents
+        ),
         "active_customers": team.active_customers,
         "targets": [astuple(t) for t in targets],
         "cascade": [asdict(o) for o in cascade],
@@ -582,7 +664,7 @@ def run_batch(
             path = out / file
             try:
                 targets = team.targets()
-                cascade = team.cascade(targets)
+                members, aliases, cascade = roster_rows(team, targets, team.cascade(targets))
                 fp = fingerprint(lang, year, team, targets, cascade, data_digest)
                 record = manifest.get(team.name, {})
                 state = _state(path, record, fp)
@@ -602,7 +684,9 @@ def run_batch(
                 if template is None:
                     template = Template(lang, year, today)
                     t0 = time.perf_counter()  # the template is the run's, not this team's
-                package = template.specialise(team.name, targets, cascade, team.active_customers)
+                package = template.specialise(
+                    team.name, targets, cascade, team.active_customers, members, aliases
+                )
                 note = REFRESH_NOTE[lang]["backup"].format(name=kept.name) if kept else ""
                 if data is not None and len(frames.get(team.name, ())) > 0:
                     jobs_todo.append(

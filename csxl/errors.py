@@ -33,6 +33,7 @@ def language(lang: str | None) -> Iterator[None]:
     finally:
         LANGUAGE.reset(token)
 
+
 EXIT_OK = 0
 EXIT_WARNINGS = 1
 EXIT_REFUSED = 2

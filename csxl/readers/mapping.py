@@ -13,7 +13,7 @@ from pathlib import Path
 
 from csxl.domain.columns import COLUMNS
 from csxl.domain.synonyms import normalise_header
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.readers.csv import decode
 from csxl.readers.sniff import Kind, sniff
 
@@ -29,14 +29,17 @@ def read_mapping(
     (the ticket columns, or those of tickets and orders for `csxl kpi --orders`)."""
     rows = _rows(path)
     if not rows:
-        raise InputError("the mapping file is empty.", Location(path.name))
+        raise InputError(t("映射文件是空的。", "the mapping file is empty."), Location(path.name))
     head = [normalise_header(h) for h in rows[0]]
     try:
         h = next(i for i, x in enumerate(head) if x in _HEADER)
         c = next(i for i, x in enumerate(head) if x in _COLUMN)
     except StopIteration:
         raise InputError(
-            "the mapping file needs a header row with 表头 (header) and 字段 (column).",
+            t(
+                "映射文件需要一个含“表头”和“字段”两列的表头行。",
+                "the mapping file needs a header row with 表头 (header) and 字段 (column).",
+            ),
             Location(path.name, row=1),
         ) from None
     s = next((i for i, x in enumerate(head) if x in _SCALE), None)
