@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, unescape
 
-from csxl.errors import CsxlError, InputError, Location
+from csxl.errors import LANGUAGE, CsxlError, InputError, Location, language, t
 from csxl.roster import Roster, Team, read_roster
 
 if TYPE_CHECKING:
@@ -248,7 +248,12 @@ class Template:
         from csxl.workbook.layout import Settings as St
 
         if not team or team != " ".join(team.split()):
-            raise ValueError("a team name is one line of text without leading/trailing spaces")
+            raise ValueError(
+                t(
+                    "团队名称须是一行文字，首尾没有空格",
+                    "a team name is one line of text without leading/trailing spaces",
+                )
+            )
         name = escape(team).encode("utf-8")
         parts = {n: self.files[n].replace(PLACEHOLDER.encode(), name) for n in self.named}
         cells = self._target_cells(tuple(targets or self.defaults))
@@ -288,31 +293,31 @@ class Template:
         goals: dict[tuple[int, int], object] = {}
         dash: dict[tuple[int, int], object] = {}
         gf, df = self.formulas[self.goals], self.formulas[self.dashboard]
-        for i, (t, d) in enumerate(zip(targets[: G.KPI_ROWS], self.defaults, strict=False)):
-            if t == d:
+        for i, (tg, d) in enumerate(zip(targets[: G.KPI_ROWS], self.defaults, strict=False)):
+            if tg == d:
                 continue
             r = G.FIRST_ROW + i
             for c, value in (
-                (G.WEIGHT, t.weight),
-                (G.BASELINE, t.baseline),
-                (G.STRETCH, t.stretch),
-                (G.CHALLENGE, t.challenge),
+                (G.WEIGHT, tg.weight),
+                (G.BASELINE, tg.baseline),
+                (G.STRETCH, tg.stretch),
+                (G.CHALLENGE, tg.challenge),
             ):
                 goals[(r, c)] = as_written(value)
             goals[(r, G.NOTE)] = smart_text(
-                self.lang, self.year, t, CATALOG[t.key].label(self.lang)
+                self.lang, self.year, tg, CATALOG[tg.key].label(self.lang)
             )
             for m in range(12):
                 c = G.MONTH_FIRST + m
-                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], t.stretch)
+                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], tg.stretch)
             for q in range(4):
                 c = G.QUARTER_FIRST + q
-                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([t.stretch] * 3) / 3)
+                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([tg.stretch] * 3) / 3)
             dr = D.FIRST_ROW + i
             for c, value in (
-                (D.BASELINE, t.baseline),
-                (D.STRETCH, t.stretch),
-                (D.CHALLENGE, t.challenge),
+                (D.BASELINE, tg.baseline),
+                (D.STRETCH, tg.stretch),
+                (D.CHALLENGE, tg.challenge),
             ):
                 dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], value)
         if goals:  # the weights' total and note follow the weights (sheets.goals)
@@ -337,7 +342,12 @@ class Template:
         from csxl.workbook.sheetxml import Formula
 
         if len(members) > T.ROWS:
-            raise ValueError(f"more than {T.ROWS} agents: the Team sheet has {T.ROWS} rows")
+            raise ValueError(
+                t(
+                    f"客服超过 {T.ROWS} 人：“团队”表只有 {T.ROWS} 行",
+                    f"more than {T.ROWS} agents: the Team sheet has {T.ROWS} rows",
+                )
+            )
         yes, no = YES_NO[self.lang]
         formulas = self.formulas[self.team]
         cells: dict[tuple[int, int], object] = {}
@@ -357,7 +367,12 @@ class Template:
         from csxl.workbook.layout import Aliases as L
 
         if len(aliases) > L.ROWS:
-            raise ValueError(f"more than {L.ROWS} aliases: the Aliases sheet has {L.ROWS} rows")
+            raise ValueError(
+                t(
+                    f"别名超过 {L.ROWS} 个：“别名”表只有 {L.ROWS} 行",
+                    f"more than {L.ROWS} aliases: the Aliases sheet has {L.ROWS} rows",
+                )
+            )
         cells: dict[tuple[int, int], object] = {}
         for i, row in enumerate(aliases):
             for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
@@ -517,9 +532,16 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
         key = frame["agent"].map(lambda v: by_agent.get(clean_name(v), "") if v == v else "")
     else:
         raise InputError(
-            "the export has neither a team nor an agent column: rows cannot be split by team.",
+            t(
+                "导出既没有团队列也没有客服列：无法按团队拆分。",
+                "the export has neither a team nor an agent column: rows cannot be split by team.",
+            ),
             Location(path.name, table.sheet),
-            "Export the team (团队) column, or the agent (客服) column with the roster's names.",
+            t(
+                "请导出“团队”列，或导出与花名册姓名一致的“客服”列。",
+                "Export the team (团队) column, or the agent (客服) column with the roster's "
+                "names.",
+            ),
         )
     if "agent" in frame and "team" in frame:  # rows without a team: the roster knows the agent
         by_agent = roster.team_of_agent()
@@ -535,11 +557,20 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
     if unknown:
         shown = "、".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
         n = int(key.isin(unknown).sum())
-        warnings.append(f"{path.name}: {n} rows of teams not in the roster were left out ({shown})")
+        warnings.append(
+            t(
+                f"{path.name}：{n} 行属于花名册中没有的团队，未计入（{shown}）",
+                f"{path.name}: {n} rows of teams not in the roster were left out ({shown})",
+            )
+        )
     if everyone.any():
         warnings.append(
-            f"{path.name}: {int(everyone.sum())} rows without a team (nor an agent on the "
-            "roster) count in every team's plan"
+            t(
+                f"{path.name}：{int(everyone.sum())} 行没有团队（客服也不在花名册上），"
+                "计入每个团队的计划",
+                f"{path.name}: {int(everyone.sum())} rows without a team (nor an agent on the "
+                "roster) count in every team's plan",
+            )
         )
     return out, warnings
 
@@ -573,6 +604,7 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
 
     t0 = time.perf_counter()
     work = Path(job.work)
+    token = LANGUAGE.set(job.lang)  # a worker process speaks the run's language
     try:
         work.parent.mkdir(parents=True, exist_ok=True)
         work.write_bytes(job.package)
@@ -593,6 +625,7 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
         return job.team, FAILED, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}", None
     finally:
         work.unlink(missing_ok=True)
+        LANGUAGE.reset(token)
 
 
 # ------------------------------------------------------------------ the command
@@ -617,25 +650,43 @@ def run_batch(
     Refused as a whole (InputError, nothing written) only when the roster or the export
     cannot be used; a team that fails is listed in the result and the others go on.
     """
+    roster = read_roster(roster_path)
+    lang = lang or roster.lang
+    with language(lang):  # the plans' language is the run's: messages, report, teams
+        return _run(roster, Path(out), data, jobs, force, lang, year, today, on_start, on_done)
+
+
+def _run(
+    roster: Roster,
+    out: Path,
+    data: str | Path | None,
+    jobs: int | None,
+    force: bool,
+    lang: str,
+    year: int | None,
+    today: date | None,
+    on_start: Callable[[int], None] | None,
+    on_done: Progress | None,
+) -> BatchResult:
     from csxl.workbook.lock import WorkbookLock
     from csxl.workbook.package import write_atomic
     from csxl.workbook.port import backup
     from csxl.workbook.safety import check_writable, open_error
 
-    roster = read_roster(roster_path)
-    lang = lang or roster.lang
     today = today or date.today()
     year = year or today.year
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError("--out must be a folder.", Location(str(out)))
+        raise InputError(t("--out 必须是文件夹。", "--out must be a folder."), Location(str(out)))
     frames: dict[str, Any] = {}
     warnings: list[str] = []
     data_digest = None
     if data is not None:
         data = Path(data)
         if not data.exists():
-            raise InputError("the export file does not exist.", Location(data.name))
+            raise InputError(
+                t("导出文件不存在。", "the export file does not exist."), Location(data.name)
+            )
         data_digest = sha256_file(data)
         frames, warnings = split_export(data, roster)
     out.mkdir(parents=True, exist_ok=True)
@@ -811,9 +862,9 @@ def write_report(path: Path, result: BatchResult) -> Path:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F3A5F")
     labels = STATUS_LABELS[result.lang]
-    for t in result.teams:
-        ws.append([t.team, t.file, labels[t.status], round(t.seconds, 3), t.message])
-        if t.status in NEEDS_A_LOOK:
+    for r in result.teams:
+        ws.append([r.team, r.file, labels[r.status], round(r.seconds, 3), r.message])
+        if r.status in NEEDS_A_LOOK:
             ws.cell(ws.max_row, 3).font = Font(bold=True, color="9B1C1C")
     for line in result.warnings:
         ws.append(["", "", "", None, line])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import Data as D
@@ -75,7 +75,9 @@ def _date(value: object, where: Location) -> date | None:
         return day(value)
     except ValueError:
         raise InputError(
-            f"{value!r} is not a date.", where, "Type a date such as 2026-03-31."
+            t(f"{value!r} 不是日期。", f"{value!r} is not a date."),
+            where,
+            t("请输入日期，如 2026-03-31。", "Type a date such as 2026-03-31."),
         ) from None
 
 
@@ -83,13 +85,21 @@ def _number(value: object, where: Location) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.")
+        raise not_a_number(value, where)
     if isinstance(value, int | float):
         return float(value)
     try:
         return float(str(value).strip().rstrip("%")) / (100 if str(value).endswith("%") else 1)
     except ValueError:
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
+        raise not_a_number(value, where) from None
+
+
+def not_a_number(value: object, where: Location) -> InputError:
+    return InputError(
+        t(f"{value!r} 不是数字。", f"{value!r} is not a number."),
+        where,
+        t("请输入数字。", "Type a number."),
+    )
 
 
 def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
@@ -104,9 +114,15 @@ def _cascade_in_block(cascade: list, book: str, lang: str) -> list:
         return cascade
     if len(cascade) > G.CASCADE_ROWS:
         raise InputError(
-            f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            t(
+                f"分解目标有 {len(cascade)} 行；计划只能容纳 {G.CASCADE_ROWS} 行。",
+                f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            ),
             Location(book, layout.title("Goals", lang), cascade[G.CASCADE_ROWS].row, "B"),
-            "Delete the rows that are not needed, then upgrade again.",
+            t(
+                "请删除不需要的行后再升级。",
+                "Delete the rows that are not needed, then upgrade again.",
+            ),
         )
     return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
 
@@ -142,7 +158,9 @@ def read_milestones(rows: Rows, book: str, lang: str) -> list:
             )
         except ValueError as exc:
             raise InputError(
-                f"this milestone is not usable: {exc}.", where(M.QUARTER), "Correct the row."
+                t(f"这个里程碑无法使用：{exc}。", f"this milestone is not usable: {exc}."),
+                where(M.QUARTER),
+                t("请改正这一行。", "Correct the row."),
             ) from None
     return out
 
@@ -210,7 +228,9 @@ def read_risks(rows: Rows, book: str, lang: str) -> list:
             )
         except ValueError as exc:
             raise InputError(
-                f"this risk is not usable: {exc}.", where(R.LIKELIHOOD), "Rate it 1-5."
+                t(f"这条风险无法使用：{exc}。", f"this risk is not usable: {exc}."),
+                where(R.LIKELIHOOD),
+                t("请按 1-5 评分。", "Rate it 1-5."),
             ) from None
     return out
 
@@ -243,9 +263,9 @@ def read_incidents(rows: Rows, book: str, lang: str) -> tuple[tuple, dict[str, f
         for c in times:
             if values[c] is not None and when[c] is None:
                 raise InputError(
-                    f"{values[c]!r} is not a date and time.",
+                    t(f"{values[c]!r} 不是日期时间。", f"{values[c]!r} is not a date and time."),
                     Location(book, sheet, r, layout.col(c)),
-                    "Type it as 2026-03-01 09:30.",
+                    t("请写成 2026-03-01 09:30。", "Type it as 2026-03-01 09:30."),
                 )
         text = {c: None if v is None else str(v) for c, v in values.items()}
         out.append(
@@ -275,9 +295,12 @@ def version_of(path: Path) -> str:
     title = layout.title("Settings", lang)
     if title not in book.sheet_names:
         raise InputError(
-            "it has no Settings sheet, so its template version is unknown.",
+            t(
+                "它没有“设置”表，因此无法知道模板版本。",
+                "it has no Settings sheet, so its template version is unknown.",
+            ),
             Location(path.name),
-            "Only plans made by csxl can be upgraded.",
+            t("只有 csxl 生成的计划才能升级。", "Only plans made by csxl can be upgraded."),
         )
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     return _text(_cell(rows, St.ROW_VERSION, St.VALUE_COL))
@@ -290,9 +313,15 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
     path = Path(workbook)
     if to not in (None, layout.TEMPLATE_VERSION):
         raise InputError(
-            f"this csxl makes template version {layout.TEMPLATE_VERSION} only, not {to}.",
+            t(
+                f"此版本的 csxl 只生成模板版本 {layout.TEMPLATE_VERSION}，不能生成 {to}。",
+                f"this csxl makes template version {layout.TEMPLATE_VERSION} only, not {to}.",
+            ),
             Location(path.name),
-            "Leave out --to, or use the csxl release that makes that version.",
+            t(
+                "请去掉 --to，或使用生成该版本的 csxl 发行版。",
+                "Leave out --to, or use the csxl release that makes that version.",
+            ),
         )
     old = PackageBook(path, ribbon=False)  # refuses a workbook open elsewhere (exit 3)
     version = _text(_cell(old.rows("Settings"), St.ROW_VERSION, St.VALUE_COL))
@@ -306,9 +335,17 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
         return report
     if version not in READABLE:
         raise InputError(
-            f"template version {version!r} is not one this csxl can read ({', '.join(READABLE)}).",
+            t(
+                f"此版本的 csxl 无法读取模板版本 {version!r}（可读：{'、'.join(READABLE)}）。",
+                f"template version {version!r} is not one this csxl can read "
+                f"({', '.join(READABLE)}).",
+            ),
             Location(path.name, layout.title("Settings", old.lang), St.ROW_VERSION, "B"),
-            "Check the version cell on Settings, or upgrade with the csxl release of that time.",
+            t(
+                "请检查“设置”表上的版本单元格，或使用当时的 csxl 发行版升级。",
+                "Check the version cell on Settings, or upgrade with the csxl release of that "
+                "time.",
+            ),
         )
     work = Path(tempfile.mkdtemp(prefix=".csxl-upgrade-", dir=path.parent))
     try:
