@@ -129,6 +129,14 @@ class _Bilingual:
     zh_help: str | None = None
     _help: str | None = None
 
+    def get_help_option(self, ctx: click.Context):
+        """click makes its --help option once, in the language of the first run: its text is
+        set again for each."""
+        found = super().get_help_option(ctx)  # type: ignore[misc]
+        if found is not None:
+            found.help = _click_gettext("Show this message and exit.")
+        return found
+
     @property
     def help(self) -> str | None:
         if self.zh_help and LANGUAGE.get() != "en":
@@ -369,7 +377,14 @@ def _result_file_arg(args: list[str]) -> str | None:
     zh="csxl：客服计划、指标与考核，在 Excel 中完成。\n\n"
     "消息与帮助默认为中文；英文用 --lang en（放在命令前后均可）或环境变量 CSXL_LANG=en。",
 )
-@click.version_option(__version__, prog_name="csxl", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__,
+    prog_name="csxl",
+    message="%(prog)s %(version)s",
+    cls=Option,
+    help="Show the version and exit.",
+    zh="显示版本并退出。",
+)
 @LANG
 def main(lang) -> None:
     """csxl: customer-service plans, KPIs and scoring in Excel.
@@ -410,7 +425,7 @@ def main(lang) -> None:
 @option(
     "--mapping",
     type=click.Path(dir_okay=False, exists=True),
-    help="Extra header synonyms: a CSV/xlsx with 表头 and 字段 columns.",
+    help="Extra header synonyms: a CSV/xlsx with header and column columns.",
     zh="补充的表头同义词：带“表头”和“字段”两列的 CSV/xlsx。",
 )
 @option(
@@ -673,7 +688,7 @@ def score(workbook, month, live, lang, result_file) -> None:
 @option(
     "--source",
     required=True,
-    help="The export's data source, e.g. 千牛, 电话, 在线.",
+    help="The export's data source, e.g. Qianniu, phone, online.",
     zh="导出的数据源，如 千牛、电话、在线。",
 )
 @option(
@@ -768,7 +783,8 @@ def upgrade(workbook, to_version, lang) -> None:
 )
 @LANG
 def export_agent_sheets(workbook, out, pdf, mask, lang) -> None:
-    """One 考核表 per agent of a refreshed plan, each with only that agent's figures."""
+    """One appraisal sheet per agent of a refreshed plan, each with only that agent's
+    figures."""
     from csxl import console
     from csxl.agent_sheets import export_agent_sheets as run
 
@@ -791,7 +807,8 @@ def export_agent_sheets(workbook, out, pdf, mask, lang) -> None:
     help="Folder to write.",
     zh="写入的文件夹。",
 )
-def build_addin(out) -> None:
+@LANG
+def build_addin(out, lang) -> None:
     """Build the Excel add-in csxl.xlam (and its csxl.xlsm test twin) from macros/."""
     from csxl.excel.addin import build_addin as build
 

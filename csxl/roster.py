@@ -240,6 +240,17 @@ def read_roster(path: str | Path) -> Roster:
         raise InputError(
             t("花名册文件不存在。", "the roster file does not exist."), Location(path.name)
         )
+    from csxl.readers.sniff import Kind, sniff
+
+    if sniff(path) is not Kind.XLSX:  # a damaged, encrypted or old file is told by its kind
+        raise InputError(
+            t("花名册是 .xlsx 文件。", "a roster is an .xlsx file."),
+            Location(path.name),
+            t(
+                "请另存为 .xlsx（可用 csxl roster-template 生成一份）。",
+                "Save it as .xlsx (make one with `csxl roster-template`).",
+            ),
+        )
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

@@ -45,9 +45,9 @@ def find_header(
                     f"Paste or export the {schema.what[1]} data.",
                 ),
             )
-        needed = " and ".join(
-            f"{labels[c][0]} ({labels[c][1].lower()})" for c in schema.required
-        ).replace(" and ", ", ", len(schema.required) - 2)
+        needed = " and ".join(labels[c][1].lower() for c in schema.required).replace(
+            " and ", ", ", len(schema.required) - 2
+        )
         raise InputError(
             t(
                 f"前 {SCAN_ROWS} 行中没有找到表头行。",
@@ -63,7 +63,7 @@ def find_header(
         )
     match = synonyms.match(rows[best_index])
     if match.missing_required:
-        names = " and ".join(f"{labels[c][0]} ({labels[c][1]})" for c in match.missing_required)
+        names = " and ".join(labels[c][1] for c in match.missing_required)
         found = ", ".join(h for h in match.headers if h)
         missing = "、".join(labels[c][0] for c in match.missing_required)
         raise InputError(
