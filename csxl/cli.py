@@ -12,6 +12,7 @@ English, `zh=` Chinese), and so do click's own words (Usage, Options, its errors
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -171,6 +172,20 @@ LANG = option(
     help="Language of messages (default: CSXL_LANG, else the plan's, else zh).",
     zh="消息的语言（默认：环境变量 CSXL_LANG，否则计划的语言，否则中文 zh）。",
 )
+# What the operating system says, in Chinese, for the errors a user meets (errno).
+OS_ERRORS_ZH = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许此操作",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "只读的文件系统",
+    errno.EEXIST: "文件已存在",
+    errno.EISDIR: "这是文件夹",
+    errno.ENOTDIR: "不是文件夹",
+    errno.EBUSY: "文件正被占用",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EINVAL: "无效的参数",
+}
 # Commands whose argument is a plan workbook: a run without --lang speaks its language.
 PLAN_ARGUMENTS = ("workbook", "data")
 
@@ -217,7 +232,7 @@ class Command(_Bilingual, click.Command):
             ctx.exit(130)
         except OSError as exc:  # disk full, no permission, a file held by another program
             name = os.path.basename(exc.filename) if exc.filename else None
-            what = exc.strerror or str(exc)
+            what = t(OS_ERRORS_ZH.get(exc.errno, ""), "") or exc.strerror or str(exc)
             click.echo(
                 f"csxl: {printable(name + ': ' if name else '')}{printable(what)}"
                 + t(

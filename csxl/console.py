@@ -436,17 +436,18 @@ def print_batch(result) -> None:
 
 def print_consolidation(summary, lang: str = "zh") -> None:
     """Teams read, the ranking, and every problem (missing, malformed, old version)."""
-    zh = lang == "zh"
+    from csxl.errors import t
+
     table = Table(show_header=True, header_style="bold")
     for name in (
-        ("排名", "Rank"),
-        ("团队", "Team"),
-        ("加权得分", "Score"),
-        ("等级", "Grade"),
-        ("状态", "State"),
+        t("排名", "Rank"),
+        t("团队", "Team"),
+        t("加权得分", "Score"),
+        t("等级", "Grade"),
+        t("状态", "State"),
     ):
-        table.add_column(name[0] if zh else name[1])
-    never = "未刷新" if zh else "never refreshed"
+        table.add_column(name)
+    never = t("未刷新", "never refreshed")
     for rank, tb in summary.ranking:
         score = "—" if tb.score is None else f"{tb.score:.2f}"
         table.add_row(
@@ -455,8 +456,8 @@ def print_consolidation(summary, lang: str = "zh") -> None:
     out.print(table)
     for file, problem in summary.problems:
         warn(f"{file}: {problem}")
-    done = "汇总已写入" if zh else "Summary written to"
-    out.print(f"{done}: [bold]{summary.path}[/]", highlight=False)
+    done = t("汇总已写入：", "Summary written to: ")
+    out.print(f"{done}[bold]{summary.path}[/]", highlight=False)
 
 
 UPGRADE = {
