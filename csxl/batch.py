@@ -222,14 +222,12 @@ class Template:
         self.goals = parts[layout.title("Goals", lang)]
         self.dashboard = parts[layout.title("Dashboard", lang)]
         self.settings = parts[layout.title("Settings", lang)]
-        self.team = parts[layout.title("Team", lang)]
-        self.aliases = parts[layout.title("Aliases", lang)]
+        self.parts = parts
         marker = PLACEHOLDER.encode()
         self.named = [n for n, data in self.files.items() if marker in data]
         self.formulas = {
             self.goals: _formulas(self.files[self.goals]),
             self.dashboard: _formulas(self.files[self.dashboard]),
-            self.team: _formulas(self.files[self.team]),
         }
 
     def specialise(
@@ -267,8 +265,7 @@ class Template:
             (self.goals, goals),
             (self.dashboard, cells["Dashboard"]),
             (self.settings, settings),
-            (self.team, self._member_cells(members)),
-            (self.aliases, self._alias_cells(aliases)),
+            *self._roster_cells(members, aliases),
         ):
             if patch:
                 parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
@@ -332,52 +329,23 @@ class Template:
             )
         return {"Goals": goals, "Dashboard": dash}
 
-    def _member_cells(self, members: Sequence[Member]) -> dict:
-        """Team's agent rows: agent, group and hire date as typed, and the new-hire mark the
-        row's formula caches (as `sheets.team.build` computes it)."""
-        from csxl.domain.scoring import DEFAULT_INCENTIVES, is_new_hire
-        from csxl.workbook.layout import Team as T
-        from csxl.workbook.layout import col
-        from csxl.workbook.sheets.team import YES_NO
-        from csxl.workbook.sheetxml import Formula
+    def _roster_cells(
+        self, members: Sequence[Member], aliases: Sequence[tuple[str, str, str]]
+    ) -> list[tuple[str, dict]]:
+        """(part, cells) of the sheets that list the roster's agents (`sheets.roster_cells`)."""
+        from csxl.workbook import layout
+        from csxl.workbook.sheets import roster_cells
 
-        if len(members) > T.ROWS:
-            raise ValueError(
-                t(
-                    f"客服超过 {T.ROWS} 人：“团队”表只有 {T.ROWS} 行",
-                    f"more than {T.ROWS} agents: the Team sheet has {T.ROWS} rows",
-                )
-            )
-        yes, no = YES_NO[self.lang]
-        formulas = self.formulas[self.team]
-        cells: dict[tuple[int, int], object] = {}
-        for i, m in enumerate(members):
-            r = T.FIRST_ROW + i
-            cells[(r, T.AGENT)] = m.agent
-            cells[(r, T.GROUP)] = m.group
-            cells[(r, T.HIRED)] = m.hired
-            if m.hired is not None:
-                new = is_new_hire(m.hired, self.today, DEFAULT_INCENTIVES.new_hire_months)
-                text = formulas[f"{col(T.NEW_HIRE)}{r}"]
-                cells[(r, T.NEW_HIRE)] = Formula(text, yes if new else no)
-        return cells
+        def part(key: str) -> str:
+            return self.parts[layout.title(key, self.lang)]
 
-    def _alias_cells(self, aliases: Sequence[tuple[str, str, str]]) -> dict:
-        """Aliases' left table: spelling, agent id, name shown."""
-        from csxl.workbook.layout import Aliases as L
+        def formulas(key: str) -> dict[str, str]:
+            return _formulas(self.files[part(key)])
 
-        if len(aliases) > L.ROWS:
-            raise ValueError(
-                t(
-                    f"别名超过 {L.ROWS} 个：“别名”表只有 {L.ROWS} 行",
-                    f"more than {L.ROWS} aliases: the Aliases sheet has {L.ROWS} rows",
-                )
-            )
-        cells: dict[tuple[int, int], object] = {}
-        for i, row in enumerate(aliases):
-            for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
-                cells[(L.FIRST_ROW + i, c)] = value
-        return cells
+        if not members and not aliases:
+            return []
+        cells = roster_cells(self.lang, self.today, members, aliases, formulas)
+        return [(part(key), patch) for key, patch in cells.items()]
 
     def _cascade_cells(self, cascade: list[Override], targets: tuple[Target, ...]) -> dict:
         """The typed cascade rows of Goals (level, name, KPI label, weight and targets)."""

@@ -53,7 +53,7 @@ ALIASES = {
     "活跃客户数（月）": "active_customers",
     "活跃客户数(月)": "active_customers",
 }
-LEVEL_ZH = {"agent": "客服", "group": "小组", "team": "团队"}
+SAME_ZH = {"agent": "同一客服", "group": "同一小组", "team": "同一团队"}
 TEAM_NAME_MAX = 100  # characters; a team name is a short label
 SHOW_PROBLEMS = 8
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -447,7 +447,7 @@ def _read_row(
                 if f in have and have[f] != v:
                     problems.append(
                         t(
-                            f"{Location(file, sheet, r)}：同一{LEVEL_ZH[level]}的 {key}_{f} "
+                            f"{Location(file, sheet, r)}：{SAME_ZH[level]}的 {key}_{f} "
                             "给了两个不同的值",
                             f"{Location(file, sheet, r)}: {key}_{f} is given twice for the same "
                             f"{level} with different values",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from csxl.workbook.sheets import (
     actions,
@@ -33,6 +35,9 @@ from csxl.workbook.sheets import (
     trend,
 )
 
+if TYPE_CHECKING:
+    from csxl.domain.people import Member
+
 SHEET_BUILDERS: dict[str, Callable] = {
     "Settings": settings.build,
     "Incentives": incentives.build,
@@ -62,3 +67,19 @@ SHEET_BUILDERS: dict[str, Callable] = {
     "Calls": calls.build,
     "Audit": audit.build,
 }
+
+
+def roster_cells(
+    lang: str,
+    today: date,
+    members: Sequence[Member],
+    alias_rows: Sequence[tuple[str, str, str]],
+    formulas: Callable[[str], Mapping[str, str]],
+) -> dict[str, dict[tuple[int, int], object]]:
+    """Per sheet key, the cells a roster's agents fill in a plan built without them (`csxl
+    batch`): Team's agent rows and Aliases' left table. `formulas(key)`: the built sheet's
+    formula texts by address."""
+    return {
+        "Team": team.roster_cells(members, lang, today, formulas("Team")),
+        "Aliases": aliases.roster_cells(alias_rows),
+    }

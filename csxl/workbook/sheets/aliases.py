@@ -9,9 +9,10 @@ changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Aliases as L
@@ -109,3 +110,20 @@ def read(book) -> tuple[tuple, tuple]:
             )
         transfers.append((agent, team, days[0], days[1]))
     return tuple(aliases), tuple(transfers)
+
+
+def roster_cells(aliases: Sequence[tuple[str, str, str]]) -> dict[tuple[int, int], object]:
+    """The left table of a plan built with no aliases, filled with `aliases` (spelling,
+    agent id, name shown) as `build` writes them (`csxl batch` patches them in)."""
+    if len(aliases) > L.ROWS:
+        raise ValueError(
+            t(
+                f"别名超过 {L.ROWS} 个：本表只有 {L.ROWS} 行",
+                f"more than {L.ROWS} aliases: the sheet has {L.ROWS} rows",
+            )
+        )
+    cells: dict[tuple[int, int], object] = {}
+    for i, row in enumerate(aliases):
+        for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
+            cells[(L.FIRST_ROW + i, c)] = value
+    return cells
