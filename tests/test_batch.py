@@ -348,8 +348,11 @@ def test_changed_targets_regenerate_only_that_team(tmp_path):
 def test_a_bad_roster_is_refused_and_nothing_is_written(tmp_path):
     path = roster(tmp_path, [{"team": "A", "csat_stretch": "x"}])
     result = CliRunner().invoke(main, ["batch", str(path), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "is not a number" in result.output
+    assert result.exit_code == 2 and "'x' 不是数字" in result.output  # a Chinese roster
     assert not (tmp_path / "out").exists()
+    english = ["--lang", "en", "batch", str(path), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, english)
+    assert result.exit_code == 2 and "'x' is not a number" in result.output
 
 
 def test_the_rosters_active_customers_go_to_each_teams_settings(tmp_path):
@@ -383,11 +386,11 @@ def test_the_rosters_active_customers_go_to_each_teams_settings(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        ([{"team": "A", "active_customers": 0}], "is not a number of customers above 0"),
-        ([{"team": "A", "active_customers": "很多"}], "is not a number of customers above 0"),
+        ([{"team": "A", "active_customers": 0}], "0 不是大于 0 的客户数"),
+        ([{"team": "A", "active_customers": "很多"}], "'很多' 不是大于 0 的客户数"),
         (
             [{"team": "A", "active_customers": 100}, {"team": "A", "active_customers": 200}],
-            "team A has 100 active customers on row 3: give one number per team",
+            "团队 A 在第 3 行的活跃客户数是 100：每个团队只能有一个数",
         ),
     ],
 )
