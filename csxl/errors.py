@@ -6,6 +6,7 @@ and exits with `error.exit_code` (see ../shared/spec/cli.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,9 +17,21 @@ from dataclasses import dataclass
 LANGUAGE: ContextVar[str] = ContextVar("csxl_language", default="zh")
 
 
+class Zh(str):
+    """Chinese text chosen by `t` (so that an error knows its message is Chinese)."""
+
+
 def t(zh: str, en: str) -> str:
     """The text in this run's language: `t("文件不存在。", "file not found.")`."""
-    return en if LANGUAGE.get() == "en" else zh
+    return en if LANGUAGE.get() == "en" else Zh(zh)
+
+
+def is_chinese(text: str) -> bool:
+    """Chosen by `t` in a Chinese run, or (a message written before `t`) mostly Chinese: an
+    English message that quotes a Chinese name is still English."""
+    if isinstance(text, Zh):
+        return True
+    return len(_CJK.findall(text)) * 2 > len(_LETTERS.findall(text))
 
 
 @contextmanager
@@ -33,6 +46,9 @@ def language(lang: str | None) -> Iterator[None]:
     finally:
         LANGUAGE.reset(token)
 
+
+_CJK = re.compile("[\u3400-\u9fff]")
+_LETTERS = re.compile("[A-Za-z]")
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
@@ -50,8 +66,10 @@ class Location:
     column: str | None = None  # the header as written in the file
 
     def __str__(self) -> str:
-        if LANGUAGE.get() != "en":
-            return self.zh()
+        return self.en() if LANGUAGE.get() == "en" else self.zh()
+
+    def en(self) -> str:
+        """file, sheet 'Data', row 3, column 'CSAT'."""
         parts = []
         if self.file:
             parts.append(self.file)
@@ -101,10 +119,13 @@ class CsxlError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = str(self.where)
-        if LANGUAGE.get() != "en":
+        if LANGUAGE.get() != "en" and is_chinese(self.message):
+            where = self.where.zh()
             text = f"{where}：{self.message}" if where else self.message
             return f"{text}{self.hint}" if self.hint else text
+        # English, or a message not yet written with t() (English only): said in English
+        # throughout rather than half in Chinese.
+        where = self.where.en()
         text = f"{where}: {self.message}" if where else self.message
         return f"{text} {self.hint}" if self.hint else text
 

@@ -898,10 +898,10 @@ def test_an_inconsistent_cascade_row_is_refused_with_its_row(tmp_path):
     )
     book.commit()
     before = path.read_bytes()
-    with pytest.raises(InputError, match=rf"目标.*row {r}"):
+    with pytest.raises(InputError, match=rf"目标”，第 {r} 行.*应用分解目标后无法使用"):
         refresh(PackageBook(path), MONTH, now=NOW)
     result = run("refresh", path)
-    assert result.exit_code == 2 and "internal error" not in result.stderr
+    assert result.exit_code == 2 and "内部错误" not in result.stderr
     assert path.read_bytes() == before
 
 
@@ -983,7 +983,7 @@ def test_cli_refresh_exit_codes(tmp_path):
 
     before = dirty.read_bytes()
     for args, words in (
-        (["--month", "2026-13"], "not a month"),
+        (["--month", "2026-13"], "不是月份"),
         (["--month", "2031-01"], None),  # a month without tickets is not a crash
     ):
         result = run("refresh", dirty, *args)
