@@ -451,12 +451,16 @@ class MemoryBook:
 
     def orders(self, synonyms: Synonyms) -> RawTable:
         if self._orders is None:
-            raise InputError("the Orders sheet is empty.", Location(self.name))
+            raise InputError(
+                t("“订单”表是空的。", "the Orders sheet is empty."), Location(self.name)
+            )
         return self._orders
 
     def calls(self, synonyms: Synonyms) -> RawTable:
         if self._calls is None:
-            raise InputError("the Call records sheet is empty.", Location(self.name))
+            raise InputError(
+                t("“通话记录”表是空的。", "the Call records sheet is empty."), Location(self.name)
+            )
         return self._calls
 
     def formulas(self, key: str) -> set[tuple[int, int]]:

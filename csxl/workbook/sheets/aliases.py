@@ -100,13 +100,18 @@ def read(book) -> tuple[tuple, tuple]:
             days = (day(first), day(last))
         except ValueError:
             raise InputError(
-                "a transfer date is not a date.", where, "Type a date such as 2026-03-16."
+                t("调岗日期不是日期。", "a transfer date is not a date."),
+                where,
+                t("请输入日期，如 2026-03-16。", "Type a date such as 2026-03-16."),
             ) from None
         if agent is None or team is None or not isinstance(days[0], date):
             raise InputError(
-                "a transfer period needs the agent, the team and its first day.",
+                t(
+                    "调岗期间需要客服、团队和起始日。",
+                    "a transfer period needs the agent, the team and its first day.",
+                ),
                 where,
-                "Complete or clear the row.",
+                t("请补全或清空这一行。", "Complete or clear the row."),
             )
         transfers.append((agent, team, days[0], days[1]))
     return tuple(aliases), tuple(transfers)
