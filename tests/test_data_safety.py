@@ -241,7 +241,7 @@ def test_a_read_only_book_cannot_commit(workbook):
     book = PackageBook(workbook, lock=False)
     book.write("Errors", {(5, 1): "x"})
     before = workbook.read_bytes()
-    with pytest.raises(InputError, match="reading only"):
+    with pytest.raises(InputError, match="只读方式打开"):
         book.commit()
     assert workbook.read_bytes() == before
     shutil.rmtree(workbook.parent / "csxl-backups", ignore_errors=True)

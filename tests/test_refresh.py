@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from csxl.cli import main
-from csxl.errors import InputError, WorkbookOpenError
+from csxl.errors import InputError, WorkbookOpenError, language
 from csxl.refresh import refresh, score, validate
 from csxl.workbook import port, zipsplice
 from csxl.workbook.layout import Dashboard as Dash
@@ -914,11 +914,13 @@ def test_a_workbook_that_is_not_a_plan_is_refused(tmp_path):
     wb.save(other)
     csv = tmp_path / "tickets.csv"
     csv.write_text("工单号,创建时间\nA1,2026-03-01 09:00\n", encoding="utf-8")
-    with pytest.raises(InputError, match="not a csxl plan workbook"):
+    with pytest.raises(InputError, match="不是 csxl 的计划工作簿"):
         PackageBook(other)
-    with pytest.raises(InputError, match=r"\.xlsx file"):
+    with pytest.raises(InputError, match=r"\.xlsx 文件"):
         PackageBook(csv)
-    for path, words in ((other, "not a csxl plan"), (csv, ".xlsx")):
+    with language("en"), pytest.raises(InputError, match="not a csxl plan workbook"):
+        PackageBook(other)
+    for path, words in ((other, "不是 csxl 的计划工作簿"), (csv, ".xlsx")):
         before = path.read_bytes()
         result = run("refresh", path)
         assert result.exit_code == 2 and words in result.stderr
