@@ -340,7 +340,10 @@ class Template:
             return self.parts[layout.title(key, self.lang)]
 
         def formulas(key: str) -> dict[str, str]:
-            return _formulas(self.files[part(key)])
+            name = part(key)
+            if name not in self.formulas:  # once a run: the template's formula texts
+                self.formulas[name] = _formulas(self.files[name])
+            return self.formulas[name]
 
         if not members and not aliases:
             return []
