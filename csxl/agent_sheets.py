@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.layout import Scores as S
 
@@ -89,7 +89,12 @@ def read_cards(path: Path) -> tuple[str, str, str, list[AgentCard], list[str]]:
     with tempfile.TemporaryDirectory(prefix="csxl-") as tmp:
         if lock_files(path):
             # Excel holds the file: read what was last saved, from a copy.
-            warnings.append(f"{path.name} is open in Excel: its last saved version was read.")
+            warnings.append(
+                t(
+                    f"{path.name} 正在 Excel 中打开：读取的是最后保存的版本。",
+                    f"{path.name} is open in Excel: its last saved version was read.",
+                )
+            )
             copy = Path(tmp) / path.name
             shutil.copyfile(path, copy)
             path = copy
@@ -108,9 +113,15 @@ def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
     p = state.inputs
     if not state.shown_month:
         raise InputError(
-            "the plan has not been refreshed yet: Scores is empty.",
+            t(
+                "计划还没有刷新：“考核”表是空的。",
+                "the plan has not been refreshed yet: Scores is empty.",
+            ),
             Location(book.name, layout.title("Scores", p.lang)),
-            "Paste the month's export into Data and run `csxl refresh` first.",
+            t(
+                "请先把本月导出粘贴到“数据”表并运行 csxl refresh。",
+                "Paste the month's export into Data and run `csxl refresh` first.",
+            ),
         )
     rows = book.rows("Scores")
     scored = [(i, t) for i, t in enumerate(p.targets) if "agent" in t.scored_for]
@@ -453,13 +464,18 @@ def export_agent_sheets(
 
     path = Path(workbook)
     if not path.is_file():
-        raise InputError("the workbook does not exist.", Location(path.name))
+        raise InputError(t("工作簿不存在。", "the workbook does not exist."), Location(path.name))
     team, month, lang, cards, warnings = read_cards(path)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     result = Export(folder, team, month, lang, warnings=warnings)
     if not cards:
-        result.warnings.append("Scores lists no agents: nothing to export.")
+        result.warnings.append(
+            t(
+                "“考核”表中没有客服：没有可导出的内容。",
+                "Scores lists no agents: nothing to export.",
+            )
+        )
         return result
     used: set[str] = set()
     for card in cards:
@@ -500,7 +516,10 @@ def to_pdf(files: list[Path], folder: Path) -> tuple[list[Path], str | None]:
     """PDFs of `files` in `folder` (one LibreOffice run); (made, what went wrong or None)."""
     soffice = find_soffice()
     if soffice is None:
-        return [], "LibreOffice is not installed: no PDFs were made (the .xlsx files were)."
+        return [], t(
+            "未安装 LibreOffice：没有生成 PDF（.xlsx 文件已生成）。",
+            "LibreOffice is not installed: no PDFs were made (the .xlsx files were).",
+        )
     with tempfile.TemporaryDirectory(prefix="csxl-lo-") as profile:
         command = [
             soffice,
@@ -516,8 +535,18 @@ def to_pdf(files: list[Path], folder: Path) -> tuple[list[Path], str | None]:
         try:
             subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return [], f"LibreOffice could not make the PDFs ({exc})."
+            return [], t(
+                f"LibreOffice 无法生成 PDF（{exc}）。",
+                f"LibreOffice could not make the PDFs ({exc}).",
+            )
     made = [folder / (f.stem + ".pdf") for f in files]
     missing = [p.name for p in made if not p.is_file()]
-    problem = f"LibreOffice made no PDF for: {', '.join(missing)}." if missing else None
+    problem = (
+        t(
+            f"LibreOffice 没有为以下文件生成 PDF：{'、'.join(missing)}。",
+            f"LibreOffice made no PDF for: {', '.join(missing)}.",
+        )
+        if missing
+        else None
+    )
     return [p for p in made if p.is_file()], problem

@@ -41,12 +41,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, unescape
 
-from csxl.errors import CsxlError, InputError, Location
+from csxl.errors import LANGUAGE, CsxlError, InputError, Location, language, t
 from csxl.roster import Roster, Team, read_roster
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from csxl.domain.people import Member
     from csxl.domain.scoring import Target
     from csxl.workbook.book import Override
 
@@ -221,6 +222,7 @@ class Template:
         self.goals = parts[layout.title("Goals", lang)]
         self.dashboard = parts[layout.title("Dashboard", lang)]
         self.settings = parts[layout.title("Settings", lang)]
+        self.parts = parts
         marker = PLACEHOLDER.encode()
         self.named = [n for n, data in self.files.items() if marker in data]
         self.formulas = {
@@ -234,14 +236,22 @@ class Template:
         targets: Sequence[Target] | None = None,
         cascade: Iterable[Override] = (),
         active_customers: float | None = None,
+        members: Sequence[Member] = (),
+        aliases: Sequence[tuple[str, str, str]] = (),
     ) -> bytes:
         """The package of `build(PlanInputs(lang, team, year, today, active_customers,
-        targets, cascade))`."""
+        targets, cascade, team_inputs=TeamInputs(members), aliases))`: `roster_rows` gives
+        a roster team's members, aliases and cascade rows."""
         from csxl.workbook import sheetxml, zipsplice
         from csxl.workbook.layout import Settings as St
 
         if not team or team != " ".join(team.split()):
-            raise ValueError("a team name is one line of text without leading/trailing spaces")
+            raise ValueError(
+                t(
+                    "团队名称须是一行文字，首尾没有空格",
+                    "a team name is one line of text without leading/trailing spaces",
+                )
+            )
         name = escape(team).encode("utf-8")
         parts = {n: self.files[n].replace(PLACEHOLDER.encode(), name) for n in self.named}
         cells = self._target_cells(tuple(targets or self.defaults))
@@ -255,6 +265,7 @@ class Template:
             (self.goals, goals),
             (self.dashboard, cells["Dashboard"]),
             (self.settings, settings),
+            *self._roster_cells(members, aliases),
         ):
             if patch:
                 parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
@@ -280,33 +291,33 @@ class Template:
         goals: dict[tuple[int, int], object] = {}
         dash: dict[tuple[int, int], object] = {}
         gf, df = self.formulas[self.goals], self.formulas[self.dashboard]
-        for i, (t, d) in enumerate(zip(targets[: G.KPI_ROWS], self.defaults, strict=False)):
-            if t == d:
+        for i, (tg, d) in enumerate(zip(targets[: G.KPI_ROWS], self.defaults, strict=False)):
+            if tg == d:
                 continue
             r = G.FIRST_ROW + i
             for c, value in (
-                (G.WEIGHT, t.weight),
-                (G.BASELINE, t.baseline),
-                (G.STRETCH, t.stretch),
-                (G.CHALLENGE, t.challenge),
+                (G.WEIGHT, tg.weight),
+                (G.BASELINE, tg.baseline),
+                (G.STRETCH, tg.stretch),
+                (G.CHALLENGE, tg.challenge),
             ):
                 goals[(r, c)] = as_written(value)
             goals[(r, G.NOTE)] = smart_text(
-                self.lang, self.year, t, CATALOG[t.key].label(self.lang)
+                self.lang, self.year, tg, CATALOG[tg.key].label(self.lang)
             )
             for m in range(12):
                 c = G.MONTH_FIRST + m
-                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], t.stretch)
+                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], tg.stretch)
             for q in range(4):
                 c = G.QUARTER_FIRST + q
-                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([t.stretch] * 3) / 3)
+                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([tg.stretch] * 3) / 3)
             dr = D.FIRST_ROW + i
             for c, value in (
-                (D.BASELINE, t.baseline),
-                (D.STRETCH, t.stretch),
-                (D.CHALLENGE, t.challenge),
+                (D.BASELINE, tg.baseline),
+                (D.STRETCH, tg.stretch),
+                (D.CHALLENGE, tg.challenge),
             ):
-                dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], as_shown(t, value))
+                dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], as_shown(tg, value))
         if goals:  # the weights' total and note follow the weights (sheets.goals)
             from csxl.workbook.sheets.goals import weight_problems
 
@@ -318,6 +329,27 @@ class Template:
                 gf[f"{col(note[1])}{note[0]}"], weight_problems(self.lang, weights, 0)
             )
         return {"Goals": goals, "Dashboard": dash}
+
+    def _roster_cells(
+        self, members: Sequence[Member], aliases: Sequence[tuple[str, str, str]]
+    ) -> list[tuple[str, dict]]:
+        """(part, cells) of the sheets that list the roster's agents (`sheets.roster_cells`)."""
+        from csxl.workbook import layout
+        from csxl.workbook.sheets import roster_cells
+
+        def part(key: str) -> str:
+            return self.parts[layout.title(key, self.lang)]
+
+        def formulas(key: str) -> dict[str, str]:
+            name = part(key)
+            if name not in self.formulas:  # once a run: the template's formula texts
+                self.formulas[name] = _formulas(self.files[name])
+            return self.formulas[name]
+
+        if not members and not aliases:
+            return []
+        cells = roster_cells(self.lang, self.today, members, aliases, formulas)
+        return [(part(key), patch) for key, patch in cells.items()]
 
     def _cascade_cells(self, cascade: list[Override], targets: tuple[Target, ...]) -> dict:
         """The typed cascade rows of Goals (level, name, KPI label, weight and targets)."""
@@ -339,6 +371,40 @@ class Template:
             cells[(r, G.C_STRETCH)] = as_written(o.stretch)
             cells[(r, G.C_CHALLENGE)] = as_written(o.challenge)
         return cells
+
+
+# ------------------------------------------------------------------ the roster's agents
+def roster_rows(
+    team: Team, targets: Sequence[Target], cascade: Sequence[Override]
+) -> tuple[tuple[Member, ...], tuple[tuple[str, str, str], ...], list[Override]]:
+    """What a team plan lists of the roster's agents, before any data: Team's rows (agent,
+    group, hire date), Aliases' rows (the agent's name -> 工号 -> the name shown; an agent
+    without a 工号 has the name as id, so that no agent of the team is an unknown name),
+    and the cascade with a row for each agent that has no override of its own (the first
+    KPI scored per agent, its targets blank: the team's, for the manager to change).
+    Aliases stay empty when no agent has a 工号: an empty table changes nothing."""
+    from csxl.domain.people import Member
+    from csxl.workbook.book import Override
+    from csxl.workbook.layout import Goals as G
+    from csxl.workbook.layout import Team as T
+
+    members = tuple(Member(a.name, a.group, hired=a.hire_date) for a in team.agents[: T.ROWS])
+    aliases: tuple[tuple[str, str, str], ...] = ()
+    if any(a.agent_id for a in team.agents):
+        aliases = tuple((a.name, a.agent_id or a.name, a.name) for a in team.agents)
+    rows = list(cascade)
+    kpi = next((t.key for t in targets if "agent" in t.scored_for), None)
+    named = {o.name for o in cascade if o.level == "agent"}
+    used = {o.row for o in cascade}
+    free = (r for r in range(G.CASCADE_FIRST_ROW, G.CASCADE_FIRST_ROW + G.CASCADE_ROWS))
+    for a in team.agents if kpi is not None else ():
+        if a.name in named:
+            continue
+        r = next((r for r in free if r not in used), None)
+        if r is None:  # the block is full: the agents beyond it are on Team all the same
+            break
+        rows.append(Override(r, "agent", a.name, kpi))
+    return members, aliases, rows
 
 
 # ------------------------------------------------------------------ results and manifest
@@ -392,7 +458,9 @@ def fingerprint(
         "lang": lang,
         "year": year,
         "team": team.name,
-        "agents": sorted(a.name for a in team.agents),
+        "agents": sorted(
+            (a.name, a.group or "", a.agent_id or "", str(a.hire_date or "")) for a in team.agents
+        ),
         "active_customers": team.active_customers,
         "targets": [astuple(t) for t in targets],
         "cascade": [asdict(o) for o in cascade],
@@ -436,9 +504,16 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
         key = frame["agent"].map(lambda v: by_agent.get(clean_name(v), "") if v == v else "")
     else:
         raise InputError(
-            "the export has neither a team nor an agent column: rows cannot be split by team.",
+            t(
+                "导出既没有团队列也没有客服列：无法按团队拆分。",
+                "the export has neither a team nor an agent column: rows cannot be split by team.",
+            ),
             Location(path.name, table.sheet),
-            "Export the team (团队) column, or the agent (客服) column with the roster's names.",
+            t(
+                "请导出“团队”列，或导出与花名册姓名一致的“客服”列。",
+                "Export the team (团队) column, or the agent (客服) column with the roster's "
+                "names.",
+            ),
         )
     if "agent" in frame and "team" in frame:  # rows without a team: the roster knows the agent
         by_agent = roster.team_of_agent()
@@ -454,11 +529,20 @@ def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], l
     if unknown:
         shown = "、".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
         n = int(key.isin(unknown).sum())
-        warnings.append(f"{path.name}: {n} rows of teams not in the roster were left out ({shown})")
+        warnings.append(
+            t(
+                f"{path.name}：{n} 行属于花名册中没有的团队，未计入（{shown}）",
+                f"{path.name}: {n} rows of teams not in the roster were left out ({shown})",
+            )
+        )
     if everyone.any():
         warnings.append(
-            f"{path.name}: {int(everyone.sum())} rows without a team (nor an agent on the "
-            "roster) count in every team's plan"
+            t(
+                f"{path.name}：{int(everyone.sum())} 行没有团队（客服也不在花名册上），"
+                "计入每个团队的计划",
+                f"{path.name}: {int(everyone.sum())} rows without a team (nor an agent on the "
+                "roster) count in every team's plan",
+            )
         )
     return out, warnings
 
@@ -492,6 +576,7 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
 
     t0 = time.perf_counter()
     work = Path(job.work)
+    token = LANGUAGE.set(job.lang)  # a worker process speaks the run's language
     try:
         work.parent.mkdir(parents=True, exist_ok=True)
         work.write_bytes(job.package)
@@ -512,6 +597,7 @@ def _refresh_job(job: _Job) -> tuple[str, str, float, str, str | None]:
         return job.team, FAILED, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}", None
     finally:
         work.unlink(missing_ok=True)
+        LANGUAGE.reset(token)
 
 
 # ------------------------------------------------------------------ the command
@@ -536,25 +622,43 @@ def run_batch(
     Refused as a whole (InputError, nothing written) only when the roster or the export
     cannot be used; a team that fails is listed in the result and the others go on.
     """
+    roster = read_roster(roster_path)
+    lang = lang or roster.lang
+    with language(lang):  # the plans' language is the run's: messages, report, teams
+        return _run(roster, Path(out), data, jobs, force, lang, year, today, on_start, on_done)
+
+
+def _run(
+    roster: Roster,
+    out: Path,
+    data: str | Path | None,
+    jobs: int | None,
+    force: bool,
+    lang: str,
+    year: int | None,
+    today: date | None,
+    on_start: Callable[[int], None] | None,
+    on_done: Progress | None,
+) -> BatchResult:
     from csxl.workbook.lock import WorkbookLock
     from csxl.workbook.package import write_atomic
     from csxl.workbook.port import backup
     from csxl.workbook.safety import check_writable, open_error
 
-    roster = read_roster(roster_path)
-    lang = lang or roster.lang
     today = today or date.today()
     year = year or today.year
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError("--out must be a folder.", Location(str(out)))
+        raise InputError(t("--out 必须是文件夹。", "--out must be a folder."), Location(str(out)))
     frames: dict[str, Any] = {}
     warnings: list[str] = []
     data_digest = None
     if data is not None:
         data = Path(data)
         if not data.exists():
-            raise InputError("the export file does not exist.", Location(data.name))
+            raise InputError(
+                t("导出文件不存在。", "the export file does not exist."), Location(data.name)
+            )
         data_digest = sha256_file(data)
         frames, warnings = split_export(data, roster)
     out.mkdir(parents=True, exist_ok=True)
@@ -583,7 +687,7 @@ def run_batch(
             path = out / file
             try:
                 targets = team.targets()
-                cascade = team.cascade(targets)
+                members, aliases, cascade = roster_rows(team, targets, team.cascade(targets))
                 fp = fingerprint(lang, year, team, targets, cascade, data_digest)
                 record = manifest.get(team.name, {})
                 state = _state(path, record, fp)
@@ -603,7 +707,9 @@ def run_batch(
                 if template is None:
                     template = Template(lang, year, today)
                     t0 = time.perf_counter()  # the template is the run's, not this team's
-                package = template.specialise(team.name, targets, cascade, team.active_customers)
+                package = template.specialise(
+                    team.name, targets, cascade, team.active_customers, members, aliases
+                )
                 note = REFRESH_NOTE[lang]["backup"].format(name=kept.name) if kept else ""
                 if data is not None and len(frames.get(team.name, ())) > 0:
                     jobs_todo.append(
@@ -728,9 +834,9 @@ def write_report(path: Path, result: BatchResult) -> Path:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F3A5F")
     labels = STATUS_LABELS[result.lang]
-    for t in result.teams:
-        ws.append([t.team, t.file, labels[t.status], round(t.seconds, 3), t.message])
-        if t.status in NEEDS_A_LOOK:
+    for r in result.teams:
+        ws.append([r.team, r.file, labels[r.status], round(r.seconds, 3), r.message])
+        if r.status in NEEDS_A_LOOK:
             ws.cell(ws.max_row, 3).font = Font(bold=True, color="9B1C1C")
     for line in result.warnings:
         ws.append(["", "", "", None, line])

@@ -59,6 +59,7 @@ TEXT = {
         "from_default": "默认",
         "from_plan": "计划“设置”表",
         "from_flag": "命令行",
+        "by": {"team": "团队", "group": "小组", "agent": "客服", "channel": "渠道", "day": "日期"},
     },
     "en": {
         "kpi": "KPI",
@@ -95,6 +96,13 @@ TEXT = {
         "from_default": "default",
         "from_plan": "the plan's Settings",
         "from_flag": "command line",
+        "by": {
+            "team": "Team",
+            "group": "Group",
+            "agent": "Agent",
+            "channel": "Channel",
+            "day": "Day",
+        },
     },
 }
 SHOW_PROBLEMS = 20
@@ -165,7 +173,7 @@ def print_kpis(doc: dict, lang: str = "zh", limits=None) -> None:
     for by in dict.fromkeys(g["by"] for g in doc["groups"] if g["by"] != "all"):
         rows = [g for g in doc["groups"] if g["by"] == by]
         cols = [c for c in GROUP_COLUMNS if c not in doc["unavailable"]]
-        table = Table(title=by, show_header=True, header_style="bold")
+        table = Table(title=t["by"].get(by, by), show_header=True, header_style="bold")
         table.add_column(t["group"], no_wrap=True)
         for c in cols:
             table.add_column(CATALOG[c].label(lang), justify="right")
@@ -174,10 +182,15 @@ def print_kpis(doc: dict, lang: str = "zh", limits=None) -> None:
             table.add_row(user_text(key), *(format_value(c, g["kpis"][c]) for c in cols))
         out.print(table)
     if doc["unavailable"]:
+        from csxl.unavailable import reason_text
+
+        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        names = {"tag_alerts": t["alerts"]}
         out.print(
-            f"[dim]{t['na']}: "
-            + "; ".join(
-                f"{CATALOG[k].label(lang) if k in CATALOG else k} ({why})"
+            f"[dim]{t['na']}{colon}"
+            + sep.join(
+                (CATALOG[k].label(lang) if k in CATALOG else names.get(k, k))
+                + ("（{}）" if lang == "zh" else " ({})").format(reason_text(why, lang))
                 for k, why in doc["unavailable"].items()
             )
             + "[/]",
@@ -236,7 +249,7 @@ def print_calls(calls: dict, lang: str = "zh") -> None:
         cells = [f"{k[c]:,}" for c in ("offered", "answered", "abandoned")]
         cells += ["—" if k[c] is None else f"{k[c]:.1%}" for c in _CALL_RATES]
         cells.append("—" if k["asa_s"] is None else f"{k['asa_s']:,.1f}s")
-        prefix = "" if g["by"] == "all" else f"{g['by']}: "
+        prefix = "" if g["by"] == "all" else f"{TEXT[lang]['by'].get(g['by'], g['by'])}: "
         table.add_row(user_text(prefix + str(name)), *cells)
     out.print(table)
 
@@ -423,17 +436,18 @@ def print_batch(result) -> None:
 
 def print_consolidation(summary, lang: str = "zh") -> None:
     """Teams read, the ranking, and every problem (missing, malformed, old version)."""
-    zh = lang == "zh"
+    from csxl.errors import t
+
     table = Table(show_header=True, header_style="bold")
     for name in (
-        ("排名", "Rank"),
-        ("团队", "Team"),
-        ("加权得分", "Score"),
-        ("等级", "Grade"),
-        ("状态", "State"),
+        t("排名", "Rank"),
+        t("团队", "Team"),
+        t("加权得分", "Score"),
+        t("等级", "Grade"),
+        t("状态", "State"),
     ):
-        table.add_column(name[0] if zh else name[1])
-    never = "未刷新" if zh else "never refreshed"
+        table.add_column(name)
+    never = t("未刷新", "never refreshed")
     for rank, tb in summary.ranking:
         score = "—" if tb.score is None else f"{tb.score:.2f}"
         table.add_row(
@@ -442,8 +456,8 @@ def print_consolidation(summary, lang: str = "zh") -> None:
     out.print(table)
     for file, problem in summary.problems:
         warn(f"{file}: {problem}")
-    done = "汇总已写入" if zh else "Summary written to"
-    out.print(f"{done}: [bold]{summary.path}[/]", highlight=False)
+    done = t("汇总已写入：", "Summary written to: ")
+    out.print(f"{done}[bold]{summary.path}[/]", highlight=False)
 
 
 UPGRADE = {

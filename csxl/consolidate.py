@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, language, t
 from csxl.summary_book import summary_bytes
 from csxl.workbook import sheets
 from csxl.workbook.team_book import Summary, TeamBook
@@ -30,14 +30,19 @@ def read_team(path: Path) -> TeamBook:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        raise InputError(f"cannot be read as a workbook ({exc}).", Location(path.name)) from None
+        raise InputError(
+            t(f"无法作为工作簿读取（{exc}）。", f"cannot be read as a workbook ({exc})."),
+            Location(path.name),
+        ) from None
     titles = Titles.of_file(path)  # a renamed sheet is found by its anchor
     lang = titles.lang
 
     def rows(key: str) -> Rows:
         title = titles.title(key)
         if title not in book.sheet_names:
-            raise InputError(f"the {title} sheet is missing.", Location(path.name))
+            raise InputError(
+                t(f"缺少“{title}”工作表。", f"the {title} sheet is missing."), Location(path.name)
+            )
         from csxl.readers.limits import check_sheet
 
         check_sheet(path, title, Location(path.name, title))  # a stray far cell
@@ -66,13 +71,19 @@ def _candidates(folder: Path, out: Path) -> list[Path]:
 
 def consolidate(folder: str | Path, out: str | Path, lang: str = "zh") -> Summary:
     """Read every team workbook of `folder` and write the department summary to `out`."""
+    with language(lang):
+        return _consolidate(Path(folder), Path(out), lang)
+
+
+def _consolidate(folder: Path, out: Path, lang: str) -> Summary:
     from csxl.batch import read_manifest
 
-    folder, out = Path(folder), Path(out)
     if not folder.is_dir():
-        raise InputError("the folder does not exist.", Location(str(folder)))
+        raise InputError(t("文件夹不存在。", "the folder does not exist."), Location(str(folder)))
     if out.suffix.lower() != ".xlsx":
-        raise InputError("the summary is an .xlsx file.", Location(out.name))
+        raise InputError(
+            t("汇总表是 .xlsx 文件。", "the summary is an .xlsx file."), Location(out.name)
+        )
     summary = Summary(out)
     files = _candidates(folder, out)
     for name in sorted({m.get("file", "") for m in read_manifest(folder).values()} - {""}):
@@ -82,11 +93,15 @@ def consolidate(folder: str | Path, out: str | Path, lang: str = "zh") -> Summar
         try:
             summary.teams.append(read_team(path))
         except InputError as exc:
-            summary.problems.append((path.name, exc.message + (f" {exc.hint}" if exc.hint else "")))
+            hint = t(exc.hint, f" {exc.hint}") if exc.hint else ""
+            summary.problems.append((path.name, exc.message + hint))
         except Exception as exc:  # a damaged file must not stop the roll-up
             summary.problems.append((path.name, f"{type(exc).__name__}: {exc}"))
     if not summary.teams and not summary.problems:
-        raise InputError("no .xlsx workbooks in the folder.", Location(str(folder)))
+        raise InputError(
+            t("文件夹中没有 .xlsx 工作簿。", "no .xlsx workbooks in the folder."),
+            Location(str(folder)),
+        )
     from csxl.workbook.package import write_atomic
 
     write_atomic(out, summary_bytes(summary, lang))
@@ -94,8 +109,7 @@ def consolidate(folder: str | Path, out: str | Path, lang: str = "zh") -> Summar
 
 
 def _missing(lang: str) -> str:
-    return (
-        "工作簿缺失（批量生成记录中有，文件夹中没有）"
-        if lang == "zh"
-        else ("missing: listed by the batch but not in the folder")
+    return t(
+        "工作簿缺失（批量生成记录中有，文件夹中没有）",
+        "missing: listed by the batch but not in the folder",
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.layout import Data as D
 
@@ -51,14 +51,39 @@ def clean_source(name: str) -> str:
     """The source name as stored: trimmed, inner blanks made one, and checked."""
     text = " ".join(str(name).split())
     if not text:
-        raise InputError("the data source name is empty.", None, "Give --source a name, e.g. 千牛.")
+        raise InputError(
+            t("数据源名称为空。", "the data source name is empty."),
+            None,
+            t("请给 --source 一个名称，如 千牛。", "Give --source a name, e.g. 千牛."),
+        )
     if len(text) > MAX_SOURCE:
         raise InputError(
-            f"the data source name is {len(text)} characters long (at most {MAX_SOURCE}).",
+            t(
+                f"数据源名称有 {len(text)} 个字符（最多 {MAX_SOURCE} 个）。",
+                f"the data source name is {len(text)} characters long (at most {MAX_SOURCE}).",
+            ),
             None,
-            "Use a short name such as 千牛, 电话 or 在线.",
+            t(
+                "请用简短的名称，如 千牛、电话 或 在线。",
+                "Use a short name such as 千牛, 电话 or 在线.",
+            ),
         )
     return text
+
+
+def too_many(book, total: int) -> InputError:
+    """The refusal of an import that would take the Data sheet past Excel's last row."""
+    return InputError(
+        t(
+            f"“数据”表将有 {total:,} 行，超过 Excel 的 {EXCEL_ROWS:,} 行。",
+            f"the Data sheet would hold {total:,} rows, more than Excel's {EXCEL_ROWS:,}.",
+        ),
+        Location(book.name, book.title("Data")),
+        t(
+            "请一次导入一个月，或为新的期间新建计划。",
+            "Import one month at a time, or start a plan for the new period.",
+        ),
+    )
 
 
 def import_export(
@@ -157,11 +182,7 @@ def _import_streamed(book, export, table, state, source, replace, shape, now):
         return None
     total = old + typed.count
     if D.FIRST_ROW - 1 + total > EXCEL_ROWS:
-        raise InputError(
-            f"the Data sheet would hold {total:,} rows, more than Excel's {EXCEL_ROWS:,}.",
-            Location(book.name, book.title("Data")),
-            "Import one month at a time, or start a plan for the new period.",
-        )
+        raise too_many(book, total)
     try:
         cells = [
             typed.cells(column, match.columns[column] + 1, match.scales.get(column, 1.0))
@@ -352,11 +373,7 @@ def _import_general(book, export, table, state, source, replace, now) -> ImportR
 
     total = len(kept) + len(incoming)
     if D.FIRST_ROW - 1 + total > EXCEL_ROWS:
-        raise InputError(
-            f"the Data sheet would hold {total:,} rows, more than Excel's {EXCEL_ROWS:,}.",
-            Location(book.name, book.title("Data")),
-            "Import one month at a time, or start a plan for the new period.",
-        )
+        raise too_many(book, total)
 
     cells: dict[tuple[int, int], object] = {}
     for i, r in enumerate(kept[first_changed:], start=D.FIRST_ROW + first_changed):

@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+from csxl.errors import language, t
+
 DEMO_MONTH = "2026-10"  # National Day and its make-up working day exercise the calendar
 DEMO_TICKETS = 3000
 DEMO_TEAM = "售后一组"
@@ -22,6 +24,12 @@ PLAN = {"zh": "演示计划.xlsx", "en": "demo_plan.xlsx"}
 
 
 def run_demo(out: str | Path, lang: str = "zh") -> Path:
+    """The demo in `lang`: its workbooks and what it prints."""
+    with language(lang):
+        return _run_demo(Path(out), lang)
+
+
+def _run_demo(folder: Path, lang: str) -> Path:
     from csxl import console
     from csxl import refresh as engine
     from csxl.demo_data import generate_tickets, write_xlsx
@@ -32,10 +40,9 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
     from csxl.workbook.package import write_atomic
     from csxl.workbook.port import PackageBook
 
-    folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     frame = generate_tickets(DEMO_TICKETS, month=DEMO_MONTH, dirty=True)
-    title = "客服工单明细导出（演示数据）" if lang == "zh" else "Ticket export (demo data)"
+    title = t("客服工单明细导出（演示数据）", "Ticket export (demo data)")
     write_xlsx(frame, folder / EXPORT, title=title)
 
     plan = folder / PLAN[lang]
@@ -62,11 +69,12 @@ def run_demo(out: str | Path, lang: str = "zh") -> Path:
     book.commit()
     outcome = engine.refresh(PackageBook(plan), DEMO_MONTH, now=datetime(year, month + 1, 1, 8))
     console.print_outcome(outcome, lang)
-    done = "演示计划已生成" if lang == "zh" else "Demo plan written to"
-    more = "原始导出" if lang == "zh" else "The raw export"
-    console.out.print(f"\n{done}: [bold]{plan}[/]", highlight=False)
+    done = t("演示计划已生成：", "Demo plan written to: ")
+    console.out.print(f"\n{done}[bold]{plan}[/]", highlight=False)
     console.out.print(
-        f"{more}: {folder / EXPORT} (csxl kpi {folder / EXPORT} --by team)", highlight=False
+        t("原始导出：", "The raw export: ") + f"{folder / EXPORT}"
+        f"{t('（', ' (')}csxl kpi {folder / EXPORT} --by team{t('）', ')')}",
+        highlight=False,
     )
     _demo_department(folder, lang, year)
     return plan

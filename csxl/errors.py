@@ -6,12 +6,49 @@ and exits with `error.exit_code` (see ../shared/spec/cli.md).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-# The language of this run's messages (`--lang`, Chinese by default): an error that carries
-# Chinese text shows it in a Chinese run.
+# The language of this run's messages (`--lang`, else CSXL_LANG, else the plan's; Chinese by
+# default). `t(zh, en)` is the one way to write a message in both languages.
 LANGUAGE: ContextVar[str] = ContextVar("csxl_language", default="zh")
+
+
+class Zh(str):
+    """Chinese text chosen by `t` (so that an error knows its message is Chinese)."""
+
+
+def t(zh: str, en: str) -> str:
+    """The text in this run's language: `t("文件不存在。", "file not found.")`."""
+    return en if LANGUAGE.get() == "en" else Zh(zh)
+
+
+def is_chinese(text: str) -> bool:
+    """Chosen by `t` in a Chinese run, or (a message written before `t`) mostly Chinese: an
+    English message that quotes a Chinese name is still English."""
+    if isinstance(text, Zh):
+        return True
+    return len(_CJK.findall(text)) * 2 > len(_LETTERS.findall(text))
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[None]:
+    """Messages in `lang` inside the block (None keeps the run's): library calls, workers."""
+    if lang is None:
+        yield
+        return
+    token = LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        LANGUAGE.reset(token)
+
+
+_CJK = re.compile("[\u3400-\u9fff]")
+_LETTERS = re.compile("[A-Za-z]")
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
@@ -29,6 +66,10 @@ class Location:
     column: str | None = None  # the header as written in the file
 
     def __str__(self) -> str:
+        return self.en() if LANGUAGE.get() == "en" else self.zh()
+
+    def en(self) -> str:
+        """file, sheet 'Data', row 3, column 'CSAT'."""
         parts = []
         if self.file:
             parts.append(self.file)
@@ -65,30 +106,26 @@ def printable(text: str) -> str:
 
 
 class CsxlError(Exception):
-    """Base of every error csxl reports to a user."""
+    """Base of every error csxl reports to a user. The message and hint are written with
+    `t(zh, en)`, so they are in the language of the run that raised the error; the location
+    follows the language of the run that prints it."""
 
     exit_code = EXIT_REFUSED
 
-    def __init__(
-        self,
-        message: str,
-        where: Location | None = None,
-        hint: str | None = None,
-        zh: tuple[str, str | None] | None = None,
-    ):
+    def __init__(self, message: str, where: Location | None = None, hint: str | None = None):
         self.message = message
         self.where = where or Location()
         self.hint = hint
-        self.zh = zh  # (message, hint) in Chinese, shown in a Chinese run
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        if self.zh is not None and LANGUAGE.get() == "zh":
-            message, hint = self.zh
+        if LANGUAGE.get() != "en" and is_chinese(self.message):
             where = self.where.zh()
-            text = f"{where}：{message}" if where else message
-            return f"{text}{hint}" if hint else text
-        where = str(self.where)
+            text = f"{where}：{self.message}" if where else self.message
+            return f"{text}{self.hint}" if self.hint else text
+        # English, or a message not yet written with t() (English only): said in English
+        # throughout rather than half in Chinese.
+        where = self.where.en()
         text = f"{where}: {self.message}" if where else self.message
         return f"{text} {self.hint}" if self.hint else text
 

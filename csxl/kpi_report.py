@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 
 if TYPE_CHECKING:
     from csxl.domain.call_records import CallSet
@@ -26,11 +26,19 @@ class Period:
     @classmethod
     def parse(cls, month: str | None, start: str | None, end: str | None) -> Period:
         if month and (start or end):
-            raise InputError("give either --month or --from/--to, not both.")
+            raise InputError(
+                t(
+                    "请只给 --month 或 --from/--to 之一，不要同时给。",
+                    "give either --month or --from/--to, not both.",
+                )
+            )
         if month:
             m = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
             if not m or not 1 <= int(m[2]) <= 12:
-                raise InputError(f"--month {month!r} is not a month.", hint="Write it as 2026-03.")
+                raise InputError(
+                    t(f"--month {month!r} 不是月份。", f"--month {month!r} is not a month."),
+                    hint=t("请写成 2026-03。", "Write it as 2026-03."),
+                )
             first = date(int(m[1]), int(m[2]), 1)
             nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
             return cls(first, date.fromordinal(nxt.toordinal() - 1))
@@ -51,7 +59,8 @@ def _day(text: str | None, flag: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
-            f"{flag} {text!r} is not a date.", hint="Write it as 2026-03-01."
+            t(f"{flag} {text!r} 不是日期。", f"{flag} {text!r} is not a date."),
+            hint=t("请写成 2026-03-01。", "Write it as 2026-03-01."),
         ) from None
 
 
@@ -82,9 +91,12 @@ def load(path: str | Path, mapping: str | Path | None = None) -> TicketSet:
     tickets = load_tickets(table)
     if tickets.read == 0:
         raise InputError(
-            "there are no ticket rows below the header row.",
+            t("表头行下面没有工单行。", "there are no ticket rows below the header row."),
             Location(table.source, table.sheet, table.header_row),
-            "Export the tickets again, or paste them below the header.",
+            t(
+                "请重新导出工单，或把工单粘贴在表头下面。",
+                "Export the tickets again, or paste them below the header.",
+            ),
         )
     return tickets
 

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook.roster_book import (
     COLUMNS,
     FIELD_LABELS,
@@ -53,6 +53,7 @@ ALIASES = {
     "活跃客户数（月）": "active_customers",
     "活跃客户数(月)": "active_customers",
 }
+SAME_ZH = {"agent": "同一客服", "group": "同一小组", "team": "同一团队"}
 TEAM_NAME_MAX = 100  # characters; a team name is a short label
 SHOW_PROBLEMS = 8
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -64,13 +65,18 @@ class RosterError(InputError):
     def __init__(self, problems: list[str], file: str) -> None:
         self.problems = problems
         shown = "; ".join(problems[:SHOW_PROBLEMS])
-        more = (
-            f" (and {len(problems) - SHOW_PROBLEMS} more)" if len(problems) > SHOW_PROBLEMS else ""
-        )
+        extra = len(problems) - SHOW_PROBLEMS
+        more = t(f"（另有 {extra} 个）", f" (and {extra} more)") if extra > 0 else ""
         super().__init__(
-            f"{len(problems)} problem(s) in the roster: {shown}{more}.",
+            t(
+                f"花名册有 {len(problems)} 个问题：{'；'.join(problems[:SHOW_PROBLEMS])}{more}。",
+                f"{len(problems)} problem(s) in the roster: {shown}{more}.",
+            ),
             Location(file),
-            "Correct the rows and run again; nothing was written.",
+            t(
+                "请改正这些行后重新运行；未写入任何内容。",
+                "Correct the rows and run again; nothing was written.",
+            ),
         )
 
 
@@ -143,11 +149,18 @@ class Team:
                 try:
                     replace(effective, **values)
                 except ValueError as exc:
-                    raise ValueError(f"{level} {name}: {exc}") from None
+                    who = t(
+                        ("小组" if level == "group" else "客服") + f" {name}", f"{level} {name}"
+                    )
+                    raise ValueError(f"{who}: {exc}") from None
                 if len(out) >= G.CASCADE_ROWS:
                     raise ValueError(
-                        f"more than {G.CASCADE_ROWS} group/agent overrides: the Goals cascade "
-                        f"block has {G.CASCADE_ROWS} rows"
+                        t(
+                            f"小组/客服的个别目标超过 {G.CASCADE_ROWS} 行：“目标”表的分解目标"
+                            f"只有 {G.CASCADE_ROWS} 行",
+                            f"more than {G.CASCADE_ROWS} group/agent overrides: the Goals "
+                            f"cascade block has {G.CASCADE_ROWS} rows",
+                        )
                     )
                 out.append(
                     Override(G.CASCADE_FIRST_ROW + len(out), level, name, key, **values)  # type: ignore[arg-type]
@@ -224,26 +237,50 @@ def read_roster(path: str | Path) -> Roster:
 
     path = Path(path)
     if not path.exists():
-        raise InputError("the roster file does not exist.", Location(path.name))
+        raise InputError(
+            t("花名册文件不存在。", "the roster file does not exist."), Location(path.name)
+        )
+    from csxl.readers.sniff import Kind, sniff
+
+    if sniff(path) is not Kind.XLSX:  # a damaged, encrypted or old file is told by its kind
+        raise InputError(
+            t("花名册是 .xlsx 文件。", "a roster is an .xlsx file."),
+            Location(path.name),
+            t(
+                "请另存为 .xlsx（可用 csxl roster-template 生成一份）。",
+                "Save it as .xlsx (make one with `csxl roster-template`).",
+            ),
+        )
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise InputError(
-            f"the roster cannot be read as a workbook ({exc}).",
+            t(
+                f"花名册无法作为工作簿读取（{exc}）。",
+                f"the roster cannot be read as a workbook ({exc}).",
+            ),
             Location(path.name),
-            "Save it as .xlsx (make one with `csxl roster-template`).",
+            t(
+                "请另存为 .xlsx（可用 csxl roster-template 生成一份）。",
+                "Save it as .xlsx (make one with `csxl roster-template`).",
+            ),
         ) from None
     names = list(book.sheet_names)
     sheet = next((s for s in (*SHEET.values(),) if s in names), names[0] if names else None)
     if sheet is None:
-        raise InputError("the roster has no sheets.", Location(path.name))
+        raise InputError(
+            t("花名册中没有工作表。", "the roster has no sheets."), Location(path.name)
+        )
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     header_at, columns = _find_header(rows)
     if header_at is None:
         raise InputError(
-            "no header row with a 团队/Team column in the first 10 rows.",
+            t(
+                "前 10 行中没有含“团队/Team”列的表头行。",
+                "no header row with a 团队/Team column in the first 10 rows.",
+            ),
             Location(path.name, sheet),
-            "Start from `csxl roster-template`.",
+            t("请从 csxl roster-template 生成的模板开始。", "Start from `csxl roster-template`."),
         )
     lang = (
         "zh"
@@ -260,7 +297,12 @@ def read_roster(path: str | Path) -> Roster:
             continue
         _read_row(path.name, sheet, r, row, rows[header_at], columns, teams, ids, problems)
     if not teams and not problems:
-        problems.append(f"{Location(path.name, sheet)}: no team rows below the header")
+        problems.append(
+            t(
+                f"{Location(path.name, sheet)}：表头下面没有团队行",
+                f"{Location(path.name, sheet)}: no team rows below the header",
+            )
+        )
     if problems:
         raise RosterError(problems, path.name)
     return Roster(path, sheet, lang, teams)
@@ -299,18 +341,30 @@ def _read_row(
         if isinstance(key, tuple):
             number = _number(value)
             if number is None:
-                problems.append(f"{where(c)}: {value!r} is not a number")
+                problems.append(
+                    t(f"{where(c)}：{value!r} 不是数字", f"{where(c)}: {value!r} is not a number")
+                )
             else:
                 overrides.setdefault(key[0], {})[key[1]] = number
         elif key == "hire_date":
             day = _day(value)
             if day is None:
-                problems.append(f"{where(c)}: {value!r} is not a date (write 2026-03-01)")
+                problems.append(
+                    t(
+                        f"{where(c)}：{value!r} 不是日期（请写成 2026-03-01）",
+                        f"{where(c)}: {value!r} is not a date (write 2026-03-01)",
+                    )
+                )
             base[key] = day
         elif key == "active_customers":
             number = _number(value)
             if number is None or number <= 0:
-                problems.append(f"{where(c)}: {value!r} is not a number of customers above 0")
+                problems.append(
+                    t(
+                        f"{where(c)}：{value!r} 不是大于 0 的客户数",
+                        f"{where(c)}: {value!r} is not a number of customers above 0",
+                    )
+                )
             else:
                 base[key] = number
         else:
@@ -318,10 +372,15 @@ def _read_row(
     team_col = next(c for c, k in columns.items() if k == "team")
     team = str(base.get("team") or "")
     if not team:
-        problems.append(f"{where(team_col)}: the team is empty")
+        problems.append(t(f"{where(team_col)}：团队为空", f"{where(team_col)}: the team is empty"))
         return
     if len(team) > TEAM_NAME_MAX:
-        problems.append(f"{where(team_col)}: a team name has at most {TEAM_NAME_MAX} characters")
+        problems.append(
+            t(
+                f"{where(team_col)}：团队名称最多 {TEAM_NAME_MAX} 个字符",
+                f"{where(team_col)}: a team name has at most {TEAM_NAME_MAX} characters",
+            )
+        )
         return
     entry = teams.setdefault(team, Team(team))
     entry.rows.append(r)
@@ -331,9 +390,14 @@ def _read_row(
             entry.active_customers, entry.active_customers_row = customers, r
         elif entry.active_customers != customers:
             problems.append(
-                f"{where(_col_of(columns, 'active_customers'))}: team {team} has "
-                f"{entry.active_customers:g} active customers on row "
-                f"{entry.active_customers_row}: give one number per team"
+                t(
+                    f"{where(_col_of(columns, 'active_customers'))}：团队 {team} 在第 "
+                    f"{entry.active_customers_row} 行的活跃客户数是 {entry.active_customers:g}："
+                    "每个团队只能有一个数",
+                    f"{where(_col_of(columns, 'active_customers'))}: team {team} has "
+                    f"{entry.active_customers:g} active customers on row "
+                    f"{entry.active_customers_row}: give one number per team",
+                )
             )
     agent = base.get("agent") or None
     group = base.get("group") or None
@@ -341,14 +405,23 @@ def _read_row(
     if agent_id is not None:
         if agent_id in ids:
             problems.append(
-                f"{where(_col_of(columns, 'agent_id'))}: agent id {agent_id} is also on row "
-                f"{ids[agent_id]}"
+                t(
+                    f"{where(_col_of(columns, 'agent_id'))}：工号 {agent_id} 在第 "
+                    f"{ids[agent_id]} 行也有",
+                    f"{where(_col_of(columns, 'agent_id'))}: agent id {agent_id} is also on row "
+                    f"{ids[agent_id]}",
+                )
             )
         else:
             ids[str(agent_id)] = r
     if agent is not None:
         if any(a.name == agent for a in entry.agents):
-            problems.append(f"{where(_col_of(columns, 'agent'))}: {agent} is twice in team {team}")
+            problems.append(
+                t(
+                    f"{where(_col_of(columns, 'agent'))}：{agent} 在团队 {team} 中出现了两次",
+                    f"{where(_col_of(columns, 'agent'))}: {agent} is twice in team {team}",
+                )
+            )
             return
         entry.agents.append(
             Agent(
@@ -373,8 +446,12 @@ def _read_row(
             for f, v in values.items():
                 if f in have and have[f] != v:
                     problems.append(
-                        f"{Location(file, sheet, r)}: {key}_{f} is given twice for the same "
-                        f"{level} with different values"
+                        t(
+                            f"{Location(file, sheet, r)}：{SAME_ZH[level]}的 {key}_{f} "
+                            "给了两个不同的值",
+                            f"{Location(file, sheet, r)}: {key}_{f} is given twice for the same "
+                            f"{level} with different values",
+                        )
                     )
                 have[f] = v
         if agent is None and group is None:
@@ -385,7 +462,12 @@ def _check_team_targets(entry: Team, file: str, sheet: str, r: int, problems: li
     try:
         entry.targets()
     except ValueError as exc:
-        problems.append(f"{Location(file, sheet, r)}: team {entry.name}: {exc}")
+        problems.append(
+            t(
+                f"{Location(file, sheet, r)}：团队 {entry.name}：{exc}",
+                f"{Location(file, sheet, r)}: team {entry.name}: {exc}",
+            )
+        )
 
 
 def _col_of(columns: dict[int, object], key: str) -> int:
@@ -470,13 +552,18 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InputError(
-            "a roster is an .xlsx file.", Location(path.name), "Give a path ending in .xlsx."
+            t("花名册是 .xlsx 文件。", "a roster is an .xlsx file."),
+            Location(path.name),
+            t("请给出以 .xlsx 结尾的路径。", "Give a path ending in .xlsx."),
         )
     if path.exists():
         raise InputError(
-            "the file exists already; csxl never overwrites it.",
+            t(
+                "文件已存在；csxl 从不覆盖已有文件。",
+                "the file exists already; csxl never overwrites it.",
+            ),
             Location(path.name),
-            "Choose another name or move the old file.",
+            t("请换一个文件名，或把旧文件移走。", "Choose another name or move the old file."),
         )
     write_atomic(path, template_bytes(lang))
     return path

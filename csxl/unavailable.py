@@ -31,6 +31,16 @@ REASON_COLUMNS: dict[str, tuple[str, ...]] = {
     "no collaboration type, sent and done columns": ("dept_type", "dept_sent_at", "dept_done_at"),
     "the tickets have no customer id column": ("customer_id",),
     "no survey-sent time column": ("survey_sent_at",),
+    "no tags column": ("tags",),
+}
+# The engine's other reasons, in Chinese (the JSON document keeps the engine's words).
+REASONS_ZH = {
+    "satisfaction is good/bad, not a 1-5 score": "满意度是好评/差评，不是 1-5 分",
+    "no wait-time column": "通话记录没有 等待时长(秒) 列",
+    "needs the number of active customers (a plan input)": "需要活跃客户数（计划的输入）",
+    "no orders data (give the orders: csxl kpi DATA --orders FILE)": (
+        "没有订单数据（请提供订单：csxl kpi DATA --orders FILE）"
+    ),
 }
 PREFIX = {"zh": "无法计算：", "en": "Not available: "}
 # What the collaboration appraisal (SLA sheet, dept_sla) needs.
@@ -66,6 +76,19 @@ def reason_note(reason: str, lang: str = "zh") -> str | None:
     """The note for an engine's unavailable reason when it is a missing column, else None."""
     absent = REASON_COLUMNS.get(reason)
     return note(absent, lang) if absent else None
+
+
+def reason_text(reason: str, lang: str = "zh") -> str:
+    """An engine's unavailable reason as a person reads it in `lang`: `导出没有 处理时长 列`
+    for a missing column, else the reason itself (in Chinese when it is known)."""
+    absent = REASON_COLUMNS.get(reason)
+    if absent:
+        return note(absent, lang).removeprefix(PREFIX[lang])
+    if lang != "zh":
+        return reason
+    if reason.startswith("no orders in "):
+        return f"{reason.removeprefix('no orders in ')} 中没有订单"
+    return REASONS_ZH.get(reason, reason)
 
 
 def where(sheet: str, what: str, text: str, lang: str = "zh") -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, sheets
 from csxl.workbook.cells import cell, moment
 from csxl.workbook.layout import Settings as St
@@ -62,9 +62,12 @@ def version_of(path: Path) -> str:
     title = layout.title("Settings", lang)
     if title not in book.sheet_names:
         raise InputError(
-            "it has no Settings sheet, so its template version is unknown.",
+            t(
+                "它没有“设置”表，因此无法知道模板版本。",
+                "it has no Settings sheet, so its template version is unknown.",
+            ),
             Location(path.name),
-            "Only plans made by csxl can be upgraded.",
+            t("只有 csxl 生成的计划才能升级。", "Only plans made by csxl can be upgraded."),
         )
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     return settings.template_version(rows)
@@ -77,9 +80,15 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
     path = Path(workbook)
     if to not in (None, layout.TEMPLATE_VERSION):
         raise InputError(
-            f"this csxl makes template version {layout.TEMPLATE_VERSION} only, not {to}.",
+            t(
+                f"此版本的 csxl 只生成模板版本 {layout.TEMPLATE_VERSION}，不能生成 {to}。",
+                f"this csxl makes template version {layout.TEMPLATE_VERSION} only, not {to}.",
+            ),
             Location(path.name),
-            "Leave out --to, or use the csxl release that makes that version.",
+            t(
+                "请去掉 --to，或使用生成该版本的 csxl 发行版。",
+                "Leave out --to, or use the csxl release that makes that version.",
+            ),
         )
     old = PackageBook(path, ribbon=False)  # refuses a workbook open elsewhere (exit 3)
     version = settings.template_version(old.rows("Settings"))
@@ -93,9 +102,17 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
         return report
     if version not in READABLE:
         raise InputError(
-            f"template version {version!r} is not one this csxl can read ({', '.join(READABLE)}).",
+            t(
+                f"此版本的 csxl 无法读取模板版本 {version!r}（可读：{'、'.join(READABLE)}）。",
+                f"template version {version!r} is not one this csxl can read "
+                f"({', '.join(READABLE)}).",
+            ),
             Location(path.name, layout.title("Settings", old.lang), St.ROW_VERSION, "B"),
-            "Check the version cell on Settings, or upgrade with the csxl release of that time.",
+            t(
+                "请检查“设置”表上的版本单元格，或使用当时的 csxl 发行版升级。",
+                "Check the version cell on Settings, or upgrade with the csxl release of that "
+                "time.",
+            ),
         )
     work = Path(tempfile.mkdtemp(prefix=".csxl-upgrade-", dir=path.parent))
     try:

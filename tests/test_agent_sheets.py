@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from csxl.agent_sheets import export_agent_sheets
 from csxl.cli import main
 from csxl.domain.privacy import mask_id
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.workbook.layout import Scores as S
 from tests.plan_fixtures import MONTH, NOW, at, clean_tickets, copy_of, pasted_plan, sheet
 
@@ -123,9 +123,11 @@ def test_mask_hides_customer_ids_and_phone_numbers(tmp_path):
 
 def test_a_plan_never_refreshed_is_refused_with_what_to_do(tmp_path):
     plan = pasted_plan(tmp_path / "plan.xlsx", clean_tickets(40))
-    with pytest.raises(InputError, match="not been refreshed") as caught:
+    with pytest.raises(InputError, match="还没有刷新") as caught:  # a Chinese run
         export_agent_sheets(plan, tmp_path / "out")
     assert "csxl refresh" in str(caught.value)
+    with language("en"), pytest.raises(InputError, match="not been refreshed"):
+        export_agent_sheets(plan, tmp_path / "out")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
@@ -137,7 +139,7 @@ def test_cli_writes_the_files_and_a_plan_open_in_excel_is_read_as_saved(tmp_path
         main, ["export-agent-sheets", str(plan), "--out", str(tmp_path / "o")]
     )
     assert done.exit_code == 1, done.output  # written, with the warning that Excel has it open
-    assert "open in Excel" in done.output
+    assert "正在 Excel 中打开" in done.output  # the plan's language: Chinese
     assert len(list((tmp_path / "o").glob("*.xlsx"))) == len(_scores(plan))
     assert plan.read_bytes() == before
 
@@ -169,7 +171,7 @@ def test_without_libreoffice_the_xlsx_files_are_made_and_a_warning_says_why(tmp_
     monkeypatch.setattr(module, "find_soffice", lambda: None)
     result = export_agent_sheets(_plan(tmp_path), tmp_path / "out", pdf=True)
     assert result.files and not result.pdfs
-    assert any("LibreOffice is not installed" in w for w in result.warnings)
+    assert any("未安装 LibreOffice" in w for w in result.warnings)
     assert shutil.which  # the real lookup is untouched outside this test
 
 

@@ -129,6 +129,118 @@ def test_a_copy_with_active_customers_is_build_cell_for_cell(templates, lang):
     assert cell_differences(mine, templates[lang].specialise("售后一组")) != []
 
 
+# ------------------------------------------------------------------ the roster's agents
+def a_roster_team():
+    from csxl.roster import Agent, Team
+
+    team = Team("售后一组")
+    team.agents = [
+        Agent("王小明", team.name, "A班", "KF1001", date(2024, 3, 1), "李娜", 2),
+        Agent("陈静", team.name, "B班", None, date(2026, 4, 20), None, 3),  # a new hire
+        Agent("=张三", team.name, None, "KF9", None, None, 4),
+    ]
+    team.agent_overrides = {"陈静": {"fcr": {"stretch": 0.9}}}
+    return team
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_copy_with_the_rosters_agents_is_build_cell_for_cell(templates, lang):
+    """Team (agent, group, hire date and the new-hire mark), Aliases (name -> 工号) and the
+    cascade's agent rows, as building the plan with those inputs writes them."""
+    from csxl.batch import roster_rows
+    from csxl.domain.people import TeamInputs
+
+    team = a_roster_team()
+    targets = team.targets()
+    members, aliases, cascade = roster_rows(team, targets, team.cascade(targets))
+    assert [m.agent for m in members] == ["王小明", "陈静", "=张三"]
+    # An agent without a 工号 is their own id: never an unknown name once the table is used.
+    assert aliases == (
+        ("王小明", "KF1001", "王小明"),
+        ("陈静", "陈静", "陈静"),
+        ("=张三", "KF9", "=张三"),
+    )
+    # 陈静 has an override row of her own; the others get a row with the team's targets.
+    assert [(o.name, o.key, o.stretch) for o in cascade] == [
+        ("陈静", "fcr", 0.9),
+        ("王小明", "csat", None),
+        ("=张三", "csat", None),
+    ]
+    mine = templates[lang].specialise(team.name, targets, cascade, None, members, aliases)
+    inputs = PlanInputs(
+        lang=lang,
+        team=team.name,
+        year=2026,
+        today=TODAY,
+        targets=targets,
+        cascade=cascade,
+        team_inputs=TeamInputs(members),
+        aliases=aliases,
+    )
+    assert cell_differences(mine, build(inputs)) == []
+    assert cell_differences(mine, templates[lang].specialise(team.name, targets)) != []
+
+
+def test_no_agent_ids_leave_aliases_empty():
+    from csxl.batch import roster_rows
+
+    team = a_roster_team()
+    team.agents = [replace(a, agent_id=None) for a in team.agents]
+    assert roster_rows(team, team.targets(), [])[1] == ()
+
+
+def test_batch_without_data_lists_the_rosters_agents(tmp_path):
+    """`csxl batch` with no export: each plan's Team, Aliases and Goals cascade list the
+    team's agents from the roster (read back with openpyxl), and validate accepts it."""
+    from openpyxl import load_workbook
+
+    from csxl.workbook.layout import Aliases as L
+    from csxl.workbook.layout import Team as T
+
+    rows = [
+        {
+            "team": "甲组",
+            "group": "A班",
+            "agent": "王小明",
+            "agent_id": "KF1",
+            "hire_date": "2026-03-01",
+        },
+        {"team": "甲组", "group": "B班", "agent": "陈静", "agent_id": "KF2"},
+        {"team": "乙组", "agent": "李雷", "agent_id": "KF3", "hire_date": date(2020, 1, 2)},
+    ]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(roster(tmp_path, rows)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out / "甲组.xlsx")
+    team = [
+        [c.value for c in r[: T.HIRED]]
+        for r in wb["团队"].iter_rows(min_row=T.FIRST_ROW, max_row=T.FIRST_ROW + 2)
+    ]
+    assert team[0][0] == "王小明" and team[0][1] == "A班"
+    assert team[0][T.HIRED - 1].date() == date(2026, 3, 1)
+    assert team[1][:2] == ["陈静", "B班"] and team[1][T.HIRED - 1] is None
+    assert team[2] == [None] * T.HIRED
+    aliases = [
+        [c.value for c in r[: L.NAME]]
+        for r in wb["别名"].iter_rows(min_row=L.FIRST_ROW, max_row=L.FIRST_ROW + 2)
+    ]
+    assert aliases == [["王小明", "KF1", "王小明"], ["陈静", "KF2", "陈静"], [None] * 3]
+    cascade = [
+        [c.value for c in r[G.C_LEVEL - 1 : G.C_CHALLENGE]]
+        for r in wb["目标"].iter_rows(min_row=G.CASCADE_FIRST_ROW, max_row=G.CASCADE_FIRST_ROW + 2)
+    ]
+    assert cascade == [
+        ["客服", "王小明", "满意度", None, None, None, None],
+        ["客服", "陈静", "满意度", None, None, None, None],
+        [None] * 7,
+    ]
+    other = load_workbook(out / "乙组.xlsx")["团队"]
+    assert other.cell(T.FIRST_ROW, T.AGENT).value == "李雷"
+    assert other.cell(T.FIRST_ROW + 1, T.AGENT).value is None
+    checked = CliRunner().invoke(main, ["validate", str(out / "甲组.xlsx")])
+    assert checked.exit_code == 0, checked.output
+
+
 # ------------------------------------------------------------------ the command
 def roster(tmp_path, rows):
     path = tmp_path / "roster.xlsx"
@@ -236,8 +348,11 @@ def test_changed_targets_regenerate_only_that_team(tmp_path):
 def test_a_bad_roster_is_refused_and_nothing_is_written(tmp_path):
     path = roster(tmp_path, [{"team": "A", "csat_stretch": "x"}])
     result = CliRunner().invoke(main, ["batch", str(path), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "is not a number" in result.output
+    assert result.exit_code == 2 and "'x' 不是数字" in result.output  # a Chinese roster
     assert not (tmp_path / "out").exists()
+    english = ["--lang", "en", "batch", str(path), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, english)
+    assert result.exit_code == 2 and "'x' is not a number" in result.output
 
 
 def test_the_rosters_active_customers_go_to_each_teams_settings(tmp_path):
@@ -271,11 +386,11 @@ def test_the_rosters_active_customers_go_to_each_teams_settings(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        ([{"team": "A", "active_customers": 0}], "is not a number of customers above 0"),
-        ([{"team": "A", "active_customers": "很多"}], "is not a number of customers above 0"),
+        ([{"team": "A", "active_customers": 0}], "0 不是大于 0 的客户数"),
+        ([{"team": "A", "active_customers": "很多"}], "'很多' 不是大于 0 的客户数"),
         (
             [{"team": "A", "active_customers": 100}, {"team": "A", "active_customers": 200}],
-            "team A has 100 active customers on row 3: give one number per team",
+            "团队 A 在第 3 行的活跃客户数是 100：每个团队只能有一个数",
         ),
     ],
 )

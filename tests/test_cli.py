@@ -66,9 +66,12 @@ def test_english_messages(tmp_path):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--month", "2026-13"], "not a month"),
-        (["--from", "03/01/2026"], "not a date"),
-        (["--month", "2026-03", "--from", "2026-03-01"], "either --month"),
+        (["--month", "2026-13"], "不是月份"),
+        (["--from", "03/01/2026"], "不是日期"),
+        (["--month", "2026-03", "--from", "2026-03-01"], "请只给 --month 或 --from/--to 之一"),
+        (["--month", "2026-13", "--lang", "en"], "not a month"),
+        (["--from", "03/01/2026", "--lang", "en"], "not a date"),
+        (["--month", "2026-03", "--from", "2026-03-01", "--lang", "en"], "either --month"),
     ],
 )
 def test_bad_period_flags_are_refused(tmp_path, args, words):
@@ -183,7 +186,7 @@ def test_plain_table_shows_the_customer_kpis(tmp_path):
     result = run("kpi", tickets, "--orders", orders, "--lang", "en", "--by", "team")
     assert result.exit_code == 0, result.output
     assert "High-value customers" in result.stdout and "Retention rate" in result.stdout
-    team = result.stdout.split("team")[1]  # per team too (headers wrap in 80 columns)
+    team = result.stdout.split("Team")[1]  # per team too (headers wrap in 80 columns)
     assert "High-value" in team and "CSAT" in team
     assert "1 not purchases" in result.stdout
 
@@ -192,7 +195,8 @@ def test_plain_table_shows_the_customer_kpis(tmp_path):
     ("args", "words"),
     [
         (["--as-of", "2026/03/31"], "--as-of"),
-        (["--orders", "missing.xlsx"], "file not found"),
+        (["--orders", "missing.xlsx"], "文件不存在"),
+        (["--orders", "missing.xlsx", "--lang", "en"], "file not found"),
     ],
 )
 def test_bad_customer_flags_are_refused(tmp_path, args, words):

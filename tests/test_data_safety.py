@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from csxl.cli import main
+from csxl.errors import language
 from csxl.refresh import refresh
 from csxl.workbook import lock, port, safety, zipsplice
 from csxl.workbook.lock import WorkbookBusyError, WorkbookLock, lock_path
@@ -87,7 +88,7 @@ def test_a_crash_in_the_command_line_is_one_line_and_leaves_the_original(workboo
     result = run("refresh", workbook)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "injected crash" in result.stderr
-    assert "internal error" not in result.stderr and "nothing was changed" in result.stderr
+    assert "内部错误" not in result.stderr and "未做任何更改" in result.stderr  # a Chinese plan
     assert workbook.read_bytes() == before
     assert beside(workbook) == ["csxl-backups", "plan.xlsx"]
 
@@ -136,8 +137,8 @@ def test_a_second_csxl_refuses_clearly_while_the_first_works(workbook, monkeypat
             result = run(command, workbook)
             assert result.exit_code == 2, result.output
             line = result.stderr.strip()
-            assert "\n" not in line and "another csxl" in line and str(holder.pid) in line
-            assert "nothing was written" in line
+            assert "\n" not in line and "另一个 csxl" in line and str(holder.pid) in line
+            assert "未写入任何内容" in line  # the plan is Chinese: so is the run
         assert workbook.read_bytes() == before
     finally:
         holder.kill()
@@ -198,7 +199,9 @@ def test_stale_lock_rules(tmp_path, case):
         WorkbookLock(path, wait_s=0).release()
         assert not held.exists()
     else:
-        with pytest.raises(WorkbookBusyError, match="another csxl"):
+        with pytest.raises(WorkbookBusyError, match="另一个 csxl"):
+            WorkbookLock(path, wait_s=0.3)
+        with language("en"), pytest.raises(WorkbookBusyError, match="another csxl"):
             WorkbookLock(path, wait_s=0.3)
         assert held.read_bytes() == content
 
@@ -238,7 +241,7 @@ def test_a_read_only_book_cannot_commit(workbook):
     book = PackageBook(workbook, lock=False)
     book.write("Errors", {(5, 1): "x"})
     before = workbook.read_bytes()
-    with pytest.raises(InputError, match="reading only"):
+    with pytest.raises(InputError, match="只读方式打开"):
         book.commit()
     assert workbook.read_bytes() == before
     shutil.rmtree(workbook.parent / "csxl-backups", ignore_errors=True)

@@ -99,7 +99,15 @@ def test_plain_output_says_the_limits_and_where_they_came_from(tmp_path):
 
 def test_help_text_in_both_languages():
     out = run("kpi", "--help").output
-    for words in ("--frt-target SECONDS", "--rt-target SECONDS", "首响达标率的时限", "rt_sla"):
+    for words in (
+        "--frt-target SECONDS",
+        "--rt-target SECONDS",
+        "首响达标率的时限",
+        "解决时效达标率",
+    ):
+        assert words in out
+    out = run("kpi", "--help", "--lang", "en").output
+    for words in ("--frt-target SECONDS", "First-response limit of frt_sla", "rt_sla"):
         assert words in out
 
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from csxl.cli import main
 from csxl.domain.catalog import CATALOG
-from csxl.errors import InputError, WorkbookOpenError
+from csxl.errors import InputError, WorkbookOpenError, language
 from csxl.refresh import refresh, score, validate
 from csxl.workbook import port, zipsplice
 from csxl.workbook.layout import Dashboard as Dash
@@ -919,10 +919,10 @@ def test_an_inconsistent_cascade_row_is_refused_with_its_row(tmp_path):
     )
     book.commit()
     before = path.read_bytes()
-    with pytest.raises(InputError, match=rf"目标.*row {r}"):
+    with pytest.raises(InputError, match=rf"目标”，第 {r} 行.*应用分解目标后无法使用"):
         refresh(PackageBook(path), MONTH, now=NOW)
     result = run("refresh", path)
-    assert result.exit_code == 2 and "internal error" not in result.stderr
+    assert result.exit_code == 2 and "内部错误" not in result.stderr
     assert path.read_bytes() == before
 
 
@@ -935,11 +935,13 @@ def test_a_workbook_that_is_not_a_plan_is_refused(tmp_path):
     wb.save(other)
     csv = tmp_path / "tickets.csv"
     csv.write_text("工单号,创建时间\nA1,2026-03-01 09:00\n", encoding="utf-8")
-    with pytest.raises(InputError, match="not a csxl plan workbook"):
+    with pytest.raises(InputError, match="不是 csxl 的计划工作簿"):
         PackageBook(other)
-    with pytest.raises(InputError, match=r"\.xlsx file"):
+    with pytest.raises(InputError, match=r"\.xlsx 文件"):
         PackageBook(csv)
-    for path, words in ((other, "not a csxl plan"), (csv, ".xlsx")):
+    with language("en"), pytest.raises(InputError, match="not a csxl plan workbook"):
+        PackageBook(other)
+    for path, words in ((other, "不是 csxl 的计划工作簿"), (csv, ".xlsx")):
         before = path.read_bytes()
         result = run("refresh", path)
         assert result.exit_code == 2 and words in result.stderr
@@ -1009,7 +1011,7 @@ def test_cli_refresh_exit_codes(tmp_path):
 
     before = dirty.read_bytes()
     for args, words in (
-        (["--month", "2026-13"], "not a month"),
+        (["--month", "2026-13"], "不是月份"),
         (["--month", "2031-01"], None),  # a month without tickets is not a crash
     ):
         result = run("refresh", dirty, *args)

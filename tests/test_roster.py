@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from csxl import roster
 from csxl.cli import main
+from csxl.errors import language
 from csxl.roster import RosterError, read_roster, template_bytes
 from csxl.workbook.compare import differences
 from csxl.workbook.roster_book import roster_bytes
@@ -82,7 +83,14 @@ def test_every_bad_row_is_reported_with_file_sheet_row_and_column(tmp_path):
             {"team": "C", "csat_stretch": 0.99},  # above the challenge target: out of order
         ],
     )
-    with pytest.raises(RosterError) as caught:
+    with pytest.raises(RosterError) as zh:  # a Chinese run: the same problems in Chinese
+        read_roster(path)
+    text = "\n".join(zh.value.problems)
+    assert "roster.xlsx，工作表“花名册”，第 3 行，“团队”列：团队为空" in text
+    assert "第 4 行，“工号”列：工号 KF1 在第 2 行也有" in text
+    assert "第 6 行：团队 C：csat:" in text
+    assert str(zh.value).startswith("roster.xlsx：花名册有 5 个问题：")
+    with language("en"), pytest.raises(RosterError) as caught:
         read_roster(path)
     problems = caught.value.problems
     text = "\n".join(problems)
@@ -101,4 +109,6 @@ def test_roster_template_command_never_overwrites(tmp_path):
     ok = runner.invoke(main, ["roster-template", str(path)])
     assert ok.exit_code == 0 and path.exists()
     again = runner.invoke(main, ["roster-template", str(path)])
+    assert again.exit_code == 2 and "从不覆盖" in again.output
+    again = runner.invoke(main, ["--lang", "en", "roster-template", str(path)])
     assert again.exit_code == 2 and "never overwrites" in again.output

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from csxl.domain.synonyms import Synonyms
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.readers import limits
 from csxl.readers.header import SCAN_ROWS, find_header, settle
 from csxl.readers.table import RawTable
@@ -35,10 +35,17 @@ def decode(data: bytes, where: Location) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise InputError(
-            "the file is neither an Excel workbook nor text in UTF-8 or GBK/GB18030 "
-            f"(byte {exc.start}).",
+            t(
+                "文件既不是 Excel 工作簿，也不是 UTF-8 或 GBK/GB18030 编码的文本"
+                f"（第 {exc.start} 字节）。",
+                "the file is neither an Excel workbook nor text in UTF-8 or GBK/GB18030 "
+                f"(byte {exc.start}).",
+            ),
             where,
-            "Export it again as .xlsx, or save it as CSV UTF-8 in Excel, and try again.",
+            t(
+                "请重新导出为 .xlsx，或在 Excel 中另存为“CSV UTF-8”后重试。",
+                "Export it again as .xlsx, or save it as CSV UTF-8 in Excel, and try again.",
+            ),
         ) from None
 
 
@@ -49,14 +56,21 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         raise InputError(
-            f"the file is {size / 1024**3:.1f} GB, more than the "
-            f"{MAX_CSV_BYTES / 1024**3:.0f} GB csxl reads as CSV.",
+            t(
+                f"文件有 {size / 1024**3:.1f} GB，超过 csxl 读取 CSV 的上限 "
+                f"{MAX_CSV_BYTES / 1024**3:.0f} GB。",
+                f"the file is {size / 1024**3:.1f} GB, more than the "
+                f"{MAX_CSV_BYTES / 1024**3:.0f} GB csxl reads as CSV.",
+            ),
             where,
-            "Export a shorter period (a month at a time).",
+            t("请导出较短的期间（一次一个月）。", "Export a shorter period (a month at a time)."),
         )
     text, encoding = decode(path.read_bytes(), where)
     if "\x00" in text[:4096]:
-        raise InputError("this is a binary file, not CSV or Excel.", where)
+        raise InputError(
+            t("这是二进制文件，不是 CSV 或 Excel。", "this is a binary file, not CSV or Excel."),
+            where,
+        )
     dialect = _dialect(text)
     probe = list(_first_records(text, dialect, SCAN_ROWS))
     index, match = find_header(probe, synonyms, where)
@@ -76,7 +90,13 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
             engine="c",
         )
     except (ValueError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot parse the CSV ({str(exc).splitlines()[0]}).", where) from None
+        raise InputError(
+            t(
+                f"无法解析该 CSV（{str(exc).splitlines()[0]}）。",
+                f"cannot parse the CSV ({str(exc).splitlines()[0]}).",
+            ),
+            where,
+        ) from None
     match = settle(
         match,
         lambda pos: pos in frame and bool(frame[pos].str.strip().fillna("").ne("").any()),
@@ -92,7 +112,12 @@ def read_csv(path: Path, synonyms: Synonyms) -> RawTable:
     frame.index = frame.index + index + 2
     table = RawTable(path.name, None, index + 1, match, frame)
     if encoding.startswith("gb"):
-        table.notes.append("read as GBK/GB18030 (the Chinese Windows code page)")
+        table.notes.append(
+            t(
+                "按 GBK/GB18030（中文 Windows 编码）读取",
+                "read as GBK/GB18030 (the Chinese Windows code page)",
+            )
+        )
     return table
 
 

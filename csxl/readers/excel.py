@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from csxl.domain.synonyms import Synonyms
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.readers import limits
 from csxl.readers.header import SCAN_ROWS, find_header, settle
 from csxl.readers.table import RawTable
@@ -37,9 +37,12 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types for damaged files
         raise InputError(
-            f"cannot open the workbook ({_reason(exc)}).",
+            t(f"无法打开工作簿（{_reason(exc)}）。", f"cannot open the workbook ({_reason(exc)})."),
             where,
-            "Export it again, or open it in Excel and save a copy as .xlsx.",
+            t(
+                "请重新导出，或在 Excel 中打开并另存一份 .xlsx。",
+                "Export it again, or open it in Excel and save a copy as .xlsx.",
+            ),
         ) from None
     names = reader.sheet_names
     candidates = _candidate_sheets(names, sheet, where, synonyms.schema.sheets)
@@ -93,10 +96,16 @@ def _candidate_sheets(
 ) -> list[str]:
     if wanted is not None:
         if wanted not in names:
-            raise InputError(f"no sheet named {wanted!r}; it has {', '.join(names)}.", where)
+            raise InputError(
+                t(
+                    f"没有名为 {wanted!r} 的工作表；现有：{'、'.join(names)}。",
+                    f"no sheet named {wanted!r}; it has {', '.join(names)}.",
+                ),
+                where,
+            )
         return [wanted]
     if not names:
-        raise InputError("the workbook has no sheets.", where)
+        raise InputError(t("工作簿中没有工作表。", "the workbook has no sheets."), where)
     data = [n for n in names if n in preferred]
     return data or list(names)
 
@@ -133,7 +142,10 @@ def _load(reader, name: str, where: Location, with_errors: bool):
     except Exception as exc:
         if "empty" in str(exc).lower():
             return None, errors
-        raise InputError(f"cannot read the sheet ({_reason(exc)}).", where) from None
+        raise InputError(
+            t(f"无法读取工作表（{_reason(exc)}）。", f"cannot read the sheet ({_reason(exc)})."),
+            where,
+        ) from None
     for e in found.errors if found is not None else ():
         m = _ERROR_NAME.search(e.detail)
         if m:

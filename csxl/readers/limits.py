@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 
 EXCEL_ROWS = 1_048_576
 MAX_CELLS = 1 << 26  # 67,108,864: 1,048,575 rows x 64 columns
@@ -163,10 +163,14 @@ def check_sheet(path: Path, sheet: str, where: Location) -> Extent | None:
         extent = sheet_extent(path, sheet)
     except Overflow as exc:
         raise InputError(
-            f"the part {exc} inflates past the size the file declares for it (a zip bomb "
-            "or a damaged file); csxl does not read it.",
+            t(
+                f"其中的部件 {exc} 解压后超过文件为它声明的大小（zip 炸弹或文件损坏），"
+                "csxl 不读取它。",
+                f"the part {exc} inflates past the size the file declares for it (a zip bomb "
+                "or a damaged file); csxl does not read it.",
+            ),
             where,
-            "Export the data again from its source.",
+            t("请从数据来源重新导出。", "Export the data again from its source."),
         ) from None
     if extent is None:
         return None
@@ -176,20 +180,34 @@ def check_sheet(path: Path, sheet: str, where: Location) -> Extent | None:
     if cells > MAX_CELLS:
         corner = f"{column_letters(extent.last_col)}{extent.last_row}"
         raise InputError(
-            f"the sheet's used range reaches {corner} ({cells:,} cells; csxl reads at most "
-            f"{MAX_CELLS:,}): some cell far right of or below the data is not empty.",
+            t(
+                f"工作表的已用区域延伸到 {corner}（{cells:,} 个单元格，csxl 最多读取 "
+                f"{MAX_CELLS:,} 个）：数据右侧或下方很远处有非空单元格。",
+                f"the sheet's used range reaches {corner} ({cells:,} cells; csxl reads at most "
+                f"{MAX_CELLS:,}): some cell far right of or below the data is not empty.",
+            ),
             where,
-            "Delete the rows and columns beyond the data (select them, Delete), save, "
-            "and try again.",
+            t(
+                "请删除数据之外的行和列（选中后删除），保存后重试。",
+                "Delete the rows and columns beyond the data (select them, Delete), save, "
+                "and try again.",
+            ),
         )
     return extent
 
 
 def refuse_full(where: Location) -> None:
     raise InputError(
-        f"the sheet reaches row {EXCEL_ROWS:,}, Excel's last row: an export that long was "
-        "cut off when it was opened in Excel (the tickets beyond are missing), or cells far "
-        "below the data are not empty.",
+        t(
+            f"工作表到达第 {EXCEL_ROWS:,} 行，即 Excel 的最后一行：这么长的导出在 Excel 中打开时"
+            "已被截断（后面的工单丢失了），或者数据下方很远处有非空单元格。",
+            f"the sheet reaches row {EXCEL_ROWS:,}, Excel's last row: an export that long was "
+            "cut off when it was opened in Excel (the tickets beyond are missing), or cells far "
+            "below the data are not empty.",
+        ),
         where,
-        "Export a shorter period (a month at a time), or delete the rows below the data.",
+        t(
+            "请导出较短的期间（一次一个月），或删除数据下方的行。",
+            "Export a shorter period (a month at a time), or delete the rows below the data.",
+        ),
     )

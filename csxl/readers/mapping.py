@@ -13,7 +13,7 @@ from pathlib import Path
 
 from csxl.domain.columns import COLUMNS
 from csxl.domain.synonyms import normalise_header
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.readers.csv import decode
 from csxl.readers.sniff import Kind, sniff
 
@@ -29,14 +29,17 @@ def read_mapping(
     (the ticket columns, or those of tickets and orders for `csxl kpi --orders`)."""
     rows = _rows(path)
     if not rows:
-        raise InputError("the mapping file is empty.", Location(path.name))
+        raise InputError(t("映射文件是空的。", "the mapping file is empty."), Location(path.name))
     head = [normalise_header(h) for h in rows[0]]
     try:
         h = next(i for i, x in enumerate(head) if x in _HEADER)
         c = next(i for i, x in enumerate(head) if x in _COLUMN)
     except StopIteration:
         raise InputError(
-            "the mapping file needs a header row with 表头 (header) and 字段 (column).",
+            t(
+                "映射文件需要一个含“表头”和“字段”两列的表头行。",
+                "the mapping file needs a header row with header and column.",
+            ),
             Location(path.name, row=1),
         ) from None
     s = next((i for i, x in enumerate(head) if x in _SCALE), None)
@@ -51,14 +54,14 @@ def read_mapping(
                 scale = float(cells[s])
             except ValueError:
                 raise InputError(
-                    f"scale {cells[s]!r} is not a number.",
+                    t(f"倍数 {cells[s]!r} 不是数字。", f"scale {cells[s]!r} is not a number."),
                     Location(path.name, row=n, column=rows[0][s]),
                 ) from None
         if cells[c] not in columns:
             raise InputError(
-                f"{cells[c]!r} is not a csxl column.",
+                t(f"{cells[c]!r} 不是 csxl 的字段。", f"{cells[c]!r} is not a csxl column."),
                 Location(path.name, row=n, column=rows[0][c]),
-                f"Use one of: {', '.join(columns)}.",
+                t(f"请用其中之一：{'、'.join(columns)}。", f"Use one of: {', '.join(columns)}."),
             )
         pairs.append((cells[h], cells[c], scale))
     return pairs

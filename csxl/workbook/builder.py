@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl.workbook.defined_name import DefinedName
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, package, sheets
 from csxl.workbook.book import Ctx, PlanInputs
 
@@ -40,13 +40,18 @@ def new_plan(path: str | Path, inputs: PlanInputs) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InputError(
-            "a plan workbook is an .xlsx file.", Location(path.name), "Give a path ending in .xlsx."
+            t("计划工作簿是 .xlsx 文件。", "a plan workbook is an .xlsx file."),
+            Location(path.name),
+            t("请给出以 .xlsx 结尾的路径。", "Give a path ending in .xlsx."),
         )
     if path.exists():
         raise InputError(
-            "the file exists already; csxl new never overwrites a workbook.",
+            t(
+                "文件已存在；csxl new 从不覆盖已有的工作簿。",
+                "the file exists already; csxl new never overwrites a workbook.",
+            ),
             Location(path.name),
-            "Choose another name or move the old file.",
+            t("请换一个文件名，或把旧文件移走。", "Choose another name or move the old file."),
         )
     package.write_atomic(path, build(inputs))
     return path

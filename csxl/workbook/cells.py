@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from csxl.domain.excel_math import from_serial
-from csxl.errors import InputError, Location, printable
+from csxl.errors import InputError, Location, printable, t
 from csxl.workbook import layout
 
 
@@ -114,7 +114,9 @@ def typed_date(value: object, where: Location) -> date | None:
         return day(value)
     except ValueError:
         raise InputError(
-            f"{value!r} is not a date.", where, "Type a date such as 2026-03-31."
+            t(f"{value!r} 不是日期。", f"{value!r} is not a date."),
+            where,
+            t("请输入日期，如 2026-03-31。", "Type a date such as 2026-03-31."),
         ) from None
 
 
@@ -124,13 +126,21 @@ def loose_number(value: object, where: Location) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.")
+        raise _not_a_number_input(value, where)
     if isinstance(value, int | float):
         return float(value)
     try:
         return float(str(value).strip().rstrip("%")) / (100 if str(value).endswith("%") else 1)
     except ValueError:
-        raise InputError(f"{value!r} is not a number.", where, "Type a number.") from None
+        raise _not_a_number_input(value, where) from None
+
+
+def _not_a_number_input(value: object, where: Location) -> InputError:
+    return InputError(
+        t(f"{value!r} 不是数字。", f"{value!r} is not a number."),
+        where,
+        t("请输入数字。", "Type a number."),
+    )
 
 
 def too_many_rows(key: str, book: str, lang: str, row: int, room: int) -> InputError:

@@ -24,7 +24,7 @@ import time
 import weakref
 from pathlib import Path
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 
 WAIT_S = float(os.environ.get("CSXL_LOCK_WAIT", "10"))
 STALE_S = 3600.0
@@ -68,19 +68,32 @@ class WorkbookLock:
                     continue
                 if time.monotonic() >= deadline:
                     raise WorkbookBusyError(
-                        f"another csxl{_describe(owner)} is updating this workbook; "
-                        "nothing was written.",
+                        t(
+                            f"另一个 csxl{_describe(owner)}正在更新这个工作簿；未写入任何内容。",
+                            f"another csxl{_describe(owner)} is updating this workbook; "
+                            "nothing was written.",
+                        ),
                         Location(self.workbook),
-                        "Wait for it to finish and run again. If no csxl is running, delete "
-                        f"{self.path.name} beside the workbook.",
+                        t(
+                            "请等它完成后再运行。如果没有 csxl 在运行，请删除工作簿旁边的 "
+                            f"{self.path.name}。",
+                            "Wait for it to finish and run again. If no csxl is running, delete "
+                            f"{self.path.name} beside the workbook.",
+                        ),
                     ) from None
                 time.sleep(_POLL_S)
                 continue
             except OSError as exc:  # a read-only folder: nothing can be written there anyway
                 raise InputError(
-                    f"cannot write beside the workbook ({exc.strerror}).",
+                    t(
+                        f"无法在工作簿旁边写入文件（{exc.strerror}）。",
+                        f"cannot write beside the workbook ({exc.strerror}).",
+                    ),
                     Location(self.workbook),
-                    "Copy it to a folder you can write to.",
+                    t(
+                        "请把它复制到你有写入权限的文件夹。",
+                        "Copy it to a folder you can write to.",
+                    ),
                 ) from None
             with os.fdopen(fd, "wb") as f:
                 f.write(record)
@@ -103,12 +116,16 @@ def _describe(owner: dict | None) -> str:
     if not owner:
         return ""
     started = owner.get("started")
-    when = (
-        f", started {time.strftime('%H:%M:%S', time.localtime(started))}"
+    at = (
+        time.strftime("%H:%M:%S", time.localtime(started))
         if isinstance(started, int | float)
         else ""
     )
-    return f" (process {owner.get('pid')} on {owner.get('host')}{when})"
+    pid, host = owner.get("pid"), owner.get("host")
+    return t(
+        f"（{host} 上的进程 {pid}" + (f"，{at} 启动" if at else "") + "）",
+        f" (process {pid} on {host}" + (f", started {at}" if at else "") + ")",
+    )
 
 
 def _remove_if_ours(path: Path, pid: int) -> None:

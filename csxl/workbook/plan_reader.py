@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from csxl.domain.catalog import CATALOG
 from csxl.domain.kpis import KpiSettings
 from csxl.domain.scoring import DEFAULT_TARGETS, Incentives, Target
-from csxl.errors import InputError, Location, printable
+from csxl.errors import InputError, Location, printable, t
 from csxl.workbook import layout
 from csxl.workbook.book import Override, PlanInputs
 from csxl.workbook.cells import address, cell, day, number, numeric_text
@@ -201,13 +201,16 @@ def check_sheets(book: Book) -> None:
         return
     names = "、".join(f"{layout.title(k, book.lang)}" for k in missing)
     raise InputError(
-        f"the plan has no {names} sheet (deleted, or renamed before csxl named its sheets).",
-        Location(book.name),
-        "Rename the sheet back, or restore it from a backup in csxl-backups; nothing was written.",
-        zh=(
+        t(
             f"计划缺少工作表：{names}（已删除，或在 csxl 为工作表命名之前被改了名）。",
+            f"the plan has no {names} sheet (deleted, or renamed before csxl named its sheets).",
+        ),
+        Location(book.name),
+        t(
             "请把改过名的工作表改回原名，或从 csxl-backups 文件夹中的备份恢复该表；"
             "未写入任何内容。",
+            "Rename the sheet back, or restore it from a backup in csxl-backups; nothing was "
+            "written.",
         ),
     )
 

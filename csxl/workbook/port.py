@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.safety import BACKUPS_KEPT, backup, backups_folder, open_error
 from csxl.workbook.sheetxml import Cells, Formula
@@ -71,9 +71,15 @@ def detect_lang(
         if {layout.title(k, lang) for k in ("Goals", "Data", "Scores")} <= names:
             return lang
     raise InputError(
-        "this is not a csxl plan workbook (no Goals/目标, Data/数据 and Scores/考核 sheets).",
+        t(
+            "这不是 csxl 的计划工作簿（没有“目标”“数据”和“考核”工作表）。",
+            "this is not a csxl plan workbook (no Goals, Data and Scores sheets).",
+        ),
         Location(file),
-        "Make a plan with `csxl new`, or restore the renamed or deleted sheets.",
+        t(
+            "请用 csxl new 新建计划，或恢复被改名或删除的工作表。",
+            "Make a plan with `csxl new`, or restore the renamed or deleted sheets.",
+        ),
     )
 
 
@@ -168,6 +174,15 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p, _ in app_locks(path)]
 
 
+def plan_language(path: str | Path) -> str | None:
+    """The language of the plan workbook at `path`; None for anything else (missing, not a
+    workbook, not a plan). Reads only the workbook part: the CLI asks it before each run."""
+    try:
+        return Titles.of_file(Path(path)).lang
+    except Exception:  # not a plan: the command says so in its own words
+        return None
+
+
 def _peek_lang(path: Path) -> str:
     """The plan's language for a refusal before it is opened (zh when it cannot be told)."""
     import zipfile
@@ -202,7 +217,10 @@ class PackageBook:
         self.name = self.path.name
         self._lock = None
         if sniff(self.path) is not Kind.XLSX:
-            raise InputError("a plan workbook is an .xlsx file.", Location(self.name))
+            raise InputError(
+                t("计划工作簿是 .xlsx 文件。", "a plan workbook is an .xlsx file."),
+                Location(self.name),
+            )
         lang = _peek_lang(self.path)
         refusal = open_error(self.path, lang, ribbon)
         if refusal is not None:
@@ -249,9 +267,12 @@ class PackageBook:
         title = self.title(key)
         if title not in self._parts:
             raise InputError(
-                f"the {title} sheet is missing.",
+                t(f"缺少“{title}”工作表。", f"the {title} sheet is missing."),
                 Location(self.name),
-                "Restore it from a backup, or run `csxl upgrade`.",
+                t(
+                    "请从备份中恢复，或运行 csxl upgrade。",
+                    "Restore it from a backup, or run `csxl upgrade`.",
+                ),
             )
         from csxl.readers.limits import check_sheet
 
@@ -298,7 +319,10 @@ class PackageBook:
             self._pending[part] = sheetxml.patch(self._pending[part], cells, clear)
         except ValueError as exc:
             raise InputError(
-                f"cannot update the {self.title(key)} sheet: {exc}.",
+                t(
+                    f"无法更新“{self.title(key)}”工作表：{exc}。",
+                    f"cannot update the {self.title(key)} sheet: {exc}.",
+                ),
                 Location(self.name, self.title(key)),
             ) from None
 
@@ -365,7 +389,10 @@ class PackageBook:
             return
         if self._lock is None or not self._lock.held:
             raise InputError(
-                "the workbook was opened for reading only; nothing was written.",
+                t(
+                    "工作簿是以只读方式打开的；未写入任何内容。",
+                    "the workbook was opened for reading only; nothing was written.",
+                ),
                 Location(self.name),
             )
         from csxl.workbook.safety import WORKBOOK_PART, check_writable, full_calc_on_load
@@ -377,9 +404,12 @@ class PackageBook:
         now = self.path.stat()
         if (now.st_mtime_ns, now.st_size) != (self._stat.st_mtime_ns, self._stat.st_size):
             raise InputError(
-                "the workbook changed while csxl was working on it; nothing was written.",
+                t(
+                    "csxl 处理期间工作簿被改动了；未写入任何内容。",
+                    "the workbook changed while csxl was working on it; nothing was written.",
+                ),
                 Location(self.name),
-                "Run the command again.",
+                t("请再运行一次该命令。", "Run the command again."),
             )
         # Every formula current when Excel or WPS opens it, a manager's own included (a
         # spreadsheet application that saved the plan may have dropped the flag).
@@ -449,17 +479,21 @@ class MemoryBook:
 
     def data(self, synonyms: Synonyms) -> RawTable:
         if self._data is None:
-            raise InputError("the Data sheet is empty.", Location(self.name))
+            raise InputError(t("“数据”表是空的。", "the Data sheet is empty."), Location(self.name))
         return self._data
 
     def orders(self, synonyms: Synonyms) -> RawTable:
         if self._orders is None:
-            raise InputError("the Orders sheet is empty.", Location(self.name))
+            raise InputError(
+                t("“订单”表是空的。", "the Orders sheet is empty."), Location(self.name)
+            )
         return self._orders
 
     def calls(self, synonyms: Synonyms) -> RawTable:
         if self._calls is None:
-            raise InputError("the Call records sheet is empty.", Location(self.name))
+            raise InputError(
+                t("“通话记录”表是空的。", "the Call records sheet is empty."), Location(self.name)
+            )
         return self._calls
 
     def formulas(self, key: str) -> set[tuple[int, int]]:

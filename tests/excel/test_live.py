@@ -76,7 +76,7 @@ def test_attach_refuses_a_workbook_that_is_not_open(app):
 def test_attach_refuses_a_workbook_that_is_not_a_plan(app):
     book = fx.FakeBook(app, "/x/report.xlsx")
     book.add_sheet("Sheet1")
-    with pytest.raises(InputError, match="not a csxl plan"):
+    with pytest.raises(InputError, match="不是 csxl 的计划工作簿"):
         LiveBook.attach("/x/report.xlsx")
 
 

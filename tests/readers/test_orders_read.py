@@ -5,7 +5,7 @@ import pytest
 
 from csxl.domain.columns import ORDERS
 from csxl.domain.synonyms import Synonyms
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.kpi_report import load_orders
 from csxl.readers.read import read_table
 
@@ -122,7 +122,11 @@ def test_an_orders_file_without_amount_is_refused_with_what_to_do(tmp_path):
     path.write_text("客户ID,下单时间\n张三,2026-03-01\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_orders(path)
-    assert "订单金额 (Amount)" in str(err.value)
+    assert "没有“订单金额”列" in str(err.value)
+    with language("en"), pytest.raises(InputError) as err:
+        load_orders(path)
+    with language("en"):
+        assert "no Amount column" in str(err.value)
 
 
 def test_a_file_without_an_order_header_says_which_columns_are_needed(tmp_path):
@@ -130,7 +134,11 @@ def test_a_file_without_an_order_header_says_which_columns_are_needed(tmp_path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_orders(path)
-    assert "客户ID (customer id), 下单时间 (order time) and 订单金额 (amount)" in str(err.value)
+    assert "至少含有客户ID、下单时间、订单金额的表头行" in str(err.value)
+    with language("en"), pytest.raises(InputError) as err:
+        load_orders(path)
+    with language("en"):
+        assert "at least customer id, order time and amount" in str(err.value)
 
 
 def test_one_mapping_file_serves_tickets_and_orders(tmp_path):

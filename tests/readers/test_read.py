@@ -1,12 +1,13 @@
 """Reading exports: file kinds, encodings, header detection and clear refusals."""
 
+import re
 import zipfile
 from datetime import datetime
 
 import openpyxl
 import pytest
 
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.readers.read import read_table
 
 HEADER = ["工单号", "创建时间", "客服", "满意度"]
@@ -83,12 +84,20 @@ def test_gbk_csv_with_an_xlsx_name_is_read_as_csv_and_says_so(tmp_path):
 
 
 def _refused(path, *words):
-    with pytest.raises(InputError) as info:
+    """The refusal in an English run says `words`; in a Chinese run (the default) it says the
+    same in Chinese: the file's name, and none of the English words."""
+    with language("en"), pytest.raises(InputError) as info:
         read_table(path)
-    message = str(info.value)
+    with language("en"):
+        message = str(info.value)
     assert path.name in message
     for word in words:
         assert word in message
+    with pytest.raises(InputError) as zh:
+        read_table(path)
+    chinese = str(zh.value)
+    assert path.name in chinese and re.search("[\u4e00-\u9fff]", chinese)
+    assert not [w for w in words if w.isascii() and w[0].isalpha() and w in chinese], chinese
     return message
 
 
@@ -135,10 +144,13 @@ def test_no_header_row(tmp_path):
 def test_missing_required_column_names_it_and_lists_headers(tmp_path):
     message = _refused(
         _xlsx(tmp_path / "m.xlsx", [["工单号", "客服", "满意度"], ["A1", "张三", 5]]),
-        "创建时间",
+        "Created at",
         "Headers found",
     )
     assert "row 1" in message
+    with pytest.raises(InputError) as zh:
+        read_table(tmp_path / "m.xlsx")
+    assert "创建时间" in str(zh.value) and "第 1 行" in str(zh.value)
 
 
 def test_per_agent_summary_is_recognised(tmp_path):

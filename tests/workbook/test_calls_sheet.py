@@ -231,7 +231,7 @@ def test_an_unreadable_call_sheet_is_a_warning_not_a_refused_refresh(tmp_path):
     book.write("CallRecords", {(2, 1): "C01", (2, 2): "昨天"})
     book.commit()
     outcome = refresh(PackageBook(path), "2026-03", now=NOW)
-    assert any("通话记录" in w and "header" in w for w in outcome.warnings)
+    assert any("通话记录" in w and "表头" in w for w in outcome.warnings)
     rows = sheet(path, "Calls")
     assert _results(rows) == [] and "通话记录" in at(rows, L.STATUS_ROW, 1)
     assert outcome.agents > 0  # the tickets were scored all the same

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.workbook import package, templates
 from csxl.workbook.book import PlanInputs
 from csxl.workbook.builder import build, new_plan
@@ -122,7 +122,9 @@ def test_atomic_write_keeps_the_file_mode(tmp_path):
 def test_new_plan_refuses_to_overwrite_and_needs_xlsx(tmp_path):
     path = new_plan(tmp_path / "a.xlsx", PlanInputs(year=2026))
     before = path.read_bytes()
-    with pytest.raises(InputError, match="never overwrites"):
+    with pytest.raises(InputError, match="从不覆盖"):
+        new_plan(path, PlanInputs(year=2026))
+    with language("en"), pytest.raises(InputError, match="never overwrites"):
         new_plan(path, PlanInputs(year=2026))
     assert path.read_bytes() == before
     with pytest.raises(InputError, match=r"\.xlsx"):

@@ -111,6 +111,9 @@ def spread() -> dict[str, set[str]]:
 
 # Measured; delete a module from its sheet's set when its knowledge has moved to the room.
 STILL_SPREAD: dict[str, set[str]] = {
+    "Team": {
+        "batch.py",
+    },
     "Dashboard": {
         "batch.py",
         "refresh.py",

@@ -202,7 +202,7 @@ def test_a_backup_that_fails_or_does_not_verify_is_removed_and_refused(
         assert result.exit_code == 2, result.output
         line = result.stderr.strip()
         assert "\n" not in line and line.startswith(
-            "csxl: plan.xlsx: 无法在 csxl-backups 中保存备份"
+            "csxl: plan.xlsx：无法在 csxl-backups 中保存备份"
         )
         assert "工作簿没有被改动" in line
         assert ("磁盘空间" in line) and (("No space left" in line) == (fault == "full disk"))
@@ -316,7 +316,7 @@ def test_a_read_only_plan_is_refused_not_replaced(tmp_path, restore_modes, lang)
         result = run(command, path)
         assert result.exit_code == 2, (command, result.output)
         line = result.stderr.strip()
-        assert line.startswith("csxl: 计划.xlsx: ")
+        assert line.startswith("csxl: 计划.xlsx：" if lang == "zh" else "csxl: 计划.xlsx: ")
         assert ("只读" in line and "chmod u+w" in line) if lang == "zh" else "read-only" in line
     assert path.read_bytes() == before
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
@@ -371,7 +371,7 @@ def test_a_plan_open_in_libreoffice_or_wps_is_refused(workbook, lock, content, a
         result = run(command, workbook)
         assert result.exit_code == 3, (command, result.output)
         line = result.stderr.strip()
-        assert "\n" not in line and line.startswith("csxl: plan.xlsx: 工作簿正在")
+        assert "\n" not in line and line.startswith("csxl: plan.xlsx：工作簿正在")
         assert app in line and lock in line
         if app == "LibreOffice":
             assert "王英@ws-07, 06.12.2026 09:41" in line and f"删除工作簿旁边的 {lock}" in line

@@ -8,9 +8,11 @@ for the sheets the plan has, in this order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from csxl.domain.people import Member
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.port import Book
 from csxl.workbook.sheets import (
@@ -243,3 +245,19 @@ ROOMS: tuple[Room, ...] = (
 
 SHEET_BUILDERS: dict[str, Callable[[Ctx], None]] = {r.key: r.build for r in ROOMS}
 NOT_RENDERED = frozenset(r.key for r in ROOMS if not r.rendered)
+
+
+def roster_cells(
+    lang: str,
+    today: date,
+    members: Sequence[Member],
+    alias_rows: Sequence[tuple[str, str, str]],
+    formulas: Callable[[str], Mapping[str, str]],
+) -> dict[str, dict[tuple[int, int], object]]:
+    """Per sheet key, the cells a roster's agents fill in a plan built without them (`csxl
+    batch`): Team's agent rows and Aliases' left table. `formulas(key)`: the built sheet's
+    formula texts by address."""
+    return {
+        "Team": team.roster_cells(members, lang, today, formulas("Team")),
+        "Aliases": aliases.roster_cells(alias_rows),
+    }

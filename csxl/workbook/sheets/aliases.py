@@ -9,9 +9,10 @@ changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Aliases as L
@@ -107,13 +108,18 @@ def read_rows(book) -> tuple[tuple, tuple]:
             days = (day(first), day(last))
         except ValueError:
             raise InputError(
-                "a transfer date is not a date.", where, "Type a date such as 2026-03-16."
+                t("调岗日期不是日期。", "a transfer date is not a date."),
+                where,
+                t("请输入日期，如 2026-03-16。", "Type a date such as 2026-03-16."),
             ) from None
         if agent is None or team is None or not isinstance(days[0], date):
             raise InputError(
-                "a transfer period needs the agent, the team and its first day.",
+                t(
+                    "调岗期间需要客服、团队和起始日。",
+                    "a transfer period needs the agent, the team and its first day.",
+                ),
                 where,
-                "Complete or clear the row.",
+                t("请补全或清空这一行。", "Complete or clear the row."),
             )
         transfers.append((agent, team, days[0], days[1]))
     return tuple(aliases), tuple(transfers)
@@ -132,3 +138,20 @@ BLOCKS = (
     ((L.SPELLING, L.NAME), L.FIRST_ROW + L.ROWS - 1, None),
     ((L.P_AGENT, L.P_TO), L.FIRST_ROW + L.P_ROWS - 1, None),
 )
+
+
+def roster_cells(aliases: Sequence[tuple[str, str, str]]) -> dict[tuple[int, int], object]:
+    """The left table of a plan built with no aliases, filled with `aliases` (spelling,
+    agent id, name shown) as `build` writes them (`csxl batch` patches them in)."""
+    if len(aliases) > L.ROWS:
+        raise ValueError(
+            t(
+                f"别名超过 {L.ROWS} 个：本表只有 {L.ROWS} 行",
+                f"more than {L.ROWS} aliases: the sheet has {L.ROWS} rows",
+            )
+        )
+    cells: dict[tuple[int, int], object] = {}
+    for i, row in enumerate(aliases):
+        for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
+            cells[(L.FIRST_ROW + i, c)] = value
+    return cells

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from openpyxl.styles import Alignment
 
 from csxl.domain.calls import CallSettings
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Calls as L
@@ -180,7 +180,11 @@ def thresholds(rows: list[list[object]], file: str, lang: str) -> CallSettings:
         where = Location(file, sheet, row, "B")
         value = number(rows, row, L.VALUE_COL, where)
         if value is not None and value < 0:
-            raise InputError(f"{value:g} seconds is negative.", where, "Type 0 or more seconds.")
+            raise InputError(
+                t(f"{value:g} 秒是负数。", f"{value:g} seconds is negative."),
+                where,
+                t("请输入 0 或更多秒。", "Type 0 or more seconds."),
+            )
         values[name] = getattr(default, name) if value is None else value
     return CallSettings(**values)
 

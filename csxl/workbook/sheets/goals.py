@@ -81,16 +81,22 @@ def cascade_in_block(cascade: list, book: str, lang: str) -> list:
     below the block move up into its blank rows (the new plan formats the block only)."""
     from dataclasses import replace
 
-    from csxl.errors import InputError, Location
+    from csxl.errors import InputError, Location, t
 
     last = G.CASCADE_FIRST_ROW + G.CASCADE_ROWS - 1
     if all(o.row <= last for o in cascade):
         return cascade
     if len(cascade) > G.CASCADE_ROWS:
         raise InputError(
-            f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            t(
+                f"分解目标有 {len(cascade)} 行；计划只能容纳 {G.CASCADE_ROWS} 行。",
+                f"the cascade has {len(cascade)} rows; the plan has room for {G.CASCADE_ROWS}.",
+            ),
             Location(book, layout.title("Goals", lang), cascade[G.CASCADE_ROWS].row, "B"),
-            "Delete the rows that are not needed, then upgrade again.",
+            t(
+                "请删除不需要的行后再升级。",
+                "Delete the rows that are not needed, then upgrade again.",
+            ),
         )
     return [replace(o, row=G.CASCADE_FIRST_ROW + i) for i, o in enumerate(cascade)]
 
@@ -99,7 +105,7 @@ def cascade_in_block(cascade: list, book: str, lang: str) -> list:
 def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
     """Each KPI row as stored (targets, actual, tier, variance, points), the weighted score
     and the grade."""
-    from csxl.errors import InputError, Location
+    from csxl.errors import InputError, Location, t
     from csxl.workbook.cells import cell, number_or_none
 
     for i in range(G.KPI_ROWS):
@@ -107,7 +113,10 @@ def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) ->
         key = cell(rows, r, G.KEY)
         if key is None:
             raise InputError(
-                "a KPI row of Goals is empty: the sheet's rows were moved or deleted.",
+                t(
+                    "“目标”表有一行指标是空的：表中的行被移动或删除了。",
+                    "a KPI row of Goals is empty: the sheet's rows were moved or deleted.",
+                ),
                 Location(file, layout.title("Goals", lang), r, "A"),
             )
         team.kpis.append(

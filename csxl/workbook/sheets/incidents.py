@@ -15,7 +15,7 @@ from openpyxl.styles import Font, PatternFill
 
 from csxl.domain import sla
 from csxl.domain.sla import Incident
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, loose_number, moment
@@ -204,9 +204,9 @@ def read(rows: list[list[object]], book: str, lang: str) -> tuple[tuple, dict[st
         for c in times:
             if values[c] is not None and when[c] is None:
                 raise InputError(
-                    f"{values[c]!r} is not a date and time.",
+                    t(f"{values[c]!r} 不是日期时间。", f"{values[c]!r} is not a date and time."),
                     Location(book, sheet, r, layout.col(c)),
-                    "Type it as 2026-03-01 09:30.",
+                    t("请写成 2026-03-01 09:30。", "Type it as 2026-03-01 09:30."),
                 )
         text = {c: None if v is None else str(v) for c, v in values.items()}
         out.append(

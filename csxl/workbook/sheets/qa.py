@@ -11,7 +11,7 @@ columns at the right end), in the weighted score with this weight, 0 by default.
 from __future__ import annotations
 
 from csxl.domain import qa
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Qa as Q
@@ -130,12 +130,19 @@ def read_rows(book):
         )
     except ValueError as exc:
         raise InputError(
-            f"the QA targets are not usable: {exc}.",
+            t(f"质检目标无法使用：{exc}。", f"the QA targets are not usable: {exc}."),
             where(Q.ROW_BASELINE),
-            "Put 保底, 冲刺 and 挑战 in ascending order.",
+            t(
+                "请让保底、冲刺和挑战从小到大排列。",
+                "Put the baseline, stretch and challenge in ascending order.",
+            ),
         ) from None
     if goal.weight < 0:
-        raise InputError("a weight cannot be negative.", where(Q.ROW_WEIGHT), "Type 0 or more.")
+        raise InputError(
+            t("权重不能为负数。", "a weight cannot be negative."),
+            where(Q.ROW_WEIGHT),
+            t("请输入 0 或更大的数。", "Type 0 or more."),
+        )
 
     def text(r: int, c: int) -> str | None:
         v = cell(rows, r, c)

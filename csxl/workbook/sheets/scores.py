@@ -21,7 +21,7 @@ from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.identity import DaysInTeam
 from csxl.domain.scoring import Target
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Goals as G
@@ -250,11 +250,18 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
         effective = replace(target, **values)
     except ValueError as exc:
         rows = sorted({o.row for o in chain if o is not None})
+        who, label = agent.agent or agent.group, CATALOG[target.key].label(p.lang)
         raise InputError(
-            f"{agent.agent or agent.group}'s targets for {CATALOG[target.key].label(p.lang)} "
-            f"are not usable once the cascade is applied: {exc}.",
+            t(
+                f"{who} 的“{label}”目标在应用分解目标后无法使用：{exc}。",
+                f"{who}'s targets for {label} are not usable once the cascade is applied: {exc}.",
+            ),
             Location(sheet=layout.title("Goals", p.lang), row=rows[0] if rows else team_row),
-            "Put 保底, 冲刺 and 挑战 of the override in order with the ones it inherits.",
+            t(
+                "请让个别目标的保底、冲刺和挑战与它沿用的目标保持顺序。",
+                "Put the override's baseline, stretch and challenge in order with the ones it "
+                "inherits.",
+            ),
         ) from None
     return Effective(
         effective, refs["weight"], refs["baseline"], refs["stretch"], refs["challenge"]

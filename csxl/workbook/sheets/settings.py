@@ -46,15 +46,18 @@ def template_version(rows: list[list[object]]) -> str:
 # ------------------------------------------------------------------ csxl consolidate
 def summarise(rows: list[list[object]], team: TeamBook, file: str, lang: str) -> None:
     """The team, year and refreshed month; a plan of another template version is refused."""
-    from csxl.errors import InputError, Location
+    from csxl.errors import InputError, Location, t
     from csxl.workbook.cells import cell
 
     version = cell(rows, S.ROW_VERSION, S.VALUE_COL)
     if str(version) != layout.TEMPLATE_VERSION:
         raise InputError(
-            f"template version {version!r}, not {layout.TEMPLATE_VERSION}.",
+            t(
+                f"模板版本是 {version!r}，不是 {layout.TEMPLATE_VERSION}。",
+                f"template version {version!r}, not {layout.TEMPLATE_VERSION}.",
+            ),
             Location(file, layout.title("Settings", lang), S.ROW_VERSION, "B"),
-            "Run `csxl upgrade` on it.",
+            t("请先对它运行 csxl upgrade。", "Run `csxl upgrade` on it."),
         )
     month = cell(rows, S.ROW_REFRESH_MONTH, S.VALUE_COL)
     team.team = str(cell(rows, S.ROW_TEAM, S.VALUE_COL) or team.team)

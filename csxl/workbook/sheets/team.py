@@ -14,9 +14,13 @@ listed agent's months at the rule's grade or better, and the promotion flag
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
+
 from csxl.domain import people, scoring
 from csxl.domain.people import Member, TeamInputs
 from csxl.errors import InputError, Location
+from csxl.errors import t as t_
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, day, number
@@ -332,3 +336,32 @@ def write(book: Book, ctx: Ctx) -> None:
 # row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
 # refused before anything is read (`plan_reader.check_pushed_out`).
 BLOCKS = (((T.AGENT, T.ATTENDED), T.last_row(), None),)
+
+
+def roster_cells(
+    members: Sequence[Member], lang: str, today: date, formulas: Mapping[str, str]
+) -> dict[tuple[int, int], object]:
+    """The agent rows of a plan built with no members, filled with `members` (agent, group,
+    hire date) as `build` writes them: the inputs, and the new-hire mark the row's formula
+    (`formulas`: address -> formula text of the built sheet) caches for `today` with the
+    default incentives (`csxl batch` patches these cells into its template)."""
+    from csxl.workbook.sheetxml import Formula
+
+    if len(members) > T.ROWS:
+        raise ValueError(
+            t_(
+                f"客服超过 {T.ROWS} 人：本表只有 {T.ROWS} 行",
+                f"more than {T.ROWS} agents: the sheet has {T.ROWS} rows",
+            )
+        )
+    yes, no = YES_NO[lang]
+    cells: dict[tuple[int, int], object] = {}
+    for i, m in enumerate(members):
+        r = T.FIRST_ROW + i
+        cells[(r, T.AGENT)] = m.agent
+        cells[(r, T.GROUP)] = m.group
+        cells[(r, T.HIRED)] = m.hired
+        if m.hired is not None:
+            new = scoring.is_new_hire(m.hired, today, scoring.DEFAULT_INCENTIVES.new_hire_months)
+            cells[(r, T.NEW_HIRE)] = Formula(formulas[f"{col(T.NEW_HIRE)}{r}"], yes if new else no)
+    return cells
