@@ -50,8 +50,8 @@ def _half_package(src, dst, *args, **kwargs):
     raise OSError("injected crash")
 
 
-def _kill_after_writing(src, dst, parts):
-    real_splice(src, dst, parts)  # the whole new package is in the temp file
+def _kill_after_writing(src, dst, parts, **options):
+    real_splice(src, dst, parts, **options)  # the whole new package is in the temp file
     raise KeyboardInterrupt  # the user presses Ctrl+C (a BaseException) before the replace
 
 

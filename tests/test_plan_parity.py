@@ -56,6 +56,7 @@ LANG = "zh"
 TEAM = dx.TEAMS[1]  # the team plan's team (售后一组)
 NOW = datetime(2026, 4, 1, 8)
 REL = 1e-9
+MS = 0.5e-3 + 1e-9  # a 分:秒 cell read back by openpyxl: a timedelta rounded to the millisecond
 LABEL_KEY = {info.label(LANG): key for key, info in CATALOG.items()}
 UNASSIGNED = "未分配"
 ROUTES = ("a1_wide", "a1_narrow", "a1_values", "values", "import", "batch")
@@ -338,9 +339,9 @@ def dashboard(built: Built) -> list[str]:
         where = f"看板!{layout.col(DB.ACTUAL)}{r}"
         shown, engine = _at(rows, r, DB.ACTUAL), built.team_kpis.get(key)
         if isinstance(shown, time | timedelta) and _number(engine):
-            # A duration shown as 分:秒: seconds / 86400, read back to the microsecond.
+            # A duration shown as 分:秒: seconds / 86400, read back to the millisecond.
             seconds = seconds_shown(shown)
-            if not math.isclose(seconds, engine, abs_tol=1e-5):
+            if not math.isclose(seconds, engine, abs_tol=MS):
                 problems.append(f"{where} {key}: plan {seconds!r} s != engine {engine!r}")
             continue
         problems.append(_differs(where, key, shown, engine))
@@ -431,10 +432,19 @@ def agent_sheets(built: Built) -> list[str]:
             continue
         labels = {str(r[0]): i for i, r in enumerate(rows, start=1) if r and r[0] is not None}
         fields = [(labels[text["tickets"]], "tickets"), (labels[text["escalated"]], "escalated")]
-        fields += [(i, LABEL_KEY[label]) for label, i in labels.items() if label in LABEL_KEY]
+        # A duration's name carries its unit: 平均首响时长（分:秒）.
+        unit = {label: re.sub(r"（[^（]*）$", "", label) for label in labels}
+        fields += [
+            (i, LABEL_KEY[unit[label]]) for label, i in labels.items() if unit[label] in LABEL_KEY
+        ]
         assert len(fields) >= 2 + S.KPI_COUNT, (name, list(labels))
         for r, key in fields:
-            problems.append(_differs(f"{name}!B{r}", key, _at(rows, r, 2), engine[agent].get(key)))
+            shown, want = _at(rows, r, 2), engine[agent].get(key)
+            if isinstance(shown, time | timedelta) and _number(want):  # 分:秒, to the ms
+                if not math.isclose(seconds_shown(shown), want, abs_tol=MS):
+                    problems.append(f"{name}!B{r} {key}: {seconds_shown(shown)!r} s != {want!r}")
+                continue
+            problems.append(_differs(f"{name}!B{r}", key, shown, want))
     return [p for p in problems if p]
 
 

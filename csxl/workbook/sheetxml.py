@@ -120,6 +120,16 @@ def patch(sheet_xml: bytes, cells: Cells, clear: Iterable[tuple[int, int, int, i
     appended = _append(sheet_xml, wanted, rects)
     if appended is not None:
         return appended
+    within = _within(sheet_xml, wanted, rects)
+    if within is not None:
+        return within
+    return _patch_all(sheet_xml, wanted, rects)
+
+
+def _patch_all(
+    sheet_xml: bytes, wanted: dict[int, dict[int, Value]], rects: list[tuple[int, int, int, int]]
+) -> bytes:
+    """The general path: every row of the part parsed, the wanted ones rewritten."""
     m = _SHEET_DATA.search(sheet_xml)
     if m is None:
         raise ValueError("no <sheetData> in the worksheet part")
@@ -184,6 +194,30 @@ def _append(
         rows.append(b'<row r="%d">%s</row>' % (r, inner) if inner else b'<row r="%d"/>' % r)
     out = sheet_xml[:end] + b"".join(rows) + sheet_xml[end:]
     return _grow_dimension(out, max(wanted), _max_col(wanted))
+
+
+def _within(sheet_xml: bytes, wanted: dict[int, dict[int, Value]], rects: list) -> bytes | None:
+    """Rows inside a large part (a batch plan's Team and Aliases rows): only the rows from
+    the first wanted one to the last are parsed and rewritten (rows are in order in a
+    worksheet), the rest of the part is copied. None when the part is not in the usual
+    shape (for the general path)."""
+    if rects or not wanted:
+        return None
+    opened = sheet_xml.find(b"<sheetData>")
+    end = sheet_xml.rfind(b"</sheetData>")
+    if opened < 0 or end < 0 or sheet_xml.count(b"<sheetData", 0, end) != 1:
+        return None
+    body = opened + len(b"<sheetData>")
+    start = sheet_xml.find(b'<row r="%d"' % min(wanted), body, end)
+    last = sheet_xml.find(b'<row r="%d"' % max(wanted), body, end)
+    row = _ROW.match(sheet_xml, last) if start >= 0 and last >= start else None
+    if row is None:
+        return None
+    mini = sheet_xml[:body] + sheet_xml[start : row.end()] + b"</sheetData>"
+    patched = _patch_all(mini, wanted, [])
+    head, _, rest = patched.partition(b"<sheetData>")
+    chunk = rest[: -len(b"</sheetData>")]
+    return head + sheet_xml[opened:start] + chunk + sheet_xml[row.end() :]
 
 
 def _max_col(wanted: Mapping[int, Mapping[int, Value]]) -> int:

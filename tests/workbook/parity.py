@@ -8,6 +8,7 @@ against the engine at once.
 from __future__ import annotations
 
 import math
+from datetime import time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -46,6 +47,15 @@ def _at(rows: list[list[object]], address: str) -> object:
 def _same(cached: object, computed: object) -> bool:
     if hasattr(cached, "year"):  # calamine gives dates for date-formatted cells
         cached = excel_serial(cached)
+    if isinstance(cached, time | timedelta) and isinstance(computed, int | float):
+        # A duration under a time format (分:秒, seconds / 86400): calamine gives a time,
+        # rounded to the millisecond.
+        seconds = (
+            cached.total_seconds()
+            if isinstance(cached, timedelta)
+            else cached.hour * 3600 + cached.minute * 60 + cached.second + cached.microsecond / 1e6
+        )
+        return math.isclose(seconds, computed * 86400, abs_tol=0.5e-3 + 1e-9)
     if isinstance(cached, bool):
         cached = float(cached)
     if computed is None:

@@ -118,3 +118,33 @@ def test_rows_below_the_last_are_appended_as_the_general_path_writes_them(tmp_pa
     assert ws["A3"].value == "=1+1" and ws["A3"].data_type == "s"
     assert ws["B3"].is_date and ws["B3"].number_format == "yyyy-mm-dd hh:mm"
     assert ws["A5"].value == 7.5 and ws["A2"].value == "T1"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {(12, 1): "甲", (12, 2): "A班", (13, 1): "乙"},  # rows inside the part
+        {(2, 2): 7, (5, 2): None, (3, 4): "new row between"},  # a row the part lacks
+        {(40, 1): "below the last row"},  # the append path
+        {(2, 3): Formula("=B2*2", 2)},
+    ],
+)
+def test_patching_a_few_rows_equals_rewriting_every_row(tmp_path, cells):
+    """The fast path (only the rows from the first written one to the last are parsed)
+    writes the same part as the general path."""
+    from csxl.workbook.sheetxml import _patch_all
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in range(1, 31):
+        ws.cell(r, 1, f"r{r}" if r % 3 else None)
+        ws.cell(r, 2, r)
+        ws.cell(r, 2).font = Font(bold=r % 2 == 0)
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    wanted: dict[int, dict[int, object]] = {}
+    for (r, c), value in cells.items():
+        wanted.setdefault(r, {})[c] = value
+    assert patch(xml, cells) == _patch_all(xml, wanted, [])
