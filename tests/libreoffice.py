@@ -343,8 +343,9 @@ class LibreOffice:
     ) -> Path:
         """Recalculate a workbook and export it, or only ``sheets``, to ``out_dir/<stem>.pdf``.
 
-        Sheets are printed with their own page setup; the others are hidden for the export,
-        in a copy (LibreOffice ignores hiding a sheet in a read-only document).
+        Sheets are printed with their own page setup; the others are hidden and their print
+        areas cleared for the export, in a copy (LibreOffice ignores hiding a sheet in a
+        read-only document, and exports the print area of a hidden sheet).
         """
         uno = import_uno()
         from com.sun.star.beans import PropertyValue
@@ -362,7 +363,10 @@ class LibreOffice:
                 if missing:
                     raise KeyError(f"no sheet(s) {sorted(missing)} in {Path(path).name}")
                 for name in all_sheets.ElementNames:
-                    all_sheets.getByName(name).IsVisible = name in sheets
+                    sheet = all_sheets.getByName(name)
+                    sheet.IsVisible = name in sheets
+                    if name not in sheets:  # a hidden sheet's print area is exported too
+                        sheet.setPrintAreas(())
             option = PropertyValue()
             option.Name, option.Value = "FilterName", "calc_pdf_Export"
             document.storeToURL(uno.systemPathToFileUrl(str(target)), (option,))

@@ -55,4 +55,5 @@ def build(ctx: Ctx) -> None:
         widths=widths,
         freeze=f"A{T.FIRST_ROW}",
         header_rows=f"{T.HEADER_ROW}:{T.HEADER_ROW}",
+        landscape=False,  # seven columns: a portrait page holds half as many rows again
     )
