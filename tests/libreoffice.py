@@ -41,7 +41,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 INSTALL_HINT = (
     "apt-get install -y --no-install-recommends libreoffice-calc-nogui python3-uno "
-    "fonts-noto-cjk poppler-utils"
+    "fonts-noto-cjk fonts-crosextra-carlito poppler-utils"
 )
 START_TIMEOUT_S = 60.0
 
@@ -432,6 +432,24 @@ def _require_cjk_fonts() -> None:
     )
     if not found.stdout.strip():
         unavailable(f"no Chinese font for rendering (fonts-noto-cjk): {INSTALL_HINT}")
+
+
+def require_calibri_metrics() -> None:
+    """Page counts need Excel's column widths: a width unit is a digit of Calibri, the
+    Normal font. Without Calibri or Carlito (its metric twin) LibreOffice draws columns a
+    quarter wider than Excel does. Skip or fail before measuring pages."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return
+    found = subprocess.run([fc_match, "Calibri"], capture_output=True, text=True, check=False)
+    if not re.search(r"carlito|calibri", found.stdout, re.I):
+        unavailable(f"no Calibri or Carlito font for Excel's column widths: {INSTALL_HINT}")
+
+
+def pdf_pages(pdf: str | Path) -> int:
+    """The page count of a PDF (pdfinfo)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
 
 
 def convert_to_pdf(path: str | Path, out_dir: str | Path, timeout: float = 120.0) -> Path:
