@@ -375,6 +375,7 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
         if label == t["share"] and card.days is not None:
             days, month = card.days
             put(row, 3, t["days"].format(days=days, month=month), style.NOTE)
+            ws.cell(row, 3).alignment = ws.cell(row, 3).alignment.copy(wrap_text=False)
         row += 1
     row += 1
     put(row, 1, t["complaints"], style.TITLE)

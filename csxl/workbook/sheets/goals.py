@@ -67,6 +67,7 @@ def build(ctx: Ctx) -> None:
             "Tiers: below baseline / baseline / stretch / challenge.",
         ),
     )
+    ws.merge_cells(f"A2:{col(G.NOTE)}2")  # the note on one line across the table
     ctx.header(
         ws,
         G.HEADER_ROW,
@@ -389,6 +390,7 @@ def _cascade(ctx: Ctx, ws) -> None:
             t("挑战", "Challenge"),
         ],
     )
+    ws.row_dimensions[G.CASCADE_HEADER_ROW].height = 30  # "小组或客服" takes two lines
     levels = ctx.list_validation(ws, "level", LEVELS[ctx.lang])
     # A list source range is stored without "=" (Excel repairs a file that has one).
     kpis = ctx.list_validation(ws, "kpi", f"$B${G.FIRST_ROW}:$B${G.last_row()}")
