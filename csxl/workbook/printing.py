@@ -195,30 +195,28 @@ def reference(title: str, extent: Extent) -> str:
 
 def with_print_areas(workbook_xml: bytes, areas: Mapping[int, str]) -> bytes:
     """workbook.xml with the print area of each sheet index in `areas` replaced (the other
-    sheets' print areas and every other defined name kept)."""
+    sheets' print areas and every other defined name kept). The print areas go last in
+    `definedNames`, by sheet index: the same areas give the same bytes."""
     if not areas:
         return workbook_xml
-    wanted = {str(i).encode() for i in areas}
-
-    def keep(m: re.Match[bytes]) -> bytes:
-        sheet = re.search(rb'\blocalSheetId="(\d+)"', m.group(0))
-        return b"" if sheet is not None and sheet[1] in wanted else m.group(0)
-
-    new = b"".join(
-        b'<definedName name="_xlnm.Print_Area" localSheetId="%d">%s</definedName>'
-        % (i, escape(ref).encode("utf-8"))
-        for i, ref in sorted(areas.items())
-    )
     block = _DEFINED_NAMES.search(workbook_xml)
-    if block is not None and block["body"] is not None:
-        body = _PRINT_AREA.sub(keep, block["body"])
-        start, end = block.span("body")
-        return workbook_xml[:start] + body + new + workbook_xml[end:]
-    if block is not None:  # <definedNames/>
-        prefix = block["p"] or b""
+    body = block["body"] if block is not None and block["body"] is not None else b""
+    kept: dict[int, bytes] = {}
+    for m in _PRINT_AREA.finditer(body):
+        sheet = re.search(rb'\blocalSheetId="(\d+)"', m.group(0))
+        if sheet is not None:
+            kept[int(sheet[1])] = m.group(0)
+    for i, ref in areas.items():
+        kept[i] = b'<definedName name="_xlnm.Print_Area" localSheetId="%d">%s</definedName>' % (
+            i,
+            escape(ref).encode("utf-8"),
+        )
+    names = _PRINT_AREA.sub(b"", body) + b"".join(kept[i] for i in sorted(kept))
+    if block is not None:
+        prefix = block["p"] or block["q"] or b""
         return (
             workbook_xml[: block.start()]
-            + b"<%sdefinedNames>%s</%sdefinedNames>" % (prefix, new, prefix)
+            + b"<%sdefinedNames>%s</%sdefinedNames>" % (prefix, names, prefix)
             + workbook_xml[block.end() :]
         )
     end = _SHEETS_END.search(workbook_xml)
@@ -227,7 +225,7 @@ def with_print_areas(workbook_xml: bytes, areas: Mapping[int, str]) -> bytes:
     prefix = end["p"] or b""
     return (
         workbook_xml[: end.end()]
-        + b"<%sdefinedNames>%s</%sdefinedNames>" % (prefix, new, prefix)
+        + b"<%sdefinedNames>%s</%sdefinedNames>" % (prefix, names, prefix)
         + workbook_xml[end.end() :]
     )
 
