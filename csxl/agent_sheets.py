@@ -312,6 +312,7 @@ TEXT = {
 def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool) -> bytes:
     """One agent's 考核表 as .xlsx bytes (values only: a record, not a model)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
 
     from csxl.domain.privacy import mask_id
     from csxl.workbook import style
@@ -375,7 +376,7 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
         if label == t["share"] and card.days is not None:
             days, month = card.days
             put(row, 3, t["days"].format(days=days, month=month), style.NOTE)
-            ws.cell(row, 3).alignment = ws.cell(row, 3).alignment.copy(wrap_text=False)
+            ws.cell(row, 3).alignment = Alignment(vertical="center", wrap_text=False)
         row += 1
     row += 1
     put(row, 1, t["complaints"], style.TITLE)
