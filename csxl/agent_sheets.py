@@ -284,7 +284,7 @@ TEXT = {
         "adjustment_header": ("类型", "工单或指标", "原值", "新值", "原因", "审批人"),
         "complaint_header": ("工单号", "创建时间", "渠道", "客户", "已核实"),
         "none": "无",
-        "sign": "客服确认：__________    主管：__________    日期：__________",
+        "sign": ("客服确认：", "主管：", "日期："),
         "note": "本表只含本人数据，由 csxl 从团队计划表生成；目标取个人、小组或团队的设定。",
         "masked": "客户信息已脱敏。",
         "yes": "是",
@@ -321,7 +321,7 @@ TEXT = {
         "adjustment_header": ("Kind", "Ticket or KPI", "From", "To", "Reason", "Approver"),
         "complaint_header": ("Ticket", "Created", "Channel", "Customer", "Verified"),
         "none": "none",
-        "sign": "Agent: __________    Team leader: __________    Date: __________",
+        "sign": ("Agent:", "Team leader:", "Date:"),
         "note": "Only this agent's figures, made by csxl from the team plan; targets are the "
         "agent's, else the sub-group's, else the team's.",
         "masked": "Customer details are masked.",
@@ -334,6 +334,7 @@ TEXT = {
 def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool) -> bytes:
     """One agent's 考核表 as .xlsx bytes (values only: a record, not a model)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
 
     from csxl.domain.privacy import mask_id
     from csxl.workbook import style
@@ -403,6 +404,7 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
         if label == t["share"] and card.days is not None:
             days, month = card.days
             put(row, 3, t["days"].format(days=days, month=month), style.NOTE)
+            ws.cell(row, 3).alignment = Alignment(vertical="center", wrap_text=False)
         row += 1
     row += 1
     put(row, 1, t["complaints"], style.TITLE)
@@ -439,11 +441,15 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
         for j, value in enumerate(line):
             put(row, 1 + j, value, style.COMPUTED)
     row += 2
-    put(row, 1, t["sign"], style.LABEL)
+    _signatures(ws, row, t["sign"])
     put(row + 1, 1, t["note"] + (" " + t["masked"] if mask else ""), style.NOTE)
+    ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=8)
+    ws.row_dimensions[row + 1].height = 30  # the note wraps over the merged width
 
     for letter, width in zip("ABCDEFGH", (18, 18, 12, 12, 12, 10, 14, 10), strict=True):
         ws.column_dimensions[letter].width = width
+    ws.print_area = f"A1:H{row + 1}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -453,6 +459,25 @@ def card_workbook(card: AgentCard, team: str, month: str, lang: str, mask: bool)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _signatures(ws, row: int, labels: tuple[str, str, str]) -> None:
+    """The signature line: each label in its own cell, right-aligned, before a ruled blank
+    to sign on (agent B:C, leader E:F, date H), so no label is split across the line."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from csxl.workbook import style
+
+    rule = Border(bottom=Side(style="thin", color="1F2937"))
+    for label_col, first, last in ((1, 2, 3), (4, 5, 6), (7, 8, 8)):
+        c = ws.cell(row, label_col, labels[(label_col - 1) // 3])
+        c.font = Font(name=style.FONT, size=10)
+        c.alignment = Alignment(horizontal="right", vertical="bottom", wrap_text=False)
+        for column in range(first, last + 1):
+            ws.cell(row, column).border = rule
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    ws.row_dimensions[row].height = 30  # room to sign
 
 
 def export_agent_sheets(

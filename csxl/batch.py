@@ -269,9 +269,24 @@ class Template:
         ):
             if patch:
                 parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
+        parts["xl/workbook.xml"] = self._print_areas(parts)
         out = io.BytesIO()
         zipsplice.splice(io.BytesIO(self.data), out, parts)
         return out.getvalue()
+
+    def _print_areas(self, parts: dict[str, bytes]) -> bytes:
+        """The template's workbook.xml with the print areas of the patched sheets."""
+        from csxl.readers.limits import sheet_parts
+        from csxl.workbook import layout, printing
+
+        def read(name: str) -> bytes | None:
+            return parts.get(name, self.files.get(name))
+
+        workbook = parts.get("xl/workbook.xml", self.files["xl/workbook.xml"])
+        sheets = sheet_parts({**self.files, "xl/workbook.xml": workbook})
+        paste = frozenset(layout.title(key, self.lang) for key in layout.PASTE_AREAS)
+        areas = printing.print_areas(sheets, read, read, paste, only=set(parts))
+        return printing.with_print_areas(workbook, areas)
 
     def _target_cells(self, targets: tuple[Target, ...]) -> dict[str, dict]:
         """Cells of Goals and Dashboard that follow a KPI's targets, for changed KPIs."""

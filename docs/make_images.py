@@ -1,10 +1,12 @@
-"""Render the Dashboard, Goals and Milestones sheets of the demo plan to PNG for the docs.
+"""Render what csxl prints to PNG for the docs: sheets of the demo plan, a team plan of the
+demo's batch, the department summary and a 考核表.
 
     python docs/make_images.py
 
 Runs `csxl demo` into a temporary folder, then LibreOffice headless prints each sheet to
-PDF (recalculating on load) and pdftoppm renders the content of its first page into
-docs/img/<sheet>.png.
+PDF with its own page setup (recalculating on load) and pdftoppm renders the content of its
+first page into docs/img/<name>.png. Install fonts-crosextra-carlito so that LibreOffice
+draws Excel's column widths (tests/libreoffice.py).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from csxl.demo import run_demo  # noqa: E402
 from csxl.workbook import layout  # noqa: E402
 from tests.libreoffice import LibreOffice  # noqa: E402
 
-# Each sheet's region worth showing, as a share of the printed content's width (the Goals
-# and Milestones pages are wide: fit-to-width makes them tiny at page scale).
-SHEETS = {"Dashboard": 1.0, "Goals": 0.62, "Milestones": 1.0}
+# Each sheet's region worth showing, as a share of the printed content's width of its first
+# page (a wide sheet prints in page groups: the first holds its row labels).
+SHEETS = {"Dashboard": 1.0, "Goals": 1.0, "Scores": 1.0, "Milestones": 1.0, "Staffing": 1.0}
 OUT = ROOT / "docs" / "img"
 DPI = 200
 
@@ -61,7 +63,7 @@ def content_box(pdf: Path, work: Path, dpi: int = 30) -> tuple[int, int, int, in
 def render(pdf: Path, target: Path, share: float, work: Path) -> None:
     x, y, w, h = content_box(pdf, work)
     scale = DPI / 30
-    box = [round(v * scale) for v in (x - 2, y - 2, w * share + 4, h + 4)]
+    box = [round(v * scale) for v in (x - 3, y - 3, w * share + 6, h + 6)]
     subprocess.run(
         [
             "pdftoppm",
@@ -109,6 +111,23 @@ def main() -> None:
             target = OUT / f"{name}.png"
             render(pdf, target, 1.0, work)
             print(target)
+        # A team plan as `csxl batch` writes and refreshes it: its Dashboard and Scores.
+        team = plan.parent / "teams" / "售前一组.xlsx"
+        for key in ("Dashboard", "Scores"):
+            work = Path(tmp) / f"team-{key}"
+            pdf = office.convert_to_pdf(team, work, [layout.title(key, "zh")])
+            target = OUT / f"team_{key.lower()}.png"
+            render(pdf, target, 1.0, work)
+            print(target)
+        # One agent's 考核表 (`csxl export-agent-sheets`), the whole A4 page.
+        from csxl.agent_sheets import export_agent_sheets
+
+        sheets = export_agent_sheets(plan, Path(tmp) / "agents")
+        work = Path(tmp) / "agent"
+        pdf = office.convert_to_pdf(sheets.files[0], work)
+        target = OUT / "agent_sheet.png"
+        render(pdf, target, 1.0, work)
+        print(target)
 
 
 if __name__ == "__main__":

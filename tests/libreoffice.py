@@ -41,7 +41,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 INSTALL_HINT = (
     "apt-get install -y --no-install-recommends libreoffice-calc-nogui python3-uno "
-    "fonts-noto-cjk poppler-utils"
+    "fonts-noto-cjk fonts-crosextra-carlito poppler-utils"
 )
 START_TIMEOUT_S = 60.0
 
@@ -343,8 +343,9 @@ class LibreOffice:
     ) -> Path:
         """Recalculate a workbook and export it, or only ``sheets``, to ``out_dir/<stem>.pdf``.
 
-        Sheets are printed with their own page setup; the others are hidden for the export,
-        in a copy (LibreOffice ignores hiding a sheet in a read-only document).
+        Sheets are printed with their own page setup; the others are hidden and their print
+        areas cleared for the export, in a copy (LibreOffice ignores hiding a sheet in a
+        read-only document, and exports the print area of a hidden sheet).
         """
         uno = import_uno()
         from com.sun.star.beans import PropertyValue
@@ -362,7 +363,10 @@ class LibreOffice:
                 if missing:
                     raise KeyError(f"no sheet(s) {sorted(missing)} in {Path(path).name}")
                 for name in all_sheets.ElementNames:
-                    all_sheets.getByName(name).IsVisible = name in sheets
+                    sheet = all_sheets.getByName(name)
+                    sheet.IsVisible = name in sheets
+                    if name not in sheets:  # a hidden sheet's print area is exported too
+                        sheet.setPrintAreas(())
             option = PropertyValue()
             option.Name, option.Value = "FilterName", "calc_pdf_Export"
             document.storeToURL(uno.systemPathToFileUrl(str(target)), (option,))
@@ -428,6 +432,24 @@ def _require_cjk_fonts() -> None:
     )
     if not found.stdout.strip():
         unavailable(f"no Chinese font for rendering (fonts-noto-cjk): {INSTALL_HINT}")
+
+
+def require_calibri_metrics() -> None:
+    """Page counts need Excel's column widths: a width unit is a digit of Calibri, the
+    Normal font. Without Calibri or Carlito (its metric twin) LibreOffice draws columns a
+    quarter wider than Excel does. Skip or fail before measuring pages."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return
+    found = subprocess.run([fc_match, "Calibri"], capture_output=True, text=True, check=False)
+    if not re.search(r"carlito|calibri", found.stdout, re.I):
+        unavailable(f"no Calibri or Carlito font for Excel's column widths: {INSTALL_HINT}")
+
+
+def pdf_pages(pdf: str | Path) -> int:
+    """The page count of a PDF (pdfinfo)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
 
 
 def convert_to_pdf(path: str | Path, out_dir: str | Path, timeout: float = 120.0) -> Path:

@@ -329,9 +329,21 @@ def default_format(value: object) -> str | None:
     return "0" if float(value).is_integer() else "#,##0.00"
 
 
-# Column-width units one A4 page holds at about 85% (margins 0.7"): a wider sheet is split
-# across pages rather than shrunk below about 8.5 pt (10 pt text).
-PAGE_UNITS = {"landscape": 160.0, "portrait": 110.0}
+# The page header of a paste area, which prints only its header row.
+PASTE_PRINT_NOTE = {
+    "zh": "粘贴区：打印时只印表头。要打印数据行，请选中这些行，在打印设置中选“打印选定区域”。",
+    "en": "Paste area: only its header row prints. To print rows, select them and print the "
+    "selection.",
+}
+
+# Column-width units one A4 page holds at 80% (margins 0.5"): a wider sheet is split across
+# pages rather than shrunk below 8 pt (10 pt text). A unit is the Normal font's digit
+# (Calibri 11): 10 units print 55.5 pt wide in Excel and in LibreOffice with Carlito, its
+# metric twin (without it LibreOffice draws them 70 pt wide). Landscape 770 pt / 0.8 / 5.55.
+PAGE_UNITS = {"landscape": 170.0, "portrait": 115.0}
+# Excel's margins in inches: left/right narrow enough for the page groups above, the page
+# header and footer inside the top and bottom margins.
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 DEFAULT_WIDTH = 9.0  # an unset column, as Excel and LibreOffice draw it
 
 
@@ -382,15 +394,23 @@ def setup_sheet(
     protect: bool = True,
     landscape: bool = True,
     split: bool = False,
+    paste: str | None = None,
+    one_page: bool = False,
 ) -> None:
-    """Column widths for Chinese text, frozen panes, A4 print setup and protection."""
+    """Column widths for Chinese text, frozen panes, A4 print setup and protection.
+
+    `paste`: the plan's language, for a paste area: its print area is its header row
+    (csxl/workbook/printing.py) and the page header says how to print the rows.
+    `one_page`: a sheet read as one page (the Dashboard) is fitted to one page tall too."""
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     if freeze:
         ws.freeze_panes = freeze
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToHeight = 0
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if header_rows:
         ws.print_title_rows = header_rows
@@ -398,6 +418,9 @@ def setup_sheet(
         print_width(ws, freeze, landscape)
     else:
         ws.page_setup.fitToWidth = 1
+    if paste:
+        ws.oddHeader.center.text = PASTE_PRINT_NOTE[paste]
+        ws.oddHeader.center.size = 9
     ws.sheet_view.zoomScale = 100
     if protect:
         # No password: protection keeps formulas from accidental edits, it is not security.

@@ -32,7 +32,8 @@ def build(inputs: PlanInputs) -> bytes:
     props.title = ctx.t("客服年度计划", "Customer service plan")
     raw = io.BytesIO()
     ctx.wb.save(raw)
-    return package.finish(raw.getvalue(), ctx.cached)
+    paste = frozenset(layout.title(key, ctx.lang) for key in layout.PASTE_AREAS)
+    return package.finish(raw.getvalue(), ctx.cached, header_only=paste)
 
 
 def new_plan(path: str | Path, inputs: PlanInputs) -> Path:

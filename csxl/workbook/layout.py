@@ -59,6 +59,9 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Settings", "Settings", "设置"),
 )
 SHEET = {s.key: s for s in SHEETS}
+# The exports as the manager pastes them: read, never rewritten by refresh; they print only
+# their header row (csxl/workbook/printing.py).
+PASTE_AREAS: tuple[str, ...] = ("Data", "Orders", "CallRecords")
 
 
 # What each sheet is for and who fills it: key -> ((zh, en) purpose, (zh, en) who).

@@ -71,8 +71,9 @@ def inject(sheet_xml: bytes, values: Mapping[str, object], sheet: str) -> bytes:
     return out
 
 
-def finish(raw: bytes, cached: Cached) -> bytes:
-    """openpyxl's package -> the same package with cached values and fixed zip times."""
+def finish(raw: bytes, cached: Cached, header_only: frozenset[str] | None = None) -> bytes:
+    """openpyxl's package -> the same package with cached values and fixed zip times; with
+    `header_only` (the paste areas' titles), every sheet's print area (`printing`)."""
     with zipfile.ZipFile(io.BytesIO(raw)) as zin:
         names = zin.namelist()
         files = {n: zin.read(n) for n in names}
@@ -83,6 +84,11 @@ def finish(raw: bytes, cached: Cached) -> bytes:
     for sheet, values in by_sheet.items():
         part = parts[sheet]
         files[part] = inject(files[part], values, sheet)
+    if header_only is not None:
+        from csxl.workbook import printing
+
+        areas = printing.print_areas(parts, files.get, files.get, header_only)
+        files["xl/workbook.xml"] = printing.with_print_areas(files["xl/workbook.xml"], areas)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
         for name in names:

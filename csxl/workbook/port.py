@@ -8,6 +8,7 @@ protocol, so the ribbon button and `csxl refresh` run the same code.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -416,6 +417,7 @@ class PackageBook:
         with self.path.open("rb") as f:
             current = zipsplice.read(f, WORKBOOK_PART)
         flagged = full_calc_on_load(self._pending.get(WORKBOOK_PART, current))
+        flagged = self._print_areas(flagged)
         if flagged != current:
             self._pending[WORKBOOK_PART] = flagged
         else:  # already set: the part is copied as it is
@@ -434,6 +436,39 @@ class PackageBook:
             raise
         self._pending.clear()
         self._removed.clear()
+
+    def _print_areas(self, workbook_xml: bytes) -> bytes:
+        """workbook.xml with every sheet's print area as the commit leaves the sheets."""
+        from csxl.workbook import printing, zipsplice
+
+        paste = set()
+        for key in layout.PASTE_AREAS:
+            with contextlib.suppress(InputError):
+                paste.add(self.title(key))
+        with self.path.open("rb") as f:
+            names = set(zipsplice.names(f))
+
+            def read(part: str) -> bytes | None:
+                if part in self._pending:
+                    pending = self._pending[part]
+                    return None if isinstance(pending, zipsplice.Stream) else pending
+                return zipsplice.read(f, part) if part in names else None
+
+            def head(part: str) -> bytes | None:
+                if part in self._pending:
+                    pending = self._pending[part]
+                    return None if isinstance(pending, zipsplice.Stream) else pending[: 1 << 18]
+                if part not in names:
+                    return None
+                start = b""
+                for chunk in zipsplice.inflate(f, part, 1 << 16):
+                    start += chunk
+                    if b"</row>" in start or len(start) > 1 << 22:
+                        break
+                return start
+
+            areas = printing.print_areas(self._parts, read, head, frozenset(paste))
+        return printing.with_print_areas(workbook_xml, areas)
 
 
 class MemoryBook:

@@ -61,4 +61,5 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{R.FIRST_ROW}",
         header_rows=f"{R.HEADER_ROW}:{R.HEADER_ROW}",
         protect=False,
+        paste=ctx.lang,
     )

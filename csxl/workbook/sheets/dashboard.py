@@ -168,7 +168,7 @@ def build(ctx: Ctx) -> None:
 
     dashboard_block(ctx)
     widths = {"A": 24, "B": 11, "C": 11, "D": 11, "E": 11, "F": 13, "G": 11, "H": 3}
-    setup_sheet(ws, widths=widths, header_rows=f"{D.HEADER_ROW}:{D.HEADER_ROW}")
+    setup_sheet(ws, widths=widths, header_rows=f"{D.HEADER_ROW}:{D.HEADER_ROW}", one_page=True)
 
 
 def _refresh_row(ctx: Ctx, ws) -> None:

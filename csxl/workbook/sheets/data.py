@@ -61,4 +61,5 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{D.FIRST_ROW}",
         header_rows=f"{D.HEADER_ROW}:{D.HEADER_ROW}",
         protect=False,
+        paste=ctx.lang,
     )

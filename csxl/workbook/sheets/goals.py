@@ -481,6 +481,7 @@ def _cascade(ctx: Ctx, ws) -> None:
             t("挑战", "Challenge"),
         ],
     )
+    ws.row_dimensions[G.CASCADE_HEADER_ROW].height = 30  # "小组或客服" takes two lines
     levels = ctx.list_validation(ws, "level", LEVELS[ctx.lang])
     # A list source range is stored without "=" (Excel repairs a file that has one).
     kpis = ctx.list_validation(ws, "kpi", f"$B${G.FIRST_ROW}:$B${G.last_row()}")

@@ -66,4 +66,5 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{O.FIRST_ROW}",
         header_rows=f"{O.HEADER_ROW}:{O.HEADER_ROW}",
         protect=False,
+        paste=ctx.lang,
     )

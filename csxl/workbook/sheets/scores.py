@@ -162,8 +162,8 @@ def build(ctx: Ctx) -> None:
         col(S.RED_LINES): 8,
         col(S.AWARD): 11,
         col(S.RED_LINE_TICK): 14,
-        col(S.APPEAL): 36,
-        col(S.ADJUSTED): 30,
+        col(S.APPEAL): 22,  # the two notes wrap: Scores prints in two page groups
+        col(S.ADJUSTED): 18,
         col(S.QA_VALUE): 9,
         col(S.QA_POINTS): 9,
         col(S.DAYS_IN_TEAM): 9,

@@ -131,7 +131,7 @@ def build(ctx: Ctx) -> None:
     widths = {"A": 24}
     for block in S.BLOCKS:
         for w in range(7):
-            widths[col(S.block_col(block, w))] = 9
+            widths[col(S.block_col(block, w))] = 8.5  # 3 page groups of the 7 grids
         widths[col(S.block_col(block, 7))] = 2
     setup_sheet(
         ws,

@@ -83,6 +83,7 @@ def build(ctx: Ctx) -> None:
         widths=widths,
         freeze=f"A{T.FIRST_ROW}",
         header_rows=f"{T.HEADER_ROW}:{T.HEADER_ROW}",
+        landscape=False,  # seven columns: a portrait page holds half as many rows again
     )
 
 
