@@ -261,7 +261,7 @@ def kpi(
     lang,
 ) -> None:
     """Compute the KPIs of a ticket export (xlsx, xlsm or csv)."""
-    from csxl.domain.kpis import GROUPINGS
+    from csxl.domain.catalog import GROUPINGS
     from csxl.kpi_report import Period, kpi_document, parse_day
 
     groupings = tuple(b.strip() for b in by.split(",") if b.strip())

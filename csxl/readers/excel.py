@@ -47,7 +47,9 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     for name in candidates:
         sheet_where = Location(path.name, name)
         extent = limits.check_sheet(path, name, sheet_where)
-        cells, errors = _load(reader, name, sheet_where, extent is not None and extent.small)
+        cells, errors = _load_importing(
+            reader, name, sheet_where, extent is not None and extent.small
+        )
         if cells is not None and cells.num_rows >= limits.EXCEL_ROWS:
             limits.refuse_full(sheet_where)
         try:
@@ -141,6 +143,35 @@ def _load(reader, name: str, where: Location, with_errors: bool):
     return batch, errors
 
 
+def _load_importing(reader, name: str, where: Location, with_errors: bool):
+    """`_load` in a worker thread while this one imports pandas, when it is not imported yet.
+
+    calamine parses the sheet without holding the GIL, so pandas' import (0.3 to 0.5 s, most
+    of `csxl kpi`'s start-up) is done by the time the cells are, on the other core."""
+    import sys
+
+    if "pandas" in sys.modules:
+        return _load(reader, name, where, with_errors)
+    import threading
+
+    done: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            done["result"] = _load(reader, name, where, with_errors)
+        except BaseException as exc:  # raised again in the calling thread
+            done["error"] = exc
+
+    worker = threading.Thread(target=work, name="csxl-read-sheet", daemon=True)
+    worker.start()
+    import pandas  # noqa: F401  (what the rest of the read, and its callers, use)
+
+    worker.join()
+    if "error" in done:
+        raise done["error"]
+    return done["result"]
+
+
 def _head(cells) -> list[list[object]]:
     if cells is None or cells.num_columns == 0:
         return []
@@ -217,7 +248,6 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
     not: 59 and 60 both read as 1900-02-28). Text that only looks like a date stays text,
     and is rejected as before.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     from csxl.domain.columns import NUMBER_KINDS
@@ -227,7 +257,7 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
     for column, pos in table.match.columns.items():
         if kinds.get(column) not in NUMBER_KINDS or column not in frame:
             continue
-        values = pa.array(frame[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        values = _arrow_text(frame[column])
         looks = pc.fill_null(pc.match_substring_regex(values, _CALAMINE_DATE), False)
         if pc.any(looks).as_py():
             wanted[column] = (pos, looks.to_numpy(zero_copy_only=False))
@@ -254,6 +284,17 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
             if i < len(serial) and serial[i] is not None:
                 values[i] = _plain(serial[i])
         frame[column] = values
+
+
+def _arrow_text(series):
+    """A text column as Arrow: the Arrow array behind it (no copy), else converted."""
+    import pyarrow as pa
+
+    behind = getattr(series.array, "_pa_array", None)
+    kind = getattr(behind, "type", None)
+    if kind is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return behind
+    return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
 
 
 def _plain(text: str) -> str:
