@@ -403,6 +403,10 @@ def refresh(workbook, month, live, lang, result_file) -> None:
 
     if month:
         Period.parse(month, None, None)  # refuse a bad month before touching anything
+    if not live:
+        from csxl.workbook.port import prefetch_data
+
+        prefetch_data(workbook)
     _report(open_plan(workbook, live=live).refresh(month), lang, workbook)
 
 
@@ -413,6 +417,10 @@ def refresh(workbook, month, live, lang, result_file) -> None:
 @RESULT_FILE
 def validate(workbook, live, lang, result_file) -> None:
     """Check the pasted data; list every rejected row on the Errors sheet."""
+    if not live:
+        from csxl.workbook.port import prefetch_data
+
+        prefetch_data(workbook)
     _report(open_plan(workbook, live=live).validate(), lang, workbook)
 
 

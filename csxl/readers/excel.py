@@ -14,6 +14,7 @@ is rejected; a larger sheet is read in one eager pass, where an error cell reads
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,8 +34,9 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     import fastexcel
 
     where = Location(file=path.name)
+    early = _Prefetch.take(path, sheet)
     try:
-        reader = fastexcel.read_excel(str(path))
+        reader = early.reader if early is not None else fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types for damaged files
         raise InputError(
             f"cannot open the workbook ({_reason(exc)}).",
@@ -47,9 +49,11 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     for name in candidates:
         sheet_where = Location(path.name, name)
         extent = limits.check_sheet(path, name, sheet_where)
-        cells, errors = _load_importing(
-            reader, name, sheet_where, extent is not None and extent.small
-        )
+        small = extent is not None and extent.small
+        if early is not None and early.small == small:
+            cells, errors = early.cells
+        else:
+            cells, errors = _load_importing(reader, name, sheet_where, small)
         if cells is not None and cells.num_rows >= limits.EXCEL_ROWS:
             limits.refuse_full(sheet_where)
         try:
@@ -71,6 +75,73 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
         _date_cells_as_numbers(reader, name, table, synonyms.schema.columns)
         return table
     raise problems[0]
+
+
+def prefetch(path: Path, sheet: str) -> None:
+    """Start loading `sheet` of the workbook at `path` in a worker thread, for the next
+    `read_excel(path, ..., sheet)`: calamine parses without the GIL, so whatever the caller
+    does meanwhile (importing the refresh engine, reading the plan's own sheets) takes no
+    time of its own. Nothing is started for a sheet `limits.check_sheet` refuses (the read
+    refuses it again, with its message), and a result is used only if the file has not
+    changed since (size and modification time)."""
+    try:
+        small = limits.check_sheet(path, sheet, Location(path.name, sheet))
+    except InputError:
+        return
+    _WAITING[(os.path.abspath(path), sheet)] = _Prefetch(
+        path, sheet, small is not None and small.small
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
+
+
+class _Prefetch:
+    """A sheet loading in a worker thread (`prefetch`), taken by the next read of it."""
+
+    def __init__(self, path: Path, sheet: str, small: bool) -> None:
+        import threading
+
+        import fastexcel
+
+        self.small = small
+        self.stamp = _stamp(path)
+        self.reader = None
+        self.cells: tuple[object, Errors] | None = None
+        # Not a daemon: the interpreter waits for it at exit rather than stopping it inside
+        # calamine's code (which it cannot do safely).
+        self._thread = threading.Thread(
+            target=self._work, args=(fastexcel, path, sheet), name="csxl-prefetch"
+        )
+        self._thread.start()
+
+    def _work(self, fastexcel, path: Path, sheet: str) -> None:
+        try:
+            reader = fastexcel.read_excel(str(path))
+            self.cells = _load(reader, sheet, Location(path.name, sheet), self.small)
+            self.reader = reader
+        except BaseException:  # the read does it again, and reports what went wrong
+            self.reader, self.cells = None, None
+
+    @classmethod
+    def take(cls, path: Path, sheet: str | None) -> _Prefetch | None:
+        """The finished prefetch of this sheet of this unchanged file, if one was started."""
+        if sheet is None or not _WAITING:
+            return None
+        found = _WAITING.pop((os.path.abspath(path), sheet), None)
+        if found is None:
+            return None
+        found._thread.join()
+        try:
+            same = found.stamp == _stamp(path)
+        except OSError:
+            same = False
+        return found if same and found.reader is not None and found.cells is not None else None
+
+
+_WAITING: dict[tuple[str, str], _Prefetch] = {}  # (absolute path, sheet) -> its prefetch
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -162,7 +233,7 @@ def _load_importing(reader, name: str, where: Location, with_errors: bool):
         except BaseException as exc:  # raised again in the calling thread
             done["error"] = exc
 
-    worker = threading.Thread(target=work, name="csxl-read-sheet", daemon=True)
+    worker = threading.Thread(target=work, name="csxl-read-sheet")  # not a daemon: _Prefetch
     worker.start()
     import pandas  # noqa: F401  (what the rest of the read, and its callers, use)
 
