@@ -76,10 +76,76 @@ def make_roster(path: Path, teams: int, agents: int) -> None:
     from csxl.demo_data import agent_roster
     from csxl.roster import demo_roster_rows, template_bytes
 
-    names = [f"客服{i + 1:03d}组" for i in range(teams)]
+    names = team_names(teams)
     rows = demo_roster_rows(agent_roster(names, agents, month=MONTH))
     rows += [{"team": t, "csat_stretch": 0.92} for t in names[::5]]
     path.write_bytes(template_bytes("zh", rows))
+
+
+def team_names(teams: int) -> list[str]:
+    return [f"客服{i + 1:03d}组" for i in range(teams)]
+
+
+def ensure_team_export(
+    rows: int, teams: int = 200, agents: int = 8, seed: int = 2026, out: Path | None = None
+) -> dict:
+    """A dirty export of `rows` tickets of March 2026 spread over `teams` teams of `agents`
+    agents (header on row 1), and a roster of those teams and agents, generated once and
+    cached in bench/out/ (regenerated when the arguments or csxl.demo_data change). Its
+    sidecar: export, roster, rows, teams, agents, expected_rows."""
+    import hashlib
+
+    import csxl.demo_data as demo_data
+
+    out = out or Path(__file__).resolve().parent / "out"
+    tag = f"{rows}_t{teams}_a{agents}_s{seed}"
+    export, roster = out / f"batch_export_{tag}.xlsx", out / f"batch_roster_{tag}.xlsx"
+    sidecar = export.with_suffix(".json")
+    fingerprint = hashlib.sha256(Path(demo_data.__file__).read_bytes()).hexdigest()[:16]
+    if sidecar.exists() and export.exists() and roster.exists():
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        if meta.get("generator") == fingerprint and meta.get("bytes") == export.stat().st_size:
+            return meta
+    from csxl.roster import demo_roster_rows, template_bytes
+
+    out.mkdir(parents=True, exist_ok=True)
+    names = team_names(teams)
+    print(f"generating {rows:,} tickets of {teams} teams ...", file=sys.stderr)
+    df = demo_data.generate_tickets(
+        rows, seed=seed, month="2026-03", teams=names, agents_per_team=agents, dirty=True
+    )
+    tmp = export.with_name(export.stem + ".tmp.xlsx")
+    demo_data.write_xlsx(df, tmp, engine="fast")
+    tmp.replace(export)
+    agent_rows = demo_roster_rows(demo_data.agent_roster(names, agents, seed, month="2026-03"))
+    roster.write_bytes(template_bytes("zh", agent_rows))
+    meta = {
+        "export": str(export),
+        "roster": str(roster),
+        "rows": rows,
+        "teams": teams,
+        "agents": agents,
+        "seed": seed,
+        "generator": fingerprint,
+        "bytes": export.stat().st_size,
+        "expected_rows": demo_data.expected_rows(rows, True),
+    }
+    sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return meta
+
+
+def team_roster(meta: dict, team: str, target: Path) -> Path:
+    """The roster of `ensure_team_export`'s sidecar `meta` with only `team`'s agents (to
+    build that team's plan alone)."""
+    import csxl.demo_data as demo_data
+    from csxl.roster import demo_roster_rows, template_bytes
+
+    agents = demo_data.agent_roster(
+        team_names(meta["teams"]), meta["agents"], meta["seed"], month="2026-03"
+    )
+    rows = [r for r in demo_roster_rows(agents) if r["team"] == team]
+    target.write_bytes(template_bytes("zh", rows))
+    return target
 
 
 def _run_measured(cmd: list[str]) -> dict:

@@ -12,14 +12,31 @@ file; the ratios are what issue 19 sets targets for:
            on the same plain export                          time <= 2, peak memory <= 1.5
   refresh  `csxl refresh PLAN --month 2026-03` of a plan whose Data sheet holds the rows /
            `csxl kpi PLAN --by all,agent`                                 time <= 1.3
+  memory   the peak RSS of `csxl import` (the import figure's run), `csxl refresh` (the
+           refresh figure's), `csxl score` and `csxl validate` of the plan holding the rows,
+           each against 3 GB (an 8 GB laptop)                             peak <= 3,072 MB
+  batch    `csxl batch ROSTER --out DIR --data EXPORT` for 200 teams from an export of the
+           largest --rows only (bench_batch.ensure_team_export) / each team alone (`csxl
+           batch` of a one-team roster and the same export), measured for ALONE_TEAMS teams
+           and extrapolated to 200; the pool's peak memory (all its processes together,
+           bench/measure.py --tree)                                       reported, no target
 
 Before a figure is timed, its command is run once untimed and its result checked against
 the engine's: kpi's row counts (read, valid, rejected, duplicates) against the generator's
 and the floor's row count against the rows generated; the imported plan's KPIs (`csxl kpi`
 of it) against those of the export; refresh's Scores (ticket count per agent) against
 `csxl kpi PLAN --by agent`, and its Data part left byte for byte. A failed check is written
-in the table instead of the ratio. Nothing is asserted on speed: the machine is shared and
-noisy, so the table says what one run measured (and the load average around it).
+in the table instead of the ratio. score is checked as refresh is, validate's row counts
+(read, valid, rejected, duplicates) against the generator's. The batch is too long to run
+twice, so its timed run is the one checked, afterwards: every team refreshed, and for the
+teams also built alone, the same Scores (ticket count per agent) both ways, equal to `csxl kpi
+EXPORT --by agent`'s. Nothing is asserted on speed: the machine is shared and noisy, so the
+table says what one run measured (and the load average around it).
+
+Children run with csxl's bytecode cached (PYTHONPYCACHEPREFIX=bench/out/pycache, compiled
+before the first figure): an installed csxl (pip, the exe) never compiles its sources at
+start-up, and a checkout run with PYTHONDONTWRITEBYTECODE=1 would, about 0.1 s for kpi and
+more for refresh, in the command's time and not in the baseline's.
 
 The exports and plans are generated once and cached in bench/out/ (gen_export.py,
 plan_fixture.py). The table goes between the markers in docs/performance.md.
@@ -31,6 +48,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +56,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_batch import ensure_team_export, team_names, team_roster  # beside this script
 from measure import run_measured  # bench/measure.py, beside this script
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +66,9 @@ WORK = OUT / "run_all"
 DOC = REPO / "docs" / "performance.md"
 BEGIN, END = "<!-- run_all.py: table begin -->", "<!-- run_all.py: table end -->"
 MONTH = "2026-03"
+BUDGET_MB = 3072  # issue 19: each command on a 1M-row plan within 3 GB (an 8 GB laptop)
+BATCH_TEAMS = 200
+ALONE_TEAMS = 2  # teams built alone, measured; their mean is extrapolated to BATCH_TEAMS
 OK_CODES = (0, 1)  # 1: done, with rows rejected (the dirty exports have some)
 FLOOR_CODE = (
     "import sys, fastexcel\n"
@@ -62,9 +84,10 @@ class Figure:
     result: dict | None  # measure.py's JSON
     baseline_name: str
     baseline: dict | None
-    time_target: float
+    time_target: float | None  # None: no time target (a budget, or reported only)
     memory_target: float | None = None
     check: str = ""  # "" when the results equal the engine's, else what differs
+    budget_mb: float | None = None  # an absolute peak memory target
 
     def ratio(self) -> float | None:
         if not (_ok(self.result) and _ok(self.baseline)):
@@ -76,17 +99,33 @@ class Figure:
             return None
         return self.result["peak_mb"] / self.baseline["peak_mb"]
 
+    def target(self) -> str:
+        parts = []
+        if self.time_target is not None:
+            parts.append(f"time <= {self.time_target:g}x")
+        if self.memory_target is not None:
+            parts.append(f"memory <= {self.memory_target:g}x")
+        if self.budget_mb is not None:
+            parts.append(f"peak <= {self.budget_mb:,.0f} MB")
+        return ", ".join(parts) or "none (reported)"
+
     def verdict(self) -> str:
         if self.check:
             return f"NOT RATED: {self.check}"
-        if self.ratio() is None:
-            return "FAILED: " + _why(self.result if not _ok(self.result) else self.baseline)
+        if not _ok(self.result):
+            return "FAILED: " + _why(self.result)
+        if self.baseline is not None and self.ratio() is None:
+            return "FAILED: " + _why(self.baseline)
         missed = []
-        if self.ratio() > self.time_target:
+        if self.time_target is not None and self.ratio() > self.time_target:
             missed.append(f"time {self.ratio():.2f}x > {self.time_target:g}x")
         if self.memory_target and self.memory_ratio() > self.memory_target:
             missed.append(f"memory {self.memory_ratio():.2f}x > {self.memory_target:g}x")
-        return "target MISSED: " + ", ".join(missed) if missed else "met"
+        if self.budget_mb is not None and self.result["peak_mb"] > self.budget_mb:
+            missed.append(f"peak {self.result['peak_mb']:,.0f} MB > {self.budget_mb:,.0f} MB")
+        if missed:
+            return "target MISSED: " + ", ".join(missed)
+        return "met" if self.target() != "none (reported)" else "reported"
 
 
 def _ok(result: dict | None) -> bool:
@@ -104,17 +143,27 @@ def _why(result: dict | None) -> str:
 
 
 def _env() -> dict[str, str]:
-    """Children import csxl from this checkout, whatever the editable install points at."""
+    """Children import csxl from this checkout, whatever the editable install points at, with
+    its bytecode cached in bench/out/pycache (see the module's docstring)."""
     path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": str(REPO) + (os.pathsep + path if path else "")}
+    env = {**os.environ, "PYTHONPATH": str(REPO) + (os.pathsep + path if path else "")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
+    return env
+
+
+def _compile() -> None:
+    _run([*_py(), "-m", "compileall", "-q", str(REPO / "csxl")], check=True)
 
 
 def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=REPO, env=_env(), **kwargs)
 
 
-def _measured(cmd: list[str], stdout: Path | None = None, best_of: int = 1) -> dict:
-    runs = [run_measured(cmd, stdout, run=_run) for _ in range(max(1, best_of))]
+def _measured(
+    cmd: list[str], stdout: Path | None = None, best_of: int = 1, tree: bool = False
+) -> dict:
+    runs = [run_measured(cmd, stdout, run=_run, tree=tree) for _ in range(max(1, best_of))]
     good = [r for r in runs if _ok(r)]
     return min(good, key=lambda r: r["seconds"]) if good else runs[-1]
 
@@ -255,6 +304,7 @@ def bench_import(rows: int, repeat: int) -> Figure:
         )
     good = [r for r in results if _ok(r)]
     result = min(good, key=lambda r: r["seconds"]) if good else results[-1]
+    MEASURED[("import", rows)] = (result, check)
     return Figure(
         "`csxl import` of the export into a new plan",
         rows,
@@ -285,6 +335,28 @@ def _scores(path: Path) -> dict[str, int] | None:
         return None
 
 
+def _agent_tickets(path: str | Path) -> dict[str, int] | None:
+    """Agent -> ticket count, as `csxl kpi PATH --by agent` computes it."""
+    doc = _json(_kpi(path, "agent"))
+    if doc is None:
+        return None
+    return {
+        g["key"]: g["kpis"]["tickets"]
+        for g in doc["groups"]
+        if g.get("by") == "agent" and isinstance(g["key"], str)
+    }
+
+
+def _scores_check(refreshed: Path, data: str | Path) -> str:
+    """ "" when the refreshed plan's Scores hold `csxl kpi DATA --by agent`'s ticket counts."""
+    scores, want = _scores(refreshed), _agent_tickets(data)
+    if scores is None or want is None:
+        return "cannot read Scores or kpi"
+    if {k: v for k, v in scores.items() if k in want} != want:
+        return "Scores' ticket counts differ from csxl kpi --by agent"
+    return ""
+
+
 def _data_span(path: Path, part: str) -> bytes:
     with zipfile.ZipFile(path) as z:
         info = z.getinfo(part)
@@ -305,22 +377,7 @@ def bench_refresh(rows: int, repeat: int) -> Figure:
         Path(plan), meta["data_part"]
     ):
         check = "refresh rewrote the Data part"
-    if not check:
-        doc = _json(_kpi(plan, "agent"))
-        scores = _scores(copy)
-        want = (
-            {
-                g["key"]: g["kpis"]["tickets"]
-                for g in doc["groups"]
-                if g.get("by") == "agent" and isinstance(g["key"], str)
-            }
-            if doc
-            else None
-        )
-        if scores is None or want is None:
-            check = "cannot read Scores or kpi"
-        elif {k: v for k, v in scores.items() if k in want} != want:
-            check = "Scores' ticket counts differ from csxl kpi --by agent"
+    check = check or _scores_check(copy, plan)
     _say(f"refresh {rows:,}: timing ...")
     baseline = _measured(_kpi(plan), best_of=repeat)
     results = []
@@ -331,6 +388,7 @@ def bench_refresh(rows: int, repeat: int) -> Figure:
         results.append(_measured([*_py(), "-m", "csxl", "refresh", str(copy), "--month", MONTH]))
     good = [r for r in results if _ok(r)]
     result = min(good, key=lambda r: r["seconds"]) if good else results[-1]
+    MEASURED[("refresh", rows)] = (result, check)
     return Figure(
         "`csxl refresh` of a plan holding the rows",
         rows,
@@ -342,7 +400,149 @@ def bench_refresh(rows: int, repeat: int) -> Figure:
     )
 
 
-BENCHES = {"kpi": bench_kpi, "import": bench_import, "refresh": bench_refresh}
+MEASURED: dict[tuple[str, int], tuple[dict, str]] = {}  # (figure, rows) -> (result, check)
+
+
+def _memory_figure(what: str, rows: int, result: dict | None, check: str) -> Figure:
+    return Figure(
+        f"{what}: peak memory",
+        rows,
+        result,
+        "3 GB budget (8 GB laptop)",
+        None,
+        None,
+        check=check,
+        budget_mb=BUDGET_MB,
+    )
+
+
+_VALIDATE_COUNTS = re.compile(r"读取 (\d+) 行：有效 (\d+)，拒绝 (\d+)，重复 (\d+)")
+
+
+def bench_memory(rows: int, repeat: int) -> list[Figure]:
+    """Peak memory of import, refresh, score and validate on N rows (one run each; import's
+    and refresh's are their figures' when those ran at these rows)."""
+    meta = _fixture(rows)
+    plan = meta["plan"]
+    WORK.mkdir(parents=True, exist_ok=True)
+    figures = []
+    if ("import", rows) not in MEASURED:
+        bench_import(rows, 1)
+    figures.append(_memory_figure("`csxl import`", rows, *MEASURED[("import", rows)]))
+    if ("refresh", rows) not in MEASURED:
+        bench_refresh(rows, 1)
+    figures.append(_memory_figure("`csxl refresh`", rows, *MEASURED[("refresh", rows)]))
+
+    _say(f"memory {rows:,}: score and validate ...")
+    refreshed = WORK / "score.xlsx"
+    shutil.copyfile(plan, refreshed)
+    cmd = [*_py(), "-m", "csxl", "refresh", str(refreshed), "--month", MONTH]
+    done = _run(cmd, capture_output=True, check=False)
+    check = "" if done.returncode in OK_CODES else "refresh before score failed"
+    _warm(refreshed)
+    result = _measured([*_py(), "-m", "csxl", "score", str(refreshed)])
+    check = check or _scores_check(refreshed, plan)
+    figures.append(_memory_figure("`csxl score`", rows, result, check))
+
+    checked = WORK / "validate.xlsx"
+    shutil.copyfile(plan, checked)
+    _warm(checked)
+    out = WORK / "validate.out"
+    result = _measured([*_py(), "-m", "csxl", "validate", str(checked)], stdout=out)
+    check = ""
+    counts = _VALIDATE_COUNTS.search(out.read_text(encoding="utf-8", errors="replace"))
+    want = meta["expected_rows"]
+    got = tuple(int(c) for c in counts.groups()) if counts else None
+    if got != (want["read"], want["valid"], want["rejected"], want["duplicates"]):
+        check = f"validate counted {got}, the generator {tuple(want.values())}"
+    figures.append(_memory_figure("`csxl validate`", rows, result, check))
+    return figures
+
+
+def _batch_statuses(folder: Path) -> dict[str, str] | None:
+    code = (
+        "import json, sys\n"
+        "from python_calamine import CalamineWorkbook\n"
+        "book = CalamineWorkbook.from_path(sys.argv[1])\n"
+        "rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()[1:]\n"
+        "print(json.dumps({r[0]: r[2] for r in rows if r[0]}, ensure_ascii=False))\n"
+    )
+    report = folder / "batch-report.xlsx"
+    done = _run([*_py(), "-c", code, str(report)], capture_output=True, text=True, check=False)
+    try:
+        return json.loads(done.stdout.splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def bench_batch(rows: int, teams: int = BATCH_TEAMS, largest: bool = True) -> list[Figure]:
+    """200 teams' plans from one export, against building each team alone (extrapolated)."""
+    if not largest:
+        return []
+    meta = ensure_team_export(rows, teams)
+    export, roster = meta["export"], meta["roster"]
+    _warm(export)
+    WORK.mkdir(parents=True, exist_ok=True)
+    _say(f"batch {rows:,}: {teams} teams, one run (several minutes) ...")
+    out = WORK / "batch"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [*_py(), "-m", "csxl", "batch", roster, "--out", str(out), "--data", export]
+    result = _measured([*cmd, "--year", "2026"], tree=True)
+    alone, check = [], ""
+    statuses = _batch_statuses(out)
+    if statuses is None or len(statuses) != teams:
+        check = f"the batch report lists {len(statuses or ())} teams, not {teams}"
+    elif set(statuses.values()) != {"已生成并刷新"}:
+        check = f"not every team was refreshed: {sorted(set(statuses.values()))}"
+    names = team_names(teams)
+    want = _agent_tickets(export)
+    for team in (names[0], names[-1])[:ALONE_TEAMS]:
+        _say(f"batch {rows:,}: {team} alone ...")
+        folder = WORK / f"alone_{team}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        one = team_roster(meta, team, folder / "roster.xlsx")
+        cmd = [*_py(), "-m", "csxl", "batch", str(one), "--out", str(folder / "out")]
+        alone.append(_measured([*cmd, "--data", export, "--year", "2026"], tree=True))
+        if check:
+            continue
+        together, apart = _scores(out / f"{team}.xlsx"), _scores(folder / "out" / f"{team}.xlsx")
+        if together is None or together != apart:
+            check = f"{team}'s Scores differ between the batch and the team alone"
+        elif want is None or any(want.get(agent) != n for agent, n in together.items()):
+            check = f"{team}'s Scores differ from csxl kpi --by agent"
+    good = [r for r in alone if _ok(r)]
+    baseline = None
+    if good:
+        per_team = sum(r["seconds"] for r in good) / len(good)
+        baseline = {
+            **good[0],
+            "seconds": per_team * teams,
+            "peak_mb": max(r.get("tree_peak_mb", r["peak_mb"]) for r in good),
+        }
+    elif alone:
+        baseline = alone[-1]
+    if _ok(result):
+        result = {**result, "peak_mb": result.get("tree_peak_mb", result["peak_mb"])}
+    return [
+        Figure(
+            f"`csxl batch --data`, {teams} teams (peak: the whole pool)",
+            rows,
+            result,
+            f"each team alone ({len(good)} measured, x{teams / max(1, len(good)):g})",
+            baseline,
+            None,
+        )
+    ]
+
+
+BENCHES = {
+    "kpi": bench_kpi,
+    "import": bench_import,
+    "refresh": bench_refresh,
+    "memory": bench_memory,
+    "batch": bench_batch,
+}
 
 
 # ----------------------------------------------------------------------------- the table
@@ -361,9 +561,7 @@ def table(figures: list[Figure]) -> str:
     lines = []
     for f in figures:
         r, b = f.result or {}, f.baseline or {}
-        target = f"time <= {f.time_target:g}x" + (
-            f", memory <= {f.memory_target:g}x" if f.memory_target else ""
-        )
+        target = f.target()
         lines.append(
             f"| {f.name} | {f.rows:,} | {_fmt(r.get('seconds'), '.1f')} "
             f"| {_fmt(r.get('peak_mb'), ',.0f')} | {f.baseline_name} "
@@ -396,18 +594,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default=",".join(BENCHES), help="comma list of benchmarks")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--teams", type=int, default=BATCH_TEAMS, help=f"teams of the batch (default {BATCH_TEAMS})"
+    )
     args = parser.parse_args(argv)
     wanted = [b.strip() for b in args.only.split(",") if b.strip()]
     unknown = [b for b in wanted if b not in BENCHES]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     load = os.getloadavg()
+    _compile()
     figures = []
     repeats = {rows: args.repeat or (3 if rows < 500_000 else 1) for rows in args.rows}
     for rows in args.rows:
         for name in wanted:
-            figures.append(BENCHES[name](rows, repeats[rows]))
-            _say(table(figures[-1:]).splitlines()[-1])
+            if name == "batch":
+                got = bench_batch(rows, args.teams, largest=rows == max(args.rows))
+            else:
+                got = BENCHES[name](rows, repeats[rows])
+            got = got if isinstance(got, list) else [got]
+            figures += got
+            for line in table(got).splitlines()[2:]:
+                _say(line)
     end = os.getloadavg()
     text = (
         f"Measured by `python bench/run_all.py --rows {' '.join(map(str, args.rows))}` "

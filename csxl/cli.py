@@ -506,7 +506,7 @@ def kpi(
     lang,
 ) -> None:
     """Compute the KPIs of a ticket export (xlsx, xlsm or csv)."""
-    from csxl.domain.kpis import GROUPINGS
+    from csxl.domain.catalog import GROUPINGS
     from csxl.kpi_report import Period, kpi_document, parse_day
 
     groupings = tuple(b.strip() for b in by.split(",") if b.strip())
@@ -669,6 +669,10 @@ def refresh(workbook, month, live, lang, result_file) -> None:
 
     if month:
         Period.parse(month, None, None)  # refuse a bad month before touching anything
+    if not live:
+        from csxl.workbook.port import prefetch_data
+
+        prefetch_data(workbook)
     _report(open_plan(workbook, live=live).refresh(month), lang, workbook)
 
 
@@ -679,6 +683,10 @@ def refresh(workbook, month, live, lang, result_file) -> None:
 @RESULT_FILE
 def validate(workbook, live, lang, result_file) -> None:
     """Check the pasted data; list every rejected row on the Errors sheet."""
+    if not live:
+        from csxl.workbook.port import prefetch_data
+
+        prefetch_data(workbook)
     _report(open_plan(workbook, live=live).validate(), lang, workbook)
 
 

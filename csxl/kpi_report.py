@@ -84,10 +84,11 @@ def _synonyms(schema, mapping: str | Path | None):
 def load(path: str | Path, mapping: str | Path | None = None) -> TicketSet:
     """Read and validate a ticket file (xlsx/xlsm/csv or a plan's Data sheet)."""
     from csxl.domain.columns import TICKETS
-    from csxl.domain.tickets import load_tickets
     from csxl.readers.read import read_table
 
-    table = read_table(path, _synonyms(TICKETS, mapping))
+    table = read_table(path, _synonyms(TICKETS, mapping))  # imports pandas as it reads
+    from csxl.domain.tickets import load_tickets
+
     tickets = load_tickets(table)
     if tickets.read == 0:
         raise InputError(
@@ -181,8 +182,8 @@ class Thresholds:
     """The limits of frt_sla and rt_sla (seconds) and where each came from: "default" (the
     spec's), "plan" (a plan's Settings sheet) or "flag" (--frt-target / --rt-target)."""
 
-    # kpis.DEFAULT_FRT_TARGET_S and DEFAULT_RT_TARGET_S, written out so that importing this
-    # module does not import pandas (tests/test_kpi_thresholds.py checks that they agree).
+    # catalog.DEFAULT_FRT_TARGET_S and DEFAULT_RT_TARGET_S, written out so that importing
+    # this module imports no other (tests/test_kpi_thresholds.py checks that they agree).
     frt_s: float = 30.0
     rt_s: float = 300.0
     frt_from: str = "default"
@@ -197,7 +198,7 @@ def thresholds(
 ) -> Thresholds:
     """A flag's limit, else the plan's (DATA is a plan workbook: its Settings sheet, as
     refresh reads it), else the spec's default."""
-    from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
+    from csxl.domain.catalog import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 
     plan = plan_thresholds(path) if frt_s is None or rt_s is None else None
 
@@ -300,10 +301,11 @@ def kpi_document(
     a team, as refresh does, with one warning (in `lang`) counting the others per team;
     `rows` still counts the whole file, as it does before the period filter.
     """
+    # Read first: the read imports pandas while calamine parses (readers/excel.py).
+    tickets = tickets if tickets is not None else load(path, mapping)
     from csxl.domain import customers, kpis, tags
     from csxl.domain.team_scope import left_out_warning, scope
 
-    tickets = tickets if tickets is not None else load(path, mapping)
     rows = tickets.rows()
     scoped = scope(tickets.frame, team)
     left_out = left_out_warning(team or "", scoped.others, lang)

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 Unit = Literal["count", "ratio", "seconds", "score", "per_10k", "shares"]
+# What KPIs can be grouped by, and the spec's default limits of frt_sla and rt_sla (seconds,
+# wall clock, inclusive); here, not in kpis.py, so that the command line checks --by and
+# the limits without importing pandas.
+GROUPINGS = ("all", "team", "group", "agent", "channel", "day")
+DEFAULT_FRT_TARGET_S = 30.0
+DEFAULT_RT_TARGET_S = 300.0
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import date, time
 import numpy as np
 import pandas as pd
 
+from csxl.domain.catalog import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S, GROUPINGS
 from csxl.domain.tickets import RESOLVED_STATUS, TicketSet
 
 KPI_KEYS = (
@@ -24,11 +25,7 @@ KPI_KEYS = (
     "fcr", "reopen_rate", "aht", "complaints", "escalated", "complaints_per_10k",
     "bad_reviews", "bad_review_reviewed", "bad_review_reasons", "peak_queue_mean", "dept_sla",
 )  # fmt: skip
-GROUPINGS = ("all", "team", "group", "agent", "channel", "day")
 BAD_REVIEW_REASONS = ("响应慢", "解答不专业", "承诺未兑现", "其他")
-# The spec's default limits of frt_sla and rt_sla (seconds, wall clock, inclusive).
-DEFAULT_FRT_TARGET_S = 30.0
-DEFAULT_RT_TARGET_S = 300.0
 
 
 @dataclass(frozen=True)

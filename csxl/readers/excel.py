@@ -14,6 +14,7 @@ is rejected; a larger sheet is read in one eager pass, where an error cell reads
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,8 +34,9 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     import fastexcel
 
     where = Location(file=path.name)
+    early = _Prefetch.take(path, sheet)
     try:
-        reader = fastexcel.read_excel(str(path))
+        reader = early.reader if early is not None else fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types for damaged files
         raise InputError(
             t(f"无法打开工作簿（{_reason(exc)}）。", f"cannot open the workbook ({_reason(exc)})."),
@@ -50,7 +52,11 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
     for name in candidates:
         sheet_where = Location(path.name, name)
         extent = limits.check_sheet(path, name, sheet_where)
-        cells, errors = _load(reader, name, sheet_where, extent is not None and extent.small)
+        small = extent is not None and extent.small
+        if early is not None and early.small == small:
+            cells, errors = early.cells
+        else:
+            cells, errors = _load_importing(reader, name, sheet_where, small)
         if cells is not None and cells.num_rows >= limits.EXCEL_ROWS:
             limits.refuse_full(sheet_where)
         try:
@@ -72,6 +78,73 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
         _date_cells_as_numbers(reader, name, table, synonyms.schema.columns)
         return table
     raise problems[0]
+
+
+def prefetch(path: Path, sheet: str) -> None:
+    """Start loading `sheet` of the workbook at `path` in a worker thread, for the next
+    `read_excel(path, ..., sheet)`: calamine parses without the GIL, so whatever the caller
+    does meanwhile (importing the refresh engine, reading the plan's own sheets) takes no
+    time of its own. Nothing is started for a sheet `limits.check_sheet` refuses (the read
+    refuses it again, with its message), and a result is used only if the file has not
+    changed since (size and modification time)."""
+    try:
+        small = limits.check_sheet(path, sheet, Location(path.name, sheet))
+    except InputError:
+        return
+    _WAITING[(os.path.abspath(path), sheet)] = _Prefetch(
+        path, sheet, small is not None and small.small
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
+
+
+class _Prefetch:
+    """A sheet loading in a worker thread (`prefetch`), taken by the next read of it."""
+
+    def __init__(self, path: Path, sheet: str, small: bool) -> None:
+        import threading
+
+        import fastexcel
+
+        self.small = small
+        self.stamp = _stamp(path)
+        self.reader = None
+        self.cells: tuple[object, Errors] | None = None
+        # Not a daemon: the interpreter waits for it at exit rather than stopping it inside
+        # calamine's code (which it cannot do safely).
+        self._thread = threading.Thread(
+            target=self._work, args=(fastexcel, path, sheet), name="csxl-prefetch"
+        )
+        self._thread.start()
+
+    def _work(self, fastexcel, path: Path, sheet: str) -> None:
+        try:
+            reader = fastexcel.read_excel(str(path))
+            self.cells = _load(reader, sheet, Location(path.name, sheet), self.small)
+            self.reader = reader
+        except BaseException:  # the read does it again, and reports what went wrong
+            self.reader, self.cells = None, None
+
+    @classmethod
+    def take(cls, path: Path, sheet: str | None) -> _Prefetch | None:
+        """The finished prefetch of this sheet of this unchanged file, if one was started."""
+        if sheet is None or not _WAITING:
+            return None
+        found = _WAITING.pop((os.path.abspath(path), sheet), None)
+        if found is None:
+            return None
+        found._thread.join()
+        try:
+            same = found.stamp == _stamp(path)
+        except OSError:
+            same = False
+        return found if same and found.reader is not None and found.cells is not None else None
+
+
+_WAITING: dict[tuple[str, str], _Prefetch] = {}  # (absolute path, sheet) -> its prefetch
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -153,6 +226,35 @@ def _load(reader, name: str, where: Location, with_errors: bool):
     return batch, errors
 
 
+def _load_importing(reader, name: str, where: Location, with_errors: bool):
+    """`_load` in a worker thread while this one imports pandas, when it is not imported yet.
+
+    calamine parses the sheet without holding the GIL, so pandas' import (0.3 to 0.5 s, most
+    of `csxl kpi`'s start-up) is done by the time the cells are, on the other core."""
+    import sys
+
+    if "pandas" in sys.modules:
+        return _load(reader, name, where, with_errors)
+    import threading
+
+    done: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            done["result"] = _load(reader, name, where, with_errors)
+        except BaseException as exc:  # raised again in the calling thread
+            done["error"] = exc
+
+    worker = threading.Thread(target=work, name="csxl-read-sheet")  # not a daemon: _Prefetch
+    worker.start()
+    import pandas  # noqa: F401  (what the rest of the read, and its callers, use)
+
+    worker.join()
+    if "error" in done:
+        raise done["error"]
+    return done["result"]
+
+
 def _head(cells) -> list[list[object]]:
     if cells is None or cells.num_columns == 0:
         return []
@@ -229,7 +331,6 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
     not: 59 and 60 both read as 1900-02-28). Text that only looks like a date stays text,
     and is rejected as before.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     from csxl.domain.columns import NUMBER_KINDS
@@ -239,7 +340,7 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
     for column, pos in table.match.columns.items():
         if kinds.get(column) not in NUMBER_KINDS or column not in frame:
             continue
-        values = pa.array(frame[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        values = _arrow_text(frame[column])
         looks = pc.fill_null(pc.match_substring_regex(values, _CALAMINE_DATE), False)
         if pc.any(looks).as_py():
             wanted[column] = (pos, looks.to_numpy(zero_copy_only=False))
@@ -266,6 +367,17 @@ def _date_cells_as_numbers(reader, name: str, table: RawTable, kinds) -> None:
             if i < len(serial) and serial[i] is not None:
                 values[i] = _plain(serial[i])
         frame[column] = values
+
+
+def _arrow_text(series):
+    """A text column as Arrow: the Arrow array behind it (no copy), else converted."""
+    import pyarrow as pa
+
+    behind = getattr(series.array, "_pa_array", None)
+    kind = getattr(behind, "type", None)
+    if kind is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return behind
+    return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
 
 
 def _plain(text: str) -> str:

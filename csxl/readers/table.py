@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from csxl.domain.synonyms import HeaderMatch
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass

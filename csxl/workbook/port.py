@@ -168,6 +168,22 @@ class Titles:
         return [s.key for s in layout.SHEETS if self.title(s.key) not in self.names]
 
 
+def prefetch_data(path: str | Path) -> None:
+    """Start reading the plan's Data sheet in a worker thread (`readers.excel.prefetch`)
+    while the refresh engine is imported and the plan's own sheets are read: about 1 s that
+    then costs no time when a core is free. `PackageBook.data` takes the cells from there."""
+    from csxl.readers.excel import prefetch
+
+    path = Path(path)
+    if not path.is_file():
+        return  # the command says what is wrong
+    try:
+        title = Titles.of_file(path).title("Data")
+    except InputError:
+        return
+    prefetch(path, title)
+
+
 def lock_files(path: Path) -> list[Path]:
     """The lock files beside a workbook open in Excel, WPS or LibreOffice (`safety`)."""
     from csxl.workbook.safety import app_locks

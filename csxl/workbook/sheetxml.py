@@ -13,11 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
-from csxl.workbook.package import cell_value
+from csxl.workbook.layout import col, col_number
+from csxl.workbook.package import cell_value, escape
 
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(?P<body>.*?)</sheetData>", re.S)
 _ROW = re.compile(rb"<row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</row>)", re.S)
@@ -72,7 +70,7 @@ def _col_of(attrs: bytes) -> int:
     m = _R.search(attrs)
     if m is None or m["ref"] is None:
         raise ValueError("a cell without an r attribute: csxl cannot patch this sheet safely")
-    return column_index_from_string(m["ref"].decode())
+    return col_number(m["ref"].decode())
 
 
 def _column_styles(sheet_xml: bytes) -> dict[int, bytes]:
@@ -102,7 +100,7 @@ def _patch_row(
     out: dict[int, bytes] = {c: xml for c, xml, _ in existing}
     styles = {c: s for c, _, s in existing}
     for column, value in cells.items():
-        ref = f"{get_column_letter(column)}{row_no}".encode()
+        ref = f"{col(column)}{row_no}".encode()
         style = styles.get(column, b"")
         if not style and isinstance(value, date):
             style = columns.get(column, b"")
@@ -235,10 +233,10 @@ def _grow_dimension(xml: bytes, max_row: int, max_col: int) -> bytes:
     lm = re.fullmatch(r"([A-Z]+)(\d+)", last)
     if lm is None:
         return xml
-    col = max(column_index_from_string(lm[1]), max_col)
+    last_col = max(col_number(lm[1]), max_col)
     row = max(int(lm[2]), max_row)
     start = first if ":" in ref or first != last else "A1"
-    new = f'<dimension ref="{start}:{get_column_letter(col)}{row}"/>'.encode()
+    new = f'<dimension ref="{start}:{col(last_col)}{row}"/>'.encode()
     return xml[: m.start()] + new + xml[m.end() :]
 
 
@@ -248,5 +246,5 @@ def formula_cells(sheet_xml: bytes) -> set[tuple[int, int]]:
     for m in _CELL.finditer(sheet_xml):
         if m["body"] and b"<f" in m["body"]:
             r = _R.search(m["attrs"])
-            found.add((int(r["row"]), column_index_from_string(r["ref"].decode())))
+            found.add((int(r["row"]), col_number(r["ref"].decode())))
     return found
