@@ -200,7 +200,7 @@ def _import_streamed(book, export, table, state, source, replace, shape, now):
             shape, lambda: book.part_chunks("Data"), cells, typed.count, start, heading, width
         )
 
-    book.write_stream("Data", chunks)
+    book.write_stream("Data", chunks, header_columns=width)
     grow_table(book, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", D.TABLE, header)
     counts = _counts([_source_of(v) for v in sources] + [source] * typed.count)
     incoming_ids = typed.frame.get("ticket_id")

@@ -1027,13 +1027,24 @@ def test_cli_refresh_exit_codes(tmp_path):
 
 
 def test_cli_validate_writes_the_errors_sheet_only(tmp_path):
+    import zipfile
+
     path = copy_of(pasted_bytes(), tmp_path)
     before = parts(path)
+    names = {"before": zipfile.ZipFile(path).read("xl/workbook.xml")}
     result = run("validate", path)
     assert result.exit_code == 1
     after = parts(path)
+    names["after"] = zipfile.ZipFile(path).read("xl/workbook.xml")
     changed = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-    assert changed == {sheet_part(path, "Errors")}
+    # workbook.xml: the Errors sheet's print area follows its rows (csxl/workbook/printing.py).
+    assert changed == {sheet_part(path, "Errors"), "xl/workbook.xml"}
+    area = re.compile(rb'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">[^<]*<')
+    moved = {m.group(0) for m in area.finditer(names["after"])} - {
+        m.group(0) for m in area.finditer(names["before"])
+    }
+    assert len(moved) == 1 and "错误" in next(iter(moved)).decode(), moved
+    assert area.sub(b"", names["before"]) == area.sub(b"", names["after"])
     listed = [r for r in sheet(path, "Errors")[E.FIRST_ROW - 1 :] if any(v != "" for v in r)]
     assert sorted(int(r[E.ROW - 1]) for r in listed) == rejected_data_rows()
 

@@ -272,6 +272,7 @@ class PackageBook:
         self._rows: dict[str, list[list[object]]] = {}  # per sheet title, as read
         self._pending: dict[str, bytes | zipsplice.Stream] = {}
         self._removed: set[str] = set()
+        self._known: dict[str, tuple[int, int]] = {}  # a streamed part's print extent
 
     def title(self, key: str) -> str:
         return self.titles.title(key)
@@ -350,16 +351,20 @@ class PackageBook:
         with self.path.open("rb") as f:
             yield from zipsplice.inflate(f, self._parts[self.title(key)])
 
-    def write_stream(self, key: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+    def write_stream(
+        self, key: str, chunks: Callable[[], Iterable[bytes]], header_columns: int | None = None
+    ) -> None:
         """Replace a sheet part with what `chunks()` yields at commit, streamed into the new
         file (an import's Data sheet: never whole in memory). No other write to that part
-        may be queued."""
+        may be queued. `header_columns`: the width of its row 1, for its print area."""
         from csxl.workbook import zipsplice
 
         part = self._parts[self.title(key)]
         if part in self._pending:
             raise ValueError(f"{part}: already written in this commit")
         self._pending[part] = zipsplice.Stream(chunks)
+        if header_columns:
+            self._known[part] = (1, header_columns)
 
     def write_part(self, name: str, data: bytes) -> None:
         """Replace a whole non-sheet part (e.g. a table's range) in the same commit."""
@@ -452,6 +457,7 @@ class PackageBook:
             raise
         self._pending.clear()
         self._removed.clear()
+        self._known.clear()
 
     def _print_areas(self, workbook_xml: bytes) -> bytes:
         """workbook.xml with every sheet's print area as the commit leaves the sheets."""
@@ -483,7 +489,9 @@ class PackageBook:
                         break
                 return start
 
-            areas = printing.print_areas(self._parts, read, head, frozenset(paste))
+            areas = printing.print_areas(
+                self._parts, read, head, frozenset(paste), known=self._known
+            )
         return printing.with_print_areas(workbook_xml, areas)
 
 

@@ -236,14 +236,19 @@ def print_areas(
     head: Callable[[str], bytes | None],
     header_only: frozenset[str] | set[str],
     only: set[str] | None = None,
+    known: Mapping[str, Extent] | None = None,
 ) -> dict[int, str]:
     """Sheet index -> its print area. `sheets`: title -> part, in tab order; `read(part)`
     the part as it will be saved (None: not known, e.g. streamed: its area is left as it
     is); `head(part)` the start of a part; `header_only` the titles of the paste areas;
-    `only`: the parts to look at (default: every sheet)."""
+    `only`: the parts to look at (default: every sheet); `known`: the extent of a part
+    whose writer knows it (a streamed Data sheet: its header row)."""
     out: dict[int, str] = {}
     for index, (title, part) in enumerate(sheets.items()):
         if only is not None and part not in only:
+            continue
+        if known and part in known:
+            out[index] = reference(title, known[part])
             continue
         if title in header_only:
             start = head(part)
