@@ -29,7 +29,7 @@ from csxl.workbook.sheets import settings
 # Template versions whose input addresses this module reads. A version that moves an input
 # gets its own address table here when it ships; until then every known version shares the
 # current addresses and differs only in the sheets it has.
-READABLE = ("1.0", "1.1", layout.TEMPLATE_VERSION)
+READABLE = ("1.0", "1.1", "1.2", layout.TEMPLATE_VERSION)
 
 Rows = list[list[object]]
 

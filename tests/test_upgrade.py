@@ -509,3 +509,27 @@ def test_a_1_1_plan_upgrades_with_the_calls_sheets(tmp_path, monkeypatch):
     done = CliRunner().invoke(main, ["refresh", str(path), "--month", MONTH])
     assert done.exit_code in (0, 1), done.output
     assert "没有 2026-03 的来电" in at(sheet(path, "Calls"), Ca.STATUS_ROW, 1)
+
+
+def test_a_1_2_plan_is_refused_and_upgraded_to_show_durations_as_minutes(tmp_path):
+    # 1.3 shows durations on the Dashboard as 分:秒 (seconds / 86400): a 1.2 plan's cells
+    # keep their old number format, so its refresh would show 0.6 for 53,919 s. Refresh
+    # refuses it; upgrade rebuilds it with the new formats.
+    from openpyxl import load_workbook
+
+    from csxl.workbook.layout import Dashboard as D
+
+    path = tmp_path / "计划.xlsx"
+    new_plan(path, plan_inputs())
+    book = PackageBook(path)
+    book.write("Settings", {(St.ROW_VERSION, St.VALUE_COL): "1.2"})
+    book.commit()
+    done = CliRunner().invoke(main, ["refresh", str(path)])
+    assert done.exit_code == 2 and "csxl upgrade" in done.output
+
+    report = upgrade(path)
+
+    assert (report.old_version, report.new_version) == ("1.2", layout.TEMPLATE_VERSION)
+    ws = load_workbook(path)[layout.title("Dashboard", "zh")]
+    formats = {ws.cell(D.FIRST_ROW + i, D.ACTUAL).number_format for i in range(G.KPI_ROWS)}
+    assert any(":ss" in f for f in formats), formats

@@ -17,7 +17,7 @@ from functools import cache
 
 from csxl.readers.limits import column_letters, column_number
 
-TEMPLATE_VERSION = "1.2"
+TEMPLATE_VERSION = "1.3"
 
 
 @dataclass(frozen=True)
