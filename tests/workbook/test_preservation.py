@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import zipfile
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -339,6 +340,11 @@ def test_refresh_keeps_every_input_edit_and_every_part_it_does_not_own(
     after = parts(path)
     assert sorted(after) == sorted(before)
     owned = {sheet_part(path, key) for key in OWNED} | {_data_table_part(path)}
+    # workbook.xml: refresh rewrites every sheet's print area (csxl/workbook/printing.py).
+    owned.add("xl/workbook.xml")
+    with zipfile.ZipFile(path) as z:
+        names = z.read("xl/workbook.xml")
+    assert b"_xlnm.Print_Area" in names
     changed = sorted(n for n in before if before[n] != after[n])
     assert set(changed) <= owned, f"refresh rewrote parts it does not own: {changed}"
     assert before[sheet_part(path, "Data")] == after[sheet_part(path, "Data")]
