@@ -114,8 +114,9 @@ def test_every_command_runs_on_every_dialect(tmp_path, name, command):
         roster.write_bytes(_roster_bytes())
         export = export_file(name, tmp_path)
         result = run("batch", roster, "--out", tmp_path / "teams", "--data", export)
-        if name == "minimal":  # no team and no agent column: refused with the reason
-            assert result.exit_code == 2 and "neither a team nor an agent" in result.output
+        if name == "minimal":  # no team and no agent column: refused with the reason, in
+            # the roster's language
+            assert result.exit_code == 2 and "导出既没有团队列也没有客服列" in result.output
             return
         assert (tmp_path / "teams" / f"{dialects.TEAM}.xlsx").exists()
     elif command == "export-agent-sheets":
