@@ -17,14 +17,15 @@ from csxl import adjustments, agent_identity, call_metrics, quality
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
-from csxl.workbook import layout, owned
+from csxl.workbook import layout
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
-from csxl.workbook.port import Book, Rect
-from csxl.workbook.sheets import ROOMS, staffing
+from csxl.workbook.port import Book
+from csxl.workbook.sheets import ROOMS, goals_actuals, scores_shown, staffing
 from csxl.workbook.sheets import errors as errors_sheet
 from csxl.workbook.sheets.holidays import plan_warnings
 from csxl.workbook.sheets.scores import TICKS, AgentRow
+from csxl.workbook.state import Month
 
 
 @dataclass
@@ -195,9 +196,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     result.warnings.extend(state.warnings)  # the plan's own: weights (Goals' note says it too)
     result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
-    p.actuals = {t.key: team[t.key] for t in p.targets if isinstance(team.get(t.key), float | int)}
     frame = kpis.in_period(tickets.frame, window)
     carried = _month_switch(state, month)
+    now = (now or datetime.now()).replace(microsecond=0)
     # Approved appeals (csxl/adjustments.py): excluded tickets leave their agent's figures
     # only; overrides replace values; every applied one goes to the Audit log.
     checked = adjustments.check(state, tickets.frame, month)
@@ -212,7 +213,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     # QA sheet: the month's QA scores (by date, aliases applied, excluded tickets out).
     qa_errors = quality.summarise(book.name, state, tickets.frame, month, checked)
     p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
-    adjustments.apply(p, checked, before, (now or datetime.now()).replace(microsecond=0), month)
+    adjustments.apply(p, checked, before, now, month)
     p.agents = _with_awards(p, month)
     orders = _orders(book, state)
     calls, call_errors, call_warnings = call_metrics.load(book, state)
@@ -221,39 +222,20 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
     p.errors += call_errors
-    said = _fill_customers(state, tickets, orders, window, frame, team, result.unavailable)
-    result.warnings.extend(w for w in said if w not in result.warnings)
-    said = _goals_notes(p, result.unavailable)
-    result.warnings.extend(w for w in said if w not in result.warnings)
     p.trend = _trend(state, month, team)
     if state.has_team:
         p.team_inputs = _promotion(p, month)
-    p.top_tags = _top_tags(tickets, frame)
-    if "tags" not in tickets.columns:
-        from csxl import unavailable
-
-        p.tags_note = unavailable.note(["tags"], p.lang)
-        what = _t(p.lang, "Top-20 问题标签", "Top-20 tags")
-        result.warnings.append(
-            unavailable.where(layout.title("Dashboard", p.lang), what, p.tags_note, p.lang)
-        )
-    p.refreshed_at = (now or datetime.now()).replace(microsecond=0)
-    p.source_rows = tickets.read
-    p.refresh_month = month
+    # The rooms' parts of the month, in the registry's order (`Room.refresh`).
+    run = Month(book.name, state, tickets, frame, month, window, team, result.unavailable, now)
+    run.orders = orders
+    for room in ROOMS:
+        if room.refresh is not None and room.key in state.present:
+            said = room.refresh(run)
+            result.warnings.extend(w for w in said if w not in result.warnings)
     if state.has_calls:
         call_warnings += call_metrics.fill(state, calls, window, month, p.refreshed_at)
         result.warnings.extend(call_warnings)
-    if state.has_staffing:
-        _fill_arrivals(p, tickets.frame, p.refreshed_at)
-    if state.has_actions:
-        p.actions = _compare_actions(state, tickets)
-    if state.has_sla:
-        p.sla_kpis = _sla_kpis(month, team, result.unavailable)
-        result.warnings.extend(
-            w for w in _fill_sla(state, tickets, p.refreshed_at) if w not in result.warnings
-        )
     ctx = render(p)
-    _write_all(book, ctx)
     _write_rooms(book, ctx, state)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
@@ -265,7 +247,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         len(p.agents),
         problems,
         plan_warnings(p, result.warnings),
-        _summary(ctx, p),
+        scores_shown(ctx, p),
         notes=_source_notes(tickets, p.lang),
     )
 
@@ -286,7 +268,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
             "Run Refresh first.",
         )
     team_row = {t.key: None for t in p.targets}
-    p.actuals = _goals_actuals(book, p) or team_row
+    p.actuals = goals_actuals(book, p) or team_row
     p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
     # The days again: the pro-rating rule or the transfer periods may have changed.
     p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
@@ -304,19 +286,16 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     p.agents = _with_awards(p, state.shown_month)
     p.refresh_month = state.shown_month
     ctx = render(p)
-    owned.write(book, ctx, "Scores", [_scores_rect()])
-    owned.write_formulas(book, ctx, "Goals")
-    # Only the KPI rows, which follow Goals: the refresh row and the customer block hold
-    # refresh's results, which Score does not recompute (their cached values would go blank).
-    dash = layout.Dashboard
-    owned.write_formulas(book, ctx, "Dashboard", range(dash.HEADER_ROW, dash.TAGS_TITLE_ROW))
+    for room in ROOMS:
+        if room.rescore is not None:
+            room.rescore(book, ctx)
     book.commit()
     return Outcome(
         book.name,
         state.shown_month,
         agents=len(p.agents),
         warnings=plan_warnings(p, warnings),
-        scores=_summary(ctx, p),
+        scores=scores_shown(ctx, p),
     )
 
 
@@ -352,7 +331,7 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
                 Location(book.name, layout.title("Data", p.lang)),
                 "Paste the export, or choose the manual forecast on the Staffing sheet.",
             )
-        _fill_arrivals(p, tickets.frame, now)
+        staffing.arrivals(p, tickets.frame, now)
         problems = len(tickets.problems)
     else:
         from csxl.workbook.sheets.staffing import status_line
@@ -362,271 +341,10 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     staffing.write(book, ctx)
     book.commit()
     return Outcome(
-        book.name, rows=rows, problems=problems, warnings=warnings, notes=_staffing_notes(p)
+        book.name, rows=rows, problems=problems, warnings=warnings, notes=staffing.notes(p)
     )
 
 
-def _fill_customers(
-    state: PlanState, tickets, orders, window, frame, team: dict, ticket_unavailable: dict
-) -> list[str]:
-    """The Dashboard's customer KPIs: the domain's numbers for the refreshed month (those
-    `csxl kpi --month` gives), with the reason for each unavailable one (the ticket KPIs'
-    too: `ticket_unavailable`); a warning for each one a missing column explains."""
-    from csxl.domain import customers
-
-    p = state.inputs
-    result = customers.customer_kpis(
-        tickets,
-        orders,
-        ("all",),
-        window,
-        p.customer_plan.settings(),
-        state.kpi_settings,
-        shown_period=window,
-        in_period=frame,
-    )
-    row = result.kpis("all", None)
-    values: dict[str, object] = {k: team.get(k) for k in ("tickets", "csat", "frt_median")}
-    values["survey_response_rate"] = team.get("survey_response_rate")
-    for key in customers.CUSTOMER_KPI_KEYS:
-        values[key] = row.get(key)
-    values["previous_repurchase_rate"] = result.info.get("previous_repurchase_rate")
-    info = result.info
-    if info.get("high_value"):
-        hv = info["high_value"]
-        o, a = hv["orders_window"], hv["amount_window"]
-        values["note_high_value_customers"] = (
-            f"截至 {info['as_of']}：{o['from']} 至 {o['to']} 下单 ≥ {hv['min_orders']:g} 次，"
-            f"或 {a['from']} 至 {a['to']} 消费 ≥ {hv['min_amount']:,.0f}"
-            if p.lang == "zh"
-            else f"As of {info['as_of']}: >= {hv['min_orders']:g} orders {o['from']}..{o['to']}, "
-            f"or >= {hv['min_amount']:,.0f} spent {a['from']}..{a['to']}"
-        )
-    if info.get("period"):
-        this, prev = info["period"], info["previous"]
-        values["note_retention_rate"] = (
-            f"{this['from']} 至 {this['to']} 对比 {prev['from']} 至 {prev['to']}"
-            if p.lang == "zh"
-            else f"{this['from']}..{this['to']} against {prev['from']}..{prev['to']}"
-        )
-        values["note_repurchase_rate"] = values["note_retention_rate"]
-    p.customers = values
-    p.customer_notes = {key: _why(p.lang, why) for key, why in result.unavailable.items()}
-    for key in ("tickets", "csat", "frt_median", "survey_response_rate"):
-        if key in ticket_unavailable and key not in p.customer_notes:
-            p.customer_notes[key] = _why(p.lang, ticket_unavailable[key])
-    from csxl import unavailable
-    from csxl.workbook.layout import Customers as C
-
-    block = _t(p.lang, "客户指标", "customer KPIs")
-    dashboard = layout.title("Dashboard", p.lang)
-    said: list[str] = []
-    for key in C.KEYS:  # one warning per missing column, naming the block
-        why = p.customer_notes.get(key) or p.customer_notes.get(f"hv_{key}")
-        if unavailable.is_note(why):
-            w = unavailable.where(dashboard, block, why, p.lang)
-            said += [w] if w not in said else []
-    return said
-
-
-def _goals_notes(p: PlanInputs, ticket_unavailable: dict) -> list[str]:
-    """Goals' note column says why a KPI has no actual when the export lacks its column
-    (the actual stays blank, never 0); one warning per missing column, naming its KPIs."""
-    from csxl import unavailable
-
-    p.goal_notes = {}
-    kpis_by_note: dict[str, list[str]] = {}
-    for t in p.targets:
-        why = ticket_unavailable.get(t.key)
-        text = unavailable.reason_note(why, p.lang) if why else None
-        if text:
-            p.goal_notes[t.key] = text
-            kpis_by_note.setdefault(text, []).append(CATALOG[t.key].label(p.lang))
-    goals = layout.title("Goals", p.lang)
-    sep = _t(p.lang, "、", ", ")
-    return [
-        unavailable.where(goals, sep.join(names), text, p.lang)
-        for text, names in kpis_by_note.items()
-    ]
-
-
-def _why(lang: str, why: str) -> str:
-    """An unavailable customer KPI's reason, as the Dashboard says it."""
-    from csxl.domain.customers import NO_ORDERS
-
-    if why == NO_ORDERS or why.startswith("no orders in"):
-        return (
-            "订单表没有订单：请把订单导出粘贴到“订单”表"
-            if lang == "zh"
-            else ("no orders: paste the order export on the Orders sheet")
-        )
-    from csxl import unavailable
-
-    return unavailable.reason_note(why, lang) or why
-
-
-def _fill_arrivals(p: PlanInputs, frame, now: datetime) -> None:
-    """The Data sheet's mean arrivals per weekday and interval over the last N weeks."""
-    from csxl.domain.staffing import arrivals_by_interval, data_window
-    from csxl.workbook.sheets.staffing import status_line
-
-    s = p.staffing
-    created = frame["created_at"]
-    table = arrivals_by_interval(created, s.interval_min, s.weeks)
-    s.data_arrivals = {
-        (int(w), (int(hhmm[:2]) * 60 + int(hhmm[3:])) // s.interval_min): float(calls)
-        for w, hhmm, calls in zip(table["weekday"], table["interval"], table["calls"], strict=True)
-    }
-    if s.source == "data":
-        first, last = data_window(created, s.weeks)
-        window = (first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"), (last - first).days + 1)
-        s.computed = status_line(p.lang, window, now)
-    else:
-        s.computed = status_line(p.lang, None, now)
-
-
-def _fill_sla(state: PlanState, tickets, now: datetime) -> list[str]:
-    """SLA attainment per month and team, and the department appraisal, over the plan's
-    valid tickets of the Data sheet (all months, the latest SLA.RESULT_ROWS rows kept).
-
-    A count whose column the export lacks is left blank and said once, on the sheet and in
-    the warnings: responses without a first-response column, resolutions without a
-    resolution time column, the appraisal without the collaboration columns."""
-    import math
-
-    from csxl import unavailable
-    from csxl.domain import kpis, sla
-    from csxl.workbook.layout import Sla as L
-
-    p = state.inputs
-    frame = tickets.frame
-    notes: list[str] = []
-    has = tickets.columns
-    frt_missing = not has & {"first_response_at", "first_response_s"}
-    res_missing = "resolved_at" not in has
-    for absent, what in ((frt_missing, "first_response_at"), (res_missing, "resolved_at")):
-        if absent:
-            notes.append(unavailable.note([what], p.lang))
-    outcome, warnings = sla.ticket_sla(frame, state.sla_policy())
-    teams = sla.attainment(frame, outcome, ("month", "team"))
-    p.sla_teams = [
-        (
-            r.month,
-            r.team,
-            int(r.tickets),
-            None if frt_missing else int(r.frt_met),
-            None if res_missing else int(r.res_met),
-        )
-        for r in teams.itertuples()
-        if r.tickets > 0
-    ][-L.RESULT_ROWS :]
-    more: list[str] = []
-    absent = unavailable.missing(has, unavailable.DEPT_COLUMNS)
-    p.sla_dept_note = unavailable.note(absent, p.lang) if absent else None
-    p.sla_depts = []
-    if not absent:
-        _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
-        depts = sla.department_appraisal(frame, met, ("month", "dept"))
-        p.sla_depts = [
-            (
-                r.month,
-                r.dept,
-                int(r.collab),
-                int(r.met),
-                None if math.isnan(r.median_hours) else float(r.median_hours),
-            )
-            for r in depts.itertuples()
-        ][-L.RESULT_ROWS :]
-    first, last = frame["created_at"].min(), frame["created_at"].max()
-    n = int((outcome["sla_row"] >= 0).sum())
-    if p.lang == "zh":
-        span = f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
-        p.sla_status = f"{now:%Y-%m-%d %H:%M} 按 {n:,} 张有 SLA 的工单计算（{span}）"
-    else:
-        p.sla_status = (
-            f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
-        )
-    if p.sla_dept_note:
-        notes.append(
-            _t(p.lang, "部门考核", "Department appraisal")
-            + _t(p.lang, "：", ": ")
-            + p.sla_dept_note
-        )
-    if notes:
-        sep = _t(p.lang, "；", "; ")
-        p.sla_status += sep + sep.join(notes)
-    sheet = layout.title("SLA", p.lang)
-    said = [
-        unavailable.where(sheet, _t(p.lang, "达成情况", "attainment"), note, p.lang)
-        for note in notes[: len(notes) - bool(p.sla_dept_note)]
-    ]
-    if p.sla_dept_note:
-        what = _t(p.lang, "部门考核", "department appraisal")
-        said.append(unavailable.where(sheet, what, p.sla_dept_note, p.lang))
-    return said + warnings + [w for w in more if w not in warnings]
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
-def _sla_kpis(month: str, team: dict, unavailable: dict[str, str]) -> dict[str, object]:
-    """The month's frt_sla and rt_sla for the SLA sheet's KPI block: the numbers `csxl kpi
-    PLAN --month M` gives, on Settings' limits."""
-    from csxl.workbook.layout import Sla as L
-    from csxl.workbook.sheets.sla import NOT_AVAILABLE
-
-    out: dict[str, object] = {"month": month}
-    for key in L.KPI_KEYS:
-        out[key] = NOT_AVAILABLE if key in unavailable else team.get(key)
-    return out
-
-
-def _compare_actions(state: PlanState, tickets) -> tuple:
-    """Each action's KPI over the 3 months before its start and the 3-month window after."""
-    from dataclasses import replace
-
-    from csxl.domain import actions, kpis
-
-    out = []
-    for a in state.inputs.actions or ():
-        if a.start is None or a.kpi is None:
-            out.append(a)
-            continue
-        values = []
-        for window in actions.windows(a.start):
-            groups = kpis.compute(tickets, ("all",), state.kpi_settings, window).groups
-            found = groups[0]["kpis"]
-            value = found.get(a.kpi)
-            values.append(
-                (
-                    float(value) if isinstance(value, int | float) else None,
-                    int(found.get("tickets") or 0),
-                )
-            )
-        (before, n_before), (after, n_after) = values
-        out.append(
-            replace(a, before=before, after=after, before_tickets=n_before, after_tickets=n_after)
-        )
-    return tuple(out)
-
-
-def _staffing_notes(p: PlanInputs) -> list[str]:
-    """One line: the busiest interval's agents and scheduled heads."""
-    from csxl.workbook.sheets.staffing import WEEKDAYS, label, results
-
-    computed = results(p.staffing)
-    if not computed or not computed["agents"]:
-        return []
-    (w, i), agents = max(computed["agents"].items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
-    when = f"{WEEKDAYS[p.lang][w]} {label(i * p.staffing.interval_min)}"
-    scheduled = computed["scheduled"][(w, i)]
-    if p.lang == "zh":
-        return [f"排班：最忙时段 {when} 需要坐席 {agents} 人，排班 {scheduled} 人"]
-    return [f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled"]
-
-
-# ------------------------------------------------------------------ the month's results
 def _month_switch(state: PlanState, month: str) -> dict[str, tuple[object, object]]:
     """The manager's ticks and notes for `month`. Switching months moves the shown month's
     entries into Trend (and brings `month`'s back from there): input is never dropped."""
@@ -871,40 +589,6 @@ def _promotion(p: PlanInputs, month: str):
     return replace(team, members=members, evaluated=month)
 
 
-def _top_tags(tickets, frame) -> list[tuple[str, int, bool]]:
-    """The month's Top-20 tags by tickets, ties by name; alerting tags flagged."""
-    from csxl.domain import tags
-    from csxl.workbook.layout import Dashboard
-
-    if "tags" not in frame or frame.empty:
-        return []
-    spaced = tags.is_space_separated(frame["tags"], tickets.headers.get("tags", ""))
-    counts = tags.daily_counts(frame["created_at"], frame["tags"], spaced)
-    if counts.empty:
-        return []
-    alerting = {a["tag"] for a in tags.alerts(counts)}
-    total = counts.sum()
-    ranked = sorted(
-        ((str(t), int(n)) for t, n in total.items() if n > 0),
-        key=lambda x: (-x[1], tuple(map(ord, x[0]))),
-    )
-    return [(t, n, t in alerting) for t, n in ranked[: Dashboard.TAGS_ROWS]]
-
-
-def _goals_actuals(book: Book, p: PlanInputs) -> dict[str, float]:
-    from csxl.workbook.cells import cell
-    from csxl.workbook.layout import Goals as G
-
-    rows = book.rows("Goals")
-    out = {}
-    for i, t in enumerate(p.targets):
-        value = cell(rows, G.FIRST_ROW + i, G.ACTUAL)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            out[t.key] = float(value)
-    return out
-
-
-# ------------------------------------------------------------------ rendering and writing
 def render(p: PlanInputs, everything: bool = False) -> Ctx:
     """The plan built in memory from `p` (nothing saved): cells and cached values of every
     sheet refresh writes (with `everything`, of every sheet)."""
@@ -922,44 +606,6 @@ def _write_rooms(book: Book, ctx: Ctx, state: PlanState) -> None:
             room.write(book, ctx)
 
 
-def _scores_rect() -> Rect:
-    from csxl.workbook.layout import Scores as S
-
-    # The manager's two columns are included: they are rewritten with their agent's row
-    # (same values), so that a tick stays with its agent when rows change.
-    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.LAST)
-
-
-def _write_all(book: Book, ctx: Ctx) -> None:
-    from csxl.workbook.layout import Dashboard as D
-    from csxl.workbook.layout import Goals as G
-    from csxl.workbook.layout import Settings as St
-
-    owned.write(
-        book,
-        ctx,
-        "Settings",
-        [(St.ROW_LAST_REFRESH, St.VALUE_COL, St.ROW_REFRESH_MONTH, St.VALUE_COL)],
-    )
-    owned_goals = [
-        (G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL),
-        (G.FIRST_ROW, G.NOTE, G.last_row(), G.NOTE),
-    ]  # the SMART text follows targets
-    book.write("Goals", owned.cells(ctx, "Goals", owned_goals))
-    owned.write_formulas(book, ctx, "Goals")
-    owned.write_formulas(book, ctx, "Dashboard")
-    owned.write(
-        book, ctx, "Dashboard", [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)]
-    )
-    from csxl.workbook.layout import Customers as C
-
-    # The customer block whole, labels too: Dashboard is csxl's (a plan made before the
-    # block existed gets it).
-    owned.write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
-    owned.write(book, ctx, "Scores", [_scores_rect()])
-
-
-# ------------------------------------------------------------------ labels and summaries
 def _scope(lang: str, which: str) -> str:
     return {"zh": {"team": "团队", "agent": "客服"}, "en": {"team": "Team", "agent": "Agent"}}[
         lang
@@ -993,21 +639,3 @@ def _source_notes(tickets, lang: str) -> list[str]:
     if lang == "zh":
         return ["数据源（有效工单）：" + "、".join(parts)]
     return ["Data sources (valid tickets): " + ", ".join(parts)]
-
-
-def _summary(ctx: Ctx, p: PlanInputs) -> list[tuple[str, object, object, object]]:
-    """(agent, weighted score, grade, bonus) as the Scores sheet shows them."""
-    from openpyxl.utils import get_column_letter
-
-    from csxl.workbook.layout import Scores as S
-
-    ws = ctx.sheet("Scores")
-    out = []
-    for n, a in enumerate(p.agents):
-        r = S.FIRST_ROW + n
-
-        def shown(c: int, r: int = r) -> object:
-            return ctx.cached.get((ws.title, f"{get_column_letter(c)}{r}"))
-
-        out.append((a.agent or "—", shown(S.SCORE), shown(S.GRADE), shown(S.BONUS)))
-    return out

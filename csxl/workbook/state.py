@@ -6,6 +6,8 @@ state without importing the plan reader (which loops over the rooms)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 from csxl.domain.kpis import KpiSettings
 from csxl.errors import InputError
@@ -60,6 +62,23 @@ class PlanState:
         return SlaPolicy(
             self.inputs.sla_targets, s.extra_holidays, s.extra_workdays, s.entered_years
         )
+
+
+@dataclass
+class Month:
+    """What one refresh computed from the Data sheet before the rooms fill their parts of
+    the plan's inputs (`Room.refresh` in `csxl.workbook.sheets`), in the registry's order."""
+
+    book: str  # the workbook's name, for messages
+    state: PlanState
+    tickets: Any  # the plan's valid tickets of every month (`csxl.domain.tickets.TicketSet`)
+    frame: Any  # those created in the month (a pandas frame)
+    month: str  # YYYY-MM
+    window: tuple[date, date]  # the month's first and last day
+    team: dict[str, object]  # the team's KPIs of the month, as `csxl kpi --month` gives them
+    unavailable: dict[str, str]  # KPI key -> why the export cannot give it
+    now: datetime  # the refresh's time, to the second
+    orders: Any = None  # the Orders sheet's orders (`csxl.domain.orders`), or None
 
 
 def has_sheet(book: Book, key: str) -> bool:

@@ -116,7 +116,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Dashboard": {
         "batch.py",
-        "refresh.py",
         "workbook/sheets/customers.py",
     },
     "Goals": {
@@ -150,9 +149,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/goals.py",
         "workbook/sheets/scores.py",
         "workbook/sheets/team.py",
-    },
-    "SLA": {
-        "refresh.py",
     },
     "Appeals": {
         "adjustments.py",

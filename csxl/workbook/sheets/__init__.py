@@ -43,7 +43,7 @@ from csxl.workbook.sheets import (
     team,
     trend,
 )
-from csxl.workbook.state import PlanState, has_paste_sheet, has_sheet
+from csxl.workbook.state import Month, PlanState, has_paste_sheet, has_sheet
 from csxl.workbook.team_book import TeamBook
 
 
@@ -74,6 +74,11 @@ class Room:
     carry: Callable[[Book, Book], list[tuple[str, str]]] | None = None
     # `csxl consolidate`: the room's part of a team's summary (`TeamBook`), from cached values.
     summarise: Callable[[list[list[object]], TeamBook, str, str], None] | None = None
+    # `csxl refresh`: the room's part of the month (its fields of the inputs, from what
+    # the refresh computed), returning warnings; run in this order after the agents' rows.
+    refresh: Callable[[Month], list[str]] | None = None
+    # `csxl score`: what a re-score (new targets or rules, no data read) rewrites.
+    rescore: Callable[[Book, Ctx], None] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -96,13 +101,36 @@ ROOMS: tuple[Room, ...] = (
         upgrade=settings.upgrade,
         carry=settings.carry,
         summarise=settings.summarise,
+        refresh=settings.refresh,
+        write=settings.write,
     ),
     Room("Incentives", incentives.build, upgrade=incentives.upgrade, carry=incentives.carry),
-    Room("Goals", goals.build, upgrade=goals.upgrade, summarise=goals.summarise),
+    Room(
+        "Goals",
+        goals.build,
+        upgrade=goals.upgrade,
+        summarise=goals.summarise,
+        refresh=goals.refresh,
+        write=goals.write,
+        rescore=goals.rescore,
+    ),
     # Dashboard reads the Settings and Goals cells built above.
     Room("Guide", guide.build, rendered=False),
-    Room("Dashboard", dashboard.build),
-    Room("Scores", scores.build, carry=scores.carry, summarise=scores.summarise),
+    Room(
+        "Dashboard",
+        dashboard.build,
+        refresh=dashboard.refresh,
+        write=dashboard.write,
+        rescore=dashboard.rescore,
+    ),
+    Room(
+        "Scores",
+        scores.build,
+        carry=scores.carry,
+        summarise=scores.summarise,
+        write=scores.write,
+        rescore=scores.write,
+    ),
     Room("Data", data.build, carry=data.carry, rendered=False),
     Room(
         "Orders",
@@ -150,6 +178,7 @@ ROOMS: tuple[Room, ...] = (
         staffing.build,
         upgrade=staffing.upgrade,
         read=staffing.read,
+        refresh=staffing.refresh,
         write=staffing.write,
         present=_sheet("Staffing"),
         flag="has_staffing",
@@ -160,6 +189,7 @@ ROOMS: tuple[Room, ...] = (
         sla.build,
         upgrade=sla.upgrade,
         read=sla.read,
+        refresh=sla.refresh,
         write=sla.write,
         present=_sheet("SLA"),
         flag="has_sla",
@@ -179,6 +209,7 @@ ROOMS: tuple[Room, ...] = (
         actions.build,
         upgrade=actions.upgrade,
         read=actions.read,
+        refresh=actions.refresh,
         write=actions.write,
         present=_sheet("Actions"),
         flag="has_actions",
@@ -261,3 +292,14 @@ def roster_cells(
         "Team": team.roster_cells(members, lang, today, formulas("Team")),
         "Aliases": aliases.roster_cells(alias_rows),
     }
+
+
+def scores_shown(ctx: Ctx, inputs: PlanInputs) -> list[tuple[str, object, object, object]]:
+    """(agent, weighted score, grade, bonus) per agent, as the rendered plan shows them:
+    what refresh and score report."""
+    return scores.shown(ctx, inputs)
+
+
+def goals_actuals(book: Book, inputs: PlanInputs) -> dict[str, float]:
+    """The team actuals the plan holds (what `csxl score` scores against)."""
+    return goals.actuals(book, inputs)

@@ -18,7 +18,7 @@ from csxl.workbook.cells import cell, day, number
 from csxl.workbook.layout import Actions as A
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.state import PlanState
+from csxl.workbook.state import Month, PlanState
 
 # KPIs an action can target: the numeric ones (not the reasons' shares).
 KPI_KEYS = tuple(k for k, info in CATALOG.items() if info.unit != "shares")
@@ -205,3 +205,35 @@ def write(book: Book, ctx: Ctx) -> None:
 # row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
 # refused before anything is read (`plan_reader.check_pushed_out`).
 BLOCKS = (((A.ACTION, A.OWNER), A.FIRST_ROW + A.ROWS - 1, None),)
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """Each action's KPI over the 3 months before its start and the 3-month window after."""
+    from dataclasses import replace
+
+    from csxl.domain import kpis
+
+    state = m.state
+    out = []
+    for a in state.inputs.actions or ():
+        if a.start is None or a.kpi is None:
+            out.append(a)
+            continue
+        values = []
+        for window in actions.windows(a.start):
+            groups = kpis.compute(m.tickets, ("all",), state.kpi_settings, window).groups
+            found = groups[0]["kpis"]
+            value = found.get(a.kpi)
+            values.append(
+                (
+                    float(value) if isinstance(value, int | float) else None,
+                    int(found.get("tickets") or 0),
+                )
+            )
+        (before, n_before), (after, n_after) = values
+        out.append(
+            replace(a, before=before, after=after, before_tickets=n_before, after_tickets=n_after)
+        )
+    state.inputs.actions = tuple(out)
+    return []

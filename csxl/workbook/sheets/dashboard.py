@@ -15,13 +15,16 @@ from openpyxl.chart.series import Series, SeriesLabel
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
-from csxl.workbook import style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.layout import Customers as C
 from csxl.workbook.layout import Dashboard as D
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
 from csxl.workbook.sheets.goals import blank, flag_colours, gap_colours, unit_format
+from csxl.workbook.state import Month
 
 SCORE_ROW = D.FIRST_ROW + G.KPI_ROWS  # the team's weighted score and grade, below the KPIs
 
@@ -235,3 +238,127 @@ def _tags(ctx: Ctx, ws) -> None:
         ctx.label(ws, f"C{r}", alert if alerting else None, style.COMPUTED)
     if ctx.inputs.tags_note:  # the export has no tags column: say so where the tags would be
         ctx.label(ws, f"A{D.TAGS_FIRST_ROW}", ctx.inputs.tags_note, style.NOTE)
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """The customer block's KPIs and the month's Top-20 tags; a warning for each one a
+    missing column explains."""
+    from csxl import unavailable
+
+    p = m.state.inputs
+    said = _customers(m)
+    p.top_tags = _top_tags(m.tickets, m.frame)
+    if "tags" not in m.tickets.columns:
+        p.tags_note = unavailable.note(["tags"], p.lang)
+        what = "Top-20 问题标签" if p.lang == "zh" else "Top-20 tags"
+        said.append(unavailable.where(layout.title("Dashboard", p.lang), what, p.tags_note, p.lang))
+    return said
+
+
+def _customers(m: Month) -> list[str]:
+    """The customer KPIs: the domain's numbers for the refreshed month (those `csxl kpi
+    --month` gives), with the reason for each unavailable one (the ticket KPIs' too)."""
+    from csxl import unavailable
+    from csxl.domain import customers
+
+    p = m.state.inputs
+    result = customers.customer_kpis(
+        m.tickets,
+        m.orders,
+        ("all",),
+        m.window,
+        p.customer_plan.settings(),
+        m.state.kpi_settings,
+        shown_period=m.window,
+        in_period=m.frame,
+    )
+    row = result.kpis("all", None)
+    team = m.team
+    values: dict[str, object] = {k: team.get(k) for k in ("tickets", "csat", "frt_median")}
+    values["survey_response_rate"] = team.get("survey_response_rate")
+    for key in customers.CUSTOMER_KPI_KEYS:
+        values[key] = row.get(key)
+    values["previous_repurchase_rate"] = result.info.get("previous_repurchase_rate")
+    info = result.info
+    if info.get("high_value"):
+        hv = info["high_value"]
+        o, a = hv["orders_window"], hv["amount_window"]
+        values["note_high_value_customers"] = (
+            f"截至 {info['as_of']}：{o['from']} 至 {o['to']} 下单 ≥ {hv['min_orders']:g} 次，"
+            f"或 {a['from']} 至 {a['to']} 消费 ≥ {hv['min_amount']:,.0f}"
+            if p.lang == "zh"
+            else f"As of {info['as_of']}: >= {hv['min_orders']:g} orders {o['from']}..{o['to']}, "
+            f"or >= {hv['min_amount']:,.0f} spent {a['from']}..{a['to']}"
+        )
+    if info.get("period"):
+        this, prev = info["period"], info["previous"]
+        values["note_retention_rate"] = (
+            f"{this['from']} 至 {this['to']} 对比 {prev['from']} 至 {prev['to']}"
+            if p.lang == "zh"
+            else f"{this['from']}..{this['to']} against {prev['from']}..{prev['to']}"
+        )
+        values["note_repurchase_rate"] = values["note_retention_rate"]
+    p.customers = values
+    p.customer_notes = {key: _why(p.lang, why) for key, why in result.unavailable.items()}
+    for key in ("tickets", "csat", "frt_median", "survey_response_rate"):
+        if key in m.unavailable and key not in p.customer_notes:
+            p.customer_notes[key] = _why(p.lang, m.unavailable[key])
+    block = "客户指标" if p.lang == "zh" else "customer KPIs"
+    dashboard = layout.title("Dashboard", p.lang)
+    said: list[str] = []
+    for key in C.KEYS:  # one warning per missing column, naming the block
+        why = p.customer_notes.get(key) or p.customer_notes.get(f"hv_{key}")
+        if unavailable.is_note(why):
+            w = unavailable.where(dashboard, block, why, p.lang)
+            said += [w] if w not in said else []
+    return said
+
+
+def _why(lang: str, why: str) -> str:
+    """An unavailable customer KPI's reason, as the Dashboard says it."""
+    from csxl import unavailable
+    from csxl.domain.customers import NO_ORDERS
+
+    if why == NO_ORDERS or why.startswith("no orders in"):
+        return (
+            "订单表没有订单：请把订单导出粘贴到“订单”表"
+            if lang == "zh"
+            else "no orders: paste the order export on the Orders sheet"
+        )
+    return unavailable.reason_note(why, lang) or why
+
+
+def _top_tags(tickets, frame) -> list[tuple[str, int, bool]]:
+    """The month's Top-20 tags by tickets, ties by name; alerting tags flagged."""
+    from csxl.domain import tags
+
+    if "tags" not in frame or frame.empty:
+        return []
+    spaced = tags.is_space_separated(frame["tags"], tickets.headers.get("tags", ""))
+    counts = tags.daily_counts(frame["created_at"], frame["tags"], spaced)
+    if counts.empty:
+        return []
+    alerting = {a["tag"] for a in tags.alerts(counts)}
+    total = counts.sum()
+    ranked = sorted(
+        ((str(t), int(n)) for t, n in total.items() if n > 0),
+        key=lambda x: (-x[1], tuple(map(ord, x[0]))),
+    )
+    return [(t, n, t in alerting) for t, n in ranked[: D.TAGS_ROWS]]
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """Refresh's regions: every formula, the Top-20 tags, and the customer block whole,
+    labels too (Dashboard is csxl's: a plan made before the block existed gets it)."""
+    owned.write_formulas(book, ctx, "Dashboard")
+    tags = [(D.TAGS_FIRST_ROW, 1, D.TAGS_FIRST_ROW + D.TAGS_ROWS - 1, 3)]
+    owned.write(book, ctx, "Dashboard", tags)
+    owned.write(book, ctx, "Dashboard", [(C.TITLE_ROW, C.LABEL, C.last_row(), C.NOTE)])
+
+
+def rescore(book: Book, ctx: Ctx) -> None:
+    """`csxl score`: only the KPI rows, which follow Goals. The refresh row and the
+    customer block hold refresh's results, which a re-score does not recompute (their
+    cached values would go blank)."""
+    owned.write_formulas(book, ctx, "Dashboard", range(D.HEADER_ROW, D.TAGS_TITLE_ROW))

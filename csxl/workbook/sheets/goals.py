@@ -10,11 +10,13 @@ from __future__ import annotations
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
-from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook import layout, owned, style
+from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
 from csxl.workbook.sheets.incentives import mode_label
+from csxl.workbook.state import Month
 from csxl.workbook.team_book import TeamBook
 
 DIRECTIONS = {"zh": ("越高越好", "越低越好"), "en": ("Higher is better", "Lower is better")}
@@ -556,3 +558,59 @@ def flag_colours(ws, area: str, tier_cell: str) -> None:
                 stopIfTrue=True,
             ),
         )
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """The month's team actuals, and the note column saying why a KPI has none when the
+    export lacks its column (the actual stays blank, never 0); one warning per missing
+    column, naming its KPIs."""
+    from csxl import unavailable
+
+    p = m.state.inputs
+    p.actuals = {
+        t.key: m.team[t.key] for t in p.targets if isinstance(m.team.get(t.key), float | int)
+    }
+    p.goal_notes = {}
+    kpis_by_note: dict[str, list[str]] = {}
+    for t in p.targets:
+        why = m.unavailable.get(t.key)
+        text = unavailable.reason_note(why, p.lang) if why else None
+        if text:
+            p.goal_notes[t.key] = text
+            kpis_by_note.setdefault(text, []).append(CATALOG[t.key].label(p.lang))
+    goals = layout.title("Goals", p.lang)
+    sep = "、" if p.lang == "zh" else ", "
+    return [
+        unavailable.where(goals, sep.join(names), text, p.lang)
+        for text, names in kpis_by_note.items()
+    ]
+
+
+def actuals(book: Book, p: PlanInputs) -> dict[str, float]:
+    """The team actuals Goals holds (what `csxl score` scores against, no data read)."""
+    from csxl.workbook.cells import cell
+
+    rows = book.rows("Goals")
+    out = {}
+    for i, t in enumerate(p.targets):
+        value = cell(rows, G.FIRST_ROW + i, G.ACTUAL)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[t.key] = float(value)
+    return out
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """Refresh's regions: the actual and note columns (the SMART text follows targets),
+    and every formula, whose cached values change with the actuals."""
+    mine = [
+        (G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL),
+        (G.FIRST_ROW, G.NOTE, G.last_row(), G.NOTE),
+    ]
+    book.write("Goals", owned.cells(ctx, "Goals", mine))
+    owned.write_formulas(book, ctx, "Goals")
+
+
+def rescore(book: Book, ctx: Ctx) -> None:
+    """`csxl score`: the formulas' cached values, on the targets as they are now."""
+    owned.write_formulas(book, ctx, "Goals")

@@ -456,3 +456,31 @@ def _share(ctx: Ctx, ws, r: int, agent: AgentRow) -> str:
         SHARE_FORMAT,
     )
     return sh
+
+
+# ------------------------------------------------------------------ refresh
+def _rect() -> tuple[int, int, int, int]:
+    # The manager's two columns are included: they are rewritten with their agent's row
+    # (same values), so that a tick stays with its agent when rows change.
+    return (S.FIRST_ROW, S.AGENT, S.last_row(), S.LAST)
+
+
+def write(book, ctx: Ctx) -> None:
+    from csxl.workbook import owned
+
+    owned.write(book, ctx, "Scores", [_rect()])
+
+
+def shown(ctx: Ctx, p: PlanInputs) -> list[tuple[str, object, object, object]]:
+    """(agent, weighted score, grade, bonus) as the sheet shows them, for the command's
+    message."""
+    ws = ctx.sheet("Scores")
+    out = []
+    for n, a in enumerate(p.agents):
+        r = S.FIRST_ROW + n
+
+        def cached(c: int, r: int = r) -> object:
+            return ctx.cached.get((ws.title, f"{col(c)}{r}"))
+
+        out.append((a.agent or "—", cached(S.SCORE), cached(S.GRADE), cached(S.BONUS)))
+    return out

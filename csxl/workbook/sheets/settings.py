@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from csxl.workbook import layout, style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Settings as S
+from csxl.workbook.port import Book
+from csxl.workbook.state import Month
 from csxl.workbook.team_book import TeamBook
 
 
@@ -185,3 +187,19 @@ def build(ctx: Ctx) -> None:
 def _whole(seconds: float) -> float | int:
     """30.0 as 30: a new plan's cells hold whole seconds as typed."""
     return int(seconds) if float(seconds).is_integer() else seconds
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """The refresh's own record: when, how many rows the Data sheet had, which month."""
+    p = m.state.inputs
+    p.refreshed_at = m.now
+    p.source_rows = m.tickets.read
+    p.refresh_month = m.month
+    return []
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    owned.write(
+        book, ctx, "Settings", [(S.ROW_LAST_REFRESH, S.VALUE_COL, S.ROW_REFRESH_MONTH, S.VALUE_COL)]
+    )

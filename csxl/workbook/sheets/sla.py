@@ -26,7 +26,7 @@ from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Sla as L
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.state import PlanState
+from csxl.workbook.state import Month, PlanState
 
 SEVERITY_LABELS = {"zh": SEVERITIES, "en": ("Urgent", "High", "Normal")}
 ALL_CHANNELS = {"zh": "全部", "en": "All"}
@@ -423,3 +423,85 @@ def write(book: Book, ctx: Ctx) -> None:
             (L.KPI_NOTE_ROW, L.K_LABEL, L.KPI_NOTE_ROW, L.K_LABEL),
         ],
     )
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """The month's frt_sla and rt_sla for the KPI block (the numbers `csxl kpi PLAN --month
+    M` gives, on Settings' limits), and attainment per month and team and the department
+    appraisal over the plan's valid tickets of every month (the latest RESULT_ROWS kept).
+
+    A count whose column the export lacks is left blank and said once, on the sheet and in
+    the warnings: responses without a first-response column, resolutions without a
+    resolution time column, the appraisal without the collaboration columns."""
+    import math
+
+    from csxl import unavailable
+    from csxl.domain import kpis, sla
+
+    state, p = m.state, m.state.inputs
+    p.sla_kpis = {"month": m.month}
+    for key in L.KPI_KEYS:
+        p.sla_kpis[key] = NOT_AVAILABLE if key in m.unavailable else m.team.get(key)
+    frame = m.tickets.frame
+    notes: list[str] = []
+    has = m.tickets.columns
+    frt_missing = not has & {"first_response_at", "first_response_s"}
+    res_missing = "resolved_at" not in has
+    for absent, what in ((frt_missing, "first_response_at"), (res_missing, "resolved_at")):
+        if absent:
+            notes.append(unavailable.note([what], p.lang))
+    outcome, warnings = sla.ticket_sla(frame, state.sla_policy())
+    teams = sla.attainment(frame, outcome, ("month", "team"))
+    p.sla_teams = [
+        (
+            r.month,
+            r.team,
+            int(r.tickets),
+            None if frt_missing else int(r.frt_met),
+            None if res_missing else int(r.res_met),
+        )
+        for r in teams.itertuples()
+        if r.tickets > 0
+    ][-L.RESULT_ROWS :]
+    more: list[str] = []
+    absent = unavailable.missing(has, unavailable.DEPT_COLUMNS)
+    p.sla_dept_note = unavailable.note(absent, p.lang) if absent else None
+    p.sla_depts = []
+    if not absent:
+        _, met, more = kpis.dept_sla_flags(frame, state.kpi_settings)
+        depts = sla.department_appraisal(frame, met, ("month", "dept"))
+        p.sla_depts = [
+            (
+                r.month,
+                r.dept,
+                int(r.collab),
+                int(r.met),
+                None if math.isnan(r.median_hours) else float(r.median_hours),
+            )
+            for r in depts.itertuples()
+        ][-L.RESULT_ROWS :]
+    first, last, now = frame["created_at"].min(), frame["created_at"].max(), m.now
+    n = int((outcome["sla_row"] >= 0).sum())
+    if p.lang == "zh":
+        span = f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+        p.sla_status = f"{now:%Y-%m-%d %H:%M} 按 {n:,} 张有 SLA 的工单计算（{span}）"
+    else:
+        p.sla_status = (
+            f"{now:%Y-%m-%d %H:%M}: {n:,} tickets with an SLA ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+        )
+    zh = p.lang == "zh"
+    if p.sla_dept_note:
+        notes.append(("部门考核：" if zh else "Department appraisal: ") + p.sla_dept_note)
+    if notes:
+        sep = "；" if zh else "; "
+        p.sla_status += sep + sep.join(notes)
+    sheet = layout.title("SLA", p.lang)
+    said = [
+        unavailable.where(sheet, "达成情况" if zh else "attainment", note, p.lang)
+        for note in notes[: len(notes) - bool(p.sla_dept_note)]
+    ]
+    if p.sla_dept_note:
+        what = "部门考核" if zh else "department appraisal"
+        said.append(unavailable.where(sheet, what, p.sla_dept_note, p.lang))
+    return said + warnings + [w for w in more if w not in warnings]

@@ -24,7 +24,7 @@ from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Staffing as S
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.state import PlanState
+from csxl.workbook.state import Month, PlanState
 
 WEEKDAYS = {
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
@@ -375,3 +375,41 @@ def check_rows(book: Book, rows: list[list[object]]) -> None:
                 if zh
                 else f"Delete row {r}; nothing was written.",
             )
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    arrivals(m.state.inputs, m.tickets.frame, m.now)
+    return []
+
+
+def arrivals(p, frame, now: datetime) -> None:
+    """The Data sheet's mean arrivals per weekday and interval over the last N weeks."""
+    from csxl.domain.staffing import arrivals_by_interval, data_window
+
+    s = p.staffing
+    created = frame["created_at"]
+    table = arrivals_by_interval(created, s.interval_min, s.weeks)
+    s.data_arrivals = {
+        (int(w), (int(hhmm[:2]) * 60 + int(hhmm[3:])) // s.interval_min): float(calls)
+        for w, hhmm, calls in zip(table["weekday"], table["interval"], table["calls"], strict=True)
+    }
+    if s.source == "data":
+        first, last = data_window(created, s.weeks)
+        window = (first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"), (last - first).days + 1)
+        s.computed = status_line(p.lang, window, now)
+    else:
+        s.computed = status_line(p.lang, None, now)
+
+
+def notes(p) -> list[str]:
+    """One line: the busiest interval's agents and scheduled heads."""
+    computed = results(p.staffing)
+    if not computed or not computed["agents"]:
+        return []
+    (w, i), agents = max(computed["agents"].items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+    when = f"{WEEKDAYS[p.lang][w]} {label(i * p.staffing.interval_min)}"
+    scheduled = computed["scheduled"][(w, i)]
+    if p.lang == "zh":
+        return [f"排班：最忙时段 {when} 需要坐席 {agents} 人，排班 {scheduled} 人"]
+    return [f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled"]
