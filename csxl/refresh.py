@@ -15,16 +15,15 @@ from datetime import datetime
 
 from csxl import adjustments, agent_identity, call_metrics, quality
 from csxl.domain import scoring
-from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
 from csxl.workbook import layout
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book
-from csxl.workbook.sheets import ROOMS, goals_actuals, scores_shown, staffing
+from csxl.workbook.sheets import ROOMS, goals_actuals, manager_entries, scores_shown, staffing
 from csxl.workbook.sheets import errors as errors_sheet
 from csxl.workbook.sheets.holidays import plan_warnings
-from csxl.workbook.sheets.scores import TICKS, AgentRow
+from csxl.workbook.sheets.scores import AgentRow
 from csxl.workbook.state import Month
 
 
@@ -197,7 +196,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
     frame = kpis.in_period(tickets.frame, window)
-    carried = _month_switch(state, month)
+    carried = manager_entries(state, month)
     now = (now or datetime.now()).replace(microsecond=0)
     # Approved appeals (csxl/adjustments.py): excluded tickets leave their agent's figures
     # only; overrides replace values; every applied one goes to the Audit log.
@@ -222,9 +221,6 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
     p.errors += call_errors
-    p.trend = _trend(state, month, team)
-    if state.has_team:
-        p.team_inputs = _promotion(p, month)
     # The rooms' parts of the month, in the registry's order (`Room.refresh`).
     run = Month(book.name, state, tickets, frame, month, window, team, result.unavailable, now)
     run.orders = orders
@@ -345,31 +341,6 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     )
 
 
-def _month_switch(state: PlanState, month: str) -> dict[str, tuple[object, object]]:
-    """The manager's ticks and notes for `month`. Switching months moves the shown month's
-    entries into Trend (and brings `month`'s back from there): input is never dropped."""
-    p = state.inputs
-    label_tick, label_note = _manager_labels(p.lang)
-    if state.shown_month in (None, month):
-        return dict(state.manager)
-    agent_scope = _scope(p.lang, "agent")
-    for agent, (tick, note) in state.manager.items():
-        for label, value in ((label_tick, tick), (label_note, note)):
-            if value is not None:
-                p.trend.append(
-                    (state.shown_month, agent_scope, agent, label, str(value), None, None)
-                )
-    back: dict[str, list[object]] = {}
-    kept = []
-    for row in p.trend:
-        if row[0] == month and row[1] == agent_scope and row[3] in (label_tick, label_note):
-            back.setdefault(str(row[2]), [None, None])[0 if row[3] == label_tick else 1] = row[4]
-        else:
-            kept.append(row)
-    p.trend = kept
-    return {agent: (v[0], v[1]) for agent, v in back.items()}
-
-
 def _agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[AgentRow]:
     p = state.inputs
     scored = [t.key for t in p.targets if "agent" in t.scored_for]
@@ -485,110 +456,6 @@ def _with_awards(p: PlanInputs, month: str | None) -> list[AgentRow]:
     ]
 
 
-def _trend(state: PlanState, month: str, team: dict) -> list[tuple[object, ...]]:
-    """History: this month's rows replace any earlier refresh of the same month."""
-    from csxl.workbook.sheets.scores import effective_target, score_of
-
-    p = state.inputs
-    scope_team, scope_agent = _scope(p.lang, "team"), _scope(p.lang, "agent")
-    manager_labels = _manager_labels(p.lang)
-    kept = [r for r in p.trend if not (r[0] == month and r[3] not in manager_labels)]
-    tiers, name = p.tiers(), p.team or layout.title("Goals", p.lang)
-    fresh: list[tuple[object, ...]] = []
-    for t in p.targets:
-        value = team.get(t.key)
-        if isinstance(value, int | float):
-            level = scoring.tier(value, t)
-            fresh.append(
-                (
-                    month,
-                    scope_team,
-                    name,
-                    CATALOG[t.key].label(p.lang),
-                    value,
-                    tiers[level],
-                    scoring.points(value, t, p.incentives.mode, p.points_table()),
-                )
-            )
-    score_label = "加权得分" if p.lang == "zh" else "Weighted score"
-    index = {t.key: i for i, t in enumerate(p.targets)}
-    for a in p.agents:
-        who = a.agent or ("未分配" if p.lang == "zh" else "Unassigned")
-        for target in p.targets:
-            value = a.values.get(target.key)
-            if "agent" in target.scored_for and isinstance(value, int | float):
-                t = effective_target(p, index[target.key], target, a).target
-                level = scoring.tier(value, t)
-                fresh.append(
-                    (
-                        month,
-                        scope_agent,
-                        who,
-                        CATALOG[t.key].label(p.lang),
-                        value,
-                        tiers[level],
-                        scoring.points(value, t, p.incentives.mode, p.points_table()),
-                    )
-                )
-        s = score_of(p, a)
-        if s is not None:
-            red = a.tick == TICKS[p.lang][0] or a.verified > 0
-            grade = a.grade_override or scoring.grade(s, p.incentives, red)
-            fresh.append((month, scope_agent, who, score_label, s, grade, None))
-    return sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
-
-
-def _promotion(p: PlanInputs, month: str):
-    """Each Team member's months at the rule's grade or better in the rule's window, and
-    the promotion flag (`people.promotion_ready`), from the agents' grades in Trend (this
-    month's included) and their red lines (this month's Scores, earlier months' ticks)."""
-    from dataclasses import replace
-
-    import pandas as pd
-
-    from csxl.domain import people
-
-    team = p.team_inputs
-    agent_scope = _scope(p.lang, "agent")
-    score_label = "加权得分" if p.lang == "zh" else "Weighted score"
-    tick_label = _manager_labels(p.lang)[0]
-    yes = TICKS[p.lang][0]
-    grades_seen: list[tuple[str, str, object]] = []
-    red: set[tuple[str, str]] = set()
-    for r in p.trend:
-        if r[1] != agent_scope:
-            continue
-        if r[3] == score_label:
-            grades_seen.append((str(r[2]), str(r[0]), r[5]))
-        elif r[3] == tick_label and r[4] == yes:
-            red.add((str(r[2]), str(r[0])))
-    for a in p.agents:
-        if a.agent is not None and (a.tick == yes or a.verified > 0):
-            red.add((a.agent, month))
-    for agent, m in red:  # a red line in a month without a grade still counts
-        if not any(g[0] == agent and g[1] == m for g in grades_seen):
-            grades_seen.insert(0, (agent, m, None))
-    history = pd.DataFrame(grades_seen, columns=["agent", "month", "grade"])
-    history["red_lines"] = [
-        int((a, m) in red) for a, m in zip(history["agent"], history["month"], strict=True)
-    ]
-    grades = (*(g for g, _ in p.incentives.grade_bands), p.incentives.lowest_grade)
-    rule = team.rule
-    ready = people.promotion_ready(history, month, rule, grades) if len(history) else {}
-    good = set(grades[: grades.index(rule.grade) + 1])
-    window = people.months_back(month, rule.months)
-    recent = history[history["month"].isin(window) & history["grade"].notna()]
-    recent = recent.drop_duplicates(["agent", "month"], keep="last")
-    counts = recent[recent["grade"].isin(good)].groupby("agent").size().to_dict()
-    members = tuple(
-        replace(m, good_months=int(counts.get(m.agent, 0)), ready=ready.get(m.agent, False))
-        if m.agent
-        else replace(m, good_months=None, ready=None)
-        for m in team.members
-    )
-    return replace(team, members=members, evaluated=month)
-
-
 def render(p: PlanInputs, everything: bool = False) -> Ctx:
     """The plan built in memory from `p` (nothing saved): cells and cached values of every
     sheet refresh writes (with `everything`, of every sheet)."""
@@ -604,20 +471,6 @@ def _write_rooms(book: Book, ctx: Ctx, state: PlanState) -> None:
     for room in ROOMS:
         if room.write is not None and room.key in state.present:
             room.write(book, ctx)
-
-
-def _scope(lang: str, which: str) -> str:
-    return {"zh": {"team": "团队", "agent": "客服"}, "en": {"team": "Team", "agent": "Agent"}}[
-        lang
-    ][which]
-
-
-def _manager_labels(lang: str) -> tuple[str, str]:
-    return (
-        ("经核实的升级投诉", "申诉/调整说明")
-        if lang == "zh"
-        else ("Verified escalated complaint", "Appeal / override note")
-    )
 
 
 def _award_labels(lang: str) -> tuple[str, ...]:

@@ -35,6 +35,10 @@ from csxl.domain.staffing import StaffingInputs
 from csxl.workbook import layout, style
 from csxl.workbook.sheetxml import cell_text
 
+# The yes/no of the plan's drop-down cells (Scores' red-line tick, Team's flags); Trend
+# keeps a tick as typed, and the promotion rule reads it back.
+YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
+
 
 @dataclass(frozen=True)
 class Override:

@@ -386,6 +386,12 @@ def ref(key: str, lang: str, address: str) -> str:
     return f"'{title(key, lang)}'!{address}"
 
 
+def unnamed_team(lang: str) -> str:
+    """What Trend calls the team of a plan whose Settings names none: the title of the sheet
+    holding the team's targets (as the plan names it)."""
+    return title("Goals", lang)
+
+
 # ---------------------------------------------------------------- Settings (设置)
 class Settings:
     LABEL_COL = 1  # A: label, B: value, C: note

@@ -79,6 +79,23 @@ class Month:
     unavailable: dict[str, str]  # KPI key -> why the export cannot give it
     now: datetime  # the refresh's time, to the second
     orders: Any = None  # the Orders sheet's orders (`csxl.domain.orders`), or None
+    # What one step leaves for a later one: Scores' grading of each agent (`Graded`),
+    # and Trend's history of grades and red lines (agent, month) for the promotion rule.
+    graded: list[Graded] = field(default_factory=list)
+    grades: list[tuple[str, str, object]] = field(default_factory=list)
+    red_lines: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One agent's month as the Scores formulas grade it."""
+
+    agent: str | None  # None: tickets without an agent
+    # (KPI key, the agent's value, tier level, points) for each KPI scored per agent
+    kpis: tuple[tuple[str, float, int, float | None], ...]
+    score: float | None  # the weighted score (an approved appeal's, where one replaces it)
+    grade: str | None
+    red: bool  # a red line: the manager's tick or a verified escalation in the data
 
 
 def has_sheet(book: Book, key: str) -> bool:

@@ -128,6 +128,7 @@ ROOMS: tuple[Room, ...] = (
         scores.build,
         carry=scores.carry,
         summarise=scores.summarise,
+        refresh=scores.refresh,
         write=scores.write,
         rescore=scores.write,
     ),
@@ -160,6 +161,7 @@ ROOMS: tuple[Room, ...] = (
         trend.build,
         upgrade=trend.upgrade,
         read=trend.read,
+        refresh=trend.refresh,
         write=trend.write,
     ),
     Room(
@@ -220,6 +222,7 @@ ROOMS: tuple[Room, ...] = (
         team.build,
         upgrade=team.upgrade,
         read=team.read,
+        refresh=team.refresh,
         write=team.write,
         present=_sheet("Team"),
         flag="has_team",
@@ -303,3 +306,9 @@ def scores_shown(ctx: Ctx, inputs: PlanInputs) -> list[tuple[str, object, object
 def goals_actuals(book: Book, inputs: PlanInputs) -> dict[str, float]:
     """The team actuals the plan holds (what `csxl score` scores against)."""
     return goals.actuals(book, inputs)
+
+
+def manager_entries(state: PlanState, month: str) -> dict[str, tuple[object, object]]:
+    """The manager's red-line ticks and notes per agent for `month`, before the agents'
+    rows are made: switching months keeps the shown month's in the history (Trend)."""
+    return trend.switch_month(state, month)

@@ -23,17 +23,18 @@ from csxl.domain.identity import DaysInTeam
 from csxl.domain.scoring import Target
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
+from csxl.workbook.book import YES_NO, Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import col
 from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
 from csxl.workbook.sheets.incentives import mode_label, proration_label
+from csxl.workbook.state import Graded, Month
 from csxl.workbook.style import text_width
 from csxl.workbook.team_book import TeamBook
 
-TICKS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+TICKS = YES_NO
 SHARE_FORMAT = "0.0%"
 WRAP = Alignment(vertical="center", wrap_text=True)
 NO_WRAP = Alignment(vertical="bottom", wrap_text=False)
@@ -484,3 +485,27 @@ def shown(ctx: Ctx, p: PlanInputs) -> list[tuple[str, object, object, object]]:
 
         out.append((a.agent or "—", cached(S.SCORE), cached(S.GRADE), cached(S.BONUS)))
     return out
+
+
+def refresh(m: Month) -> list[str]:
+    """Each agent graded as the sheet's formulas grade them, for Trend and Team."""
+    p = m.state.inputs
+    m.graded = [_graded(p, a) for a in p.agents]
+    return []
+
+
+def _graded(p: PlanInputs, a: AgentRow) -> Graded:
+    index = {t.key: i for i, t in enumerate(p.targets)}
+    kpis = []
+    for target in p.targets:
+        value = a.values.get(target.key)
+        if "agent" in target.scored_for and isinstance(value, int | float):
+            e = effective_target(p, index[target.key], target, a).target
+            points = scoring.points(value, e, p.incentives.mode, p.points_table())
+            kpis.append((target.key, value, scoring.tier(value, e), points))
+    score = score_of(p, a)
+    red = a.tick == TICKS[p.lang][0] or a.verified > 0
+    grade = None
+    if score is not None:
+        grade = a.grade_override or scoring.grade(score, p.incentives, red)
+    return Graded(a.agent, tuple(kpis), score, grade, red)

@@ -28,7 +28,7 @@ from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Team as T
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.state import PlanState
+from csxl.workbook.state import Month, PlanState
 
 YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
 FLAGS = {"zh": ("达标", "未达标"), "en": ("Met", "Missed")}
@@ -365,3 +365,40 @@ def roster_cells(
             new = scoring.is_new_hire(m.hired, today, scoring.DEFAULT_INCENTIVES.new_hire_months)
             cells[(r, T.NEW_HIRE)] = Formula(formulas[f"{col(T.NEW_HIRE)}{r}"], yes if new else no)
     return cells
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """Each member's months at the rule's grade or better in the rule's window, and the
+    promotion flag (`people.promotion_ready`), from the agents' grades by month and their
+    red lines (Trend's history, this month's included)."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    p, month = m.state.inputs, m.month
+    team = p.team_inputs
+    grades_seen = list(m.grades)
+    for agent, when in sorted(m.red_lines):  # a red line in a month without a grade counts
+        if not any(g[0] == agent and g[1] == when for g in grades_seen):
+            grades_seen.insert(0, (agent, when, None))
+    history = pd.DataFrame(grades_seen, columns=["agent", "month", "grade"])
+    history["red_lines"] = [
+        int((a, w) in m.red_lines) for a, w in zip(history["agent"], history["month"], strict=True)
+    ]
+    grades = (*(g for g, _ in p.incentives.grade_bands), p.incentives.lowest_grade)
+    rule = team.rule
+    ready = people.promotion_ready(history, month, rule, grades) if len(history) else {}
+    good = set(grades[: grades.index(rule.grade) + 1])
+    window = people.months_back(month, rule.months)
+    recent = history[history["month"].isin(window) & history["grade"].notna()]
+    recent = recent.drop_duplicates(["agent", "month"], keep="last")
+    counts = recent[recent["grade"].isin(good)].groupby("agent").size().to_dict()
+    members = tuple(
+        replace(m_, good_months=int(counts.get(m_.agent, 0)), ready=ready.get(m_.agent, False))
+        if m_.agent
+        else replace(m_, good_months=None, ready=None)
+        for m_ in team.members
+    )
+    p.team_inputs = replace(team, members=members, evaluated=month)
+    return []

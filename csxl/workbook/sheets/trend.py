@@ -15,15 +15,16 @@ from openpyxl.formatting.rule import Rule
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
+from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
-from csxl.workbook import owned, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook import layout, owned, style
+from csxl.workbook.book import YES_NO, Ctx, setup_sheet
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
 from csxl.workbook.sheets.errors import write_rows
-from csxl.workbook.state import PlanState
+from csxl.workbook.state import Month, PlanState
 
 SCORE_LABELS = ("加权得分", "Weighted score")
 # The conditional formats' number formats (a dxf numFmt needs an id; 164+ are custom).
@@ -231,3 +232,87 @@ def write(book: Book, ctx: Ctx) -> None:
     set_charts = getattr(book, "set_charts", None)
     if set_charts is not None:
         set_charts("Trend", ctx.sheet("Trend")._charts)
+
+
+# ------------------------------------------------------------------ refresh
+def scope(lang: str, which: str) -> str:
+    """The Scope column's words: a row of the team or of an agent."""
+    return {"zh": {"team": "团队", "agent": "客服"}, "en": {"team": "Team", "agent": "Agent"}}[
+        lang
+    ][which]
+
+
+def manager_labels(lang: str) -> tuple[str, str]:
+    """The KPI column's words for the manager's Scores entries Trend keeps (the red-line
+    tick and the note) of a month Scores no longer shows."""
+    return (
+        ("经核实的升级投诉", "申诉/调整说明")
+        if lang == "zh"
+        else ("Verified escalated complaint", "Appeal / override note")
+    )
+
+
+def switch_month(state: PlanState, month: str) -> dict[str, tuple[object, object]]:
+    """The manager's ticks and notes for `month`. Switching months moves the shown month's
+    entries into Trend (and brings `month`'s back from there): input is never dropped."""
+    p = state.inputs
+    label_tick, label_note = manager_labels(p.lang)
+    if state.shown_month in (None, month):
+        return dict(state.manager)
+    agent_scope = scope(p.lang, "agent")
+    for agent, (tick, note) in state.manager.items():
+        for label, value in ((label_tick, tick), (label_note, note)):
+            if value is not None:
+                p.trend.append(
+                    (state.shown_month, agent_scope, agent, label, str(value), None, None)
+                )
+    back: dict[str, list[object]] = {}
+    kept = []
+    for row in p.trend:
+        if row[0] == month and row[1] == agent_scope and row[3] in (label_tick, label_note):
+            back.setdefault(str(row[2]), [None, None])[0 if row[3] == label_tick else 1] = row[4]
+        else:
+            kept.append(row)
+    p.trend = kept
+    return {agent: (v[0], v[1]) for agent, v in back.items()}
+
+
+def refresh(m: Month) -> list[str]:
+    """History: this month's rows (the team's KPIs, each graded agent's) replace any earlier
+    refresh of the same month; the agents' grades and red lines by month, for Team."""
+    p, month = m.state.inputs, m.month
+    scope_team, scope_agent = scope(p.lang, "team"), scope(p.lang, "agent")
+    labels = manager_labels(p.lang)
+    kept = [r for r in p.trend if not (r[0] == month and r[3] not in labels)]
+    tiers = p.tiers()
+    name = p.team or layout.unnamed_team(p.lang)
+    fresh: list[tuple[object, ...]] = []
+    for t in p.targets:
+        value = m.team.get(t.key)
+        if isinstance(value, int | float):
+            level = scoring.tier(value, t)
+            points = scoring.points(value, t, p.incentives.mode, p.points_table())
+            row = (month, scope_team, name, CATALOG[t.key].label(p.lang), value, tiers[level])
+            fresh.append((*row, points))
+    score_label = SCORE_LABELS[0] if p.lang == "zh" else SCORE_LABELS[1]
+    unassigned = "未分配" if p.lang == "zh" else "Unassigned"
+    for g in m.graded:
+        who = g.agent or unassigned
+        for key, value, level, points in g.kpis:
+            label = CATALOG[key].label(p.lang)
+            fresh.append((month, scope_agent, who, label, value, tiers[level], points))
+        if g.score is not None:
+            fresh.append((month, scope_agent, who, score_label, g.score, g.grade, None))
+    p.trend = sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
+    # The history the promotion rule reads: each month's grade and red lines, this one's
+    # from the graded agents (a red line of a month without a grade still counts).
+    yes = YES_NO[p.lang][0]
+    for r in p.trend:
+        if r[1] != scope_agent:
+            continue
+        if r[3] == score_label:
+            m.grades.append((str(r[2]), str(r[0]), r[5]))
+        elif r[3] == labels[0] and r[4] == yes:
+            m.red_lines.add((str(r[2]), str(r[0])))
+    m.red_lines |= {(g.agent, month) for g in m.graded if g.agent is not None and g.red}
+    return []
