@@ -475,3 +475,29 @@ def test_run_button_runs_the_same_command_line_and_exits_with_its_code(tmp_path,
     with pytest.raises(SystemExit) as done:
         button.run_button(["doctor", "--result-file", str(result_file)])
     assert done.value.code == 0 and "csxl" in result_file.read_text("utf-8")
+
+
+def test_run_button_speaks_the_open_plans_language(tmp_path, monkeypatch):
+    """An English plan open in Excel under a name with no file on disk (unsaved, online):
+    the button's messages are English, as the plan; --lang still decides when given."""
+    from click.testing import CliRunner
+
+    from csxl.cli import main
+
+    monkeypatch.delenv("CSXL_LANG", raising=False)
+    path = tmp_path / "plan.xlsx"
+    assert CliRunner().invoke(main, ["--lang", "en", "new", str(path)]).exit_code == 0
+    excel = fx.FakeApp()
+    monkeypatch.setitem(sys.modules, "xlwings", fx.module(excel))
+    fx.book_from_file(excel, path, "https://example.sharepoint.com/plans/plan.xlsx")
+    result_file = tmp_path / "r.txt"
+    for lang, said in ((None, "Updated"), ("zh", "已更新")):
+        args = ["validate", "--live", "https://example.sharepoint.com/plans/plan.xlsx"]
+        args += ["--result-file", str(result_file)] + (["--lang", lang] if lang else [])
+        with pytest.raises(SystemExit) as done:
+            button.run_button(args)
+        assert done.value.code == 0
+        text = result_file.read_text("utf-8")
+        assert said in text, text
+        if lang is None:
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
