@@ -225,3 +225,31 @@ def test_refreshs_refusals_of_the_data_are_in_the_runs_language(tmp_path, lang):
         else:
             assert_english(result.output)
             assert en in result.output, result.output
+
+
+def test_the_add_ins_refusals_are_in_the_runs_language(tmp_path):
+    """`csxl build-addin`'s refusals of a macros folder: none, a module missing, non-ASCII."""
+    from csxl.errors import InputError, language
+    from csxl.excel import addin
+
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    steps = [
+        (lambda: None, "宏文件夹", "no macros folder"),
+        (lambda: (macros / addin.RIBBON).write_text("<customUI/>"), "缺少", "is missing"),
+        (
+            lambda: [
+                (macros / f"{m}.cls").write_text("' 中文\n", encoding="utf-8")
+                for m in (addin.WORKBOOK_MODULE, addin.SHEET_MODULE)
+            ],
+            "只能是 ASCII",
+            "must be ASCII",
+        ),
+    ]
+    for prepare, zh, en in steps:
+        prepare()
+        for lang, fragment, check in (("zh", zh, assert_chinese), ("en", en, assert_english)):
+            with language(lang), pytest.raises(InputError) as refused:
+                addin.modules(macros)
+            check(str(refused.value))
+            assert fragment in str(refused.value)
