@@ -15,7 +15,8 @@ from datetime import datetime
 
 from csxl import adjustments, agent_identity, call_metrics, quality
 from csxl.domain import scoring
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, printable
+from csxl.errors import t as tr  # `t` is a target in this module's loops
 from csxl.workbook import layout
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
@@ -75,11 +76,19 @@ def _scoped_tickets(book: Book, state: PlanState):
 def _no_team_tickets(book: Book, state: PlanState, rows: dict[str, int]) -> InputError:
     """The refusal of a team plan whose Data sheet holds only other teams' tickets."""
     p = state.inputs
+    data, settings = layout.title("Data", p.lang), layout.title("Settings", p.lang)
     return InputError(
-        f"the Data sheet has no tickets of the plan's team {p.team!r}: its "
-        f"{rows['valid']:,} valid tickets are of other teams.",
-        Location(book.name, layout.title("Settings", p.lang), layout.Settings.ROW_TEAM, "B"),
-        "Check the team on Settings (blank = every team), or paste this team's export.",
+        tr(
+            f"“{data}”表中没有计划团队“{printable(p.team)}”的工单：其 {rows['valid']:,} 张有效工单"
+            "都属于其他团队。",
+            f"the Data sheet has no tickets of the plan's team {p.team!r}: its "
+            f"{rows['valid']:,} valid tickets are of other teams.",
+        ),
+        Location(book.name, settings, layout.Settings.ROW_TEAM, "B"),
+        tr(
+            f"请检查“{settings}”表上的团队（留空 = 全部团队），或粘贴本团队的导出。",
+            "Check the team on Settings (blank = every team), or paste this team's export.",
+        ),
     )
 
 
@@ -176,9 +185,12 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         raise _no_team_tickets(book, state, rows)
     if tickets.valid == 0:
         raise InputError(
-            "the Data sheet has no usable tickets.",
+            tr("没有可用的工单。", "the Data sheet has no usable tickets."),
             Location(book.name, layout.title("Data", p.lang)),
-            "Paste the export below the header row; the Errors sheet lists rejected rows.",
+            tr(
+                f"请把导出粘贴在标题行之下；被拒绝的行列在“{layout.title('Errors', p.lang)}”表上。",
+                "Paste the export below the header row; the Errors sheet lists rejected rows.",
+            ),
         )
     month = month or tickets.frame["created_at"].max().strftime("%Y-%m")
     period = Period.parse(month, None, None)
@@ -187,9 +199,14 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         first = tickets.frame["created_at"].min().strftime("%Y-%m")
         last = tickets.frame["created_at"].max().strftime("%Y-%m")
         raise InputError(
-            f"the Data sheet has no tickets created in {month}.",
+            tr(
+                f"没有创建于 {month} 的工单。", f"the Data sheet has no tickets created in {month}."
+            ),
             Location(book.name, layout.title("Data", p.lang)),
-            f"Its tickets run from {first} to {last}; give one of those months.",
+            tr(
+                f"工单的创建月份从 {first} 到 {last}；请指定其中一个月份。",
+                f"Its tickets run from {first} to {last}; give one of those months.",
+            ),
         )
     result = kpis.compute(tickets, ("all", "agent"), state.kpi_settings, window)
     result.warnings.extend(state.warnings)  # the plan's own: weights (Goals' note says it too)
@@ -244,7 +261,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         problems,
         plan_warnings(p, result.warnings),
         scores_shown(ctx, p),
-        notes=_source_notes(tickets, p.lang),
+        notes=_source_notes(tickets),
     )
 
 
@@ -259,9 +276,9 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     p = state.inputs
     if not state.agents:
         raise InputError(
-            "Scores has no agents yet.",
+            tr("还没有客服。", "Scores has no agents yet."),
             Location(book.name, layout.title("Scores", p.lang)),
-            "Run Refresh first.",
+            tr("请先运行“刷新”（csxl refresh）。", "Run Refresh first."),
         )
     team_row = {t.key: None for t in p.targets}
     p.actuals = goals_actuals(book, p) or team_row
@@ -307,9 +324,15 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     p = state.inputs
     if not state.has_staffing:
         raise InputError(
-            f"the workbook has no {layout.title('Staffing', p.lang)} sheet.",
+            tr(
+                f"工作簿没有“{layout.title('Staffing', p.lang)}”表。",
+                f"the workbook has no {layout.title('Staffing', p.lang)} sheet.",
+            ),
             Location(book.name),
-            "Make a new plan with `csxl new` (or `csxl upgrade` this one).",
+            tr(
+                "请用 csxl new 新建计划（或用 csxl upgrade 升级这份计划）。",
+                "Make a new plan with `csxl new` (or `csxl upgrade` this one).",
+            ),
         )
     now = (now or datetime.now()).replace(microsecond=0)
     rows: dict[str, int] = {}
@@ -323,9 +346,15 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
             raise _no_team_tickets(book, state, rows)
         if tickets.valid == 0:
             raise InputError(
-                "the Data sheet has no usable tickets to count arrivals from.",
+                tr(
+                    "没有可用于统计来量的工单。",
+                    "the Data sheet has no usable tickets to count arrivals from.",
+                ),
                 Location(book.name, layout.title("Data", p.lang)),
-                "Paste the export, or choose the manual forecast on the Staffing sheet.",
+                tr(
+                    f"请粘贴导出，或在“{layout.title('Staffing', p.lang)}”表上选择手工预测。",
+                    "Paste the export, or choose the manual forecast on the Staffing sheet.",
+                ),
             )
         staffing.arrivals(p, tickets.frame, now)
         problems = len(tickets.problems)
@@ -481,14 +510,13 @@ def _award_labels(lang: str) -> tuple[str, ...]:
     )
 
 
-def _source_notes(tickets, lang: str) -> list[str]:
+def _source_notes(tickets) -> list[str]:
     """With several data sources (`csxl import`), one line: the valid tickets of each."""
     frame = tickets.frame
     if "data_source" not in frame or frame["data_source"].nunique(dropna=True) == 0:
         return []
-    pasted = "手工粘贴" if lang == "zh" else "pasted by hand"
-    counts = frame["data_source"].fillna(pasted).value_counts(sort=False)
+    counts = frame["data_source"].fillna(tr("手工粘贴", "pasted by hand")).value_counts(sort=False)
     parts = [f"{k} {v:,}" for k, v in counts.items()]
-    if lang == "zh":
-        return ["数据源（有效工单）：" + "、".join(parts)]
-    return ["Data sources (valid tickets): " + ", ".join(parts)]
+    return [
+        tr("数据源（有效工单）：", "Data sources (valid tickets): ") + tr("、", ", ").join(parts)
+    ]

@@ -196,8 +196,11 @@ def test_a_zero_limit_on_settings_is_refused_with_its_cell(tmp_path):
     for command in (("kpi", plan), ("refresh", plan)):
         result = run(*command)
         assert result.exit_code == 2, result.output
-        assert f"row {St.ROW_RT_TARGET}, column 'B'" in result.output
-        assert "a target of 0 seconds cannot be met" in result.output
+        assert f"第 {St.ROW_RT_TARGET} 行，“B”列：目标 0 秒无法达到" in result.output
+        english = run(*command, "--lang", "en")
+        assert english.exit_code == 2, english.output
+        assert f"row {St.ROW_RT_TARGET}, column 'B'" in english.output
+        assert "a target of 0 seconds cannot be met" in english.output
 
 
 @pytest.mark.parametrize(("frt", "rt"), [(None, None), (45.5, 7200)])

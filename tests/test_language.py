@@ -144,3 +144,112 @@ def test_an_english_plan_speaks_english_without_lang(tmp_path):
     assert_english(validated.output)
     zh = run(["validate", str(plan), "--lang", "zh"])
     assert "已更新" in zh.output
+
+
+# ------------------------------------------------------------------ a plan's own refusals
+def plan_refusals():
+    """(command, sheet, cells written, a Chinese fragment, an English fragment): the plan
+    reader's and refresh's refusals of a plan's inputs."""
+    from csxl.workbook.layout import Customers as C
+    from csxl.workbook.layout import Goals as G
+    from csxl.workbook.layout import Incentives as I
+    from csxl.workbook.layout import Settings as St
+
+    return [
+        ("validate", "Settings", {(St.ROW_VERSION, 2): "0.9"}, "模板版本为“0.9”", "'0.9'"),
+        ("validate", "Settings", {(St.ROW_VERSION, 2): "99.0"}, "更新版本的 csxl", "newer csxl"),
+        ("validate", "Settings", {(St.ROW_RT_TARGET, 2): 0}, "无法达到", "cannot be met"),
+        ("validate", "Settings", {(C.ROW_HV_ORDERS, 2): 0.5}, "超出范围", "out of range"),
+        ("validate", "Settings", {(St.ROW_PEAK_START, 2): "noon"}, "不是时刻", "time of day"),
+        ("validate", "Goals", {(G.FIRST_ROW, G.DIRECTION): "up"}, "方向“up”", "direction 'up'"),
+        ("validate", "Goals", {(G.FIRST_ROW, G.BASELINE): None}, "目标为空", "target is empty"),
+        ("validate", "Goals", {(G.FIRST_ROW, G.BASELINE): 0.99}, "保底 → 冲刺", "not usable"),
+        ("validate", "Goals", {(G.CASCADE_FIRST_ROW, G.C_WEIGHT): 10}, "分解目标", "cascade row"),
+        ("validate", "Incentives", {(I.ROW_MODE, 2): "random"}, "计分方式", "points mode"),
+        ("validate", "Incentives", {(I.ROW_PRORATION, 2): "weekly"}, "折算方式", "pro-rating"),
+        ("validate", "Incentives", {(I.GRADE_FIRST_ROW + 1, 2): 99}, "从高到低", "grade table"),
+        ("refresh", None, {}, "没有可用的工单", "no usable tickets"),
+        ("score", None, {}, "还没有客服", "no agents yet"),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_plans_refusals_are_in_the_plans_language(tmp_path, lang):
+    """Each refusal of a plan's inputs in a run of the plan's language: all Chinese, or all
+    English (with CSXL_LANG=en the same words as with --lang en)."""
+    import shutil
+
+    from csxl.workbook.port import PackageBook
+
+    blank = tmp_path / "blank.xlsx"
+    assert run(["--lang", lang, "new", str(blank)]).exit_code == 0
+    for n, (command, sheet, cells, zh, en) in enumerate(plan_refusals()):
+        plan = tmp_path / f"plan{n}.xlsx"
+        shutil.copy(blank, plan)
+        if cells:
+            book = PackageBook(plan)
+            book.write(sheet, cells)
+            book.commit()
+        result = run([command, str(plan)])
+        assert result.exit_code == 2, (command, cells, result.output)
+        if lang == "zh":
+            assert_chinese(result.output)
+            assert zh in result.output, result.output
+        else:
+            assert_english(result.output)
+            assert en in result.output, result.output
+            assert run([command, str(plan)], {"CSXL_LANG": "en"}).output == result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_refreshs_refusals_of_the_data_are_in_the_runs_language(tmp_path, lang):
+    """A month without tickets, a team without tickets, no tickets to count arrivals."""
+    from dataclasses import replace
+
+    from tests.plan_fixtures import clean_tickets, pasted_plan, plan_inputs
+
+    inputs = replace(plan_inputs(), lang=lang)
+    plan = pasted_plan(tmp_path / "p.xlsx", clean_tickets(20), inputs)
+    other = pasted_plan(tmp_path / "o.xlsx", clean_tickets(20), replace(inputs, team="Other"))
+    cases = [
+        (["refresh", str(plan), "--month", "2020-01"], "没有创建于 2020-01 的工单", "in 2020-01"),
+        (["refresh", str(other)], "计划团队“Other”", "team 'Other'"),
+        (["staff", str(other)], "计划团队“Other”", "team 'Other'"),
+    ]
+    for args, zh, en in cases:
+        result = run(args)
+        assert result.exit_code == 2, (args, result.output)
+        if lang == "zh":
+            assert_chinese(result.output)
+            assert zh in result.output, result.output
+        else:
+            assert_english(result.output)
+            assert en in result.output, result.output
+
+
+def test_the_add_ins_refusals_are_in_the_runs_language(tmp_path):
+    """`csxl build-addin`'s refusals of a macros folder: none, a module missing, non-ASCII."""
+    from csxl.errors import InputError, language
+    from csxl.excel import addin
+
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    steps = [
+        (lambda: None, "宏文件夹", "no macros folder"),
+        (lambda: (macros / addin.RIBBON).write_text("<customUI/>"), "缺少", "is missing"),
+        (
+            lambda: [
+                (macros / f"{m}.cls").write_text("' 中文\n", encoding="utf-8")
+                for m in (addin.WORKBOOK_MODULE, addin.SHEET_MODULE)
+            ],
+            "只能是 ASCII",
+            "must be ASCII",
+        ),
+    ]
+    for prepare, zh, en in steps:
+        prepare()
+        for lang, fragment, check in (("zh", zh, assert_chinese), ("en", en, assert_english)):
+            with language(lang), pytest.raises(InputError) as refused:
+                addin.modules(macros)
+            check(str(refused.value))
+            assert fragment in str(refused.value)

@@ -878,10 +878,10 @@ def test_moved_goals_rows_are_refused_with_sheet_and_row(tmp_path):
     book.write("Goals", {(G.FIRST_ROW + 2, G.KEY): "一次解决率"})
     book.commit()
     before = path.read_bytes()
-    with pytest.raises(InputError, match=r"目标.*row 7"):
+    with pytest.raises(InputError, match=r"目标.*第 7 行.*应是指标代码“fcr”"):
         refresh(PackageBook(path), MONTH, now=NOW)
     result = run("refresh", path)
-    assert result.exit_code == 2 and "row 7" in result.stderr
+    assert result.exit_code == 2 and "第 7 行" in result.stderr
     assert result.stderr.count("\n") == 1
     assert path.read_bytes() == before
 
@@ -898,7 +898,9 @@ def test_swapped_goals_rows_are_refused_not_scored_under_the_wrong_headers(tmp_p
     book = PackageBook(path)
     book.write("Goals", swap)
     book.commit()
-    with pytest.raises(InputError, match=r"目标.*row 5"):
+    with pytest.raises(InputError, match=r"目标.*第 5 行"):
+        refresh(PackageBook(path), MONTH, now=NOW)
+    with language("en"), pytest.raises(InputError, match=r"目标.*row 5.*KPI key 'csat'"):
         refresh(PackageBook(path), MONTH, now=NOW)
 
 
@@ -1089,7 +1091,9 @@ def test_cli_score_after_switching_to_linear_points(tmp_path):
 
 def test_score_and_validate_as_functions_name_the_workbook(tmp_path):
     path = copy_of(pasted_bytes(), tmp_path)
-    with pytest.raises(InputError, match="Scores has no agents"):
+    with pytest.raises(InputError, match="还没有客服"):
+        score(PackageBook(path))
+    with language("en"), pytest.raises(InputError, match="Scores has no agents"):
         score(PackageBook(path))
     outcome = validate(PackageBook(path))
     assert outcome.workbook == "plan.xlsx" and outcome.problems == len(rejected_data_rows())

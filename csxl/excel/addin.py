@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 
 from csxl import __version__
 from csxl.errors import InputError, Location
+from csxl.errors import t as tr  # `t` is the doctor's table below
 
 MACROS = Path(__file__).resolve().parents[2] / "macros"
 FOLDER = Path(__file__).resolve().parents[2] / "workbooks"
@@ -60,8 +61,14 @@ def macros_folder(folder: Path | None = None) -> Path:
     found = Path(folder) if folder is not None else MACROS
     if not (found / RIBBON).is_file():
         raise InputError(
-            f"no macros folder with {RIBBON} at {found}.",
-            hint="Run `csxl build-addin` from a checkout of the csxl sources.",
+            tr(
+                f"{found} 没有含 {RIBBON} 的宏文件夹。",
+                f"no macros folder with {RIBBON} at {found}.",
+            ),
+            hint=tr(
+                "请在 csxl 源码的检出目录中运行 csxl build-addin。",
+                "Run `csxl build-addin` from a checkout of the csxl sources.",
+            ),
         )
     return found
 
@@ -85,13 +92,21 @@ def modules(folder: Path | None = None, twin: bool = False):
         try:
             code = path.read_bytes().decode("ascii")
         except FileNotFoundError:
-            raise InputError(f"{path.name} is missing.", Location(str(path.parent))) from None
+            raise InputError(
+                tr(f"缺少 {path.name}。", f"{path.name} is missing."), Location(str(path.parent))
+            ) from None
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise InputError(
-                "VBA sources must be ASCII (VBA does not read UTF-8).",
+                tr(
+                    "VBA 源码只能是 ASCII（VBA 不读 UTF-8）。",
+                    "VBA sources must be ASCII (VBA does not read UTF-8).",
+                ),
                 Location(path.name, row=line),
-                "Write Chinese text as \\uXXXX escapes decoded with U(), or leave it to csxl.",
+                tr(
+                    "中文请写成 \\uXXXX 转义并用 U() 解码，或交给 csxl 处理。",
+                    "Write Chinese text as \\uXXXX escapes decoded with U(), or leave it to csxl.",
+                ),
             ) from None
         if path.suffix == ".bas":
             kind = "standard"
@@ -151,7 +166,9 @@ def build_addin(out_dir: str | Path = FOLDER, folder: Path | None = None) -> tup
     found = problems(folder, twin=True)
     if found:
         raise InputError(
-            "the macros do not pass the add-in checks: " + "; ".join(found[:5]) + ".",
+            tr("宏没有通过加载项检查：", "the macros do not pass the add-in checks: ")
+            + "; ".join(found[:5])  # the checks' findings name VBA code: said in English
+            + tr("。", "."),
             Location(str(macros_folder(folder))),
         )
     out = Path(out_dir)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from csxl.cli import main
+from csxl.cli import env_lang, main
 from csxl.excel import live
 
 SHOW_RESULT_MACRO = "'csxl.xlam'!csxl_ShowResult"  # in macros/csxlRun.bas
@@ -22,6 +22,7 @@ def run_button(args: Sequence[str]) -> None:
     the result is shown by calling the add-in's csxl_ShowResult macro.
     """
     args = [whole_text(a) for a in args]
+    args += _plan_lang(args)
     code = 0
     try:
         main.main(args=args, prog_name="csxl", standalone_mode=True)
@@ -30,6 +31,19 @@ def run_button(args: Sequence[str]) -> None:
     if sys.platform == "darwin":
         _show_on_mac(args, code)
     sys.exit(code)
+
+
+def _plan_lang(args: list[str]) -> list[str]:
+    """`--lang` of the open plan when nothing else says the run's language: the command
+    line's own would read the file on disk, which an unsaved or online workbook has not."""
+    given = any(a == "--lang" or a.startswith("--lang=") for a in args)
+    if "--live" not in args or given or env_lang() is not None:
+        return []
+    try:
+        book = live.LiveBook.attach(args[args.index("--live") + 1])
+    except Exception:  # not open, no Excel: the command refuses it in its own words
+        return []
+    return ["--lang", book.lang]
 
 
 def whole_text(text: str) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.port import Rect, Titles, sheet_of
 from csxl.workbook.sheetxml import Cells, Formula
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 INSTALL_HINT = (
     "The csxl program includes it; with Python, install it with: pip install 'csxl[excel]'."
 )
+INSTALL_HINT_ZH = "csxl 程序已自带它；使用 Python 时请安装：pip install 'csxl[excel]'。"
 # Text Excel would turn into something else when it is entered as a value: formulas (=, +,
 # -, @), errors (#N/A), numbers, dates, times, percentages and fractions (they all hold a
 # digit), booleans, and text that already starts with the quote that marks text.
@@ -53,7 +54,10 @@ def _xlwings() -> Any:
     try:
         import xlwings
     except ImportError:
-        raise InputError("--live needs the xlwings package.", hint=INSTALL_HINT) from None
+        raise InputError(
+            t("--live 需要 xlwings 包。", "--live needs the xlwings package."),
+            hint=t(INSTALL_HINT_ZH, INSTALL_HINT),
+        ) from None
     return xlwings
 
 
@@ -76,9 +80,15 @@ def find_open_book(workbook: str) -> Any:
         books = [book for app in xw.apps for book in app.books]
     except Exception as exc:  # no Excel running, or COM unavailable
         raise InputError(
-            f"cannot reach a running Excel ({type(exc).__name__}: {exc}).",
+            t(
+                f"无法连接正在运行的 Excel（{type(exc).__name__}: {exc}）。",
+                f"cannot reach a running Excel ({type(exc).__name__}: {exc}).",
+            ),
             Location(workbook),
-            "Open the workbook in Excel first, or run the command without --live.",
+            t(
+                "请先在 Excel 中打开工作簿，或不加 --live 运行命令。",
+                "Open the workbook in Excel first, or run the command without --live.",
+            ),
         ) from None
     for book in books:
         if _same_file(str(book.fullname), workbook):
@@ -88,9 +98,12 @@ def find_open_book(workbook: str) -> Any:
     if len(same_name) == 1:
         return same_name[0]
     raise InputError(
-        "the workbook is not open in Excel.",
+        t("工作簿没有在 Excel 中打开。", "the workbook is not open in Excel."),
         Location(workbook),
-        "Open it in Excel (or press the ribbon button in it), or run without --live.",
+        t(
+            "请在 Excel 中打开它（或在其中按功能区按钮），或不加 --live 运行。",
+            "Open it in Excel (or press the ribbon button in it), or run without --live.",
+        ),
     )
 
 
@@ -134,9 +147,12 @@ class LiveBook:
         title = self.title(key)
         if title not in self._titles:
             raise InputError(
-                f"the {title} sheet is missing.",
+                t(f"缺少“{title}”工作表。", f"the {title} sheet is missing."),
                 Location(self.name),
-                "Restore it from a backup, or run `csxl upgrade`.",
+                t(
+                    "请从备份恢复它，或运行 csxl upgrade。",
+                    "Restore it from a backup, or run `csxl upgrade`.",
+                ),
             )
         return self._book.sheets[title]
 

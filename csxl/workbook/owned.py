@@ -34,6 +34,26 @@ def write(
     book.write(key, cells(ctx, key, rects), clear=[*rects, *extra_clear])
 
 
+def write_formats(book: Book, ctx: Ctx, key: str, rects: list[Rect]) -> None:
+    """The number formats of the numbers in `rects` as rendered: for rows written below the
+    template's styled ones (a growing list), which have no style of their own. A book
+    without `set_formats` (Excel, live) keeps the cells' formats as they are."""
+    set_formats = getattr(book, "set_formats", None)
+    if set_formats is None:
+        return
+    ws = ctx.sheet(key)
+    formats = {}
+    for r0, c0, r1, c1 in rects:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                cell = ws.cell(r, c)
+                number = isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+                if number and cell.number_format != "General":
+                    formats[(r, c)] = cell.number_format
+    if formats:
+        set_formats(key, formats)
+
+
 def write_formulas(book: Book, ctx: Ctx, key: str, rows: range | None = None) -> None:
     """Every formula csxl put on a sheet (or on `rows` of it), with its value for the
     current inputs."""

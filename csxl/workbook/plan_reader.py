@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from csxl.domain.catalog import CATALOG
 from csxl.domain.kpis import KpiSettings
 from csxl.domain.scoring import DEFAULT_TARGETS, Incentives, Target
-from csxl.errors import InputError, Location, printable, t
+from csxl.errors import LANGUAGE, InputError, Location, printable, t
 from csxl.workbook import layout
 from csxl.workbook.book import Override, PlanInputs
 from csxl.workbook.cells import address, cell, day, number, numeric_text
@@ -47,16 +47,32 @@ def check_version(value: object, where: Location) -> None:
     key, now = _version_key(text), _version_key(current)
     if key is not None and now is not None and key > now:
         raise InputError(
-            f"the plan was made by a newer csxl (template {text}; this csxl knows {current}).",
+            t(
+                f"这份计划由更新版本的 csxl 制作（模板 {text}；本 csxl 只认识 {current}）。",
+                f"the plan was made by a newer csxl (template {text}; this csxl knows {current}).",
+            ),
             where,
-            "Update csxl (pip install -U csxl, or the newer csxl.exe) and run again.",
+            t(
+                "请更新 csxl（pip install -U csxl，或换用新版 csxl.exe）后再运行。",
+                "Update csxl (pip install -U csxl, or the newer csxl.exe) and run again.",
+            ),
         )
-    shown = f"template version {text!r}" if text else "no template version"
+    shown = (
+        t(f"模板版本为“{text}”", f"template version {text!r}")
+        if text
+        else t("没有模板版本", "no template version")
+    )
     raise InputError(
-        f"the plan has {shown}; this csxl works on template {current}, so nothing was written.",
+        t(
+            f"这份计划{shown}；本 csxl 只处理模板 {current}，未写入任何内容。",
+            f"the plan has {shown}; this csxl works on template {current}, so nothing was written.",
+        ),
         where,
-        "Move it to the current template with `csxl upgrade`, or make a new plan with "
-        "`csxl new` and copy the inputs across.",
+        t(
+            "请用 csxl upgrade 把它升级到当前模板，或用 csxl new 新建计划并把输入抄过去。",
+            "Move it to the current template with `csxl upgrade`, or make a new plan with "
+            "`csxl new` and copy the inputs across.",
+        ),
     )
 
 
@@ -146,9 +162,15 @@ def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[fl
         value = number(settings, row, St.VALUE_COL, where)
         if value is not None and value <= 0:
             raise InputError(
-                f"a target of {value:g} seconds cannot be met.",
+                t(
+                    f"目标 {value:g} 秒无法达到。",
+                    f"a target of {value:g} seconds cannot be met.",
+                ),
                 where,
-                f"Type the seconds (more than 0), or leave it blank for {default:g}.",
+                t(
+                    f"请填写秒数（大于 0），或留空使用默认值 {default:g}。",
+                    f"Type the seconds (more than 0), or leave it blank for {default:g}.",
+                ),
             )
         out.append(default if value is None else value)
     return out[0], out[1]
@@ -181,9 +203,11 @@ def _customer_plan(book: Book, settings: list[list[object]]):
             whole = f.name in ("hv_min_orders", "hv_orders_months", "hv_amount_months")
             if value < 0 or (whole and (value != int(value) or value < 1)):
                 raise InputError(
-                    f"{value:g} is out of range.",
+                    t(f"{value:g} 超出范围。", f"{value:g} is out of range."),
                     Location(book.name, sheet, row, "B"),
-                    "Type a whole number of 1 or more." if whole else "Type 0 or more.",
+                    t("请填写 1 或以上的整数。", "Type a whole number of 1 or more.")
+                    if whole
+                    else t("请填写 0 或以上的数。", "Type 0 or more."),
                 )
             values[f.name] = value
     return CustomerPlan(**values)
@@ -227,18 +251,28 @@ def _goals(book: Book, lang: str):
         key = cell(rows, r, G.KEY)
         if key != DEFAULT_TARGETS[i].key:
             raise InputError(
-                f"row {r} should hold the KPI key {DEFAULT_TARGETS[i].key!r} in column A, not "
-                f"{key!r}: the sheet's rows were moved or deleted.",
+                t(
+                    f"这里应是指标代码“{DEFAULT_TARGETS[i].key}”，而不是“{printable(str(key))}”："
+                    "这张表的行被移动或删除了。",
+                    f"row {r} should hold the KPI key {DEFAULT_TARGETS[i].key!r} in column A, not "
+                    f"{key!r}: the sheet's rows were moved or deleted.",
+                ),
                 Location(book.name, sheet, r, "A"),
-                "Undo the change, or restore the workbook from csxl-backups.",
+                t(
+                    "请撤销这一改动，或从 csxl-backups 文件夹中的备份恢复工作簿。",
+                    "Undo the change, or restore the workbook from csxl-backups.",
+                ),
             )
         where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
         direction = cell(rows, r, G.DIRECTION)
         if direction not in DIRECTIONS[lang]:
             raise InputError(
-                f"direction {direction!r} is not one of {' / '.join(DIRECTIONS[lang])}.",
+                t(
+                    f"方向“{printable(str(direction))}”不是 {' / '.join(DIRECTIONS[lang])} 之一。",
+                    f"direction {direction!r} is not one of {' / '.join(DIRECTIONS[lang])}.",
+                ),
                 where(G.DIRECTION),
-                "Pick it from the list.",
+                t("请从下拉列表中选择。", "Pick it from the list."),
             )
         base = DEFAULTS[key]
         if cell(rows, r, G.WEIGHT) is None:
@@ -256,9 +290,15 @@ def _goals(book: Book, lang: str):
             )
         except ValueError as exc:
             raise InputError(
-                f"the targets of {CATALOG[key].label(lang)} are not usable: {exc}.",
+                t(
+                    f"{CATALOG[key].label(lang)} 的目标无法使用：{_reason(exc)}。",
+                    f"the targets of {CATALOG[key].label(lang)} are not usable: {exc}.",
+                ),
                 where(G.BASELINE),
-                "Put 保底, 冲刺 and 挑战 in order.",
+                t(
+                    "请让保底、冲刺、挑战按顺序排列。",
+                    "Put the baseline, stretch and challenge targets in order.",
+                ),
             ) from None
         # A month cell still holding its formula inherits the annual stretch (None); a
         # typed number is the manager's own target for that month.
@@ -281,16 +321,19 @@ def _goals(book: Book, lang: str):
         if level not in LEVELS[lang] or name is None or kpi not in labels:
             beyond = r >= G.CASCADE_FIRST_ROW + G.CASCADE_ROWS
             raise InputError(
-                f"{sheet} 表第 {r} 行是分解目标的一行，"
-                "需要层级、小组或客服和指标（从下拉列表中选）。"
-                + ("（它在分解目标表格之下，也会被读取。）" if beyond else "")
-                if lang == "zh"
-                else f"row {r} of {sheet} is a cascade row: it needs a level, a name and a KPI "
-                "from the lists." + (" (It is below the block, and read too.)" if beyond else ""),
+                t(
+                    f"{sheet} 表第 {r} 行是分解目标的一行，"
+                    "需要层级、小组或客服和指标（从下拉列表中选）。"
+                    + ("（它在分解目标表格之下，也会被读取。）" if beyond else ""),
+                    f"row {r} of {sheet} is a cascade row: it needs a level, a name and a KPI "
+                    "from the lists."
+                    + (" (It is below the block, and read too.)" if beyond else ""),
+                ),
                 where(G.C_LEVEL),
-                "请补全或清空这一行；未写入任何内容。"
-                if lang == "zh"
-                else "Complete or clear the row; nothing was written.",
+                t(
+                    "请补全或清空这一行；未写入任何内容。",
+                    "Complete or clear the row; nothing was written.",
+                ),
             )
         values = {
             f: number(rows, r, c, where(c))
@@ -319,7 +362,7 @@ def weight_warnings(book: Book, inputs: PlanInputs) -> list[str]:
     from csxl.workbook.sheets.goals import weight_problems
 
     weights = [t.weight for t in inputs.targets[: G.KPI_ROWS]]
-    text = weight_problems(inputs.lang, weights, len(inputs.blank_weights))
+    text = weight_problems(LANGUAGE.get(), weights, len(inputs.blank_weights))  # the run's
     if not text:
         return []
     sheet = layout.title("Goals", inputs.lang)
@@ -330,9 +373,27 @@ def weight_warnings(book: Book, inputs: PlanInputs) -> list[str]:
     ]
     where = f"{sheet}!{layout.col(G.WEIGHT)}{G.FIRST_ROW}:{layout.col(G.WEIGHT)}{G.last_row()}"
     if blank:
-        where += "（空白：" if inputs.lang == "zh" else " (blank: "
-        where += "、".join(blank) + ("）" if inputs.lang == "zh" else ")")
+        where += t("（空白：", " (blank: ") + t("、", ", ").join(blank) + t("）", ")")
     return [f"{book.name}, {where}: {text.strip()}"]
+
+
+# The domain's checks of targets and grades, which speak English (the domain has no
+# language), as a Chinese run says them; the English run quotes the domain's own words.
+_REASONS = (
+    ("must be finite numbers", "权重和目标必须是数字"),
+    ("weight must not be negative", "权重不能为负数"),
+    ("targets must run baseline", "目标必须按 保底 → 冲刺 → 挑战 的顺序，符合指标的方向"),
+    ("grade bands must run", "各等级的最低分必须从高到低排列"),
+    ("grade names must be unique", "等级名称不能重复"),
+    ("is not a grade", "红线封顶等级不是表中的等级"),
+    ("exactly one coefficient", "每个等级需要且只需要一个系数"),
+)
+
+
+def _reason(exc: Exception) -> str:
+    """A domain check's reason in Chinese (called in the Chinese branch of `t` only)."""
+    text = str(exc)
+    return next((zh for en, zh in _REASONS if en in text), "数值缺失或不是数字")
 
 
 def _clock(value: object, default: time, where: Location) -> time:
@@ -347,13 +408,19 @@ def _clock(value: object, default: time, where: Location) -> time:
     try:
         return time.fromisoformat(str(value).strip().replace("：", ":"))
     except ValueError:
-        raise InputError(f"{value!r} is not a time of day.", where, "Write it as 09:00.") from None
+        raise InputError(
+            t(f"“{printable(str(value))}”不是时刻。", f"{value!r} is not a time of day."),
+            where,
+            t("请写成 09:00 这样的格式。", "Write it as 09:00."),
+        ) from None
 
 
 def _required(rows, r: int, c: int, where) -> float:
     value = number(rows, r, c, where(c))
     if value is None:
-        raise InputError("a target is empty.", where(c), "Type the target.")
+        raise InputError(
+            t("目标为空。", "a target is empty."), where(c), t("请填写目标。", "Type the target.")
+        )
     return value
 
 
@@ -366,9 +433,12 @@ def _incentives(book: Book, inputs: PlanInputs) -> None:
     mode = cell(rows, I.ROW_MODE, 2)
     if mode not in modes:
         raise InputError(
-            f"points mode {mode!r} is not one of {' / '.join(modes)}.",
+            t(
+                f"计分方式“{printable(str(mode))}”不是 {' / '.join(modes)} 之一。",
+                f"points mode {mode!r} is not one of {' / '.join(modes)}.",
+            ),
             where(I.ROW_MODE),
-            "Pick it from the list.",
+            t("请从下拉列表中选择。", "Pick it from the list."),
         )
     # The pro-rating rule: blank (a plan made before the row existed) is the default.
     rule = cell(rows, I.ROW_PRORATION, 2)
@@ -376,9 +446,12 @@ def _incentives(book: Book, inputs: PlanInputs) -> None:
     if proration is None:
         labels = " / ".join(PRORATION_LABELS[lang].values())
         raise InputError(
-            f"bonus pro-rating {rule!r} is not one of {labels}.",
+            t(
+                f"奖金折算方式“{printable(str(rule))}”不是 {labels} 之一。",
+                f"bonus pro-rating {rule!r} is not one of {labels}.",
+            ),
             where(I.ROW_PRORATION),
-            "Pick it from the list.",
+            t("请从下拉列表中选择。", "Pick it from the list."),
         )
     tiers = range(I.TIER_FIRST_ROW, I.TIER_FIRST_ROW + I.TIER_ROWS)
     grades = range(I.GRADE_FIRST_ROW, I.GRADE_FIRST_ROW + I.GRADE_ROWS)
@@ -408,9 +481,12 @@ def _incentives(book: Book, inputs: PlanInputs) -> None:
         )
     except (TypeError, ValueError) as exc:
         raise InputError(
-            f"the grade table is not usable: {exc}.",
+            t(f"等级表无法使用：{_reason(exc)}。", f"the grade table is not usable: {exc}."),
             where(I.GRADE_FIRST_ROW, 1),
-            "Keep one row per grade, minimums ascending, a coefficient each.",
+            t(
+                "请每个等级一行，最低分从小到大，每行一个系数。",
+                "Keep one row per grade, minimums ascending, a coefficient each.",
+            ),
         ) from None
     inputs.tier_labels = tuple(str(cell(rows, r, 1)) for r in tiers)
     inputs.step_points = tuple(number(rows, r, 2, where(r)) or 0.0 for r in tiers)
@@ -433,7 +509,7 @@ def _scores(book: Book, state: PlanState) -> None:
             # csxl's own cells, rewritten as numbers by this very command: a number typed
             # over one as text is taken as the number it shows, and said.
             if numeric_text(raw) is not None:
-                state.rewritten.append(_rewritten(book.name, where, raw, book.lang))
+                state.rewritten.append(_rewritten(book.name, where, raw))
                 return numeric_text(raw)
             return number(rows, r, c, where)
 
@@ -459,13 +535,12 @@ def _scores(book: Book, state: PlanState) -> None:
         )
 
 
-def _rewritten(file: str, where: Location, raw: object, lang: str) -> str:
+def _rewritten(file: str, where: Location, raw: object) -> str:
     shown = printable(str(raw))
-    if lang == "zh":
-        return f"{file}, {address(where)}：文本“{shown}”按数字读取，并重新写成数字。"
-    return (
+    return t(
+        f"{file}, {address(where)}：文本“{shown}”按数字读取，并重新写成数字。",
         f"{file}, {address(where)}: the text {shown!r} was read as a number and written "
-        "back as one."
+        "back as one.",
     )
 
 
@@ -487,7 +562,6 @@ def check_landmarks(book: Book, key: str, rows: list[list[object]]) -> None:
     """Refuse a sheet whose fixed labels (`layout.LANDMARKS`) are not where layout puts
     them: a manager inserted or deleted a row above one, so every address below it moved,
     and csxl would read, or write into, the wrong cells. Names the rows to look at."""
-    zh = book.lang == "zh"
     sheet = layout.title(key, book.lang)
     above = 0  # the row of the last landmark in place: the change is below it
     for r, c, zh_text, en_text in layout.LANDMARKS.get(key, ()):
@@ -496,7 +570,7 @@ def check_landmarks(book: Book, key: str, rows: list[list[object]]) -> None:
         if isinstance(found, str) and found.strip() in labels:
             above = r
             continue
-        expected = zh_text if zh else en_text
+        expected = zh_text if book.lang == "zh" else en_text  # as the plan writes it
         moved = next(
             (
                 x
@@ -508,41 +582,43 @@ def check_landmarks(book: Book, key: str, rows: list[list[object]]) -> None:
         if found is None and moved is None and (key, r) in layout.LANDMARKS_ADDED:
             continue  # a plan of this version made before the block: refresh adds it
         where = Location(book.name, sheet, r, layout.col(c))
-        hint = (
+        hint = t(
             "请删除插入的行（或撤销删除），表格内留有空行可以填写；也可以从 csxl-backups "
-            "文件夹中的备份恢复。未写入任何内容。"
-            if zh
-            else "Delete the inserted rows (or undo the deletion): the tables have blank rows "
-            "to type in. Or restore a backup from csxl-backups. Nothing was written."
+            "文件夹中的备份恢复。未写入任何内容。",
+            "Delete the inserted rows (or undo the deletion): the tables have blank rows "
+            "to type in. Or restore a backup from csxl-backups. Nothing was written.",
         )
         if moved is not None and moved > r:
             n = moved - r
             raise InputError(
-                f"{sheet} 表的“{expected}”应在第 {r} 行，现在在第 {moved} 行：第 {above + 1}–{r} "
-                f"行之间插入了 {n} 行。csxl 按固定位置读写这张表，会读错或写错单元格。"
-                if zh
-                else f"{expected!r} belongs in row {r} of {sheet} and is now in row {moved}: "
-                f"{n} row(s) were inserted between rows {above + 1} and {r}. csxl reads and "
-                "writes this sheet by position and would use the wrong cells.",
+                t(
+                    f"{sheet} 表的“{expected}”应在第 {r} 行，现在在第 {moved} 行：第 {above + 1}–"
+                    f"{r} 行之间插入了 {n} 行。csxl 按固定位置读写这张表，会读错或写错单元格。",
+                    f"{expected!r} belongs in row {r} of {sheet} and is now in row {moved}: "
+                    f"{n} row(s) were inserted between rows {above + 1} and {r}. csxl reads and "
+                    "writes this sheet by position and would use the wrong cells.",
+                ),
                 where,
                 hint,
             )
         if moved is not None:
             raise InputError(
-                f"{sheet} 表的“{expected}”应在第 {r} 行，现在在第 {moved} 行：第 {moved + 1}–{r} "
-                "行之间删除了行。csxl 按固定位置读写这张表，会读错或写错单元格。"
-                if zh
-                else f"{expected!r} belongs in row {r} of {sheet} and is now in row {moved}: "
-                f"rows were deleted between rows {moved + 1} and {r}. csxl reads and writes "
-                "this sheet by position and would use the wrong cells.",
+                t(
+                    f"{sheet} 表的“{expected}”应在第 {r} 行，现在在第 {moved} 行：第 {moved + 1}–"
+                    f"{r} 行之间删除了行。csxl 按固定位置读写这张表，会读错或写错单元格。",
+                    f"{expected!r} belongs in row {r} of {sheet} and is now in row {moved}: "
+                    f"rows were deleted between rows {moved + 1} and {r}. csxl reads and writes "
+                    "this sheet by position and would use the wrong cells.",
+                ),
                 where,
                 hint,
             )
         raise InputError(
-            f"{sheet} 表第 {r} 行应是“{expected}”，但没有找到它：这张表的行被移动或删除了。"
-            if zh
-            else f"row {r} of {sheet} should hold {expected!r}, which is not on the sheet: its "
-            "rows were moved or deleted.",
+            t(
+                f"{sheet} 表第 {r} 行应是“{expected}”，但没有找到它：这张表的行被移动或删除了。",
+                f"row {r} of {sheet} should hold {expected!r}, which is not on the sheet: its "
+                "rows were moved or deleted.",
+            ),
             where,
             hint,
         )
@@ -565,18 +641,19 @@ def check_pushed_out(
             continue
         sheet = layout.title(key, book.lang)
         span = f"{layout.col(columns[0])}:{layout.col(columns[1])}"
-        zh = book.lang == "zh"
         raise InputError(
-            f"{sheet} 表第 {r} 行（{span} 列）在表格的最后一行（第 {last} 行）之下，"
-            "csxl 不会读取它：多半是表格中插入了一行，把最后的行挤出了表格。"
-            if zh
-            else f"row {r} of {sheet} ({span}) is below the table's last row ({last}), where "
-            "csxl does not read: a row inserted inside the table most likely pushed it out.",
+            t(
+                f"{sheet} 表第 {r} 行（{span} 列）在表格的最后一行（第 {last} 行）之下，"
+                "csxl 不会读取它：多半是表格中插入了一行，把最后的行挤出了表格。",
+                f"row {r} of {sheet} ({span}) is below the table's last row ({last}), where "
+                "csxl does not read: a row inserted inside the table most likely pushed it out.",
+            ),
             Location(book.name, sheet, r, layout.col(columns[0])),
-            f"请删除表格中插入的空行，或把第 {r} 行的内容移到表格内的空行中；未写入任何内容。"
-            if zh
-            else f"Delete the row inserted inside the table, or move row {r} into a blank row "
-            "of the table; nothing was written.",
+            t(
+                f"请删除表格中插入的空行，或把第 {r} 行的内容移到表格内的空行中；未写入任何内容。",
+                f"Delete the row inserted inside the table, or move row {r} into a blank row "
+                "of the table; nothing was written.",
+            ),
         )
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from csxl.workbook import zipsplice
 
 Rect = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
+STYLES_PART = "xl/styles.xml"
 __all__ = ["BACKUPS_KEPT", "backup", "backups_folder"]  # kept here for their callers
 
 
@@ -397,6 +398,16 @@ class PackageBook:
         self._pending[part] = sheet
         self._pending.update(changes.write)
         self._removed |= changes.remove
+
+    def set_formats(self, key: str, formats: Mapping[tuple[int, int], str]) -> None:
+        """Number formats of cells written in this commit (csxl.workbook.numfmt)."""
+        from csxl.workbook import numfmt
+
+        part = self._parts[self.title(key)]
+        sheet, styles = self.part(part), self.part(STYLES_PART)
+        if sheet is None or styles is None:
+            return
+        self._pending[STYLES_PART], self._pending[part] = numfmt.apply(styles, sheet, formats)
 
     def commit(self) -> None:
         try:

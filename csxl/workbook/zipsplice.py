@@ -16,6 +16,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from csxl.errors import t
+
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # local file header, without name and extra
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")  # central directory header
 _END = struct.Struct("<4sHHHHIIH")  # end of central directory record
@@ -61,12 +63,17 @@ def _entries(f: BinaryIO) -> tuple[list[Entry], bytes]:
     tail = f.read(tail_len)
     at = tail.rfind(_END_SIG)
     if at < 0:
-        raise SpliceError("not a zip archive (no end of central directory)")
+        raise SpliceError(
+            t(
+                "不是 zip 压缩包（没有中央目录结尾）",
+                "not a zip archive (no end of central directory)",
+            )
+        )
     (_, disk, _, count, total, cd_size, cd_offset, comment_len) = _END.unpack_from(tail, at)
     if disk != 0 or count != total:
-        raise SpliceError("multi-disk zip archives are not supported")
+        raise SpliceError(t("不支持分卷 zip 压缩包", "multi-disk zip archives are not supported"))
     if 0xFFFFFFFF in (cd_size, cd_offset) or count == 0xFFFF:
-        raise SpliceError("zip64 archives are not supported")
+        raise SpliceError(t("不支持 zip64 压缩包", "zip64 archives are not supported"))
     comment = tail[at + _END.size : at + _END.size + comment_len]
     f.seek(cd_offset)
     directory = f.read(cd_size)
@@ -75,7 +82,7 @@ def _entries(f: BinaryIO) -> tuple[list[Entry], bytes]:
     for _ in range(count):
         fields = _CENTRAL.unpack_from(directory, pos)
         if fields[0] != _CENTRAL_SIG:
-            raise SpliceError("damaged central directory")
+            raise SpliceError(t("中央目录已损坏", "damaged central directory"))
         flags, csize, name_len, extra_len, comment_len_e, offset = (
             fields[3],
             fields[8],
@@ -85,7 +92,7 @@ def _entries(f: BinaryIO) -> tuple[list[Entry], bytes]:
             fields[16],
         )
         if flags & 0x1:
-            raise SpliceError("encrypted zip entries are not supported")
+            raise SpliceError(t("不支持加密的 zip 条目", "encrypted zip entries are not supported"))
         end = pos + _CENTRAL.size + name_len + extra_len + comment_len_e
         raw_name = directory[pos + _CENTRAL.size : pos + _CENTRAL.size + name_len]
         name = raw_name.decode("utf-8" if flags & _FLAG_UTF8 else "cp437")
@@ -104,7 +111,9 @@ def _local_span(f: BinaryIO, entry: Entry) -> bytes:
     header = f.read(_LOCAL.size)
     fields = _LOCAL.unpack(header)
     if fields[0] != _LOCAL_SIG:
-        raise SpliceError(f"damaged local header for {entry.name}")
+        raise SpliceError(
+            t(f"{entry.name} 的本地文件头已损坏", f"damaged local header for {entry.name}")
+        )
     name_len, extra_len = fields[9], fields[10]
     length = _LOCAL.size + name_len + extra_len + entry.compress_size
     if entry.flags & _FLAG_DESCRIPTOR:
@@ -180,7 +189,7 @@ def _stream_entry(dst: BinaryIO, name: str, stream: Stream) -> bytes:
     written += len(out)
     dst.write(out)
     if max(size, written, dst.tell()) > 0xFFFFFFFF:
-        raise SpliceError(f"{name}: the part would need zip64")
+        raise SpliceError(t(f"{name}：这一部分需要 zip64", f"{name}: the part would need zip64"))
     end = dst.tell()
     dst.seek(start)
     dst.write(
@@ -249,7 +258,9 @@ def splice(
         struct.pack_into("<I", fixed, _CENTRAL.size - 4, offset)
         records.append(bytes(fixed) + central[_CENTRAL.size :])
         if offset > 0xFFFFFFFF:
-            raise SpliceError("the rewritten archive would need zip64")
+            raise SpliceError(
+                t("重写后的压缩包需要 zip64", "the rewritten archive would need zip64")
+            )
 
     for entry in entries:
         seen.add(entry.name)
@@ -293,11 +304,16 @@ def inflate(src: BinaryIO, name: str, chunk: int = _CHUNK) -> Iterator[bytes]:
     src.seek(entry.offset)
     fields = _LOCAL.unpack(src.read(_LOCAL.size))
     if fields[0] != _LOCAL_SIG:
-        raise SpliceError(f"damaged local header for {name}")
+        raise SpliceError(t(f"{name} 的本地文件头已损坏", f"damaged local header for {name}"))
     src.seek(entry.offset + _LOCAL.size + fields[9] + fields[10])
     start = src.tell()
     if method not in (0, _DEFLATED):
-        raise SpliceError(f"{name}: compression method {method} is not supported")
+        raise SpliceError(
+            t(
+                f"{name}：不支持压缩方式 {method}",
+                f"{name}: compression method {method} is not supported",
+            )
+        )
     inflater = zlib.decompressobj(-15) if method == _DEFLATED else None
     left, produced, crc = entry.compress_size, 0, 0
     pos = start
@@ -305,7 +321,9 @@ def inflate(src: BinaryIO, name: str, chunk: int = _CHUNK) -> Iterator[bytes]:
         src.seek(pos)  # the caller may read the same file between our chunks
         raw = src.read(min(left, 1 << 16))
         if not raw:
-            raise SpliceError(f"{name}: the archive ends inside the part")
+            raise SpliceError(
+                t(f"{name}：压缩包在这一部分中间结束", f"{name}: the archive ends inside the part")
+            )
         pos += len(raw)
         left -= len(raw)
         while raw:
@@ -316,7 +334,9 @@ def inflate(src: BinaryIO, name: str, chunk: int = _CHUNK) -> Iterator[bytes]:
                 raw = inflater.unconsumed_tail
             produced += len(out)
             if produced > size:
-                raise SpliceError(f"{name}: inflates past its declared size")
+                raise SpliceError(
+                    t(f"{name}：解压后超过声明的大小", f"{name}: inflates past its declared size")
+                )
             crc = zlib.crc32(out, crc)
             if out:
                 yield out
@@ -326,7 +346,9 @@ def inflate(src: BinaryIO, name: str, chunk: int = _CHUNK) -> Iterator[bytes]:
         crc = zlib.crc32(rest, crc)
         yield rest
     if produced != size or crc != crc_want:
-        raise SpliceError(f"{name}: CRC mismatch (damaged archive)")
+        raise SpliceError(
+            t(f"{name}：CRC 校验不符（压缩包已损坏）", f"{name}: CRC mismatch (damaged archive)")
+        )
 
 
 def read(src: BinaryIO, name: str) -> bytes:
@@ -344,8 +366,18 @@ def read(src: BinaryIO, name: str) -> bytes:
             elif method == _DEFLATED:
                 data = zlib.decompress(body, -15)
             else:
-                raise SpliceError(f"{name}: compression method {method} is not supported")
+                raise SpliceError(
+                    t(
+                        f"{name}：不支持压缩方式 {method}",
+                        f"{name}: compression method {method} is not supported",
+                    )
+                )
             if zlib.crc32(data) != crc:
-                raise SpliceError(f"{name}: CRC mismatch (damaged archive)")
+                raise SpliceError(
+                    t(
+                        f"{name}：CRC 校验不符（压缩包已损坏）",
+                        f"{name}: CRC mismatch (damaged archive)",
+                    )
+                )
             return data
     raise KeyError(name)

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.excel import button, live
 from csxl.excel.live import LiveBook, as_text, excel_input, needs_text_prefix, regions
 from csxl.workbook import layout
@@ -69,7 +69,9 @@ def test_attach_falls_back_to_a_unique_file_name(app):
 
 def test_attach_refuses_a_workbook_that_is_not_open(app):
     tiny_plan(app, r"C:\plans\a.xlsx")
-    with pytest.raises(InputError, match="not open in Excel"):
+    with pytest.raises(InputError, match="工作簿没有在 Excel 中打开"):
+        LiveBook.attach(r"C:\plans\b.xlsx")
+    with language("en"), pytest.raises(InputError, match="not open in Excel"):
         LiveBook.attach(r"C:\plans\b.xlsx")
 
 
@@ -82,7 +84,10 @@ def test_attach_refuses_a_workbook_that_is_not_a_plan(app):
 
 def test_without_xlwings_live_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "xlwings", None)  # import xlwings raises ImportError
-    with pytest.raises(InputError, match="needs the xlwings package"):
+    with pytest.raises(InputError, match="需要 xlwings 包") as refused:
+        LiveBook.attach("/x/plan.xlsx")
+    assert "pip install" in str(refused.value)
+    with language("en"), pytest.raises(InputError, match="needs the xlwings package"):
         LiveBook.attach("/x/plan.xlsx")
 
 
@@ -119,7 +124,9 @@ def test_a_missing_sheet_is_a_plain_error(app):
     fake = tiny_plan(app)
     fake.sheets.remove(fake.sheets["趋势"])
     fake.add_sheet("Sheet9")
-    with pytest.raises(InputError, match="趋势 sheet is missing"):
+    with pytest.raises(InputError, match="缺少“趋势”工作表"):
+        LiveBook(fake).rows("Trend")
+    with language("en"), pytest.raises(InputError, match="趋势 sheet is missing"):
         LiveBook(fake).rows("Trend")
 
 
@@ -471,7 +478,33 @@ def test_run_button_runs_the_same_command_line_and_exits_with_its_code(tmp_path,
             ["validate", "--live", r"C:\x\none.xlsx", "--result-file", str(result_file)]
         )
     assert done.value.code == 2
-    assert "not open in Excel" in result_file.read_text("utf-8")
+    assert "工作簿没有在 Excel 中打开" in result_file.read_text("utf-8")
     with pytest.raises(SystemExit) as done:
         button.run_button(["doctor", "--result-file", str(result_file)])
     assert done.value.code == 0 and "csxl" in result_file.read_text("utf-8")
+
+
+def test_run_button_speaks_the_open_plans_language(tmp_path, monkeypatch):
+    """An English plan open in Excel under a name with no file on disk (unsaved, online):
+    the button's messages are English, as the plan; --lang still decides when given."""
+    from click.testing import CliRunner
+
+    from csxl.cli import main
+
+    monkeypatch.delenv("CSXL_LANG", raising=False)
+    path = tmp_path / "plan.xlsx"
+    assert CliRunner().invoke(main, ["--lang", "en", "new", str(path)]).exit_code == 0
+    excel = fx.FakeApp()
+    monkeypatch.setitem(sys.modules, "xlwings", fx.module(excel))
+    fx.book_from_file(excel, path, "https://example.sharepoint.com/plans/plan.xlsx")
+    result_file = tmp_path / "r.txt"
+    for lang, said in ((None, "Updated"), ("zh", "已更新")):
+        args = ["validate", "--live", "https://example.sharepoint.com/plans/plan.xlsx"]
+        args += ["--result-file", str(result_file)] + (["--lang", lang] if lang else [])
+        with pytest.raises(SystemExit) as done:
+            button.run_button(args)
+        assert done.value.code == 0
+        text = result_file.read_text("utf-8")
+        assert said in text, text
+        if lang is None:
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from csxl.cli import main
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.refresh import refresh, staff, validate
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.port import PackageBook
@@ -103,7 +103,12 @@ def test_a_team_plan_without_a_ticket_of_its_team_is_refused(tmp_path):
     frame = centre()
     frame = frame[frame["团队"].isin(["售后一组", "投诉组"])]
     path = pasted_plan(tmp_path / "p.xlsx", frame, inputs())
-    with pytest.raises(InputError, match="no tickets of the plan's team '售前一组'"):
+    with pytest.raises(InputError, match="“数据”表中没有计划团队“售前一组”的工单"):
+        refresh(PackageBook(path), "2026-03", now=NOW)
+    with (
+        language("en"),
+        pytest.raises(InputError, match="no tickets of the plan's team '售前一组'"),
+    ):
         refresh(PackageBook(path), "2026-03", now=NOW)
 
 

@@ -6,6 +6,7 @@ import zlib
 
 import pytest
 
+from csxl.errors import language
 from csxl.workbook import zipsplice
 
 
@@ -87,12 +88,16 @@ def test_read_checks_the_crc():
     )
     at = data.find(b"owned")
     data[at] = ord("O")
-    with pytest.raises(zipsplice.SpliceError, match="CRC"):
+    with pytest.raises(zipsplice.SpliceError, match="CRC 校验不符"):
+        zipsplice.read(io.BytesIO(bytes(data)), "xl/worksheets/sheet2.xml")
+    with language("en"), pytest.raises(zipsplice.SpliceError, match="CRC mismatch"):
         zipsplice.read(io.BytesIO(bytes(data)), "xl/worksheets/sheet2.xml")
 
 
 def test_not_a_zip_is_refused():
-    with pytest.raises(zipsplice.SpliceError, match="not a zip"):
+    with pytest.raises(zipsplice.SpliceError, match=r"^不是 zip 压缩包"):
+        zipsplice.names(io.BytesIO(b"hello" * 100))
+    with language("en"), pytest.raises(zipsplice.SpliceError, match=r"^not a zip"):
         zipsplice.names(io.BytesIO(b"hello" * 100))
 
 

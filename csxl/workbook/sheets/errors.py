@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from csxl.workbook import owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Errors as E
@@ -52,11 +54,19 @@ def build(ctx: Ctx) -> None:
     )
 
 
-def write_rows(ctx: Ctx, ws, first_row: int, rows: list[tuple[object, ...]]) -> None:
-    """Rows of values from column A; text from data is never taken as a formula."""
+def write_rows(
+    ctx: Ctx,
+    ws,
+    first_row: int,
+    rows: list[tuple[object, ...]],
+    formats: Callable[[tuple[object, ...]], dict[int, str]] | None = None,
+) -> None:
+    """Rows of values from column A; text from data is never taken as a formula. Numbers
+    take the format `formats(row)` gives their column, else a plain one."""
     for i, row in enumerate(rows):
+        by_column = formats(row) if formats is not None else {}
         for c, value in enumerate(row, start=1):
-            ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED)
+            ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED, by_column.get(c))
 
 
 # ------------------------------------------------------------------ refresh
@@ -65,3 +75,4 @@ def write(book: Book, ctx: Ctx) -> None:
     list emptied."""
     rows, clear = owned.grow(book, "Errors", E.FIRST_ROW, E.VALUE, len(ctx.inputs.errors))
     owned.write(book, ctx, "Errors", [rows], [clear])
+    owned.write_formats(book, ctx, "Errors", [rows])

@@ -17,7 +17,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment
 
 from csxl.domain.staffing import StaffingInputs
-from csxl.errors import InputError, Location
+from csxl.errors import LANGUAGE, InputError, Location, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, number
@@ -408,8 +408,11 @@ def notes(p) -> list[str]:
     if not computed or not computed["agents"]:
         return []
     (w, i), agents = max(computed["agents"].items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
-    when = f"{WEEKDAYS[p.lang][w]} {label(i * p.staffing.interval_min)}"
+    when = f"{WEEKDAYS[LANGUAGE.get()][w]} {label(i * p.staffing.interval_min)}"  # the run's
     scheduled = computed["scheduled"][(w, i)]
-    if p.lang == "zh":
-        return [f"排班：最忙时段 {when} 需要坐席 {agents} 人，排班 {scheduled} 人"]
-    return [f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled"]
+    return [
+        t(
+            f"排班：最忙时段 {when} 需要坐席 {agents} 人，排班 {scheduled} 人",
+            f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled",
+        )
+    ]

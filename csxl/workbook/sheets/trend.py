@@ -62,7 +62,7 @@ def build(ctx: Ctx) -> None:
     }
     for c, text in headers.items():
         ctx.label(ws, f"{col(c)}{T.HEADER_ROW}", text, style.HEADER)
-    write_rows(ctx, ws, T.FIRST_ROW, ctx.inputs.trend)
+    write_rows(ctx, ws, T.FIRST_ROW, ctx.inputs.trend, _row_formats(ctx))
     _value_formats(ctx, ws)
     _chart_block(ctx, ws)
     ws.merge_cells(f"A2:{col(T.POINTS)}2")
@@ -97,19 +97,37 @@ def _is(column: str, labels: list[str]) -> str:
     return "OR(" + ",".join(f'{column}="{x}"' for x in labels) + ")"
 
 
-def _value_formats(ctx: Ctx, ws) -> None:
-    """Number formats by KPI name on the value column (names in both languages, so rows
-    kept from a plan of the other language read the same), and one decimal on points."""
+def _kpi_formats(lang: str) -> dict[str, list[str]]:
+    """Each value format and the KPI names (both languages) that take it."""
     groups: dict[str, list[str]] = {}
     units = {
         "ratio": style.PERCENT,
         "count": style.INTEGER,
-        "seconds": style.seconds_format(ctx.lang),
+        "seconds": style.seconds_format(lang),
     }
     for info in CATALOG.values():
         fmt = units.get(info.unit, style.NUMBER)
         groups.setdefault(fmt, []).extend(_labels(info.key))
     groups.setdefault(style.NUMBER, []).extend(SCORE_LABELS)
+    return groups
+
+
+def _row_formats(ctx: Ctx):
+    """A history row's formats: its value by its KPI's unit, points with one decimal (the
+    cells' own, which a spreadsheet without the conditional formats shows too)."""
+    by_name = {name: fmt for fmt, names in _kpi_formats(ctx.lang).items() for name in names}
+
+    def formats(row: tuple[object, ...]) -> dict[int, str]:
+        kpi = row[T.KPI - 1] if len(row) >= T.KPI else None
+        return {T.VALUE: by_name.get(str(kpi), style.NUMBER), T.POINTS: "0.0"}
+
+    return formats
+
+
+def _value_formats(ctx: Ctx, ws) -> None:
+    """Number formats by KPI name on the value column (names in both languages, so rows
+    kept from a plan of the other language read the same), and one decimal on points."""
+    groups = _kpi_formats(ctx.lang)
     first, last = T.FIRST_ROW, T.FIRST_ROW + T.ROWS_FORMATTED - 1
     kpi = f"${col(T.KPI)}{first}"
     value = f"{col(T.VALUE)}{first}:{col(T.VALUE)}{last}"
@@ -227,6 +245,7 @@ def write(book: Book, ctx: Ctx) -> None:
     is written, its charts are not drawn)."""
     rows, clear = owned.grow(book, "Trend", T.FIRST_ROW, T.POINTS, len(ctx.inputs.trend))
     owned.write(book, ctx, "Trend", [rows], [clear])
+    owned.write_formats(book, ctx, "Trend", [rows])
     last = (T.FIRST_ROW + T.BLOCK_ROWS - 1, T.BLOCK_FIRST + T.BLOCK_KPIS - 1)
     owned.write(book, ctx, "Trend", [(T.HEADER_ROW, T.BLOCK_MONTH, *last)])
     set_charts = getattr(book, "set_charts", None)
