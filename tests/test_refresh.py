@@ -1034,13 +1034,20 @@ def test_cli_validate_writes_the_errors_sheet_only(tmp_path):
     path = copy_of(pasted_bytes(), tmp_path)
     before = parts(path)
     names = {"before": zipfile.ZipFile(path).read("xl/workbook.xml")}
+    styles = [zipfile.ZipFile(path).read("xl/styles.xml")]
     result = run("validate", path)
+    styles.append(zipfile.ZipFile(path).read("xl/styles.xml"))
     assert result.exit_code == 1
     after = parts(path)
     names["after"] = zipfile.ZipFile(path).read("xl/workbook.xml")
     changed = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-    # workbook.xml: the Errors sheet's print area follows its rows (csxl/workbook/printing.py).
-    assert changed == {sheet_part(path, "Errors"), "xl/workbook.xml"}
+    # workbook.xml: the Errors sheet's print area follows its rows (csxl/workbook/printing.py);
+    # styles.xml: the number formats of its row and column numbers, added after the plan's
+    # own styles, which stay as they were (csxl/workbook/numfmt.py).
+    assert changed == {sheet_part(path, "Errors"), "xl/workbook.xml", "xl/styles.xml"}
+    xfs = re.compile(rb"<cellXfs[^>]*>(.*?)</cellXfs>", re.S)
+    old, new = (xfs.search(x).group(1) for x in styles)
+    assert new.startswith(old) and len(new) > len(old)
     area = re.compile(rb'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">[^<]*<')
     moved = {m.group(0) for m in area.finditer(names["after"])} - {
         m.group(0) for m in area.finditer(names["before"])
