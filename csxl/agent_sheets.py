@@ -106,8 +106,8 @@ def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
     from csxl.domain.catalog import CATALOG
     from csxl.domain.scoring import TIER_LABELS, tier
     from csxl.workbook.cells import cell
-    from csxl.workbook.plan_reader import UNASSIGNED, read_plan
-    from csxl.workbook.sheets.scores import effective_target
+    from csxl.workbook.plan_reader import read_plan
+    from csxl.workbook.sheets.scores import UNASSIGNED, effective_target
 
     state = read_plan(book)
     p = state.inputs

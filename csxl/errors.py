@@ -138,3 +138,22 @@ class WorkbookOpenError(CsxlError):
     """Excel holds the workbook open; only the live path may write it."""
 
     exit_code = EXIT_OPEN_IN_EXCEL
+
+
+# The domain's checks of targets and grades, which speak English (the domain has no
+# language), as a Chinese run says them; the English run quotes the domain's own words.
+_DOMAIN_REASONS = (
+    ("must be finite numbers", "权重和目标必须是数字"),
+    ("weight must not be negative", "权重不能为负数"),
+    ("targets must run baseline", "目标必须按 保底 → 冲刺 → 挑战 的顺序，符合指标的方向"),
+    ("grade bands must run", "各等级的最低分必须从高到低排列"),
+    ("grade names must be unique", "等级名称不能重复"),
+    ("is not a grade", "红线封顶等级不是表中的等级"),
+    ("exactly one coefficient", "每个等级需要且只需要一个系数"),
+)
+
+
+def domain_reason(exc: Exception) -> str:
+    """A domain check's reason in Chinese (called in the Chinese branch of `t` only)."""
+    text = str(exc)
+    return next((zh for en, zh in _DOMAIN_REASONS if en in text), "数值缺失或不是数字")

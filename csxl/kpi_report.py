@@ -241,7 +241,7 @@ def plan_thresholds(path: str | Path) -> tuple[float, float] | None:
     found = _plan_settings(path)
     if found is None:
         return None
-    from csxl.workbook.plan_reader import sla_targets  # 0.13 s of imports: plans only
+    from csxl.workbook.sheets.settings import sla_targets  # 0.13 s of imports: plans only
 
     return sla_targets(*found)
 

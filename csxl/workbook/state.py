@@ -44,6 +44,8 @@ class PlanState:
     # Numbers typed as text over csxl's Scores values, read as numbers (`csxl score`
     # writes them back as numbers; refresh recomputes them from the data).
     rewritten: list[str] = field(default_factory=list)
+    # Read by `csxl upgrade` (an older plan, at its own version's addresses): no warnings.
+    upgrading: bool = False
 
     def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
         """The Mapping rows that apply to one data source: those without a source, then

@@ -121,7 +121,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Goals": {
         "batch.py",
         "roster.py",
-        "workbook/plan_reader.py",
         "workbook/port.py",
         "workbook/sheets/customers.py",
         "workbook/sheets/dashboard.py",
@@ -132,7 +131,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "adjustments.py",
         "agent_sheets.py",
         "refresh.py",
-        "workbook/plan_reader.py",
         "workbook/port.py",
     },
     "Milestones": {
@@ -144,7 +142,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "summary_book.py",
     },
     "Incentives": {
-        "workbook/plan_reader.py",
         "workbook/sheets/goals.py",
         "workbook/sheets/scores.py",
         "workbook/sheets/team.py",
@@ -215,7 +212,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "kpi_report.py",
         "refresh.py",
         "upgrade.py",
-        "workbook/plan_reader.py",
         "workbook/sheets/customers.py",
         "workbook/sheets/dashboard.py",
         "workbook/sheets/sla.py",

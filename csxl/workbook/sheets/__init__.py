@@ -98,16 +98,24 @@ ROOMS: tuple[Room, ...] = (
     Room(
         "Settings",
         settings.build,
+        read=settings.read,
         upgrade=settings.upgrade,
         carry=settings.carry,
         summarise=settings.summarise,
         refresh=settings.refresh,
         write=settings.write,
     ),
-    Room("Incentives", incentives.build, upgrade=incentives.upgrade, carry=incentives.carry),
+    Room(
+        "Incentives",
+        incentives.build,
+        read=incentives.read,
+        upgrade=incentives.upgrade,
+        carry=incentives.carry,
+    ),
     Room(
         "Goals",
         goals.build,
+        read=goals.read,
         upgrade=goals.upgrade,
         summarise=goals.summarise,
         refresh=goals.refresh,
@@ -126,6 +134,7 @@ ROOMS: tuple[Room, ...] = (
     Room(
         "Scores",
         scores.build,
+        read=scores.read,
         carry=scores.carry,
         summarise=scores.summarise,
         refresh=scores.refresh,
@@ -312,3 +321,8 @@ def manager_entries(state: PlanState, month: str) -> dict[str, tuple[object, obj
     """The manager's red-line ticks and notes per agent for `month`, before the agents'
     rows are made: switching months keeps the shown month's in the history (Trend)."""
     return trend.switch_month(state, month)
+
+
+def plan_version(book: Book):
+    """(the template version the plan says it was made with, where it says so)."""
+    return settings.version(book)

@@ -7,16 +7,21 @@ same values for the cache (and is what refresh uses).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
+from csxl.errors import LANGUAGE, InputError, Location, domain_reason, printable
+from csxl.errors import t as tr
 from csxl.workbook import layout, owned, style
-from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
+from csxl.workbook.book import Ctx, Override, PlanInputs, setup_sheet
+from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
 from csxl.workbook.sheets.incentives import mode_label
-from csxl.workbook.state import Month
+from csxl.workbook.state import Month, PlanState
 from csxl.workbook.team_book import TeamBook
 
 DIRECTIONS = {"zh": ("越高越好", "越低越好"), "en": ("Higher is better", "Lower is better")}
@@ -614,3 +619,161 @@ def write(book: Book, ctx: Ctx) -> None:
 def rescore(book: Book, ctx: Ctx) -> None:
     """`csxl score`: the formulas' cached values, on the targets as they are now."""
     owned.write_formulas(book, ctx, "Goals")
+
+
+# ------------------------------------------------------------------ read
+DEFAULTS = {t.key: t for t in scoring.DEFAULT_TARGETS}
+
+
+def read(book: Book, state: PlanState) -> None:
+    """The targets, their monthly overrides and the cascade; the weight note as a warning
+    (not when `csxl upgrade` reads an older plan)."""
+    p = state.inputs
+    p.targets, p.monthly, p.cascade, p.blank_weights = _read(book, book.lang)
+    if not state.upgrading:
+        state.warnings += weight_warnings(book, p)
+
+
+def _read(book: Book, lang: str):
+    rows = book.rows("Goals")
+    sheet = layout.title("Goals", lang)
+    blank_weights: set[str] = set()
+    targets: list[Target] = []
+    monthly: dict[str, list[float | None]] = {}
+    formulas = book.formulas("Goals")
+    for i in range(G.KPI_ROWS):
+        r = G.FIRST_ROW + i
+        key = cell(rows, r, G.KEY)
+        if key != scoring.DEFAULT_TARGETS[i].key:
+            raise InputError(
+                tr(
+                    f"这里应是指标代码“{scoring.DEFAULT_TARGETS[i].key}”，而不是“{printable(str(key))}”："
+                    "这张表的行被移动或删除了。",
+                    f"row {r} should hold the KPI key {scoring.DEFAULT_TARGETS[i].key!r} in column A, not "
+                    f"{key!r}: the sheet's rows were moved or deleted.",
+                ),
+                Location(book.name, sheet, r, "A"),
+                tr(
+                    "请撤销这一改动，或从 csxl-backups 文件夹中的备份恢复工作簿。",
+                    "Undo the change, or restore the workbook from csxl-backups.",
+                ),
+            )
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        direction = cell(rows, r, G.DIRECTION)
+        if direction not in DIRECTIONS[lang]:
+            raise InputError(
+                tr(
+                    f"方向“{printable(str(direction))}”不是 {' / '.join(DIRECTIONS[lang])} 之一。",
+                    f"direction {direction!r} is not one of {' / '.join(DIRECTIONS[lang])}.",
+                ),
+                where(G.DIRECTION),
+                tr("请从下拉列表中选择。", "Pick it from the list."),
+            )
+        base = DEFAULTS[key]
+        if cell(rows, r, G.WEIGHT) is None:
+            blank_weights.add(key)
+        try:
+            targets.append(
+                replace(
+                    base,
+                    direction="higher" if direction == DIRECTIONS[lang][0] else "lower",
+                    weight=number(rows, r, G.WEIGHT, where(G.WEIGHT)) or 0.0,
+                    baseline=_required(rows, r, G.BASELINE, where),
+                    stretch=_required(rows, r, G.STRETCH, where),
+                    challenge=_required(rows, r, G.CHALLENGE, where),
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                tr(
+                    f"{CATALOG[key].label(lang)} 的目标无法使用：{domain_reason(exc)}。",
+                    f"the targets of {CATALOG[key].label(lang)} are not usable: {exc}.",
+                ),
+                where(G.BASELINE),
+                tr(
+                    "请让保底、冲刺、挑战按顺序排列。",
+                    "Put the baseline, stretch and challenge targets in order.",
+                ),
+            ) from None
+        # A month cell still holding its formula inherits the annual stretch (None); a
+        # typed number is the manager's own target for that month.
+        monthly[key] = [
+            None
+            if (r, G.MONTH_FIRST + m) in formulas
+            else number(rows, r, G.MONTH_FIRST + m, where(G.MONTH_FIRST + m))
+            for m in range(12)
+        ]
+    labels = {CATALOG[t.key].label(lang): t.key for t in targets}
+    cascade: list[Override] = []
+    # By content, to the sheet's end: a row a manager inserted inside the block pushes its
+    # last rows below the formatted ones, and they count where they are now (refresh writes
+    # nothing at or below the block, and Scores refers to each override by its row).
+    for r in range(G.CASCADE_FIRST_ROW, max(len(rows), G.CASCADE_FIRST_ROW) + 1):
+        level, name, kpi = (cell(rows, r, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI))
+        if all(cell(rows, r, c) is None for c in range(G.C_LEVEL, G.C_CHALLENGE + 1)):
+            continue
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        if level not in LEVELS[lang] or name is None or kpi not in labels:
+            beyond = r >= G.CASCADE_FIRST_ROW + G.CASCADE_ROWS
+            raise InputError(
+                tr(
+                    f"{sheet} 表第 {r} 行是分解目标的一行，"
+                    "需要层级、小组或客服和指标（从下拉列表中选）。"
+                    + ("（它在分解目标表格之下，也会被读取。）" if beyond else ""),
+                    f"row {r} of {sheet} is a cascade row: it needs a level, a name and a KPI "
+                    "from the lists."
+                    + (" (It is below the block, and read too.)" if beyond else ""),
+                ),
+                where(G.C_LEVEL),
+                tr(
+                    "请补全或清空这一行；未写入任何内容。",
+                    "Complete or clear the row; nothing was written.",
+                ),
+            )
+        values = {
+            f: number(rows, r, c, where(c))
+            for f, c in (
+                ("weight", G.C_WEIGHT),
+                ("baseline", G.C_BASELINE),
+                ("stretch", G.C_STRETCH),
+                ("challenge", G.C_CHALLENGE),
+            )
+        }
+        cascade.append(
+            Override(
+                r,
+                "group" if level == LEVELS[lang][0] else "agent",
+                str(name),
+                labels[kpi],
+                **values,
+            )
+        )
+    return tuple(targets), monthly, cascade, frozenset(blank_weights)
+
+
+def weight_warnings(book: Book, inputs: PlanInputs) -> list[str]:
+    """The weight note of Goals (B14) as a warning of the command: blank weights, and
+    weights that do not total 100 (the score still weighs each KPI by its share)."""
+    weights = [t.weight for t in inputs.targets[: G.KPI_ROWS]]
+    text = weight_problems(LANGUAGE.get(), weights, len(inputs.blank_weights))  # the run's
+    if not text:
+        return []
+    sheet = layout.title("Goals", inputs.lang)
+    blank = [
+        f"{layout.col(G.WEIGHT)}{G.FIRST_ROW + i}"
+        for i, t in enumerate(inputs.targets[: G.KPI_ROWS])
+        if t.key in inputs.blank_weights
+    ]
+    where = f"{sheet}!{layout.col(G.WEIGHT)}{G.FIRST_ROW}:{layout.col(G.WEIGHT)}{G.last_row()}"
+    if blank:
+        where += tr("（空白：", " (blank: ") + tr("、", ", ").join(blank) + tr("）", ")")
+    return [f"{book.name}, {where}: {text.strip()}"]
+
+
+def _required(rows, r: int, c: int, where) -> float:
+    value = number(rows, r, c, where(c))
+    if value is None:
+        raise InputError(
+            tr("目标为空。", "a target is empty."), where(c), tr("请填写目标。", "Type the target.")
+        )
+    return value

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from csxl.workbook import style
+from csxl.domain.scoring import Incentives
+from csxl.errors import InputError, Location, domain_reason, printable
+from csxl.errors import t as tr
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Incentives as I
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 
 MODE_LABELS = {"zh": {"step": "阶梯", "linear": "线性"}, "en": {"step": "step", "linear": "linear"}}
 # The bonus pro-rating rule (csxl.domain.identity.days_in_team), as the drop-down shows it.
@@ -238,3 +244,75 @@ def build(ctx: Ctx) -> None:
         ctx.input(ws, f"A{row}", name)
         ctx.input(ws, f"B{row}", rule)
     setup_sheet(ws, widths={"A": 34, "B": 18, "C": 16, "D": 48}, landscape=False)
+
+
+# ------------------------------------------------------------------ read
+def read(book: Book, state: PlanState) -> None:
+    """The points mode, the pro-rating rule, the grade table and the tier labels."""
+    inputs = state.inputs
+    rows = book.rows("Incentives")
+    lang = inputs.lang
+    sheet = layout.title("Incentives", lang)
+    where = lambda r, c=2: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+    modes = {v: k for k, v in MODE_LABELS[lang].items()}
+    mode = cell(rows, I.ROW_MODE, 2)
+    if mode not in modes:
+        raise InputError(
+            tr(
+                f"计分方式“{printable(str(mode))}”不是 {' / '.join(modes)} 之一。",
+                f"points mode {mode!r} is not one of {' / '.join(modes)}.",
+            ),
+            where(I.ROW_MODE),
+            tr("请从下拉列表中选择。", "Pick it from the list."),
+        )
+    # The pro-rating rule: blank (a plan made before the row existed) is the default.
+    rule = cell(rows, I.ROW_PRORATION, 2)
+    proration = "calendar" if rule is None else proration_key(rule)
+    if proration is None:
+        labels = " / ".join(PRORATION_LABELS[lang].values())
+        raise InputError(
+            tr(
+                f"奖金折算方式“{printable(str(rule))}”不是 {labels} 之一。",
+                f"bonus pro-rating {rule!r} is not one of {labels}.",
+            ),
+            where(I.ROW_PRORATION),
+            tr("请从下拉列表中选择。", "Pick it from the list."),
+        )
+    tiers = range(I.TIER_FIRST_ROW, I.TIER_FIRST_ROW + I.TIER_ROWS)
+    grades = range(I.GRADE_FIRST_ROW, I.GRADE_FIRST_ROW + I.GRADE_ROWS)
+    names = [str(cell(rows, r, 1)) for r in grades]
+    mins = [number(rows, r, 2, where(r)) for r in grades]
+    coefs = [number(rows, r, 3, where(r, 3)) for r in grades]
+    try:
+        inputs.incentives = Incentives(
+            mode=modes[mode],
+            grade_bands=tuple(
+                (n, m) for n, m in reversed(list(zip(names[1:], mins[1:], strict=True)))
+            ),
+            lowest_grade=names[0],
+            coefficients=tuple(zip(names, coefs, strict=True)),
+            base_bonus=number(rows, I.ROW_BASE_BONUS, 2, where(I.ROW_BASE_BONUS)) or 0.0,
+            deduction_per_escalated=number(rows, I.ROW_DEDUCTION, 2, where(I.ROW_DEDUCTION)) or 0.0,
+            bonus_cap_multiple=number(rows, I.ROW_CAP_MULTIPLE, 2, where(I.ROW_CAP_MULTIPLE))
+            or 0.0,
+            red_line_cap=str(cell(rows, I.ROW_RED_LINE_CAP, 2)),
+            star_min_answered_surveys=int(
+                number(rows, I.ROW_STAR_MIN_SURVEYS, 2, where(I.ROW_STAR_MIN_SURVEYS)) or 0
+            ),
+            new_hire_months=int(
+                number(rows, I.ROW_NEW_HIRE_MONTHS, 2, where(I.ROW_NEW_HIRE_MONTHS)) or 0
+            ),
+            proration=proration,
+        )
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            tr(f"等级表无法使用：{domain_reason(exc)}。", f"the grade table is not usable: {exc}."),
+            where(I.GRADE_FIRST_ROW, 1),
+            tr(
+                "请每个等级一行，最低分从小到大，每行一个系数。",
+                "Keep one row per grade, minimums ascending, a coefficient each.",
+            ),
+        ) from None
+    inputs.tier_labels = tuple(str(cell(rows, r, 1)) for r in tiers)
+    inputs.step_points = tuple(number(rows, r, 2, where(r)) or 0.0 for r in tiers)
+    inputs.flag_labels = tuple(str(cell(rows, r, 3)) for r in tiers)

@@ -21,16 +21,19 @@ from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.identity import DaysInTeam
 from csxl.domain.scoring import Target
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, printable, t
+from csxl.errors import t as tr
 from csxl.workbook import layout, style
 from csxl.workbook.book import YES_NO, Ctx, PlanInputs, setup_sheet
+from csxl.workbook.cells import address, cell, number, numeric_text
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
 from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
 from csxl.workbook.sheets.incentives import mode_label, proration_label
-from csxl.workbook.state import Graded, Month
+from csxl.workbook.state import Graded, Month, PlanState
 from csxl.workbook.style import text_width
 from csxl.workbook.team_book import TeamBook
 
@@ -509,3 +512,71 @@ def _graded(p: PlanInputs, a: AgentRow) -> Graded:
     if score is not None:
         grade = a.grade_override or scoring.grade(score, p.incentives, red)
     return Graded(a.agent, tuple(kpis), score, grade, red)
+
+
+# ------------------------------------------------------------------ read
+UNASSIGNED = frozenset({"未分配", "Unassigned"})  # how the sheet shows tickets without an agent
+
+
+def read(book: Book, state: PlanState) -> None:
+    """The Scores rows as they are: for re-scoring, and the manager's columns by agent."""
+    rows = book.rows("Scores")
+    sheet = layout.title("Scores", book.lang)
+    scored = [t.key for t in state.inputs.targets if "agent" in t.scored_for]
+    for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
+        agent = cell(rows, r, S.AGENT)
+        if agent is None:
+            continue
+
+        def value(c: int, r: int = r) -> float | None:
+            where = Location(book.name, sheet, r, layout.col(c))
+            raw = cell(rows, r, c)
+            # csxl's own cells, rewritten as numbers by this very command: a number typed
+            # over one as text is taken as the number it shows, and said.
+            if numeric_text(raw) is not None:
+                state.rewritten.append(_rewritten(book.name, where, raw))
+                return numeric_text(raw)
+            return number(rows, r, c, where)
+
+        tick, appeal = cell(rows, r, S.RED_LINE_TICK), cell(rows, r, S.APPEAL)
+        state.manager[str(agent)] = (tick, appeal)
+        group = cell(rows, r, S.TEAM)
+        state.agents.append(
+            AgentRow(
+                agent=None if agent in UNASSIGNED else str(agent),
+                group=None if group is None else str(group),
+                tickets=int(value(S.TICKETS) or 0),
+                answered=int(value(S.ANSWERED) or 0),
+                values={k: value(S.kpi_value(i)) for i, k in enumerate(scored)}
+                | {"qa_score": value(S.QA_VALUE)},
+                escalated=None if value(S.ESCALATED) is None else int(value(S.ESCALATED)),
+                verified=int(value(S.RED_LINES) or 0),
+                tick=None if tick is None else str(tick),
+                appeal=None if appeal is None else str(appeal),
+                award=str(cell(rows, r, S.AWARD) or ""),
+                adjusted=_text_or_none(cell(rows, r, S.ADJUSTED)),
+                days=_days(value(S.DAYS_IN_TEAM), value(S.DAYS_IN_MONTH)),
+            )
+        )
+
+
+def _rewritten(file: str, where: Location, raw: object) -> str:
+    shown = printable(str(raw))
+    return tr(
+        f"{file}, {address(where)}：文本“{shown}”按数字读取，并重新写成数字。",
+        f"{file}, {address(where)}: the text {shown!r} was read as a number and written "
+        "back as one.",
+    )
+
+
+def _days(days: float | None, month: float | None):
+    """The days columns of a Scores row as written (None when blank: not pro-rated)."""
+    from csxl.domain.identity import DaysInTeam
+
+    if days is None or month is None:
+        return None
+    return DaysInTeam(int(days), int(month))
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
+from csxl.domain.kpis import KpiSettings
+from csxl.errors import InputError, Location, printable
+from csxl.errors import t as tr
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.cells import cell, day, number
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.port import Book
-from csxl.workbook.state import Month
+from csxl.workbook.state import Month, PlanState
 from csxl.workbook.team_book import TeamBook
 
 
@@ -203,3 +209,122 @@ def write(book: Book, ctx: Ctx) -> None:
     owned.write(
         book, ctx, "Settings", [(S.ROW_LAST_REFRESH, S.VALUE_COL, S.ROW_REFRESH_MONTH, S.VALUE_COL)]
     )
+
+
+# ------------------------------------------------------------------ read
+def version(book: Book) -> tuple[object, Location]:
+    """The template version the plan says it is made with, and where it says it."""
+    rows = book.rows("Settings")
+    where = Location(book.name, layout.title("Settings", book.lang), S.ROW_VERSION, "B")
+    return cell(rows, S.ROW_VERSION, S.VALUE_COL), where
+
+
+def read(book: Book, state: PlanState) -> None:
+    """The team, year, as-of date, SLA limits, peak hours and customer plan; the month the
+    plan shows (the last refreshed)."""
+    p = state.inputs
+    rows = book.rows("Settings")
+    sheet = layout.title("Settings", book.lang)
+    where = lambda row: Location(book.name, sheet, row, "B")  # noqa: E731
+    value = lambda row: cell(rows, row, S.VALUE_COL)  # noqa: E731
+    year = int(number(rows, S.ROW_YEAR, S.VALUE_COL, where(S.ROW_YEAR)) or 0)
+    p.team = str(value(S.ROW_TEAM) or "")
+    p.year = year or date.today().year
+    p.as_of = day(value(S.ROW_AS_OF_INPUT))
+    p.active_customers = number(rows, S.ROW_ACTIVE_CUSTOMERS, 2, where(S.ROW_ACTIVE_CUSTOMERS))
+    p.frt_target_s, p.rt_target_s = sla_targets(rows, book.name, sheet)
+    p.customer_plan = customer_plan(book, rows)
+    state.kpi_settings = KpiSettings(
+        frt_target_s=p.frt_target_s,
+        rt_target_s=p.rt_target_s,
+        peak_start=_clock(value(S.ROW_PEAK_START), time(9), where(S.ROW_PEAK_START)),
+        peak_end=_clock(value(S.ROW_PEAK_END), time(11), where(S.ROW_PEAK_END)),
+        active_customers=p.active_customers,
+    )
+    shown = value(S.ROW_REFRESH_MONTH)
+    state.shown_month = None if shown is None else str(shown)
+
+
+def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[float, float]:
+    """Settings' limits of frt_sla and rt_sla in seconds (B10, B11): the one source of
+    both, which refresh and `csxl kpi PLAN` use and the SLA sheet shows. Blank is the
+    spec's default; a limit of 0 or less is refused (nothing could meet it)."""
+    from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
+
+    out = []
+    for row, default in (
+        (S.ROW_FRT_TARGET, DEFAULT_FRT_TARGET_S),
+        (S.ROW_RT_TARGET, DEFAULT_RT_TARGET_S),
+    ):
+        where = Location(book, sheet, row, "B")
+        value = number(settings, row, S.VALUE_COL, where)
+        if value is not None and value <= 0:
+            raise InputError(
+                tr(
+                    f"目标 {value:g} 秒无法达到。",
+                    f"a target of {value:g} seconds cannot be met.",
+                ),
+                where,
+                tr(
+                    f"请填写秒数（大于 0），或留空使用默认值 {default:g}。",
+                    f"Type the seconds (more than 0), or leave it blank for {default:g}.",
+                ),
+            )
+        out.append(default if value is None else value)
+    return out[0], out[1]
+
+
+def customer_plan(book: Book, settings: list[list[object]]):
+    """The customer KPIs' thresholds and targets on Settings; a blank cell (or a plan made
+    before these rows existed) takes the default."""
+    from dataclasses import fields
+
+    from csxl.workbook.book import CustomerPlan
+    from csxl.workbook.layout import Customers as C
+
+    rows = (
+        C.ROW_HV_ORDERS,
+        C.ROW_HV_ORDERS_MONTHS,
+        C.ROW_HV_AMOUNT,
+        C.ROW_HV_AMOUNT_MONTHS,
+        C.ROW_RETENTION_TARGET,
+        C.ROW_REPURCHASE_POINTS,
+        C.ROW_SURVEY_TARGET,
+        C.ROW_SURVEY_LAST_YEAR,
+        C.ROW_TIMELINESS_TARGET,
+    )
+    sheet = layout.title("Settings", book.lang)
+    values = {}
+    for f, row in zip(fields(CustomerPlan), rows, strict=True):
+        value = number(settings, row, S.VALUE_COL, Location(book.name, sheet, row, "B"))
+        if value is not None:
+            whole = f.name in ("hv_min_orders", "hv_orders_months", "hv_amount_months")
+            if value < 0 or (whole and (value != int(value) or value < 1)):
+                raise InputError(
+                    tr(f"{value:g} 超出范围。", f"{value:g} is out of range."),
+                    Location(book.name, sheet, row, "B"),
+                    tr("请填写 1 或以上的整数。", "Type a whole number of 1 or more.")
+                    if whole
+                    else tr("请填写 0 或以上的数。", "Type 0 or more."),
+                )
+            values[f.name] = value
+    return CustomerPlan(**values)
+
+
+def _clock(value: object, default: time, where: Location) -> time:
+    if value is None:
+        return default
+    if isinstance(value, time):
+        return value
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, int | float):  # an Excel time: a fraction of a day
+        return (datetime.min + timedelta(seconds=round(float(value) * 86400))).time()
+    try:
+        return time.fromisoformat(str(value).strip().replace("：", ":"))
+    except ValueError:
+        raise InputError(
+            tr(f"“{printable(str(value))}”不是时刻。", f"{value!r} is not a time of day."),
+            where,
+            tr("请写成 09:00 这样的格式。", "Write it as 09:00."),
+        ) from None
