@@ -14,17 +14,21 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from csxl import adjustments, agent_identity, call_metrics, quality
-from csxl.domain import scoring
 from csxl.errors import InputError, Location, printable
 from csxl.errors import t as tr  # `t` is a target in this module's loops
 from csxl.workbook import layout
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book
-from csxl.workbook.sheets import ROOMS, goals_actuals, manager_entries, scores_shown, staffing
-from csxl.workbook.sheets import errors as errors_sheet
-from csxl.workbook.sheets.holidays import plan_warnings
-from csxl.workbook.sheets.scores import AgentRow
+from csxl.workbook.sheets import (
+    ROOMS,
+    agent_rows,
+    goals_actuals,
+    manager_entries,
+    scores_shown,
+    staffing,
+    with_awards,
+)
 from csxl.workbook.state import Month
 
 
@@ -159,7 +163,9 @@ def _validate(book: Book) -> Outcome:
     qa_errors = quality.summarise(book.name, state, tickets.frame, state.shown_month or "")
     state.inputs.errors += qa_errors
     ctx = render(state.inputs)
-    errors_sheet.write(book, ctx)
+    for room in ROOMS:
+        if room.validate is not None:
+            room.validate(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
     problems += len(calls.problems) if calls is not None else len(call_errors)
@@ -221,16 +227,16 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     groups, agent_frame = adjustments.agent_figures(
         tickets, checked, state.kpi_settings, window, result.groups, frame
     )
-    p.agents = _agent_rows(state, groups, agent_frame, carried)
+    p.agents = agent_rows(state, groups, agent_frame, carried)
     # Days in the team (transfer periods on Aliases) pro-rate the bonus.
     p.agents, day_warnings = agent_identity.with_days(book.name, state, month, p.agents)
     result.warnings.extend(day_warnings)
-    before = _agent_rows(state, result.groups, frame, carried) if checked else []
+    before = agent_rows(state, result.groups, frame, carried) if checked else []
     # QA sheet: the month's QA scores (by date, aliases applied, excluded tickets out).
     qa_errors = quality.summarise(book.name, state, tickets.frame, month, checked)
     p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
     adjustments.apply(p, checked, before, now, month)
-    p.agents = _with_awards(p, month)
+    p.agents = with_awards(p, month)
     orders = _orders(book, state)
     calls, call_errors, call_warnings = call_metrics.load(book, state)
     p.errors = _error_rows(tickets, p.lang) + identity_errors
@@ -259,7 +265,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         rows,
         len(p.agents),
         problems,
-        plan_warnings(p, result.warnings),
+        _said(p, result.warnings),
         scores_shown(ctx, p),
         notes=_source_notes(tickets),
     )
@@ -282,7 +288,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
         )
     team_row = {t.key: None for t in p.targets}
     p.actuals = goals_actuals(book, p) or team_row
-    p.agents = [AgentRow(**{**a.__dict__, "award": ""}) for a in state.agents]
+    p.agents = [replace(a, award="") for a in state.agents]
     # The days again: the pro-rating rule or the transfer periods may have changed.
     p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
     warnings = [*state.warnings, *state.rewritten, *warnings]
@@ -296,7 +302,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
             adjustments.apply(p, checked, p.agents, now or datetime.now(), state.shown_month)
             p.audit = list(state.inputs.audit)  # re-scoring logs nothing new
             p.agents = [replace(a, adjusted=a.adjusted or keep.get(a.agent)) for a in p.agents]
-    p.agents = _with_awards(p, state.shown_month)
+    p.agents = with_awards(p, state.shown_month)
     p.refresh_month = state.shown_month
     ctx = render(p)
     for room in ROOMS:
@@ -307,7 +313,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
         book.name,
         state.shown_month,
         agents=len(p.agents),
-        warnings=plan_warnings(p, warnings),
+        warnings=_said(p, warnings),
         scores=scores_shown(ctx, p),
     )
 
@@ -370,119 +376,14 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     )
 
 
-def _agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[AgentRow]:
-    p = state.inputs
-    scored = [t.key for t in p.targets if "agent" in t.scored_for]
-    extra = _per_agent_counts(frame)
-    rows: dict[str | None, AgentRow] = {}
-    for g in groups:
-        if g["by"] != "agent":
-            continue
-        key = g["key"]
-        counts = extra.get(key, {})
-        shown = key if key is not None else ("未分配" if p.lang == "zh" else "Unassigned")
-        tick, note = manager.get(shown, (None, None))
-        rows[key] = AgentRow(
-            agent=key,
-            group=counts.get("group"),
-            tickets=int(g["kpis"]["tickets"]),
-            answered=int(counts.get("answered", 0)),
-            values={k: g["kpis"].get(k) for k in scored},
-            # No escalation column: unknown, shown blank (never a count of 0).
-            escalated=int(counts.get("escalated", 0)) if "escalated" in frame else None,
-            verified=int(counts.get("verified", 0)),
-            tick=None if tick is None else str(tick),
-            appeal=None if note is None else str(note),
-        )
-    # An agent without tickets this month keeps a row while the manager has an entry for
-    # them: a tick or a note is never dropped.
-    unassigned = "未分配" if p.lang == "zh" else "Unassigned"
-    for shown, (tick, note) in manager.items():
-        key = None if shown == unassigned else shown
-        if key not in rows and (tick is not None or note is not None):
-            rows[key] = AgentRow(
-                agent=key,
-                group=None,
-                tickets=0,
-                answered=0,
-                values={},
-                tick=None if tick is None else str(tick),
-                appeal=None if note is None else str(note),
-            )
-    # Agents keep the row order Scores had; new agents follow in code-point order, tickets
-    # without an agent last. The manager's columns are written with their agent's row.
-    order = [a.agent for a in state.agents if a.agent is not None and a.agent in rows]
-    order += sorted((k for k in rows if k is not None and k not in order), key=str)
-    order += [None] if None in rows else []
-    return [rows[k] for k in order]
-
-
-def _per_agent_counts(frame) -> dict[str | None, dict[str, object]]:
-    """Answered surveys, escalations, verified escalations and the usual group per agent."""
-    import pandas as pd
-
-    if "agent" not in frame:
-        return {}
-    agent = frame["agent"]
-    out: dict[str | None, dict[str, object]] = {}
-    parts = {
-        "answered": frame["csat_good"].notna() if "csat_good" in frame else None,
-        "escalated": frame["escalated"].fillna(False).astype(bool)
-        if "escalated" in frame
-        else None,
-        "verified": (
-            frame["escalated_verified"].fillna(False).astype(bool)
-            if "escalated_verified" in frame
-            else None
-        ),
-    }
-    for name, flags in parts.items():
-        if flags is None:
-            continue
-        for key, n in flags.groupby(agent, dropna=False).sum().items():
-            out.setdefault(None if pd.isna(key) else key, {})[name] = int(n)
-    if "group" in frame:
-        usual = (
-            frame.dropna(subset=["group"])
-            .groupby(agent, dropna=False)["group"]
-            .agg(lambda s: s.value_counts().index[0])
-        )
-        for key, g in usual.items():
-            out.setdefault(None if pd.isna(key) else key, {})["group"] = g
+def _said(p: PlanInputs, warnings: list) -> list[str]:
+    """The warnings as the manager reads them: each room with a `say` hook rewrites those
+    of its kind (the calendar's guessed days become one line a year)."""
+    out = list(warnings)
+    for room in ROOMS:
+        if room.say is not None:
+            out = room.say(p, out)
     return out
-
-
-def _with_awards(p: PlanInputs, month: str | None) -> list[AgentRow]:
-    """Monthly awards from the same scores the Scores formulas compute."""
-    import pandas as pd
-
-    from csxl.workbook.sheets.scores import score_of
-
-    if not p.agents:
-        return []
-    named = [a for a in p.agents if a.agent is not None]
-    table = pd.DataFrame(
-        {
-            "csat": [a.values.get("csat") for a in named],
-            "weighted_score": [score_of(p, a) for a in named],
-            "tickets": [a.tickets for a in named],
-            "answered_surveys": [a.answered for a in named],
-        },
-        index=pd.Index([a.agent for a in named], dtype=object),
-    )
-    # Hire dates from the Team sheet: tenure decides 新锐标兵 (no date: not a new hire).
-    hired = {m.agent: m.hired for m in p.team_inputs.members if m.agent and m.hired}
-    table["hire_date"] = [hired.get(a.agent) for a in named]
-    as_of = p.effective_as_of
-    won = scoring.awards(table, p.incentives, as_of) if len(table) else {}
-    names = dict(zip(scoring.AWARDS, _award_labels(p.lang), strict=True))
-    by_agent: dict[str, list[str]] = {}
-    for award, agent in won.items():
-        if agent is not None:
-            by_agent.setdefault(agent, []).append(names[award])
-    return [
-        AgentRow(**{**a.__dict__, "award": "、".join(by_agent.get(a.agent, []))}) for a in p.agents
-    ]
 
 
 def render(p: PlanInputs, everything: bool = False) -> Ctx:
@@ -500,14 +401,6 @@ def _write_rooms(book: Book, ctx: Ctx, state: PlanState) -> None:
     for room in ROOMS:
         if room.write is not None and room.key in state.present:
             room.write(book, ctx)
-
-
-def _award_labels(lang: str) -> tuple[str, ...]:
-    return (
-        ("服务明星", "岗位能手", "新锐标兵")
-        if lang == "zh"
-        else ("Service star", "Top performer", "Rising star")
-    )
 
 
 def _source_notes(tickets) -> list[str]:

@@ -195,7 +195,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Holidays": {
         "batch.py",
         "cli.py",
-        "refresh.py",
         "upgrade.py",
     },
     "Errors": {

@@ -79,6 +79,10 @@ class Room:
     refresh: Callable[[Month], list[str]] | None = None
     # `csxl score`: what a re-score (new targets or rules, no data read) rewrites.
     rescore: Callable[[Book, Ctx], None] | None = None
+    # `csxl validate`: what it writes (the rejected rows).
+    validate: Callable[[Book, Ctx], None] | None = None
+    # The command's warnings as the manager reads them: the room rewrites those of its kind.
+    say: Callable[[PlanInputs, list], list[str]] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -163,6 +167,7 @@ ROOMS: tuple[Room, ...] = (
         "Errors",
         errors.build,
         write=errors.write,
+        validate=errors.write,
         landmarks=False,
     ),
     Room(
@@ -211,6 +216,7 @@ ROOMS: tuple[Room, ...] = (
         upgrade=holidays.upgrade,
         read=holidays.read,
         write=holidays.write,
+        say=holidays.plan_warnings,
         present=_sheet("Holidays"),
         blocks=holidays.BLOCKS,
     ),
@@ -326,3 +332,14 @@ def manager_entries(state: PlanState, month: str) -> dict[str, tuple[object, obj
 def plan_version(book: Book):
     """(the template version the plan says it was made with, where it says so)."""
     return settings.version(book)
+
+
+def agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list:
+    """The month's row of each agent (`kpis.compute` groups by agent), with the manager's
+    entries (`manager_entries`) kept with their agent: the rows Scores shows."""
+    return scores.agent_rows(state, groups, frame, manager)
+
+
+def with_awards(inputs: PlanInputs, month: str | None) -> list:
+    """The agents' rows with the month's awards (Incentives' rules, Team's hire dates)."""
+    return scores.with_awards(inputs, month)

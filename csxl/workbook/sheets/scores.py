@@ -580,3 +580,125 @@ def _days(days: float | None, month: float | None):
 
 def _text_or_none(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+# ------------------------------------------------------------------ the month's rows
+def agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[AgentRow]:
+    p = state.inputs
+    scored = [t.key for t in p.targets if "agent" in t.scored_for]
+    extra = _per_agent_counts(frame)
+    rows: dict[str | None, AgentRow] = {}
+    for g in groups:
+        if g["by"] != "agent":
+            continue
+        key = g["key"]
+        counts = extra.get(key, {})
+        shown = key if key is not None else ("未分配" if p.lang == "zh" else "Unassigned")
+        tick, note = manager.get(shown, (None, None))
+        rows[key] = AgentRow(
+            agent=key,
+            group=counts.get("group"),
+            tickets=int(g["kpis"]["tickets"]),
+            answered=int(counts.get("answered", 0)),
+            values={k: g["kpis"].get(k) for k in scored},
+            # No escalation column: unknown, shown blank (never a count of 0).
+            escalated=int(counts.get("escalated", 0)) if "escalated" in frame else None,
+            verified=int(counts.get("verified", 0)),
+            tick=None if tick is None else str(tick),
+            appeal=None if note is None else str(note),
+        )
+    # An agent without tickets this month keeps a row while the manager has an entry for
+    # them: a tick or a note is never dropped.
+    unassigned = "未分配" if p.lang == "zh" else "Unassigned"
+    for shown, (tick, note) in manager.items():
+        key = None if shown == unassigned else shown
+        if key not in rows and (tick is not None or note is not None):
+            rows[key] = AgentRow(
+                agent=key,
+                group=None,
+                tickets=0,
+                answered=0,
+                values={},
+                tick=None if tick is None else str(tick),
+                appeal=None if note is None else str(note),
+            )
+    # Agents keep the row order Scores had; new agents follow in code-point order, tickets
+    # without an agent last. The manager's columns are written with their agent's row.
+    order = [a.agent for a in state.agents if a.agent is not None and a.agent in rows]
+    order += sorted((k for k in rows if k is not None and k not in order), key=str)
+    order += [None] if None in rows else []
+    return [rows[k] for k in order]
+
+
+def _per_agent_counts(frame) -> dict[str | None, dict[str, object]]:
+    """Answered surveys, escalations, verified escalations and the usual group per agent."""
+    import pandas as pd
+
+    if "agent" not in frame:
+        return {}
+    agent = frame["agent"]
+    out: dict[str | None, dict[str, object]] = {}
+    parts = {
+        "answered": frame["csat_good"].notna() if "csat_good" in frame else None,
+        "escalated": frame["escalated"].fillna(False).astype(bool)
+        if "escalated" in frame
+        else None,
+        "verified": (
+            frame["escalated_verified"].fillna(False).astype(bool)
+            if "escalated_verified" in frame
+            else None
+        ),
+    }
+    for name, flags in parts.items():
+        if flags is None:
+            continue
+        for key, n in flags.groupby(agent, dropna=False).sum().items():
+            out.setdefault(None if pd.isna(key) else key, {})[name] = int(n)
+    if "group" in frame:
+        usual = (
+            frame.dropna(subset=["group"])
+            .groupby(agent, dropna=False)["group"]
+            .agg(lambda s: s.value_counts().index[0])
+        )
+        for key, g in usual.items():
+            out.setdefault(None if pd.isna(key) else key, {})["group"] = g
+    return out
+
+
+def with_awards(p: PlanInputs, month: str | None) -> list[AgentRow]:
+    """Monthly awards from the same scores the Scores formulas compute."""
+    import pandas as pd
+
+    if not p.agents:
+        return []
+    named = [a for a in p.agents if a.agent is not None]
+    table = pd.DataFrame(
+        {
+            "csat": [a.values.get("csat") for a in named],
+            "weighted_score": [score_of(p, a) for a in named],
+            "tickets": [a.tickets for a in named],
+            "answered_surveys": [a.answered for a in named],
+        },
+        index=pd.Index([a.agent for a in named], dtype=object),
+    )
+    # Hire dates from the Team sheet: tenure decides 新锐标兵 (no date: not a new hire).
+    hired = {m.agent: m.hired for m in p.team_inputs.members if m.agent and m.hired}
+    table["hire_date"] = [hired.get(a.agent) for a in named]
+    as_of = p.effective_as_of
+    won = scoring.awards(table, p.incentives, as_of) if len(table) else {}
+    names = dict(zip(scoring.AWARDS, _award_labels(p.lang), strict=True))
+    by_agent: dict[str, list[str]] = {}
+    for award, agent in won.items():
+        if agent is not None:
+            by_agent.setdefault(agent, []).append(names[award])
+    return [
+        AgentRow(**{**a.__dict__, "award": "、".join(by_agent.get(a.agent, []))}) for a in p.agents
+    ]
+
+
+def _award_labels(lang: str) -> tuple[str, ...]:
+    return (
+        ("服务明星", "岗位能手", "新锐标兵")
+        if lang == "zh"
+        else ("Service star", "Top performer", "Rising star")
+    )
