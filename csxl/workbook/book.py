@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.domain import sla
 from csxl.domain.actions import Action
+from csxl.domain.agents import AgentRow
 from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 from csxl.domain.people import TeamInputs
 from csxl.domain.plan import BudgetLine, Milestone, Risk
@@ -108,7 +109,7 @@ class PlanInputs:
     refreshed_at: datetime | None = None
     source_rows: int | None = None
     refresh_month: str | None = None
-    agents: list[Any] = field(default_factory=list)  # csxl.workbook.sheets.scores.AgentRow
+    agents: list[AgentRow] = field(default_factory=list)
     errors: list[tuple[object, ...]] = field(default_factory=list)  # Errors sheet rows
     trend: list[tuple[object, ...]] = field(default_factory=list)  # Trend sheet rows
     top_tags: list[tuple[str, int, bool]] = field(default_factory=list)  # tag, count, alert

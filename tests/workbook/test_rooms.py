@@ -131,8 +131,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/team.py",
     },
     "Scores": {
-        "adjustments.py",
-        "agent_sheets.py",
         "refresh.py",
         "workbook/plan_reader.py",
         "workbook/port.py",
@@ -154,15 +152,10 @@ STILL_SPREAD: dict[str, set[str]] = {
     "SLA": {
         "refresh.py",
     },
-    "Appeals": {
-        "adjustments.py",
-    },
     "QA": {
-        "quality.py",
         "workbook/sheets/scores.py",
     },
     "Calls": {
-        "call_metrics.py",
         "domain/columns.py",
         "kpi_report.py",
     },
@@ -171,7 +164,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/guide.py",
     },
     "Data": {
-        "agent_identity.py",
         "data_import.py",
         "domain/columns.py",
         "excel/live.py",
@@ -189,16 +181,11 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/port.py",
     },
     "CallRecords": {
-        "agent_identity.py",
-        "call_metrics.py",
         "domain/columns.py",
         "excel/live.py",
         "workbook/data_sheet.py",
         "workbook/port.py",
         "workbook/sheets/calls.py",
-    },
-    "Aliases": {
-        "agent_identity.py",
     },
     "Holidays": {
         "batch.py",
@@ -207,13 +194,8 @@ STILL_SPREAD: dict[str, set[str]] = {
         "upgrade.py",
     },
     "Errors": {
-        "call_metrics.py",
         "refresh.py",
         "workbook/sheets/trend.py",
-    },
-    "Audit": {
-        "adjustments.py",
-        "agent_sheets.py",
     },
     "Settings": {
         "batch.py",

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
+from csxl.domain.agents import AgentRow
 from csxl.domain.people import Member
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.port import Book
+from csxl.workbook.scorecard import AgentCard
 from csxl.workbook.sheets import (
     actions,
     aliases,
@@ -46,6 +49,10 @@ from csxl.workbook.sheets import (
 from csxl.workbook.state import PlanState, has_paste_sheet, has_sheet
 from csxl.workbook.team_book import TeamBook
 
+Row = tuple[object, ...]  # an Errors sheet row
+Days = tuple[list[AgentRow], list[str]]
+Scorer = Callable[[AgentRow], float | None]
+
 
 @dataclass(frozen=True)
 class Room:
@@ -74,6 +81,35 @@ class Room:
     carry: Callable[[Book, Book], list[tuple[str, str]]] | None = None
     # `csxl consolidate`: the room's part of a team's summary (`TeamBook`), from cached values.
     summarise: Callable[[list[list[object]], TeamBook, str, str], None] | None = None
+    # Refresh's steps (csxl/refresh.py runs each room's, in ROOMS order, for every plan: a
+    # step checks itself whether the plan has its sheet). What one room's step leaves for
+    # another's goes on PlanState, never through an import of the other room.
+    # The tickets the plan counts (tickets, warnings).
+    scope: Callable[[str, PlanState, Any], tuple[Any, list[str]]] | None = None
+    # Pasted rows besides the Data sheet, read onto the state: (rows rejected, Errors rows,
+    # warnings).
+    load: Callable[[Book, PlanState], tuple[int, list[Row], list[str]]] | None = None
+    # The manager's adjustments checked for the month (Data's valid tickets of every month,
+    # or None when re-scoring; the agents on Scores then): Errors rows.
+    review: Callable[[str, PlanState, Any, str, set[str] | None], list[Row]] | None = None
+    # The agent groups and the month's frame the agents' figures come from.
+    figures: Callable[[PlanState, Any, tuple, list[dict], Any], tuple[list[dict], Any]] | None = (
+        None
+    )
+    # The agents' days in the team that month: (agent rows, warnings).
+    days: Callable[[str, PlanState, str | None, list[AgentRow]], Days] | None = None
+    # The month's results of the room's own rows (all tickets' frame given): Errors rows.
+    inspect: Callable[[str, PlanState, Any, str], list[Row]] | None = None
+    # More values per agent row (a score the room computes).
+    values: Callable[[PlanInputs, list[AgentRow]], list[AgentRow]] | None = None
+    # Overrides into `state.inputs.agents` (the rows before them, the time, the month, the
+    # agent's weighted score as Scores computes it).
+    adjust: Callable[[PlanState, list[AgentRow], datetime, str, Scorer], None] | None = None
+    # The room's results for the month (window, month, time): warnings.
+    fill: Callable[[PlanState, tuple, str, datetime], list[str]] | None = None
+    # `csxl export-agent-sheets`: the room's part of each agent's card (a refreshed plan's
+    # cached values; `csxl.workbook.scorecard.AgentCard`), in ROOMS order.
+    scorecards: Callable[[Book, PlanState, list[AgentCard]], None] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -102,7 +138,13 @@ ROOMS: tuple[Room, ...] = (
     # Dashboard reads the Settings and Goals cells built above.
     Room("Guide", guide.build, rendered=False),
     Room("Dashboard", dashboard.build),
-    Room("Scores", scores.build, carry=scores.carry, summarise=scores.summarise),
+    Room(
+        "Scores",
+        scores.build,
+        carry=scores.carry,
+        summarise=scores.summarise,
+        scorecards=scores.scorecards,
+    ),
     Room("Data", data.build, carry=data.carry, rendered=False),
     Room(
         "Orders",
@@ -112,7 +154,13 @@ ROOMS: tuple[Room, ...] = (
         present=_pasted("Orders"),
         flag="has_orders",
     ),
-    Room("CallRecords", call_records.build, carry=call_records.carry, rendered=False),
+    Room(
+        "CallRecords",
+        call_records.build,
+        carry=call_records.carry,
+        rendered=False,
+        load=call_records.load,
+    ),
     Room(
         "Mapping",
         mapping.build,
@@ -203,6 +251,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Aliases"),
         flag="has_aliases",
         blocks=aliases.BLOCKS,
+        scope=aliases.team_scope,
+        days=aliases.with_days,
     ),
     Room(
         "Appeals",
@@ -213,6 +263,9 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Appeals", "Audit"),
         flag="has_appeals",
         blocks=appeals.BLOCKS,
+        review=appeals.review,
+        figures=appeals.figures,
+        adjust=appeals.adjust,
     ),
     Room(
         "QA",
@@ -223,6 +276,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("QA"),
         flag="has_qa",
         blocks=qa.BLOCKS,
+        inspect=qa.inspect,
+        values=qa.with_scores,
     ),
     Room(
         "Calls",
@@ -232,6 +287,7 @@ ROOMS: tuple[Room, ...] = (
         write=calls.write,
         present=_calls,
         flag="has_calls",
+        fill=calls.fill,
     ),
     Room(
         "Audit",
@@ -240,6 +296,8 @@ ROOMS: tuple[Room, ...] = (
         write=audit.write,
         present=_sheet("Appeals", "Audit"),
         landmarks=False,
+        adjust=audit.adjust,
+        scorecards=audit.scorecards,
     ),
 )
 
