@@ -256,9 +256,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     carried = _month_switch(state, month)
     # Approved appeals (the Appeals room's steps): excluded tickets leave their agent's
     # figures only; overrides replace values; every applied one goes to the Audit log.
-    checked: list[tuple[object, ...]] = []  # the Errors rows of refused ones
+    refused: list[tuple[object, ...]] = []  # their Errors rows
     for review in _steps("review"):
-        checked += review(book.name, state, tickets.frame, month, None)
+        refused += review(book.name, state, tickets.frame, month, None)
     groups, agent_frame = result.groups, frame
     for figures in _steps("figures"):
         groups, agent_frame = figures(state, tickets, window, groups, agent_frame)
@@ -276,7 +276,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     orders = _orders(book, state)
     pasted_problems, pasted_errors, pasted_warnings = _load(book, state)
     p.errors = _error_rows(tickets, p.lang) + identity_errors
-    p.errors += checked + qa_errors
+    p.errors += refused + qa_errors
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
     p.errors += pasted_errors

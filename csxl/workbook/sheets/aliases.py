@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from csxl.domain.agents import RowKind
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Aliases as L
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
@@ -212,16 +212,16 @@ class Names:
     """The alias table and transfer periods as refresh applies them to other sheets' rows:
     `read` puts one on PlanState (`state.names`; None for a plan without the sheet)."""
 
-    inputs: object  # the plan's PlanInputs: aliases, transfers, team, lang
+    inputs: PlanInputs  # the plan's: aliases, transfers, team, lang
 
     def resolve(self, book_name: str, rows, kind: RowKind):
         """(rows with agents resolved and teams by day, Errors rows, warnings)."""
         p = self.inputs
-        return resolve(rows, p.aliases, p.transfers, p.team, p.lang, book_name, kind=kind)  # type: ignore[attr-defined]
+        return resolve(rows, p.aliases, p.transfers, p.team, p.lang, book_name, kind=kind)
 
     def names_of(self, column: pd.Series):
         """(each spelling in `column` as Scores names its agent, identity.Resolved)."""
-        found, shown, _ = table(self.inputs.aliases)  # type: ignore[attr-defined]
+        found, shown, _ = table(self.inputs.aliases)
         return names_of(column, found, shown)
 
 
