@@ -3,7 +3,8 @@
 Each module has `build(ctx)`; a room whose inputs a plan holds has `read(book, state)` (the
 manager's cells into `PlanState`), and a room refresh writes has `write(book, ctx)` (its
 owned regions, docs/workbook.md "Who owns what"). `read_plan` and `refresh` loop over `ROOMS`
-for the sheets the plan has, in this order.
+for the sheets the plan has, in this order; refresh runs the rooms' steps (`scope`, `load`,
+`review` ...) for every plan, each step checking whether the plan has its sheet.
 """
 
 from __future__ import annotations
