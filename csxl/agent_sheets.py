@@ -21,52 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csxl.errors import InputError, Location, t
-from csxl.workbook import layout
-from csxl.workbook.layout import Scores as S
+from csxl.workbook.scorecard import AgentCard
 
 SUFFIX = {"zh": "考核表", "en": "scorecard"}
 PDF_TIMEOUT_S = 600
-
-
-@dataclass
-class KpiLine:
-    key: str
-    label: str
-    fmt: str
-    value: float | None
-    baseline: float
-    stretch: float
-    challenge: float
-    weight: float
-    tier: str | None
-    points: float | None
-
-
-@dataclass
-class AgentCard:
-    """One agent's month as the plan's Scores sheet holds it."""
-
-    agent: str
-    group: str | None
-    tickets: int
-    answered: int
-    kpis: list[KpiLine]
-    score: float | None
-    grade: str | None
-    bonus: float | None
-    escalated: int | None  # None: the export has no escalation column
-    deductions: float | None
-    red_lines: int
-    award: str
-    appeal: str | None
-    complaints: list[tuple[object, ...]] = field(default_factory=list)
-    # The bonus pro-rating for a month partly in the team: share, days in the team, days of
-    # the month (as Scores holds them; None when not counted).
-    share: float | None = None
-    days: tuple[object, object] | None = None
-    # Approved appeals applied to this month (kind, ticket or KPI, from, to, reason,
-    # approver), from the Audit log of the refresh that wrote Scores.
-    adjustments: list[tuple[object, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -103,76 +61,16 @@ def read_cards(path: Path) -> tuple[str, str, str, list[AgentCard], list[str]]:
 
 
 def _cards(book) -> tuple[str, str, str, list[AgentCard]]:
-    from csxl.domain.catalog import CATALOG
-    from csxl.domain.scoring import TIER_LABELS, tier
-    from csxl.workbook.cells import cell
     from csxl.workbook.plan_reader import read_plan
-    from csxl.workbook.sheets.scores import UNASSIGNED, effective_target
+    from csxl.workbook.sheets import ROOMS
 
     state = read_plan(book)
     p = state.inputs
-    if not state.shown_month:
-        raise InputError(
-            t(
-                "计划还没有刷新：“考核”表是空的。",
-                "the plan has not been refreshed yet: Scores is empty.",
-            ),
-            Location(book.name, layout.title("Scores", p.lang)),
-            t(
-                "请先把本月导出粘贴到“数据”表并运行 csxl refresh。",
-                "Paste the month's export into Data and run `csxl refresh` first.",
-            ),
-        )
-    rows = book.rows("Scores")
-    scored = [(i, t) for i, t in enumerate(p.targets) if "agent" in t.scored_for]
-    by_name = {a.agent: a for a in state.agents if a.agent is not None}
     cards: list[AgentCard] = []
-    for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
-        name = cell(rows, r, S.AGENT)
-        if name is None or name in UNASSIGNED or str(name) not in by_name:
-            continue
-        agent = by_name[str(name)]
-        lines = []
-        for j, (index, target) in enumerate(scored):
-            effective = effective_target(p, index, target, agent).target
-            value = agent.values.get(target.key)
-            level = tier(value, effective)
-            lines.append(
-                KpiLine(
-                    target.key,
-                    CATALOG[target.key].label(p.lang),
-                    _fmt(CATALOG[target.key].unit),
-                    value,
-                    effective.baseline,
-                    effective.stretch,
-                    effective.challenge,
-                    effective.weight,
-                    None if level is None else TIER_LABELS[p.lang][level],
-                    _num(cell(rows, r, S.kpi_points(j))),
-                )
-            )
-        grade = cell(rows, r, S.GRADE)
-        cards.append(
-            AgentCard(
-                agent=str(name),
-                group=agent.group,
-                tickets=agent.tickets,
-                answered=agent.answered,
-                kpis=lines,
-                score=_num(cell(rows, r, S.SCORE)),
-                grade=None if grade is None else str(grade),
-                bonus=_num(cell(rows, r, S.BONUS)),
-                escalated=agent.escalated,
-                deductions=_num(cell(rows, r, S.DEDUCTIONS)),
-                red_lines=agent.verified,
-                award=agent.award,
-                appeal=agent.appeal,
-                share=_num(cell(rows, r, S.SHARE)),
-                days=None if agent.days is None else (agent.days.days, agent.days.month),
-            )
-        )
+    for room in ROOMS:  # Scores makes the cards; the rooms after it add their parts
+        if room.scorecards is not None:
+            room.scorecards(book, state, cards)
     _attach_complaints(book, state, cards)
-    _attach_adjustments(state, cards)
     return p.team or book.name.rsplit(".", 1)[0], state.shown_month, p.lang, cards
 
 
@@ -207,23 +105,6 @@ def _attach_complaints(book, state, cards: list[AgentCard]) -> None:
         ]
 
 
-def _attach_adjustments(state, cards: list[AgentCard]) -> None:
-    """Each agent's rows of the Audit log, as the latest refresh of the month wrote them."""
-    from csxl.workbook.layout import Audit as U
-
-    month = state.shown_month
-    rows = [r for r in state.inputs.audit if len(r) >= U.SOURCE_ROW and r[U.MONTH - 1] == month]
-    if not rows:
-        return
-    latest = max(str(r[U.TIME - 1]) for r in rows)
-    for card in cards:
-        card.adjustments = [
-            tuple(r[c - 1] for c in (U.KIND, U.TARGET, U.FROM, U.TO, U.REASON, U.APPROVER))
-            for r in rows
-            if str(r[U.TIME - 1]) == latest and r[U.AGENT - 1] == card.agent
-        ]
-
-
 def _plain(value: object) -> object:
     """A pandas cell as openpyxl takes it: NA as None, Timestamp as datetime."""
     import pandas as pd
@@ -235,12 +116,6 @@ def _plain(value: object) -> object:
     return value
 
 
-def _num(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _as_is(value: float | None) -> float | None:
     return value
 
@@ -250,14 +125,6 @@ def _as_days(seconds: float | None) -> float | None:
     from csxl.workbook import style
 
     return None if seconds is None else seconds / style.DAY
-
-
-def _fmt(unit: str) -> str:
-    from csxl.workbook import style
-
-    return {"ratio": style.PERCENT, "seconds": style.SECONDS, "count": style.INTEGER}.get(
-        unit, style.NUMBER
-    )
 
 
 # ------------------------------------------------------------------ writing

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from csxl import adjustments, agent_identity, call_metrics, quality
+from csxl.domain.agents import AgentRow, RowKind
 from csxl.errors import InputError, Location, printable
 from csxl.errors import t as tr  # `t` is a target in this module's loops
 from csxl.workbook import layout
@@ -27,6 +27,7 @@ from csxl.workbook.sheets import (
     manager_entries,
     scores_shown,
     staffing,
+    weighted_score,
     with_awards,
 )
 from csxl.workbook.state import Month
@@ -72,9 +73,16 @@ def _scoped_tickets(book: Book, state: PlanState):
     many valid tickets of other teams were left out."""
     tickets = _tickets(book, state)
     rows = tickets.rows()
-    tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
-    tickets, errors, more = agent_identity.apply(book.name, state, tickets)
+    tickets, warnings = _team_scope(book.name, state, tickets)
+    errors: list[tuple[object, ...]] = []
+    more: list[str] = []
+    if state.names is not None:  # one name per agent (Aliases)
+        tickets, errors, more = state.names.resolve(book.name, tickets, TICKETS)
     return rows, tickets, errors, warnings + more
+
+
+# The Data sheet's tickets, as the names of their agents are resolved.
+TICKETS = RowKind("Data", "created_at", ("张工单", "tickets"), lists_missing_ids=True)
 
 
 def _no_team_tickets(book: Book, state: PlanState, rows: dict[str, int]) -> InputError:
@@ -123,6 +131,54 @@ def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
     ]
 
 
+# ------------------------------------------------------------------ the rooms' steps
+def _steps(name: str) -> list:
+    """The rooms' refresh steps of one kind (`csxl.workbook.sheets.Room`), in ROOMS order."""
+    return [getattr(r, name) for r in ROOMS if getattr(r, name) is not None]
+
+
+def _team_scope(book_name: str, state: PlanState, tickets):
+    """The tickets the plan counts (its team's), and warnings."""
+    warnings: list[str] = []
+    for scope in _steps("scope"):
+        tickets, said = scope(book_name, state, tickets)
+        warnings += said
+    return tickets, warnings
+
+
+def _load(book: Book, state: PlanState) -> tuple[int, list[tuple[object, ...]], list[str]]:
+    """The pasted rows besides Data (onto the state): (rows rejected, Errors rows, warnings)."""
+    problems, errors, warnings = 0, [], []
+    for load in _steps("load"):
+        n, e, w = load(book, state)
+        problems, errors, warnings = problems + n, errors + e, warnings + w
+    return problems, errors, warnings
+
+
+def _inspect(book_name: str, state: PlanState, frame, month: str) -> list[tuple[object, ...]]:
+    return [e for inspect in _steps("inspect") for e in inspect(book_name, state, frame, month)]
+
+
+def _days(book_name: str, state: PlanState, month: str | None, agents: list[AgentRow]):
+    warnings: list[str] = []
+    for days in _steps("days"):
+        agents, said = days(book_name, state, month, agents)
+        warnings += said
+    return agents, warnings
+
+
+def _values(p: PlanInputs, agents: list[AgentRow]) -> list[AgentRow]:
+    for values in _steps("values"):
+        agents = values(p, agents)
+    return agents
+
+
+def _adjust(state: PlanState, before: list[AgentRow], now: datetime, month: str) -> None:
+    p = state.inputs
+    for adjust in _steps("adjust"):
+        adjust(state, before, now, month, lambda a: weighted_score(p, a))
+
+
 # ------------------------------------------------------------------ commands
 @contextmanager
 def _released(book: Book):
@@ -151,16 +207,16 @@ def _validate(book: Book) -> Outcome:
     tickets = _tickets(book, state)
     rows = tickets.rows()
     # The team's tickets (the Errors sheet still lists every rejected row of the sheet).
-    tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
+    tickets, warnings = _team_scope(book.name, state, tickets)
     orders = _orders(book, state)
-    calls, call_errors, call_warnings = call_metrics.load(book, state)
-    warnings += call_warnings
+    pasted_problems, pasted_errors, pasted_warnings = _load(book, state)
+    warnings += pasted_warnings
     state.inputs.errors = _error_rows(tickets, book.lang)
     if orders is not None:
         state.inputs.errors += _error_rows(orders, book.lang)
-    state.inputs.errors += call_errors
+    state.inputs.errors += pasted_errors
     # The QA rows too (unreadable dates, unknown names); the month only decides what counts.
-    qa_errors = quality.summarise(book.name, state, tickets.frame, state.shown_month or "")
+    qa_errors = _inspect(book.name, state, tickets.frame, state.shown_month or "")
     state.inputs.errors += qa_errors
     ctx = render(state.inputs)
     for room in ROOMS:
@@ -168,7 +224,7 @@ def _validate(book: Book) -> Outcome:
             room.validate(book, ctx)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
-    problems += len(calls.problems) if calls is not None else len(call_errors)
+    problems += pasted_problems
     problems += len(qa_errors)
     warnings = [*state.warnings, *warnings]
     return Outcome(book.name, rows=rows, problems=problems, warnings=warnings)
@@ -221,29 +277,32 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     frame = kpis.in_period(tickets.frame, window)
     carried = manager_entries(state, month)
     now = (now or datetime.now()).replace(microsecond=0)
-    # Approved appeals (csxl/adjustments.py): excluded tickets leave their agent's figures
-    # only; overrides replace values; every applied one goes to the Audit log.
-    checked = adjustments.check(state, tickets.frame, month)
-    groups, agent_frame = adjustments.agent_figures(
-        tickets, checked, state.kpi_settings, window, result.groups, frame
-    )
+    # Approved appeals (the Appeals room's steps): excluded tickets leave their agent's
+    # figures only; overrides replace values; every applied one goes to the Audit log.
+    refused: list[tuple[object, ...]] = []  # their Errors rows
+    for review in _steps("review"):
+        refused += review(book.name, state, tickets.frame, month, None)
+    groups, agent_frame = result.groups, frame
+    for figures in _steps("figures"):
+        groups, agent_frame = figures(state, tickets, window, groups, agent_frame)
     p.agents = agent_rows(state, groups, agent_frame, carried)
     # Days in the team (transfer periods on Aliases) pro-rate the bonus.
-    p.agents, day_warnings = agent_identity.with_days(book.name, state, month, p.agents)
+    p.agents, day_warnings = _days(book.name, state, month, p.agents)
     result.warnings.extend(day_warnings)
-    before = agent_rows(state, result.groups, frame, carried) if checked else []
+    adjusted = state.adjustments is not None
+    before = agent_rows(state, result.groups, frame, carried) if adjusted else []
     # QA sheet: the month's QA scores (by date, aliases applied, excluded tickets out).
-    qa_errors = quality.summarise(book.name, state, tickets.frame, month, checked)
-    p.agents, before = quality.with_scores(p, p.agents), quality.with_scores(p, before)
-    adjustments.apply(p, checked, before, now, month)
+    qa_errors = _inspect(book.name, state, tickets.frame, month)
+    p.agents, before = _values(p, p.agents), _values(p, before)
+    _adjust(state, before, now, month)
     p.agents = with_awards(p, month)
     orders = _orders(book, state)
-    calls, call_errors, call_warnings = call_metrics.load(book, state)
+    pasted_problems, pasted_errors, pasted_warnings = _load(book, state)
     p.errors = _error_rows(tickets, p.lang) + identity_errors
-    p.errors += adjustments.errors(book.name, state, checked) + qa_errors
+    p.errors += refused + qa_errors
     if orders is not None:
         p.errors += _error_rows(orders, p.lang)
-    p.errors += call_errors
+    p.errors += pasted_errors
     # The rooms' parts of the month, in the registry's order (`Room.refresh`).
     run = Month(book.name, state, tickets, frame, month, window, team, result.unavailable, now)
     run.orders = orders
@@ -251,14 +310,12 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
         if room.refresh is not None and room.key in state.present:
             said = room.refresh(run)
             result.warnings.extend(w for w in said if w not in result.warnings)
-    if state.has_calls:
-        call_warnings += call_metrics.fill(state, calls, window, month, p.refreshed_at)
-        result.warnings.extend(call_warnings)
+    result.warnings.extend(pasted_warnings)
     ctx = render(p)
     _write_rooms(book, ctx, state)
     book.commit()
     problems = len(tickets.problems) + (len(orders.problems) if orders is not None else 0)
-    problems += len(calls.problems) if calls is not None else len(call_errors)
+    problems += pasted_problems
     return Outcome(
         book.name,
         month,
@@ -290,17 +347,18 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     p.actuals = goals_actuals(book, p) or team_row
     p.agents = [replace(a, award="") for a in state.agents]
     # The days again: the pro-rating rule or the transfer periods may have changed.
-    p.agents, warnings = agent_identity.with_days(book.name, state, state.shown_month, p.agents)
+    p.agents, warnings = _days(book.name, state, state.shown_month, p.agents)
     warnings = [*state.warnings, *state.rewritten, *warnings]
     if state.shown_month:
         # Score and grade overrides again (KPI values and exclusions are in Scores already).
         named = {a.agent for a in p.agents if a.agent is not None}
-        checked = adjustments.check(state, None, state.shown_month, named)
-        if checked is not None:
-            checked.kpis.clear()
+        for review in _steps("review"):
+            review(book.name, state, None, state.shown_month, named)
+        if state.adjustments is not None:
             keep = {a.agent: a.adjusted for a in p.agents}
-            adjustments.apply(p, checked, p.agents, now or datetime.now(), state.shown_month)
-            p.audit = list(state.inputs.audit)  # re-scoring logs nothing new
+            audit = list(p.audit)
+            _adjust(state, p.agents, now or datetime.now(), state.shown_month)
+            p.audit = audit  # re-scoring logs nothing new
             p.agents = [replace(a, adjusted=a.adjusted or keep.get(a.agent)) for a in p.agents]
     p.agents = with_awards(p, state.shown_month)
     p.refresh_month = state.shown_month
@@ -347,7 +405,7 @@ def _staff(book: Book, now: datetime | None = None) -> Outcome:
     if p.staffing.source == "data":
         tickets = _tickets(book, state)
         rows = tickets.rows()
-        tickets, warnings = agent_identity.team_scope(book.name, state, tickets)
+        tickets, warnings = _team_scope(book.name, state, tickets)
         if tickets.valid == 0 and rows["valid"]:
             raise _no_team_tickets(book, state, rows)
         if tickets.valid == 0:

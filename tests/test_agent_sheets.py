@@ -204,8 +204,10 @@ def test_a_duration_on_the_scorecard_is_minutes_and_seconds():
 
     from openpyxl import load_workbook
 
-    from csxl.agent_sheets import AgentCard, KpiLine, _fmt, card_workbook
+    from csxl.agent_sheets import card_workbook
     from csxl.workbook import style
+    from csxl.workbook.scorecard import AgentCard, KpiLine
+    from csxl.workbook.scorecard import unit_format as _fmt
 
     frt = KpiLine("frt_mean", "平均首响时长", _fmt("seconds"), 90.0, 120, 60, 30, 15, "保底", 60)
     csat = KpiLine("csat", "满意度", _fmt("ratio"), 0.9, 0.85, 0.9, 0.95, 30, "冲刺", 80)

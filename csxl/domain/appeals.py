@@ -129,7 +129,7 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     results: dict[int, str] = field(default_factory=dict)  # sheet row -> what happened
     # Every approved exclusion, of any month, as (agent, ticket id): a QA row of the ticket
-    # leaves the agent's QA score in whichever month the row counts (csxl.quality).
+    # leaves the agent's QA score in whichever month the row counts (csxl/workbook/sheets/qa.py).
     excluded_tickets: set[tuple[str, str]] = field(default_factory=set)
 
     def excluded_rows(self, frame: pd.DataFrame) -> pd.Series:

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.domain import sla
 from csxl.domain.actions import Action
+from csxl.domain.agents import AgentRow
 from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 from csxl.domain.people import TeamInputs
 from csxl.domain.plan import BudgetLine, Milestone, Risk
@@ -34,10 +35,6 @@ from csxl.domain.sla import Incident, SlaTarget
 from csxl.domain.staffing import StaffingInputs
 from csxl.workbook import layout, style
 from csxl.workbook.sheetxml import cell_text
-
-# The yes/no of the plan's drop-down cells (Scores' red-line tick, Team's flags); Trend
-# keeps a tick as typed, and the promotion rule reads it back.
-YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ class PlanInputs:
     refreshed_at: datetime | None = None
     source_rows: int | None = None
     refresh_month: str | None = None
-    agents: list[Any] = field(default_factory=list)  # csxl.workbook.sheets.scores.AgentRow
+    agents: list[AgentRow] = field(default_factory=list)
     errors: list[tuple[object, ...]] = field(default_factory=list)  # Errors sheet rows
     trend: list[tuple[object, ...]] = field(default_factory=list)  # Trend sheet rows
     top_tags: list[tuple[str, int, bool]] = field(default_factory=list)  # tag, count, alert

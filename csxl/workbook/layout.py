@@ -1083,3 +1083,11 @@ LANDMARKS: dict[str, tuple[tuple[int, int, str, str], ...]] = {
 # Landmarks of blocks added within template 1.2: blank (and nowhere else) is a plan made
 # before them, which refresh completes.
 LANDMARKS_ADDED = frozenset({("SLA", Sla.KPI_TITLE_ROW)})
+
+
+# ---------------------------------------------------------------- Cross-sheet links
+# A sheet another room's text points at, named for what it is: that room then knows no
+# other sheet's name (tests/workbook/test_rooms.py).
+def rejected_rows_sheet(lang: str) -> str:
+    """The sheet listing every rejected row and why, as a status line names it."""
+    return title("Errors", lang)

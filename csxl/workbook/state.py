@@ -7,12 +7,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from csxl.domain.agents import AgentRow
 from csxl.domain.kpis import KpiSettings
 from csxl.errors import InputError
 from csxl.workbook.book import PlanInputs
 from csxl.workbook.port import Book
+
+if TYPE_CHECKING:  # pandas stays out of start-up
+    import pandas as pd
+
+    from csxl.domain.agents import RowKind
+    from csxl.domain.appeals import Checked
+    from csxl.domain.call_records import CallSet
+
+
+class AgentNames(Protocol):
+    """One name per agent whatever a sheet's rows call them (the Aliases room's `Names`)."""
+
+    def resolve(self, book_name: str, rows: Any, kind: RowKind) -> tuple[Any, list, list[str]]:
+        """(rows with agents resolved and teams by day, Errors rows, warnings)."""
+        ...
+
+    def names_of(self, column: pd.Series) -> tuple[pd.Series, Any]:
+        """(each spelling as Scores names its agent, `csxl.domain.identity.Resolved`)."""
+        ...
 
 
 @dataclass
@@ -23,9 +43,7 @@ class PlanState:
     # (header, column, scale, data source): `csxl.workbook.sheets.mapping`
     mapping: list[tuple[str, str, float, str]] = field(default_factory=list)
     manager: dict[str, tuple[object, object]] = field(default_factory=dict)  # agent -> tick, note
-    # The Scores rows as they are (`csxl.workbook.sheets.scores.AgentRow`; not imported:
-    # this module is below the sheet modules).
-    agents: list = field(default_factory=list)
+    agents: list[AgentRow] = field(default_factory=list)  # the Scores rows as they are
     # The keys of the rooms this plan has (`csxl.workbook.sheets.ROOMS`): a plan made
     # before a sheet existed has not got it. The flags below are set from the same list.
     present: set[str] = field(default_factory=set)
@@ -46,6 +64,16 @@ class PlanState:
     rewritten: list[str] = field(default_factory=list)
     # Read by `csxl upgrade` (an older plan, at its own version's addresses): no warnings.
     upgrading: bool = False
+    # What one room's refresh step leaves for another's (no room imports another): the
+    # Aliases room's names (`sheets.aliases.Names`, set by its `read`; None without the
+    # sheet), the Appeals rows checked for the month (`csxl.domain.appeals.Checked`; None
+    # without the sheet or before the check), the pasted calls (`domain.call_records.
+    # CallSet`; None without the sheets or when unreadable), and this refresh's adjustments
+    # as rows of the Audit log (the Audit room appends them to the log it keeps).
+    names: AgentNames | None = None
+    adjustments: Checked | None = None
+    calls: CallSet | None = None
+    logged: list[tuple[object, ...]] = field(default_factory=list)
 
     def mapping_for(self, source: str = "") -> list[tuple[str, str, float]]:
         """The Mapping rows that apply to one data source: those without a source, then

@@ -12,17 +12,17 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from csxl import agent_identity
 from csxl.agent_sheets import export_agent_sheets
 from csxl.domain import kpis
 from csxl.domain.tickets import TicketSet
 from csxl.kpi_report import load
-from csxl.refresh import refresh, score
+from csxl.refresh import TICKETS, refresh, score
 from csxl.workbook import layout
 from csxl.workbook.layout import Errors as E
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.port import PackageBook
+from csxl.workbook.sheets.aliases import resolve as _resolve
 from tests.plan_fixtures import at, pasted_plan, plan_inputs, sheet
 from tests.workbook.parity import differences
 
@@ -38,6 +38,11 @@ ALIASES = (
     (None, "A02", "李四"),
     (None, "A03", "王五"),
 )
+
+
+def resolve(tickets, aliases, *args, **kw):
+    """The Data sheet's tickets through the alias table, as refresh resolves them."""
+    return _resolve(tickets, aliases, *args, kind=TICKETS, **kw)
 
 
 def clean() -> pd.DataFrame:
@@ -107,7 +112,7 @@ def test_two_differently_headed_exports_and_an_alias_table_give_the_clean_kpis(t
     parts = []
     for name, extra in (("qianniu", None), ("phone", mapping)):
         tickets = load(paths[name], extra)
-        resolved, errors, _ = agent_identity.resolve(tickets, ALIASES)
+        resolved, errors, _ = resolve(tickets, ALIASES)
         assert errors == []
         parts.append(resolved)
     both = TicketSet(
@@ -125,7 +130,7 @@ def test_an_alias_table_that_knows_none_of_the_names_keeps_them_all():
     """Every ticket under its own spelling, each listed once (this crashed: pandas cannot
     put the export's names into the all-null column of resolved names)."""
     frame = clean()
-    resolved, errors, _ = agent_identity.resolve(_csv(frame), (("阿三", "Z1", "赵一"),))
+    resolved, errors, _ = resolve(_csv(frame), (("阿三", "Z1", "赵一"),))
     assert resolved.frame["agent"].tolist() == frame["客服"].tolist()
     assert sorted(e[-1] for e in errors) == sorted({"张三", "李四", "王五"})
 
@@ -191,7 +196,7 @@ def test_transfers_count_each_ticket_for_the_team_of_its_day(tmp_path):
     assert tickets["李四"] == before and tickets["张三"] == 20
     left_out = f"本计划只计 售后一组：其他团队的 {after} 张工单未计入（售后二组 {after}）"
     assert [w for w in outcome.warnings if "其他团队" in w] == [left_out]
-    domain = agent_identity.resolve(_csv(frame), ALIASES, transfers, team=None)[0].frame
+    domain = resolve(_csv(frame), ALIASES, transfers, team=None)[0].frame
     assert (domain.loc[domain["agent"] == "李四", "team"] == "售后二组").sum() == after
 
 
@@ -473,9 +478,7 @@ def test_two_alias_ids_with_one_name_get_two_rows_and_their_own_days(tmp_path):
     assert not [w for w in outcome.warnings if "张伟" in w]
     assert not [r for r in sheet(path, "Errors") if "伟" in str(r)]  # nothing unknown
     # A plain 张伟 in the data is ambiguous (two agents), listed and counted under itself.
-    resolved, errors, _ = agent_identity.resolve(
-        _csv(frame.assign(客服=["张伟"] * len(frame))), aliases
-    )
+    resolved, errors, _ = resolve(_csv(frame.assign(客服=["张伟"] * len(frame))), aliases)
     assert set(resolved.frame["agent"]) == {"张伟"}
     assert [e[-2:] for e in errors] == [("这个写法对应多位客服：A01、A02（按原名计算）", "张伟")]
 
@@ -486,7 +489,7 @@ def test_the_staff_number_picks_the_agent_before_the_name(tmp_path):
     frame = two_zhang_tickets()
     frame.loc[frame["工号"] == "1025", "工号"] = "9999"  # not in the table: 李四 by name
     aliases = (("1023", "A01", "张伟"), ("1024", "A02", "张伟"), ("李四", "A03", "李四"))
-    resolved, errors, _ = agent_identity.resolve(_csv(frame), aliases)
+    resolved, errors, _ = resolve(_csv(frame), aliases)
     counts = resolved.frame["agent"].value_counts().to_dict()
     assert counts == {"张伟 (A01)": 10, "张伟 (A02)": 10, "李四": 10}
     assert errors == []

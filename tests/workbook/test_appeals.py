@@ -248,3 +248,22 @@ def test_an_exclusion_typed_for_another_month_than_its_ticket_is_refused_not_ign
             for r in range(E.FIRST_ROW, len(errors) + 1)
         ]
     assert scores(path)["张三"]["tickets"] == 2  # February: F1 and F2, nothing excluded
+
+
+def test_the_audit_room_appends_what_the_appeals_room_logged_and_keeps_the_latest_rows():
+    """The two rooms meet on PlanState only: Appeals' step leaves this refresh's rows in
+    `state.logged`; Audit's step appends them to the log and keeps its last U.ROWS rows."""
+    from csxl.domain.appeals import Checked
+    from csxl.workbook.sheets import audit
+    from csxl.workbook.state import PlanState
+
+    state = PlanState(plan_inputs())
+    old = [(f"2026-03-01 00:00:{i:02d}", "2026-03") for i in range(U.ROWS)]
+    state.inputs.audit = list(old)
+    state.logged = [("new", "2026-03"), ("newer", "2026-03")]
+    audit.adjust(state, [], datetime(2026, 4, 1), "2026-03", lambda a: None)
+    assert state.inputs.audit == old  # no appeals checked this time: nothing appended
+    state.adjustments = Checked("2026-03")
+    audit.adjust(state, [], datetime(2026, 4, 1), "2026-03", lambda a: None)
+    assert state.inputs.audit == [*old[2:], ("new", "2026-03"), ("newer", "2026-03")]
+    assert state.logged == []

@@ -128,8 +128,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/team.py",
     },
     "Scores": {
-        "adjustments.py",
-        "agent_sheets.py",
         "refresh.py",
         "workbook/port.py",
     },
@@ -146,15 +144,10 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/scores.py",
         "workbook/sheets/team.py",
     },
-    "Appeals": {
-        "adjustments.py",
-    },
     "QA": {
-        "quality.py",
         "workbook/sheets/scores.py",
     },
     "Calls": {
-        "call_metrics.py",
         "domain/columns.py",
         "kpi_report.py",
     },
@@ -163,7 +156,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/guide.py",
     },
     "Data": {
-        "agent_identity.py",
         "data_import.py",
         "domain/columns.py",
         "excel/live.py",
@@ -181,16 +173,11 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/port.py",
     },
     "CallRecords": {
-        "agent_identity.py",
-        "call_metrics.py",
         "domain/columns.py",
         "excel/live.py",
         "workbook/data_sheet.py",
         "workbook/port.py",
         "workbook/sheets/calls.py",
-    },
-    "Aliases": {
-        "agent_identity.py",
     },
     "Holidays": {
         "batch.py",
@@ -198,13 +185,8 @@ STILL_SPREAD: dict[str, set[str]] = {
         "upgrade.py",
     },
     "Errors": {
-        "call_metrics.py",
         "refresh.py",
         "workbook/sheets/trend.py",
-    },
-    "Audit": {
-        "adjustments.py",
-        "agent_sheets.py",
     },
     "Settings": {
         "batch.py",

@@ -231,7 +231,7 @@ def test_a_plan_made_before_these_sheets_still_refreshes(tmp_path):
     outcome = refresh(book, now=NOW)
     assert outcome.month == "2026-10" and book.commits == 1
     assert set(book.sheets).isdisjoint({"SLA", "Holidays", "Incidents", "Actions", "Staffing"})
-    with pytest.raises(InputError, match="no 排班 sheet"):
+    with pytest.raises(InputError, match="没有“排班”表"):
         staff(book)
 
 

@@ -3,18 +3,22 @@
 Each module has `build(ctx)`; a room whose inputs a plan holds has `read(book, state)` (the
 manager's cells into `PlanState`), and a room refresh writes has `write(book, ctx)` (its
 owned regions, docs/workbook.md "Who owns what"). `read_plan` and `refresh` loop over `ROOMS`
-for the sheets the plan has, in this order.
+for the sheets the plan has, in this order; refresh runs the rooms' steps (`scope`, `load`,
+`review` ...) for every plan, each step checking whether the plan has its sheet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
+from csxl.domain.agents import AgentRow
 from csxl.domain.people import Member
 from csxl.workbook.book import Ctx, PlanInputs
 from csxl.workbook.port import Book
+from csxl.workbook.scorecard import AgentCard
 from csxl.workbook.sheets import (
     actions,
     aliases,
@@ -45,6 +49,10 @@ from csxl.workbook.sheets import (
 )
 from csxl.workbook.state import Month, PlanState, has_paste_sheet, has_sheet
 from csxl.workbook.team_book import TeamBook
+
+Row = tuple[object, ...]  # an Errors sheet row
+Days = tuple[list[AgentRow], list[str]]
+Scorer = Callable[[AgentRow], float | None]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,33 @@ class Room:
     validate: Callable[[Book, Ctx], None] | None = None
     # The command's warnings as the manager reads them: the room rewrites those of its kind.
     say: Callable[[PlanInputs, list], list[str]] | None = None
+    # Refresh's steps (csxl/refresh.py runs each room's, in ROOMS order, for every plan: a
+    # step checks itself whether the plan has its sheet). What one room's step leaves for
+    # another's goes on PlanState, never through an import of the other room.
+    # The tickets the plan counts (tickets, warnings).
+    scope: Callable[[str, PlanState, Any], tuple[Any, list[str]]] | None = None
+    # Pasted rows besides the Data sheet, read onto the state: (rows rejected, Errors rows,
+    # warnings).
+    load: Callable[[Book, PlanState], tuple[int, list[Row], list[str]]] | None = None
+    # The manager's adjustments checked for the month (Data's valid tickets of every month,
+    # or None when re-scoring; the agents on Scores then): Errors rows.
+    review: Callable[[str, PlanState, Any, str, set[str] | None], list[Row]] | None = None
+    # The agent groups and the month's frame the agents' figures come from.
+    figures: Callable[[PlanState, Any, tuple, list[dict], Any], tuple[list[dict], Any]] | None = (
+        None
+    )
+    # The agents' days in the team that month: (agent rows, warnings).
+    days: Callable[[str, PlanState, str | None, list[AgentRow]], Days] | None = None
+    # The month's results of the room's own rows (all tickets' frame given): Errors rows.
+    inspect: Callable[[str, PlanState, Any, str], list[Row]] | None = None
+    # More values per agent row (a score the room computes).
+    values: Callable[[PlanInputs, list[AgentRow]], list[AgentRow]] | None = None
+    # Overrides into `state.inputs.agents` (the rows before them, the time, the month, the
+    # agent's weighted score as Scores computes it).
+    adjust: Callable[[PlanState, list[AgentRow], datetime, str, Scorer], None] | None = None
+    # `csxl export-agent-sheets`: the room's part of each agent's card (a refreshed plan's
+    # cached values; `csxl.workbook.scorecard.AgentCard`), in ROOMS order.
+    scorecards: Callable[[Book, PlanState, list[AgentCard]], None] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -144,6 +179,7 @@ ROOMS: tuple[Room, ...] = (
         refresh=scores.refresh,
         write=scores.write,
         rescore=scores.write,
+        scorecards=scores.scorecards,
     ),
     Room("Data", data.build, carry=data.carry, rendered=False),
     Room(
@@ -154,7 +190,13 @@ ROOMS: tuple[Room, ...] = (
         present=_pasted("Orders"),
         flag="has_orders",
     ),
-    Room("CallRecords", call_records.build, carry=call_records.carry, rendered=False),
+    Room(
+        "CallRecords",
+        call_records.build,
+        carry=call_records.carry,
+        rendered=False,
+        load=call_records.load,
+    ),
     Room(
         "Mapping",
         mapping.build,
@@ -252,6 +294,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Aliases"),
         flag="has_aliases",
         blocks=aliases.BLOCKS,
+        scope=aliases.team_scope,
+        days=aliases.with_days,
     ),
     Room(
         "Appeals",
@@ -262,6 +306,9 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Appeals", "Audit"),
         flag="has_appeals",
         blocks=appeals.BLOCKS,
+        review=appeals.review,
+        figures=appeals.figures,
+        adjust=appeals.adjust,
     ),
     Room(
         "QA",
@@ -272,6 +319,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("QA"),
         flag="has_qa",
         blocks=qa.BLOCKS,
+        inspect=qa.inspect,
+        values=qa.with_scores,
     ),
     Room(
         "Calls",
@@ -281,6 +330,7 @@ ROOMS: tuple[Room, ...] = (
         write=calls.write,
         present=_calls,
         flag="has_calls",
+        refresh=calls.refresh,
     ),
     Room(
         "Audit",
@@ -289,6 +339,8 @@ ROOMS: tuple[Room, ...] = (
         write=audit.write,
         present=_sheet("Appeals", "Audit"),
         landmarks=False,
+        adjust=audit.adjust,
+        scorecards=audit.scorecards,
     ),
 )
 
@@ -343,3 +395,8 @@ def agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list:
 def with_awards(inputs: PlanInputs, month: str | None) -> list:
     """The agents' rows with the month's awards (Incentives' rules, Team's hire dates)."""
     return scores.with_awards(inputs, month)
+
+
+def weighted_score(inputs: PlanInputs, agent: AgentRow) -> float | None:
+    """An agent's weighted score as the Scores formulas compute it."""
+    return scores.score_of(inputs, agent)

@@ -9,9 +9,12 @@ here, so every row survives every refresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 from csxl.domain import appeals
+from csxl.domain.agents import AgentRow
 from csxl.domain.appeals import Appeal
 from csxl.errors import Location
 from csxl.workbook import layout, owned, style
@@ -221,3 +224,141 @@ def write(book: Book, ctx: Ctx) -> None:
 # row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
 # refused before anything is read (`plan_reader.check_pushed_out`).
 BLOCKS = (((A.AGENT, A.STATUS), A.last_row(), None),)
+
+
+# ------------------------------------------------------------------ refresh's steps
+# Check the rows (`review`), take excluded tickets out of their agent's figures (`figures`),
+# put overrides in and mark the Scores rows (`adjust`). The rules live in
+# `csxl.domain.appeals`. What was applied goes on the state as rows of the Audit log
+# (`state.logged`), which the Audit room appends to the log it keeps.
+def review(
+    book_name: str, state: PlanState, frame, month: str, agents: set[str] | None = None
+) -> list[tuple[object, ...]]:
+    """The Appeals rows checked against the Data sheet's valid tickets (`frame`, all months)
+    onto `state.adjustments`, each row's result filled; the Errors rows of refused ones.
+
+    Without a frame (re-scoring, `agents`: the names on Scores) only score and grade
+    overrides apply again: KPI values and exclusions are in Scores already."""
+    from csxl.domain.catalog import CATALOG
+
+    if not state.has_appeals:
+        return []
+    p = state.inputs
+    units = {t.key: CATALOG[t.key].unit for t in p.targets if "agent" in t.scored_for}
+    grades = tuple(name for name, _ in p.incentives.coefficients)
+    checked = appeals.check(
+        list(p.appeals), month, frame, p.lang, units, kpi_labels(p), grades, agents
+    )
+    p.appeal_results = checked.results
+    if frame is None:
+        checked.kpis.clear()
+    state.adjustments = checked
+    return error_rows(book_name, p.lang, checked)
+
+
+def figures(state: PlanState, tickets, window, groups: list[dict], frame):
+    """The agent groups and the month's frame for the agents' figures: without the tickets
+    approved appeals exclude (the team's figures keep them)."""
+    from csxl.domain import kpis
+    from csxl.domain.tickets import TicketSet
+
+    checked = state.adjustments
+    if checked is None or not checked.exclusions:
+        return groups, frame
+    out = checked.excluded_rows(frame)
+    sub = TicketSet(**{**tickets.__dict__, "frame": tickets.frame.drop(frame.index[out])})
+    result = kpis.compute(sub, ("agent",), state.kpi_settings, window)
+    return result.groups, kpis.in_period(sub.frame, window)
+
+
+def adjust(
+    state: PlanState,
+    before: list[AgentRow],
+    now: datetime,
+    month: str,
+    score_of: Callable[[AgentRow], float | None],
+) -> None:
+    """Overrides into the agents' rows, their Adjusted text, and this refresh's log rows
+    (`state.logged`). `before`: the agents' rows with no adjustment, for the from-values;
+    `score_of`: an agent's weighted score as Scores computes it."""
+    from csxl.domain import scoring
+    from csxl.domain.catalog import CATALOG, format_value
+
+    checked = state.adjustments
+    if checked is None:
+        return
+    p = state.inputs
+    lang = p.lang
+    zh = lang == "zh"
+    # Text, not a date: refresh patches cells without styles, and a log row needs none.
+    stamp = f"{now:%Y-%m-%d %H:%M:%S}"
+    kinds = {k: v[0 if zh else 1] for k, v in appeals.KINDS.items()}
+    raw = {a.agent: a for a in before}
+    fresh: list[tuple[object, ...]] = []
+    rows = []
+    for agent in p.agents:
+        name = agent.agent
+        notes: list[str] = []
+        log: list[tuple[object, ...]] = []
+
+        def record(kind, target, old, new, a, log=log, name=name) -> None:
+            log.append(
+                (stamp, month, name, kinds[kind], target, old, new, a.reason, a.approver, a.row)
+            )
+
+        excluded = checked.exclusions.get(name, {}) if name is not None else {}
+        for tid, a in sorted(excluded.items(), key=lambda kv: kv[1].row):
+            record("exclude", tid, "计入" if zh else "counted", "排除" if zh else "excluded", a)
+        if excluded:
+            notes.append(
+                f"排除工单 {len(excluded)} 张" if zh else f"{len(excluded)} ticket(s) excluded"
+            )
+        values = dict(agent.values)
+        for (who, key), (value, a) in sorted(checked.kpis.items(), key=lambda kv: kv[1][1].row):
+            if who != name:
+                continue
+            label = CATALOG[key].label(lang)
+            record("kpi", label, values.get(key), value, a)
+            notes.append(f"{label} {format_value(key, values.get(key))}→{format_value(key, value)}")
+            values[key] = value
+        agent = replace(agent, values=values)
+        score_label = appeals.SCORE_TARGETS["score"][0 if zh else 1]
+        grade_label = appeals.SCORE_TARGETS["grade"][0 if zh else 1]
+        if name in checked.scores:
+            value, a = checked.scores[name]
+            old = score_of(agent)
+            record("score", score_label, old, value, a)
+            notes.append(f"{score_label} {_shown(old)}→{_shown(value)}")
+            agent = replace(agent, score_override=value)
+        if name in checked.grades:
+            value, a = checked.grades[name]
+            old = scoring.grade(score_of(agent), p.incentives, agent.red_line(lang))
+            record("score", grade_label, old, value, a)
+            notes.append(f"{grade_label} {old or '—'}→{value}")
+            agent = replace(agent, grade_override=value)
+        if log:
+            first = raw.get(name, agent)
+            total = "合计" if zh else "all adjustments"
+            fresh += log
+            fresh.append(
+                (
+                    stamp,
+                    month,
+                    name,
+                    total,
+                    score_label,
+                    score_of(first),
+                    score_of(agent),
+                    None,
+                    None,
+                    None,
+                )
+            )
+            agent = replace(agent, adjusted="；".join(notes) if zh else "; ".join(notes))
+        rows.append(agent)
+    p.agents = rows
+    state.logged = fresh
+
+
+def _shown(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"

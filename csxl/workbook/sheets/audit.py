@@ -86,3 +86,38 @@ def write(book: Book, ctx: Ctx) -> None:
     """Every row below the header: the log as it is now, a longer earlier one emptied."""
     rows, clear = owned.grow(book, "Audit", U.FIRST_ROW, U.SOURCE_ROW, len(ctx.inputs.audit))
     owned.write(book, ctx, "Audit", [rows], [clear])
+
+
+def adjust(state: PlanState, before, now, month: str, score_of) -> None:
+    """Refresh's step after Appeals': this refresh's adjustments (`state.logged`) appended
+    to the log, the latest U.ROWS rows kept (nothing without checked appeals)."""
+    if state.adjustments is None:
+        return
+    p = state.inputs
+    p.audit = (list(p.audit) + state.logged)[-U.ROWS :]
+    state.logged = []
+
+
+# ------------------------------------------------------------------ csxl export-agent-sheets
+def scorecards(book: Book, state: PlanState, cards: list) -> None:
+    """Each agent's card (`csxl.workbook.scorecard.AgentCard`) with the approved appeals
+    the latest refresh of the shown month applied to them."""
+    found = adjustments_of(state, state.shown_month)
+    for card in cards:
+        card.adjustments = found.get(card.agent, [])
+
+
+def adjustments_of(state: PlanState, month: str | None) -> dict[str, list[tuple[object, ...]]]:
+    """Each agent's rows of the log as the latest refresh of `month` wrote them: (kind,
+    ticket or KPI, from, to, reason, approver)."""
+    rows = [r for r in state.inputs.audit if len(r) >= U.SOURCE_ROW and r[U.MONTH - 1] == month]
+    if not rows:
+        return {}
+    latest = max(str(r[U.TIME - 1]) for r in rows)
+    out: dict[str, list[tuple[object, ...]]] = {}
+    for r in rows:
+        if str(r[U.TIME - 1]) == latest:
+            out.setdefault(r[U.AGENT - 1], []).append(
+                tuple(r[c - 1] for c in (U.KIND, U.TARGET, U.FROM, U.TO, U.REASON, U.APPROVER))
+            )
+    return out

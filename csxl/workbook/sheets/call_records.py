@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from csxl.domain.agents import RowKind
 from csxl.domain.columns import CALL_COLUMNS, CALL_LABELS, Kind
-from csxl.workbook import style
+from csxl.errors import InputError
+from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import CallRecords as R
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
+from csxl.workbook.state import PlanState
 from csxl.workbook.style import TABLE_STYLE
 
 WIDTHS = {"call_id": 18.0, "started_at": 18.0, "agent": 12.0, "team": 14.0}
@@ -63,3 +67,54 @@ def build(ctx: Ctx) -> None:
         protect=False,
         paste=ctx.lang,
     )
+
+
+# ------------------------------------------------------------------ refresh's step
+# A sheet that cannot be read at all (its header row deleted, a stray cell far below the
+# data) is a warning and an Errors row, not a refused refresh: the month's ticket KPIs,
+# scores and bonuses do not depend on it.
+RECORDS = RowKind("CallRecords", "started_at", ("通电话", "calls"))
+
+
+def load(book: Book, state: PlanState) -> tuple[int, list[tuple[object, ...]], list[str]]:
+    """The pasted calls read and checked onto `state.calls`, agents named through Aliases
+    (`state.names`) as tickets are; (rows rejected, Errors rows, warnings). Nothing for a
+    plan made before the sheets."""
+    if not state.has_calls:
+        return 0, [], []
+    from csxl.domain.call_records import load_calls
+    from csxl.domain.columns import CALLS
+    from csxl.domain.synonyms import Synonyms
+
+    synonyms = Synonyms(CALLS)
+    # Mapping rows (those not tied to a Data source) for the columns calls share with
+    # tickets (agent, team) apply here too.
+    synonyms.extend(m for m in state.mapping_for() if m[1] in CALLS.columns)
+    try:
+        calls = load_calls(book.calls(synonyms))
+    except InputError as exc:
+        w = exc.where
+        sheet = w.sheet or layout.title("CallRecords", book.lang)
+        row = (w.file or book.name, sheet, w.row, w.column, exc.message, exc.hint)
+        state.inputs.call_status = f"{sheet}: {exc.message}"
+        return 1, [row], [f"{sheet}: {exc.message}"]
+    errors: list[tuple[object, ...]] = []
+    warnings: list[str] = []
+    if state.names is not None:
+        calls, errors, warnings = state.names.resolve(book.name, calls, RECORDS)
+    state.calls = calls
+    return len(calls.problems), problem_rows(calls, book.lang) + errors, warnings
+
+
+def problem_rows(calls, lang: str) -> list[tuple[object, ...]]:
+    return [
+        (
+            calls.source,
+            calls.sheet,
+            p.row,
+            p.column,
+            p.reason(lang),
+            None if p.value is None else str(p.value),
+        )
+        for p in calls.problems
+    ]

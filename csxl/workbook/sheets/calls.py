@@ -12,6 +12,7 @@ sees how each rate is made (never COUNTIFS over the pasted records, which can ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from openpyxl.styles import Alignment
 
@@ -22,7 +23,7 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Calls as L
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.state import PlanState
+from csxl.workbook.state import Month, PlanState
 
 SCOPES = {"all": ("全部", "All"), "team": ("团队", "Team"), "agent": ("坐席", "Agent")}
 UNASSIGNED = ("未分配", "Unassigned")
@@ -204,3 +205,85 @@ def write(book: Book, ctx: Ctx) -> None:
         "Calls",
         [(L.STATUS_ROW, 1, L.STATUS_ROW, 1), (L.FIRST_ROW, L.SCOPE, L.last_row(), L.ASA)],
     )
+
+
+# ------------------------------------------------------------------ refresh's step
+def refresh(m: Month) -> list[str]:
+    return fill(m.state, m.window, m.month, m.now)
+
+
+def fill(state: PlanState, window, month: str, now: datetime) -> list[str]:
+    """The status line and results for `month` from the pasted calls (`state.calls`, read
+    by the Call records room); warnings. Rules in `csxl.domain.calls`."""
+    from csxl.domain import kpis
+    from csxl.domain.calls import call_groups
+
+    if not state.has_calls:
+        return []
+    p = state.inputs
+    calls = state.calls
+    if calls is None:
+        p.call_rows = ()
+        return []
+    settings = p.call_settings or CallSettings()
+    frame = kpis.in_period(calls.frame, window, "started_at")
+    zh = p.lang == "zh"
+    rows: list[CallRow] = []
+    if len(frame):
+        everyone = p.team or SCOPES["all"][0 if zh else 1]
+        for g in call_groups(frame, ("all", "team", "agent"), settings):
+            k = g["kpis"]
+            rows.append(
+                CallRow(
+                    g["by"],
+                    everyone if g["by"] == "all" else g["key"],
+                    int(k["offered"]),
+                    int(k["answered"]),
+                    int(k["abandoned"]),
+                    None if k["answered_within"] is None else int(k["answered_within"]),
+                    None if k["asa_s"] is None else float(k["asa_s"]),
+                )
+            )
+    warnings = []
+    if len(rows) > L.ROWS:
+        warnings.append(
+            f"通话：结果超过 {L.ROWS} 行，只显示前 {L.ROWS} 行"
+            if zh
+            else f"Calls: more than {L.ROWS} result rows; the first {L.ROWS} are shown"
+        )
+    p.call_rows = tuple(rows[: L.ROWS])
+    p.call_status = _status(p.lang, calls, len(frame), rows[0].offered if rows else 0, month, now)
+    if calls.valid and "wait_s" not in calls.columns:
+        # Service level and ASA stay blank (never 0%): the status line and a warning say why.
+        from csxl import unavailable
+        from csxl.domain.columns import CALL_LABELS
+
+        what = "服务水平、平均应答" if zh else "service level, ASA"
+        text = unavailable.note(["wait_s"], p.lang, CALL_LABELS)
+        p.call_status += ("；" if zh else "; ") + f"{what}{'：' if zh else ': '}{text}"
+        warnings.append(unavailable.where(layout.title("Calls", p.lang), what, text, p.lang))
+    return warnings
+
+
+def _status(lang: str, calls, in_month: int, offered: int, month: str, now: datetime) -> str:
+    sheet = layout.title("CallRecords", lang)
+    errors = layout.rejected_rows_sheet(lang)
+    short = in_month - offered
+    at = f"{now:%Y-%m-%d %H:%M}"
+    if lang == "zh":
+        if not in_month:
+            return f"{at}：“{sheet}”中没有 {month} 的来电（共 {calls.valid:,} 行有效）"
+        text = f"{at} 按 {month} 的 {in_month:,} 通来电计算"
+        if short:
+            text += f"（短放弃 {short:,} 通不计入呼入量）"
+        if calls.rejected:
+            text += f"；“{sheet}”有 {calls.rejected:,} 行被拒绝，见“{errors}”表"
+        return text
+    if not in_month:
+        return f"{at}: no calls of {month} in {sheet} ({calls.valid:,} valid rows)"
+    text = f"{at}: {in_month:,} calls of {month}"
+    if short:
+        text += f" ({short:,} short abandons not offered)"
+    if calls.rejected:
+        text += f"; {calls.rejected:,} rows of {sheet} rejected, see {errors}"
+    return text

@@ -217,3 +217,92 @@ def write(book: Book, ctx: Ctx) -> None:
 # row or None). A non-empty row below one was pushed out by a row inserted inside it, and is
 # refused before anything is read (`plan_reader.check_pushed_out`).
 BLOCKS = (((Q.AGENT, Q.DATE), Q.FIRST_ROW + Q.ROWS - 1, None),)
+
+
+# ------------------------------------------------------------------ refresh's steps
+# The month's QA score per agent onto Scores and this sheet's result block; unusable
+# inspection rows onto Errors. Rows count in the refreshed month by their QA date, else
+# their ticket's created month (the Data sheet's valid tickets), else as the refreshed
+# month's. Agent names go through the Aliases table as the Data sheet's do (`state.names`):
+# unknown and ambiguous spellings keep their own name and are listed. A ticket an approved
+# appeal excludes from an agent's figures (`state.adjustments`) leaves that agent's QA
+# score too.
+def inspect(book_name: str, state: PlanState, tickets, month: str) -> list:
+    """Fill the per-agent results for `month`; the Errors rows of the inspections.
+
+    `tickets`: every valid ticket of the Data sheet (all months, a DataFrame)."""
+    from csxl.domain.appeals import ticket_text
+
+    p = state.inputs
+    if not state.has_qa:
+        return []
+    rows, problems = _named(state, list(p.qa_rows))
+    wanted = {r.ticket for r in rows if isinstance(r.ticket, str) and r.ticket}
+    when, dated = qa.months(rows, _ticket_months(tickets, wanted), month)
+    checked = state.adjustments
+    excluded = set() if checked is None else checked.excluded_tickets
+
+    def counted(r: qa.Inspection) -> bool:
+        return when.get(r.row) == month and (r.agent, ticket_text(r.ticket)) not in excluded
+
+    per_agent, _, invalid = qa.summarise(rows, counted)
+    p.qa_results = tuple(per_agent.values())
+    problems += dated + invalid
+    order = {"agent": 0, "date": 1, "score": 2}
+    return error_rows(book_name, p.lang, sorted(problems, key=lambda x: (x[0], order[x[1]])))
+
+
+def _named(state: PlanState, rows: list) -> tuple[list, list]:
+    """The rows with each agent as Scores names them (an empty alias table changes
+    nothing), and a problem per unknown or ambiguous spelling, at its first row."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    if state.names is None or not state.inputs.aliases or not rows:
+        return rows, []
+    spelled = pd.Series([r.agent for r in rows], dtype=object)
+    named, resolved = state.names.names_of(spelled)
+    out = [
+        replace(r, agent=None if pd.isna(n) else str(n)) for r, n in zip(rows, named, strict=True)
+    ]
+    first = {}
+    for r in rows:
+        first.setdefault(r.agent, r.row)
+    problems: list = [
+        (first[name], "agent", "unknown", name, {"n": n}) for name, n in resolved.unknown.items()
+    ]
+    problems += [
+        (first[name], "agent", "ambiguous", name, {"ids": "、".join(ids)})
+        for name, ids in resolved.ambiguous.items()
+    ]
+    return out, problems
+
+
+def _ticket_months(frame, wanted: set[str] | None = None) -> dict[str, str]:
+    """Ticket id (as text) -> the month it was created in; with `wanted`, only for those ids
+    (`qa.months` asks for no other: an inspection's ticket as typed), so that a plan without
+    inspections by ticket costs no pass in Python over every ticket."""
+    import pandas as pd
+
+    from csxl.domain.appeals import ticket_text
+
+    if frame is None or "ticket_id" not in frame or frame.empty or wanted == set():
+        return {}
+    ids = frame["ticket_id"]
+    if wanted is not None and isinstance(ids.dtype, pd.StringDtype):
+        # Text ids: ticket_text is the trimmed text, so the other rows cannot match.
+        frame = frame[ids.str.strip().isin(wanted).fillna(False).to_numpy(dtype=bool)]
+    ids = frame["ticket_id"].map(ticket_text)
+    created = frame["created_at"].dt.strftime("%Y-%m")
+    return {tid: m for tid, m in zip(ids, created, strict=True) if tid is not None}
+
+
+def with_scores(p, agents: list) -> list:
+    """Agent rows with their QA score (None without inspections) among their values."""
+    from dataclasses import replace
+
+    if not p.has_qa:
+        return agents
+    means = {a.agent: a.mean for a in p.qa_results}
+    return [replace(a, values={**a.values, "qa_score": means.get(a.agent)}) for a in agents]

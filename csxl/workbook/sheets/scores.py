@@ -12,19 +12,18 @@ multiplies by it). A new plan has no agents: the rows are laid out empty.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from openpyxl.styles import Alignment
 
 from csxl.domain import scoring
+from csxl.domain.agents import TICKS, AgentRow
 from csxl.domain.catalog import CATALOG
-from csxl.domain.identity import DaysInTeam
 from csxl.domain.scoring import Target
 from csxl.errors import InputError, Location, printable, t
 from csxl.errors import t as tr
 from csxl.workbook import layout, style
-from csxl.workbook.book import YES_NO, Ctx, PlanInputs, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.cells import address, cell, number, numeric_text
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import Incentives as I
@@ -37,7 +36,6 @@ from csxl.workbook.state import Graded, Month, PlanState
 from csxl.workbook.style import text_width
 from csxl.workbook.team_book import TeamBook
 
-TICKS = YES_NO
 SHARE_FORMAT = "0.0%"
 WRAP = Alignment(vertical="center", wrap_text=True)
 NO_WRAP = Alignment(vertical="bottom", wrap_text=False)
@@ -184,36 +182,6 @@ def build(ctx: Ctx) -> None:
         header_rows=f"{S.HEADER_ROW}:{S.HEADER_ROW}",
         split=True,
     )
-
-
-@dataclass(frozen=True)
-class AgentRow:
-    """One agent's month, as refresh computed it from the Data sheet."""
-
-    agent: str | None  # None: tickets without an agent (未分配)
-    group: str | None
-    tickets: int
-    answered: int
-    values: Mapping[str, float | None]  # KPI key -> the agent's value
-    # Escalated complaints, each costing a deduction; None when the export has no escalation
-    # column (unknown: blank on Scores, and nothing deducted).
-    escalated: int | None = 0
-    verified: int = 0  # verified escalations in the data: red-line hits
-    tick: str | None = None  # the manager's red-line tick, as typed
-    appeal: str | None = None  # the manager's note, as typed
-    award: str = ""
-    # Approved appeals (csxl.domain.appeals): a weighted score or grade that replaces the
-    # computed one, and what was adjusted in this row (shown in the Scores column 调整).
-    score_override: float | None = None
-    grade_override: str | None = None
-    adjusted: str | None = None
-    # Days in this plan's team and days of the month under the pro-rating rule
-    # (csxl.domain.identity.days_in_team); None: not counted, the bonus is not pro-rated.
-    days: DaysInTeam | None = None
-
-    def share(self, rule: str) -> float:
-        """The part of the bonus this month earns (1 without days)."""
-        return 1.0 if self.days is None else self.days.share(rule)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -702,3 +670,73 @@ def _award_labels(lang: str) -> tuple[str, ...]:
         if lang == "zh"
         else ("Service star", "Top performer", "Rising star")
     )
+
+
+# ------------------------------------------------------------------ csxl export-agent-sheets
+def scorecards(book, state, cards: list) -> None:
+    """One card per agent row of the refreshed sheet (`csxl.workbook.scorecard.AgentCard`):
+    the figures refresh read back and the cached results, targets as they apply to the agent."""
+    from csxl.domain.scoring import TIER_LABELS, tier
+    from csxl.workbook.cells import cell
+    from csxl.workbook.scorecard import AgentCard, KpiLine, number, unit_format
+
+    p = state.inputs
+    if not state.shown_month:
+        raise InputError(
+            t(
+                "计划还没有刷新：“考核”表是空的。",
+                "the plan has not been refreshed yet: Scores is empty.",
+            ),
+            Location(book.name, layout.title("Scores", p.lang)),
+            t(
+                "请先把本月导出粘贴到“数据”表并运行 csxl refresh。",
+                "Paste the month's export into Data and run `csxl refresh` first.",
+            ),
+        )
+    rows = book.rows("Scores")
+    scored = [(i, t) for i, t in enumerate(p.targets) if "agent" in t.scored_for]
+    by_name = {a.agent: a for a in state.agents if a.agent is not None}
+    for r in range(S.FIRST_ROW, min(len(rows), S.last_row()) + 1):
+        name = cell(rows, r, S.AGENT)
+        if name is None or str(name) not in by_name:  # the 未分配 row is read as no agent
+            continue
+        agent = by_name[str(name)]
+        lines = []
+        for j, (index, target) in enumerate(scored):
+            effective = effective_target(p, index, target, agent).target
+            value = agent.values.get(target.key)
+            level = tier(value, effective)
+            lines.append(
+                KpiLine(
+                    target.key,
+                    CATALOG[target.key].label(p.lang),
+                    unit_format(CATALOG[target.key].unit),
+                    value,
+                    effective.baseline,
+                    effective.stretch,
+                    effective.challenge,
+                    effective.weight,
+                    None if level is None else TIER_LABELS[p.lang][level],
+                    number(cell(rows, r, S.kpi_points(j))),
+                )
+            )
+        grade = cell(rows, r, S.GRADE)
+        cards.append(
+            AgentCard(
+                agent=str(name),
+                group=agent.group,
+                tickets=agent.tickets,
+                answered=agent.answered,
+                kpis=lines,
+                score=number(cell(rows, r, S.SCORE)),
+                grade=None if grade is None else str(grade),
+                bonus=number(cell(rows, r, S.BONUS)),
+                escalated=agent.escalated,
+                deductions=number(cell(rows, r, S.DEDUCTIONS)),
+                red_lines=agent.verified,
+                award=agent.award,
+                appeal=agent.appeal,
+                share=number(cell(rows, r, S.SHARE)),
+                days=None if agent.days is None else (agent.days.days, agent.days.month),
+            )
+        )

@@ -16,10 +16,11 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
 from csxl.domain import scoring
+from csxl.domain.agents import TICKS
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.workbook import layout, owned, style
-from csxl.workbook.book import YES_NO, Ctx, setup_sheet
+from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
@@ -325,7 +326,7 @@ def refresh(m: Month) -> list[str]:
     p.trend = sorted(kept + fresh, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
     # The history the promotion rule reads: each month's grade and red lines, this one's
     # from the graded agents (a red line of a month without a grade still counts).
-    yes = YES_NO[p.lang][0]
+    yes = TICKS[p.lang][0]
     for r in p.trend:
         if r[1] != scope_agent:
             continue
