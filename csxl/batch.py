@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from csxl.domain.people import Member
     from csxl.domain.scoring import Target
-    from csxl.workbook.book import Override
+    from csxl.workbook.book import Override, PlanInputs
 
 MANIFEST = "csxl-batch.json"
 REPORT = "batch-report.xlsx"
@@ -195,40 +195,22 @@ def _formulas(sheet_xml: bytes) -> dict[str, str]:
     }
 
 
-def as_written(value: object) -> object:
-    """A number typed into a cell as openpyxl stores it (16 significant digits, "%.16g"):
-    what `build` writes for an input; cached formula values keep full precision."""
-    if isinstance(value, float) and not isinstance(value, bool):
-        return float(f"{value:.16g}")
-    return value
-
-
 class Template:
     """A plan built once, specialised per team by patching only the parts that differ."""
 
     def __init__(self, lang: str, year: int, today: date) -> None:
-        from csxl.domain.scoring import DEFAULT_TARGETS
-        from csxl.workbook import layout
         from csxl.workbook.book import PlanInputs
         from csxl.workbook.builder import build
         from csxl.workbook.package import sheet_parts
 
         self.lang, self.year, self.today = lang, year, today
-        self.defaults = DEFAULT_TARGETS
         self.data = build(PlanInputs(lang=lang, team=PLACEHOLDER, year=year, today=today))
         with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
             self.files = {n: zf.read(n) for n in zf.namelist()}
-        parts = sheet_parts(self.files)
-        self.goals = parts[layout.title("Goals", lang)]
-        self.dashboard = parts[layout.title("Dashboard", lang)]
-        self.settings = parts[layout.title("Settings", lang)]
-        self.parts = parts
+        self.parts = sheet_parts(self.files)
         marker = PLACEHOLDER.encode()
         self.named = [n for n, data in self.files.items() if marker in data]
-        self.formulas = {
-            self.goals: _formulas(self.files[self.goals]),
-            self.dashboard: _formulas(self.files[self.dashboard]),
-        }
+        self.formulas: dict[str, dict[str, str]] = {}  # part -> the template's formula texts
 
     def specialise(
         self,
@@ -240,11 +222,27 @@ class Template:
         aliases: Sequence[tuple[str, str, str]] = (),
     ) -> bytes:
         """The package of `build(PlanInputs(lang, team, year, today, active_customers,
-        targets, cascade, team_inputs=TeamInputs(members), aliases))`: `roster_rows` gives
-        a roster team's members, aliases and cascade rows."""
-        from csxl.workbook import sheetxml, zipsplice
-        from csxl.workbook.layout import Settings as St
+        targets, cascade, team_inputs=TeamInputs(members), aliases))`."""
+        from csxl.domain.people import TeamInputs
+        from csxl.workbook.book import PlanInputs
 
+        p = PlanInputs(lang=self.lang, team=team, year=self.year, today=self.today)
+        if targets:
+            p.targets = tuple(targets)
+        p.cascade = list(cascade)
+        p.active_customers = active_customers
+        p.team_inputs = TeamInputs(tuple(members))
+        p.aliases = tuple(aliases)
+        return self.plan(p)
+
+    def plan(self, p: PlanInputs) -> bytes:
+        """The package of `build(p)`, for inputs a roster gives (`sheets.roster_inputs`):
+        the sheets whose title holds the team name, and the cells each room says differ
+        from the template's (`sheets.team_cells`)."""
+        from csxl.workbook import sheetxml, zipsplice
+        from csxl.workbook.sheets import team_cells
+
+        team = p.team
         if not team or team != " ".join(team.split()):
             raise ValueError(
                 t(
@@ -254,25 +252,24 @@ class Template:
             )
         name = escape(team).encode("utf-8")
         parts = {n: self.files[n].replace(PLACEHOLDER.encode(), name) for n in self.named}
-        cells = self._target_cells(tuple(targets or self.defaults))
-        goals = cells.pop("Goals")
-        goals.update(self._cascade_cells(list(cascade), tuple(targets or self.defaults)))
-        # Settings' active customers: an input no formula of the plan caches a value of.
-        settings = {}
-        if active_customers is not None:
-            settings[(St.ROW_ACTIVE_CUSTOMERS, St.VALUE_COL)] = as_written(active_customers)
-        for part, patch in (
-            (self.goals, goals),
-            (self.dashboard, cells["Dashboard"]),
-            (self.settings, settings),
-            *self._roster_cells(members, aliases),
-        ):
-            if patch:
-                parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
+        for key, patch in team_cells(p, self._formulas_of).items():
+            part = self._part(key)
+            parts[part] = sheetxml.patch(parts.get(part, self.files[part]), patch)
         parts["xl/workbook.xml"] = self._print_areas(parts)
         out = io.BytesIO()
         zipsplice.splice(io.BytesIO(self.data), out, parts)
         return out.getvalue()
+
+    def _part(self, key: str) -> str:
+        from csxl.workbook import layout
+
+        return self.parts[layout.title(key, self.lang)]
+
+    def _formulas_of(self, key: str) -> dict[str, str]:
+        name = self._part(key)
+        if name not in self.formulas:  # once a run
+            self.formulas[name] = _formulas(self.files[name])
+        return self.formulas[name]
 
     def _print_areas(self, parts: dict[str, bytes]) -> bytes:
         """The template's workbook.xml with the print areas of the patched sheets."""
@@ -287,139 +284,6 @@ class Template:
         paste = frozenset(layout.title(key, self.lang) for key in layout.PASTE_AREAS)
         areas = printing.print_areas(sheets, read, read, paste, only=set(parts))
         return printing.with_print_areas(workbook, areas)
-
-    def _target_cells(self, targets: tuple[Target, ...]) -> dict[str, dict]:
-        """Cells of Goals and Dashboard that follow a KPI's targets, for changed KPIs."""
-        from csxl.domain.catalog import CATALOG
-        from csxl.workbook.layout import Dashboard as D
-        from csxl.workbook.layout import Goals as G
-        from csxl.workbook.layout import col
-        from csxl.workbook.sheets.dashboard import as_shown
-        from csxl.workbook.sheets.goals import smart_text
-        from csxl.workbook.sheetxml import Formula
-
-        if len(targets) != len(self.defaults) or any(
-            (t.key, t.direction, t.unit, t.scored_for) != (d.key, d.direction, d.unit, d.scored_for)
-            for t, d in zip(targets, self.defaults, strict=True)
-        ):
-            raise ValueError("batch overrides weights and targets only: same KPIs, same order")
-        goals: dict[tuple[int, int], object] = {}
-        dash: dict[tuple[int, int], object] = {}
-        gf, df = self.formulas[self.goals], self.formulas[self.dashboard]
-        for i, (tg, d) in enumerate(zip(targets[: G.KPI_ROWS], self.defaults, strict=False)):
-            if tg == d:
-                continue
-            r = G.FIRST_ROW + i
-            for c, value in (
-                (G.WEIGHT, tg.weight),
-                (G.BASELINE, tg.baseline),
-                (G.STRETCH, tg.stretch),
-                (G.CHALLENGE, tg.challenge),
-            ):
-                goals[(r, c)] = as_written(value)
-            goals[(r, G.NOTE)] = smart_text(
-                self.lang, self.year, tg, CATALOG[tg.key].label(self.lang)
-            )
-            for m in range(12):
-                c = G.MONTH_FIRST + m
-                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], tg.stretch)
-            for q in range(4):
-                c = G.QUARTER_FIRST + q
-                goals[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([tg.stretch] * 3) / 3)
-            dr = D.FIRST_ROW + i
-            for c, value in (
-                (D.BASELINE, tg.baseline),
-                (D.STRETCH, tg.stretch),
-                (D.CHALLENGE, tg.challenge),
-            ):
-                dash[(dr, c)] = Formula(df[f"{col(c)}{dr}"], as_shown(tg, value))
-        if goals:  # the weights' total and note follow the weights (sheets.goals)
-            from csxl.workbook.sheets.goals import weight_problems
-
-            weights = [t.weight for t in targets[: G.KPI_ROWS]]
-            total = (G.WEIGHT_TOTAL_ROW, G.WEIGHT)
-            note = (G.WEIGHT_NOTE_ROW, G.WEIGHT_NOTE_COL)
-            goals[total] = Formula(gf[f"{col(total[1])}{total[0]}"], round(sum(weights), 6))
-            goals[note] = Formula(
-                gf[f"{col(note[1])}{note[0]}"], weight_problems(self.lang, weights, 0)
-            )
-        return {"Goals": goals, "Dashboard": dash}
-
-    def _roster_cells(
-        self, members: Sequence[Member], aliases: Sequence[tuple[str, str, str]]
-    ) -> list[tuple[str, dict]]:
-        """(part, cells) of the sheets that list the roster's agents (`sheets.roster_cells`)."""
-        from csxl.workbook import layout
-        from csxl.workbook.sheets import roster_cells
-
-        def part(key: str) -> str:
-            return self.parts[layout.title(key, self.lang)]
-
-        def formulas(key: str) -> dict[str, str]:
-            name = part(key)
-            if name not in self.formulas:  # once a run: the template's formula texts
-                self.formulas[name] = _formulas(self.files[name])
-            return self.formulas[name]
-
-        if not members and not aliases:
-            return []
-        cells = roster_cells(self.lang, self.today, members, aliases, formulas)
-        return [(part(key), patch) for key, patch in cells.items()]
-
-    def _cascade_cells(self, cascade: list[Override], targets: tuple[Target, ...]) -> dict:
-        """The typed cascade rows of Goals (level, name, KPI label, weight and targets)."""
-        from csxl.domain.catalog import CATALOG
-        from csxl.workbook.layout import Goals as G
-        from csxl.workbook.sheets.goals import LEVELS
-
-        labels = {t.key: CATALOG[t.key].label(self.lang) for t in targets}
-        cells: dict[tuple[int, int], object] = {}
-        for o in cascade:
-            r = o.row
-            if not G.CASCADE_FIRST_ROW <= r < G.CASCADE_FIRST_ROW + G.CASCADE_ROWS:
-                raise ValueError(f"cascade row {r} is outside the Goals cascade block")
-            cells[(r, G.C_LEVEL)] = LEVELS[self.lang][0 if o.level == "group" else 1]
-            cells[(r, G.C_NAME)] = o.name
-            cells[(r, G.C_KPI)] = labels.get(o.key, o.key)
-            cells[(r, G.C_WEIGHT)] = as_written(o.weight)
-            cells[(r, G.C_BASELINE)] = as_written(o.baseline)
-            cells[(r, G.C_STRETCH)] = as_written(o.stretch)
-            cells[(r, G.C_CHALLENGE)] = as_written(o.challenge)
-        return cells
-
-
-# ------------------------------------------------------------------ the roster's agents
-def roster_rows(
-    team: Team, targets: Sequence[Target], cascade: Sequence[Override]
-) -> tuple[tuple[Member, ...], tuple[tuple[str, str, str], ...], list[Override]]:
-    """What a team plan lists of the roster's agents, before any data: Team's rows (agent,
-    group, hire date), Aliases' rows (the agent's name -> 工号 -> the name shown; an agent
-    without a 工号 has the name as id, so that no agent of the team is an unknown name),
-    and the cascade with a row for each agent that has no override of its own (the first
-    KPI scored per agent, its targets blank: the team's, for the manager to change).
-    Aliases stay empty when no agent has a 工号: an empty table changes nothing."""
-    from csxl.domain.people import Member
-    from csxl.workbook.book import Override
-    from csxl.workbook.layout import Goals as G
-    from csxl.workbook.layout import Team as T
-
-    members = tuple(Member(a.name, a.group, hired=a.hire_date) for a in team.agents[: T.ROWS])
-    aliases: tuple[tuple[str, str, str], ...] = ()
-    if any(a.agent_id for a in team.agents):
-        aliases = tuple((a.name, a.agent_id or a.name, a.name) for a in team.agents)
-    rows = list(cascade)
-    kpi = next((t.key for t in targets if "agent" in t.scored_for), None)
-    named = {o.name for o in cascade if o.level == "agent"}
-    used = {o.row for o in cascade}
-    free = (r for r in range(G.CASCADE_FIRST_ROW, G.CASCADE_FIRST_ROW + G.CASCADE_ROWS))
-    for a in team.agents if kpi is not None else ():
-        if a.name in named:
-            continue
-        r = next((r for r in free if r not in used), None)
-        if r is None:  # the block is full: the agents beyond it are on Team all the same
-            break
-        rows.append(Override(r, "agent", a.name, kpi))
-    return members, aliases, rows
 
 
 # ------------------------------------------------------------------ results and manifest
@@ -679,10 +543,11 @@ def _run(
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
     names = file_names(list(roster.teams), {t: m.get("file", "") for t, m in manifest.items()})
-    from csxl.workbook.sheets.holidays import uncovered_warning
+    from csxl.workbook.book import PlanInputs
+    from csxl.workbook.sheets import roster_inputs, written_warnings
 
-    calendar = uncovered_warning(year, lang)
-    result = BatchResult(out, lang, warnings=[*warnings, *([calendar] if calendar else [])])
+    inputs = PlanInputs(lang=lang, year=year, today=today)
+    result = BatchResult(out, lang, warnings=[*warnings, *written_warnings(inputs)])
     if on_start:
         on_start(len(roster.teams))
     template: Template | None = None
@@ -701,9 +566,8 @@ def _run(
             file = names[team.name]
             path = out / file
             try:
-                targets = team.targets()
-                members, aliases, cascade = roster_rows(team, targets, team.cascade(targets))
-                fp = fingerprint(lang, year, team, targets, cascade, data_digest)
+                inputs = roster_inputs(team, lang, year, today)
+                fp = fingerprint(lang, year, team, inputs.targets, inputs.cascade, data_digest)
                 record = manifest.get(team.name, {})
                 state = _state(path, record, fp)
                 if state == UP_TO_DATE:
@@ -722,9 +586,7 @@ def _run(
                 if template is None:
                     template = Template(lang, year, today)
                     t0 = time.perf_counter()  # the template is the run's, not this team's
-                package = template.specialise(
-                    team.name, targets, cascade, team.active_customers, members, aliases
-                )
+                package = template.plan(inputs)
                 note = REFRESH_NOTE[lang]["backup"].format(name=kept.name) if kept else ""
                 if data is not None and len(frames.get(team.name, ())) > 0:
                     jobs_todo.append(

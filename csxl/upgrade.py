@@ -95,10 +95,8 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
         from csxl.workbook.plan_reader import read_plan
-        from csxl.workbook.sheets.holidays import open_year_warning
 
-        calendar = open_year_warning(read_plan(old).inputs)
-        report.warnings += [calendar] if calendar else []
+        report.warnings += sheets.written_warnings(read_plan(old).inputs)
         return report
     if version not in READABLE:
         raise InputError(
@@ -170,7 +168,4 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
         refresh(PackageBook(target), state.shown_month)
         report.refreshed = state.shown_month
-    from csxl.workbook.sheets.holidays import open_year_warning
-
-    calendar = open_year_warning(p)  # a plan year chinese-calendar does not know yet
-    report.warnings += [calendar] if calendar else []
+    report.warnings += sheets.written_warnings(p)  # e.g. a year chinese-calendar lacks

@@ -8,12 +8,11 @@ for the sheets the plan has, in this order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from csxl.domain.people import Member
-from csxl.workbook.book import Ctx, PlanInputs
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam
 from csxl.workbook.port import Book
 from csxl.workbook.sheets import (
     actions,
@@ -74,6 +73,13 @@ class Room:
     carry: Callable[[Book, Book], list[tuple[str, str]]] | None = None
     # `csxl consolidate`: the room's part of a team's summary (`TeamBook`), from cached values.
     summarise: Callable[[list[list[object]], TeamBook, str, str], None] | None = None
+    # `csxl batch`: what a roster team sets in the sheet's inputs of its plan, and the cells
+    # that differ from the plan built with a placeholder team and the defaults
+    # (`formulas()`: that built sheet's formula texts by address, for cached values).
+    roster: Callable[[PlanInputs, RosterTeam], None] | None = None
+    # `csxl new`, `batch` and `upgrade`: what they say about the sheet of a plan they write.
+    warn: Callable[[PlanInputs], str | None] | None = None
+    team_cells: Callable[[PlanInputs, Callable[[], Mapping[str, str]]], dict] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -96,12 +102,21 @@ ROOMS: tuple[Room, ...] = (
         upgrade=settings.upgrade,
         carry=settings.carry,
         summarise=settings.summarise,
+        roster=settings.roster,
+        team_cells=settings.team_cells,
     ),
     Room("Incentives", incentives.build, upgrade=incentives.upgrade, carry=incentives.carry),
-    Room("Goals", goals.build, upgrade=goals.upgrade, summarise=goals.summarise),
+    Room(
+        "Goals",
+        goals.build,
+        upgrade=goals.upgrade,
+        summarise=goals.summarise,
+        roster=goals.roster,
+        team_cells=goals.team_cells,
+    ),
     # Dashboard reads the Settings and Goals cells built above.
     Room("Guide", guide.build, rendered=False),
-    Room("Dashboard", dashboard.build),
+    Room("Dashboard", dashboard.build, team_cells=dashboard.team_cells),
     Room("Scores", scores.build, carry=scores.carry, summarise=scores.summarise),
     Room("Data", data.build, carry=data.carry, rendered=False),
     Room(
@@ -168,6 +183,7 @@ ROOMS: tuple[Room, ...] = (
         "Holidays",
         holidays.build,
         upgrade=holidays.upgrade,
+        warn=holidays.open_year_warning,
         read=holidays.read,
         write=holidays.write,
         present=_sheet("Holidays"),
@@ -193,6 +209,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Team"),
         flag="has_team",
         blocks=team.BLOCKS,
+        roster=team.roster,
+        team_cells=team.team_cells,
     ),
     Room(
         "Aliases",
@@ -203,6 +221,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Aliases"),
         flag="has_aliases",
         blocks=aliases.BLOCKS,
+        roster=aliases.roster,
+        team_cells=aliases.team_cells,
     ),
     Room(
         "Appeals",
@@ -247,17 +267,30 @@ SHEET_BUILDERS: dict[str, Callable[[Ctx], None]] = {r.key: r.build for r in ROOM
 NOT_RENDERED = frozenset(r.key for r in ROOMS if not r.rendered)
 
 
-def roster_cells(
-    lang: str,
-    today: date,
-    members: Sequence[Member],
-    alias_rows: Sequence[tuple[str, str, str]],
-    formulas: Callable[[str], Mapping[str, str]],
+def roster_inputs(team: RosterTeam, lang: str, year: int, today: date) -> PlanInputs:
+    """The inputs of a roster team's plan (`csxl batch`): each room's part of the roster."""
+    p = PlanInputs(lang=lang, year=year, today=today)
+    for room in ROOMS:
+        if room.roster is not None:
+            room.roster(p, team)
+    return p
+
+
+def team_cells(
+    p: PlanInputs, formulas: Callable[[str], Mapping[str, str]]
 ) -> dict[str, dict[tuple[int, int], object]]:
-    """Per sheet key, the cells a roster's agents fill in a plan built without them (`csxl
-    batch`): Team's agent rows and Aliases' left table. `formulas(key)`: the built sheet's
-    formula texts by address."""
-    return {
-        "Team": team.roster_cells(members, lang, today, formulas("Team")),
-        "Aliases": aliases.roster_cells(alias_rows),
-    }
+    """Per sheet key, the cells of `p`'s plan that differ from the plan built with a
+    placeholder team and the defaults (`csxl batch` patches them into that plan).
+    `formulas(key)`: the built sheet's formula texts by address."""
+    out = {}
+    for room in ROOMS:
+        if room.team_cells is not None:
+            cells = room.team_cells(p, lambda key=room.key: formulas(key))
+            if cells:
+                out[room.key] = cells
+    return out
+
+
+def written_warnings(p: PlanInputs) -> list[str]:
+    """What `csxl new`, `batch` and `upgrade` say about a plan they write from `p`."""
+    return [w for room in ROOMS if room.warn is not None and (w := room.warn(p))]

@@ -9,12 +9,12 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.layout import Aliases as L
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
@@ -155,3 +155,16 @@ def roster_cells(aliases: Sequence[tuple[str, str, str]]) -> dict[tuple[int, int
         for c, value in zip((L.SPELLING, L.AGENT_ID, L.NAME), row, strict=True):
             cells[(L.FIRST_ROW + i, c)] = value
     return cells
+
+
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """Each agent's name -> 工号 -> the name shown; an agent without a 工号 has the name as id,
+    so that no agent of the team is an unknown name. Empty when no agent has a 工号: an
+    empty table changes nothing."""
+    if any(a.agent_id for a in team.agents):
+        p.aliases = tuple((a.name, a.agent_id or a.name, a.name) for a in team.agents)
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """`roster_cells` for the plan's aliases (`csxl batch`)."""
+    return roster_cells(p.aliases)  # type: ignore[arg-type]

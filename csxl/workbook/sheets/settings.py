@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.team_book import TeamBook
 
@@ -185,3 +187,20 @@ def build(ctx: Ctx) -> None:
 def _whole(seconds: float) -> float | int:
     """30.0 as 30: a new plan's cells hold whole seconds as typed."""
     return int(seconds) if float(seconds).is_integer() else seconds
+
+
+# ------------------------------------------------------------------ csxl batch
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """The team's name and its active customers, as the roster gives them."""
+    p.team = team.name
+    p.active_customers = team.active_customers
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """The active customers: an input no formula of the plan caches a value of (the team's
+    name is in every sheet's title line: batch replaces it wherever it is)."""
+    from csxl.workbook.sheetxml import as_written
+
+    if p.active_customers is None:
+        return {}
+    return {(S.ROW_ACTIVE_CUSTOMERS, S.VALUE_COL): as_written(p.active_customers)}
