@@ -253,6 +253,10 @@ def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict
             continue
         df = formulas()
         r = D.FIRST_ROW + i
-        for c, value in ((D.BASELINE, tg.baseline), (D.STRETCH, tg.stretch), (D.CHALLENGE, tg.challenge)):
+        for c, value in (
+            (D.BASELINE, tg.baseline),
+            (D.STRETCH, tg.stretch),
+            (D.CHALLENGE, tg.challenge),
+        ):
             cells[(r, c)] = Formula(df[f"{col(c)}{r}"], as_shown(tg, value))
     return cells
