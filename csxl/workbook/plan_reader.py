@@ -26,6 +26,7 @@ from csxl.workbook.sheets import ROOMS
 from csxl.workbook.sheets.goals import DIRECTIONS, LEVELS
 from csxl.workbook.sheets.incentives import MODE_LABELS, PRORATION_LABELS, proration_key
 from csxl.workbook.sheets.scores import AgentRow
+from csxl.workbook.sheets.settings import sla_targets
 from csxl.workbook.state import PlanState, has_paste_sheet
 
 DEFAULTS = {t.key: t for t in DEFAULT_TARGETS}
@@ -129,29 +130,6 @@ def _read_rooms(book: Book, state: PlanState) -> None:
     for room in ROOMS:
         if room.read is not None and room.key in state.present:
             room.read(book, state)
-
-
-def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[float, float]:
-    """Settings' limits of frt_sla and rt_sla in seconds (B10, B11): the one source of
-    both, which refresh and `csxl kpi PLAN` use and the SLA sheet shows. Blank is the
-    spec's default; a limit of 0 or less is refused (nothing could meet it)."""
-    from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
-
-    out = []
-    for row, default in (
-        (St.ROW_FRT_TARGET, DEFAULT_FRT_TARGET_S),
-        (St.ROW_RT_TARGET, DEFAULT_RT_TARGET_S),
-    ):
-        where = Location(book, sheet, row, "B")
-        value = number(settings, row, St.VALUE_COL, where)
-        if value is not None and value <= 0:
-            raise InputError(
-                f"a target of {value:g} seconds cannot be met.",
-                where,
-                f"Type the seconds (more than 0), or leave it blank for {default:g}.",
-            )
-        out.append(default if value is None else value)
-    return out[0], out[1]
 
 
 def _customer_plan(book: Book, settings: list[list[object]]):

@@ -111,18 +111,12 @@ def spread() -> dict[str, set[str]]:
 
 # Measured; delete a module from its sheet's set when its knowledge has moved to the room.
 STILL_SPREAD: dict[str, set[str]] = {
-    "Team": {
-        "batch.py",
-    },
     "Dashboard": {
-        "batch.py",
         "refresh.py",
         "workbook/sheets/customers.py",
     },
     "Goals": {
-        "batch.py",
         "refresh.py",
-        "roster.py",
         "workbook/plan_reader.py",
         "workbook/port.py",
         "workbook/sheets/customers.py",
@@ -138,12 +132,8 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/port.py",
     },
     "Milestones": {
-        "summary_book.py",
         "workbook/sheets/budget.py",
         "workbook/sheets/risks.py",
-    },
-    "Budget": {
-        "summary_book.py",
     },
     "Incentives": {
         "workbook/plan_reader.py",
@@ -164,7 +154,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     "Calls": {
         "call_metrics.py",
         "domain/columns.py",
-        "kpi_report.py",
     },
     "Staffing": {
         "refresh.py",
@@ -201,10 +190,7 @@ STILL_SPREAD: dict[str, set[str]] = {
         "agent_identity.py",
     },
     "Holidays": {
-        "batch.py",
-        "cli.py",
         "refresh.py",
-        "upgrade.py",
     },
     "Errors": {
         "call_metrics.py",
@@ -216,10 +202,7 @@ STILL_SPREAD: dict[str, set[str]] = {
         "agent_sheets.py",
     },
     "Settings": {
-        "batch.py",
-        "kpi_report.py",
         "refresh.py",
-        "upgrade.py",
         "workbook/plan_reader.py",
         "workbook/sheets/customers.py",
         "workbook/sheets/dashboard.py",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from csxl.errors import Location
 from csxl.workbook.book import Ctx, PlanInputs, RosterTeam
 from csxl.workbook.port import Book
 from csxl.workbook.sheets import (
@@ -71,8 +72,16 @@ class Room:
     # and what it copies cell for cell into the new plan (inputs without a model).
     upgrade: Callable[[Book, PlanInputs], list[tuple[str, str]]] | None = None
     carry: Callable[[Book, Book], list[tuple[str, str]]] | None = None
+    # The sheet that holds the template version a plan was made by: the version, and where
+    # (rows, file name, the plan's language).
+    version: Callable[[list[list[object]], str, str], tuple[str, Location]] | None = None
     # `csxl consolidate`: the room's part of a team's summary (`TeamBook`), from cached values.
     summarise: Callable[[list[list[object]], TeamBook, str, str], None] | None = None
+    # ... and the labels of its part of the department summary, by language.
+    summary_text: Callable[[str], Mapping[str, object]] | None = None
+    # `csxl kpi PLAN`: what it reads of the sheet from a plan file's cached values, by name
+    # ("team", "sla_targets", "call_settings"): (rows, file, sheet title, language) -> value.
+    kpi: tuple[tuple[str, Callable[[list[list[object]], str, str, str], object]], ...] = ()
     # `csxl batch`: what a roster team sets in the sheet's inputs of its plan, and the cells
     # that differ from the plan built with a placeholder team and the defaults
     # (`formulas()`: that built sheet's formula texts by address, for cached values).
@@ -101,6 +110,8 @@ ROOMS: tuple[Room, ...] = (
         settings.build,
         upgrade=settings.upgrade,
         carry=settings.carry,
+        version=settings.version,
+        kpi=settings.KPI,
         summarise=settings.summarise,
         roster=settings.roster,
         team_cells=settings.team_cells,
@@ -154,10 +165,16 @@ ROOMS: tuple[Room, ...] = (
         milestones.build,
         upgrade=milestones.upgrade,
         summarise=milestones.summarise,
+        summary_text=milestones.summary_text,
         rendered=False,
     ),
     Room(
-        "Budget", budget.build, upgrade=budget.upgrade, summarise=budget.summarise, rendered=False
+        "Budget",
+        budget.build,
+        upgrade=budget.upgrade,
+        summarise=budget.summarise,
+        summary_text=budget.summary_text,
+        rendered=False,
     ),
     Room("Risks", risks.build, upgrade=risks.upgrade, summarise=risks.summarise, rendered=False),
     Room(
@@ -250,6 +267,7 @@ ROOMS: tuple[Room, ...] = (
         upgrade=calls.upgrade,
         read=calls.read,
         write=calls.write,
+        kpi=calls.KPI,
         present=_calls,
         flag="has_calls",
     ),
@@ -294,3 +312,17 @@ def team_cells(
 def written_warnings(p: PlanInputs) -> list[str]:
     """What `csxl new`, `batch` and `upgrade` say about a plan they write from `p`."""
     return [w for room in ROOMS if room.warn is not None and (w := room.warn(p))]
+
+
+def versioned() -> Room:
+    """The room whose sheet holds the template version (`csxl upgrade` reads it first)."""
+    return next(room for room in ROOMS if room.version is not None)
+
+
+def summary_text(lang: str) -> dict[str, object]:
+    """The rooms' labels of their parts of the department summary (`csxl consolidate`)."""
+    out: dict[str, object] = {}
+    for room in ROOMS:
+        if room.summary_text is not None:
+            out.update(room.summary_text(lang))
+    return out

@@ -204,3 +204,7 @@ def write(book: Book, ctx: Ctx) -> None:
         "Calls",
         [(L.STATUS_ROW, 1, L.STATUS_ROW, 1), (L.FIRST_ROW, L.SCOPE, L.last_row(), L.ASA)],
     )
+
+
+# What `csxl kpi PLAN` reads here (`Room.kpi`): (rows, file, sheet title, language) -> value.
+KPI = (("call_settings", lambda rows, file, title, lang: thresholds(rows, file, lang)),)

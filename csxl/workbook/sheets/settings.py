@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.team_book import TeamBook
 
+if TYPE_CHECKING:
+    from csxl.errors import Location
+
 
 # ------------------------------------------------------------------ csxl upgrade
 def upgrade(old, p) -> list[tuple[str, str]]:
-    """What `csxl upgrade` says it moved (Settings is read with the plan: `read_plan`)."""
+    """What `csxl upgrade` says it moved (Settings is read with the plan: `read_plan`; the
+    last refresh's moment here, which the new plan shows until it is refreshed again)."""
+    from csxl.workbook.cells import cell, moment
+
+    p.refreshed_at = moment(cell(old.rows("Settings"), S.ROW_LAST_REFRESH, S.VALUE_COL))
     return [
         (
             "设置：团队、年度、基准日、活跃客户数、首响与解决时限",
@@ -43,6 +51,15 @@ def template_version(rows: list[list[object]]) -> str:
     from csxl.workbook.cells import cell, text
 
     return text(cell(rows, S.ROW_VERSION, S.VALUE_COL))
+
+
+def version(rows: list[list[object]], file: str, lang: str) -> tuple[str, Location]:
+    """`csxl upgrade`: the template version a plan was made by, and where it is typed."""
+    from csxl.errors import Location
+
+    return template_version(rows), Location(
+        file, layout.title("Settings", lang), S.ROW_VERSION, "B"
+    )
 
 
 # ------------------------------------------------------------------ csxl consolidate
@@ -204,3 +221,44 @@ def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict
     if p.active_customers is None:
         return {}
     return {(S.ROW_ACTIVE_CUSTOMERS, S.VALUE_COL): as_written(p.active_customers)}
+
+
+# ------------------------------------------------------------------ read: refresh and csxl kpi
+def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[float, float]:
+    """Settings' limits of frt_sla and rt_sla in seconds (B10, B11): the one source of
+    both, which refresh and `csxl kpi PLAN` use and the SLA sheet shows. Blank is the
+    spec's default; a limit of 0 or less is refused (nothing could meet it)."""
+    from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
+    from csxl.errors import InputError, Location
+    from csxl.workbook.cells import number
+
+    out = []
+    for row, default in (
+        (S.ROW_FRT_TARGET, DEFAULT_FRT_TARGET_S),
+        (S.ROW_RT_TARGET, DEFAULT_RT_TARGET_S),
+    ):
+        where = Location(book, sheet, row, "B")
+        value = number(settings, row, S.VALUE_COL, where)
+        if value is not None and value <= 0:
+            raise InputError(
+                f"a target of {value:g} seconds cannot be met.",
+                where,
+                f"Type the seconds (more than 0), or leave it blank for {default:g}.",
+            )
+        out.append(default if value is None else value)
+    return out[0], out[1]
+
+
+def plan_team(rows: list[list[object]]) -> str | None:
+    """The team typed on Settings, on one line; None when blank (a department plan)."""
+    row, col = S.ROW_TEAM, S.VALUE_COL
+    value = rows[row - 1][col - 1] if len(rows) >= row and len(rows[row - 1]) >= col else None
+    team = " ".join(str(value).split()) if value not in (None, "") else ""
+    return team or None
+
+
+# What `csxl kpi PLAN` reads here (`Room.kpi`): (rows, file, sheet title, language) -> value.
+KPI = (
+    ("team", lambda rows, file, title, lang: plan_team(rows)),
+    ("sla_targets", lambda rows, file, title, lang: sla_targets(rows, file, title)),
+)
