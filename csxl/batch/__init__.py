@@ -2,13 +2,12 @@
 
 How a workbook is made: the plan is built once per run (`builder.build`) with a placeholder
 team name, and each team's copy is specialised by rewriting only the parts that differ:
-the sheets whose title holds the team name, and with target overrides the Goals and
-Dashboard cells that depend on targets (inputs, SMART text, monthly and quarter targets and
-their cached values), the Goals cascade rows and the roster's active customers (Settings).
-Every other part is copied raw (`zipsplice`). The result is cell for cell what
-`build(PlanInputs(team=..., targets=..., cascade=..., active_customers=...))` writes,
-values, formulas and cached values (tests/test_batch.py proves it), at a few milliseconds
-a team instead of about a second.
+the sheets whose title holds the team name, and the cells each room says a roster team
+changes (`Room.roster` fills the team's inputs, `Room.team_cells` gives the cells: targets
+with their SMART text and cached values, the cascade rows, the agents, the aliases, the
+active customers). Every other part is copied raw (`zipsplice`). The result is cell for
+cell what `build(inputs)` writes, values, formulas and cached values (tests/test_batch.py
+proves it), at a few milliseconds a team instead of about a second.
 
 With `--data`, each team's rows of the export are pasted into its Data sheet and the plan
 is refreshed: that is real work (pandas, KPIs, a render), so it runs in a process pool.
