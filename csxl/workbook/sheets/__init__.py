@@ -86,9 +86,9 @@ class Room:
     # that differ from the plan built with a placeholder team and the defaults
     # (`formulas()`: that built sheet's formula texts by address, for cached values).
     roster: Callable[[PlanInputs, RosterTeam], None] | None = None
+    team_cells: Callable[[PlanInputs, Callable[[], Mapping[str, str]]], dict] | None = None
     # `csxl new`, `batch` and `upgrade`: what they say about the sheet of a plan they write.
     warn: Callable[[PlanInputs], str | None] | None = None
-    team_cells: Callable[[PlanInputs, Callable[[], Mapping[str, str]]], dict] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
