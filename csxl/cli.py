@@ -594,15 +594,14 @@ def new(path, team, lang, year, result_file) -> None:
     from csxl import console
     from csxl.workbook.book import PlanInputs
     from csxl.workbook.builder import new_plan
-    from csxl.workbook.sheets.holidays import uncovered_warning
+    from csxl.workbook.sheets import written_warnings
 
     inputs = PlanInputs(lang=lang, team=team, year=year or date.today().year)
     written = new_plan(path, inputs)
     _made(written)
     click.echo(t("已生成计划工作簿：", "Plan workbook written: ") + str(written))
-    calendar = uncovered_warning(inputs.year, lang)
-    if calendar:  # the plan is made all the same (exit 0: the ribbon opens it)
-        console.warn(calendar)
+    for warning in written_warnings(inputs):  # the plan is made all the same (exit 0)
+        console.warn(warning)
 
 
 def _report(outcome, lang: str, workbook: str) -> None:

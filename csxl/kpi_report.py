@@ -123,28 +123,35 @@ def load_calls(path: str | Path, mapping: str | Path | None = None) -> CallSet:
 def plan_call_settings(path: str | Path) -> CallSettings:
     """The thresholds typed on a plan's Calls (通话) sheet; the defaults for any other file."""
     from csxl.domain.calls import CallSettings
-    from csxl.readers.excel import sheet_names
+
+    found = _from_plan(path, "call_settings")
+    return CallSettings() if found is None else found  # type: ignore[return-value]
+
+
+def _from_plan(path: str | Path, fact: str) -> object | None:
+    """`fact` as the room that holds it reads it (`Room.kpi`) from a plan workbook's cached
+    values; None for any other file (a sheet named 设置 in someone else's workbook is not
+    csxl's) and for a plan without that sheet."""
     from csxl.readers.sniff import Kind, sniff
     from csxl.workbook.port import Titles
 
     path = Path(path)
     if sniff(path) is not Kind.XLSX:
-        return CallSettings()
-    names = sheet_names(path)
+        return None
     try:
-        titles = Titles.of_file(path)
-    except InputError:  # not a plan: a sheet named 通话 there is someone else's
-        return CallSettings()
-    lang = titles.lang
+        titles = Titles.of_file(path)  # a renamed sheet is found by its anchor
+    except InputError:
+        return None
+    from csxl.workbook.sheets import ROOMS
+
+    room, read = next((r, dict(r.kpi)[fact]) for r in ROOMS if fact in dict(r.kpi))
+    title = titles.title(room.key)
+    if title not in titles.names:
+        return None
     from python_calamine import CalamineWorkbook
 
-    from csxl.workbook.sheets.calls import thresholds
-
-    title = titles.title("Calls")
-    if title not in names:
-        return CallSettings()
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
-    return thresholds(sheet.to_python(skip_empty_area=False), path.name, lang)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
+    return read(rows.to_python(skip_empty_area=False), path.name, title, titles.lang)
 
 
 def call_document(calls: CallSet, by: tuple[str, ...], period: Period, settings) -> dict:
@@ -214,36 +221,9 @@ def thresholds(
     return Thresholds(frt, rt, frt_from, rt_from)
 
 
-def _plan_settings(path: str | Path) -> tuple[list[list[object]], str, str] | None:
-    """A plan workbook's Settings rows, file name and sheet title; None for any other file
-    (a sheet named 设置 in someone else's workbook is not csxl's)."""
-    from csxl.readers.sniff import Kind, sniff
-    from csxl.workbook.port import Titles
-
-    path = Path(path)
-    if sniff(path) is not Kind.XLSX:
-        return None
-    try:
-        titles = Titles.of_file(path)  # a renamed Settings sheet is found by its anchor
-    except InputError:
-        return None
-    title = titles.title("Settings")
-    if title not in titles.names:
-        return None
-    from python_calamine import CalamineWorkbook
-
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
-    return rows.to_python(skip_empty_area=False), path.name, title
-
-
 def plan_thresholds(path: str | Path) -> tuple[float, float] | None:
     """Settings' frt_sla and rt_sla limits of a plan workbook; None for any other file."""
-    found = _plan_settings(path)
-    if found is None:
-        return None
-    from csxl.workbook.sheets.settings import sla_targets  # 0.13 s of imports: plans only
-
-    return sla_targets(*found)
+    return _from_plan(path, "sla_targets")  # type: ignore[return-value]
 
 
 def _plain(seconds: float) -> float | int:
@@ -254,16 +234,7 @@ def _plain(seconds: float) -> float | int:
 def plan_team(path: str | Path) -> str | None:
     """The team typed on a plan workbook's Settings (设置) sheet: `csxl kpi PLAN` counts that
     team's tickets as refresh does. None for a department plan or any other file."""
-    from csxl.workbook import layout
-
-    found = _plan_settings(path)
-    if found is None:
-        return None
-    rows = found[0]
-    row, col = layout.Settings.ROW_TEAM, layout.Settings.VALUE_COL
-    value = rows[row - 1][col - 1] if len(rows) >= row and len(rows[row - 1]) >= col else None
-    team = " ".join(str(value).split()) if value not in (None, "") else ""
-    return team or None
+    return _from_plan(path, "team")  # type: ignore[return-value]
 
 
 def plan_orders(path: str | Path) -> bool:

@@ -34,7 +34,6 @@ from csxl.workbook.roster_book import (
 
 if TYPE_CHECKING:
     from csxl.domain.scoring import Target
-    from csxl.workbook.book import Override
 
 ALIASES = {
     "班组": "group",
@@ -128,16 +127,16 @@ class Team:
             replace(t, **self.overrides[t.key]) if t.key in self.overrides else t for t in base
         )
 
-    def cascade(self, targets: tuple[Target, ...] | None = None) -> list[Override]:
-        """Group then agent overrides as cascade rows of Goals, checked against the team's
-        targets (an agent's chain: team <- group <- agent, as Scores applies it)."""
-        from csxl.workbook.book import Override
-        from csxl.workbook.layout import Goals as G
-
+    def own_targets(
+        self, targets: tuple[Target, ...] | None = None
+    ) -> list[tuple[str, str, str, dict[str, float]]]:
+        """Group then agent overrides, (level, name, kpi key, values), checked against the
+        team's targets (an agent's chain: team <- group <- agent, as Scores applies it).
+        The Goals room places them in its cascade rows (`sheets.goals.roster`)."""
         targets = self.targets() if targets is None else targets
         by_key = {t.key: t for t in targets}
         group_of = {a.name: a.group for a in self.agents}
-        out: list[Override] = []
+        out: list[tuple[str, str, str, dict[str, float]]] = []
         entries = [("group", n, o) for n, o in self.group_overrides.items()]
         entries += [("agent", n, o) for n, o in self.agent_overrides.items()]
         for level, name, overrides in entries:
@@ -153,18 +152,7 @@ class Team:
                         ("小组" if level == "group" else "客服") + f" {name}", f"{level} {name}"
                     )
                     raise ValueError(f"{who}: {exc}") from None
-                if len(out) >= G.CASCADE_ROWS:
-                    raise ValueError(
-                        t(
-                            f"小组/客服的个别目标超过 {G.CASCADE_ROWS} 行：“目标”表的分解目标"
-                            f"只有 {G.CASCADE_ROWS} 行",
-                            f"more than {G.CASCADE_ROWS} group/agent overrides: the Goals "
-                            f"cascade block has {G.CASCADE_ROWS} rows",
-                        )
-                    )
-                out.append(
-                    Override(G.CASCADE_FIRST_ROW + len(out), level, name, key, **values)  # type: ignore[arg-type]
-                )
+                out.append((level, name, key, values))
         return out
 
 

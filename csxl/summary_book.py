@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.domain.plan import is_open
 from csxl.domain.scoring import DEFAULT_TARGETS
 from csxl.workbook import style
+from csxl.workbook.sheets import summary_text
 from csxl.workbook.team_book import Summary, TeamBook, sum_numbers
 
 TOP_RISKS = 20  # the open risks the summary lists, highest score first
@@ -61,10 +62,8 @@ TEXT = {
         "kpis": "指标",
         "charts": "指标图",
         "agents": "客服",
-        "budget": "预算",
         "risks": "风险与里程碑",
         "risks_title": "未关闭风险（分值最高的 20 项）",
-        "overdue": "逾期里程碑",
         "problems": "问题",
         "never": "未刷新",
         "blank": "未填写",
@@ -117,16 +116,6 @@ TEXT = {
             "得分",
         ),
         "a_head": ("团队", "客服", "小组", "加权得分", "等级", "奖金"),
-        "b_head": (
-            "团队",
-            "类别",
-            "年度预算",
-            "年累计计划",
-            "年累计实际",
-            "年累计差异",
-            "年累计差异%",
-            "标识",
-        ),
         "r_head": (
             "团队",
             "编号",
@@ -139,7 +128,6 @@ TEXT = {
             "负责人",
             "状态",
         ),
-        "m_head": ("团队", "季度", "里程碑", "负责人", "结束日期", "完成%", "状态"),
         "p_head": ("文件", "问题"),
         "units": {"%": "%", "s": "秒", "per 10k": "每万人"},
     },
@@ -148,10 +136,8 @@ TEXT = {
         "kpis": "KPIs",
         "charts": "KPI charts",
         "agents": "Agents",
-        "budget": "Budget",
         "risks": "Risks and milestones",
         "risks_title": "Open risks (the 20 with the highest score)",
-        "overdue": "Overdue milestones",
         "problems": "Problems",
         "never": "never refreshed",
         "blank": "not filled in",
@@ -203,16 +189,6 @@ TEXT = {
             "Points",
         ),
         "a_head": ("Team", "Agent", "Group", "Weighted score", "Grade", "Bonus (CNY)"),
-        "b_head": (
-            "Team",
-            "Category",
-            "Year budget",
-            "YTD plan",
-            "YTD actual",
-            "YTD variance",
-            "YTD variance %",
-            "Flag",
-        ),
         "r_head": (
             "Team",
             "ID",
@@ -225,7 +201,6 @@ TEXT = {
             "Owner",
             "Status",
         ),
-        "m_head": ("Team", "Quarter", "Milestone", "Owner", "End", "% complete", "Status"),
         "p_head": ("File", "Problem"),
         "units": {"%": "%", "s": "s", "per 10k": "per 10k"},
     },
@@ -393,7 +368,7 @@ def _blank_all(tb: TeamBook) -> bool:
 # ------------------------------------------------------------------ the workbook
 def summary_bytes(summary: Summary, lang: str) -> bytes:
     """The summary workbook (openpyxl: a new, small file)."""
-    t = TEXT[lang]
+    t = {**TEXT[lang], **summary_text(lang)}  # the rooms' parts: their titles and headings
     wb = Workbook()
     wb.remove(wb.active)
     ranking = summary.ranking

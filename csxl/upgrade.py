@@ -22,9 +22,6 @@ from pathlib import Path
 
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, sheets
-from csxl.workbook.cells import cell, moment
-from csxl.workbook.layout import Settings as St
-from csxl.workbook.sheets import settings
 
 # Template versions whose input addresses this module reads. A version that moves an input
 # gets its own address table here when it ships; until then every known version shares the
@@ -59,18 +56,20 @@ def version_of(path: Path) -> str:
 
     book = CalamineWorkbook.from_path(str(path))
     lang = detect_lang(book.sheet_names, path.name)
-    title = layout.title("Settings", lang)
+    room = sheets.versioned()
+    title = layout.title(room.key, lang)
     if title not in book.sheet_names:
+        zh, en = layout.title(room.key, "zh"), layout.title(room.key, "en")
         raise InputError(
             t(
-                "它没有“设置”表，因此无法知道模板版本。",
-                "it has no Settings sheet, so its template version is unknown.",
+                f"它没有“{zh}”表，因此无法知道模板版本。",
+                f"it has no {en} sheet, so its template version is unknown.",
             ),
             Location(path.name),
             t("只有 csxl 生成的计划才能升级。", "Only plans made by csxl can be upgraded."),
         )
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    return settings.template_version(rows)
+    return room.version(rows, path.name, lang)[0]
 
 
 def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
@@ -91,14 +90,13 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
             ),
         )
     old = PackageBook(path, ribbon=False)  # refuses a workbook open elsewhere (exit 3)
-    version = settings.template_version(old.rows("Settings"))
+    room = sheets.versioned()
+    version, where = room.version(old.rows(room.key), path.name, old.lang)
     report = UpgradeReport(path.name, version, layout.TEMPLATE_VERSION)
     if version == layout.TEMPLATE_VERSION:
         from csxl.workbook.plan_reader import read_plan
-        from csxl.workbook.sheets.holidays import open_year_warning
 
-        calendar = open_year_warning(read_plan(old).inputs)
-        report.warnings += [calendar] if calendar else []
+        report.warnings += sheets.written_warnings(read_plan(old).inputs)
         return report
     if version not in READABLE:
         raise InputError(
@@ -107,11 +105,12 @@ def upgrade(workbook: str | Path, to: str | None = None) -> UpgradeReport:
                 f"template version {version!r} is not one this csxl can read "
                 f"({', '.join(READABLE)}).",
             ),
-            Location(path.name, layout.title("Settings", old.lang), St.ROW_VERSION, "B"),
+            where,
             t(
-                "请检查“设置”表上的版本单元格，或使用当时的 csxl 发行版升级。",
-                "Check the version cell on Settings, or upgrade with the csxl release of that "
-                "time.",
+                f"请检查“{layout.title(room.key, 'zh')}”表上的版本单元格，或使用当时的 csxl "
+                "发行版升级。",
+                f"Check the version cell on {layout.title(room.key, 'en')}, or upgrade with the "
+                "csxl release of that time.",
             ),
         )
     work = Path(tempfile.mkdtemp(prefix=".csxl-upgrade-", dir=path.parent))
@@ -144,8 +143,6 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
         if room.key in have and room.upgrade is not None:
             report.moved += room.upgrade(old, p)
     p.refresh_month = state.shown_month
-    settings = old.rows("Settings")
-    p.refreshed_at = moment(cell(settings, St.ROW_LAST_REFRESH, St.VALUE_COL))
     p.today = date.today()
     write_atomic(target, build(replace(p, agents=[], errors=[])))
 
@@ -170,7 +167,4 @@ def _rebuild(old, target: Path, report: UpgradeReport) -> None:
 
         refresh(PackageBook(target), state.shown_month)
         report.refreshed = state.shown_month
-    from csxl.workbook.sheets.holidays import open_year_warning
-
-    calendar = open_year_warning(p)  # a plan year chinese-calendar does not know yet
-    report.warnings += [calendar] if calendar else []
+    report.warnings += sheets.written_warnings(p)  # e.g. a year chinese-calendar lacks

@@ -147,12 +147,13 @@ def a_roster_team():
 def test_a_copy_with_the_rosters_agents_is_build_cell_for_cell(templates, lang):
     """Team (agent, group, hire date and the new-hire mark), Aliases (name -> 工号) and the
     cascade's agent rows, as building the plan with those inputs writes them."""
-    from csxl.batch import roster_rows
     from csxl.domain.people import TeamInputs
+    from csxl.workbook.sheets import roster_inputs
 
     team = a_roster_team()
-    targets = team.targets()
-    members, aliases, cascade = roster_rows(team, targets, team.cascade(targets))
+    p = roster_inputs(team, lang, 2026, TODAY)
+    targets, members, aliases, cascade = p.targets, p.team_inputs.members, p.aliases, p.cascade
+    assert (p.lang, p.team, p.year, p.today) == (lang, team.name, 2026, TODAY)
     assert [m.agent for m in members] == ["王小明", "陈静", "=张三"]
     # An agent without a 工号 is their own id: never an unknown name once the table is used.
     assert aliases == (
@@ -178,15 +179,34 @@ def test_a_copy_with_the_rosters_agents_is_build_cell_for_cell(templates, lang):
         aliases=aliases,
     )
     assert cell_differences(mine, build(inputs)) == []
+    assert cell_differences(templates[lang].plan(p), mine) == []
     assert cell_differences(mine, templates[lang].specialise(team.name, targets)) != []
 
 
 def test_no_agent_ids_leave_aliases_empty():
-    from csxl.batch import roster_rows
+    from csxl.workbook.sheets import roster_inputs
 
     team = a_roster_team()
     team.agents = [replace(a, agent_id=None) for a in team.agents]
-    assert roster_rows(team, team.targets(), [])[1] == ()
+    assert roster_inputs(team, "zh", 2026, TODAY).aliases == ()
+
+
+def test_a_rosters_overrides_fill_the_cascade_rows_then_its_agents():
+    from csxl.workbook.sheets import roster_inputs
+
+    team = a_roster_team()
+    team.group_overrides = {"A班": {"csat": {"stretch": 0.88}}}
+    rows = [(o.row, o.level, o.name, o.key) for o in roster_inputs(team, "zh", 2026, TODAY).cascade]
+    first = G.CASCADE_FIRST_ROW
+    assert rows == [
+        (first, "group", "A班", "csat"),
+        (first + 1, "agent", "陈静", "fcr"),
+        (first + 2, "agent", "王小明", "csat"),
+        (first + 3, "agent", "=张三", "csat"),
+    ]
+    team.agent_overrides = {f"客服{i}": {"fcr": {"stretch": 0.9}} for i in range(G.CASCADE_ROWS)}
+    with pytest.raises(ValueError, match=str(G.CASCADE_ROWS)):
+        roster_inputs(team, "zh", 2026, TODAY)
 
 
 def test_batch_without_data_lists_the_rosters_agents(tmp_path):

@@ -28,13 +28,8 @@ def test_the_template_reads_back_with_its_two_examples(tmp_path, lang):
     (team,) = r.teams.values()
     assert [a.name for a in team.agents] == [e[2] for e in roster.EXAMPLES[lang]]
     assert team.agents[0].hire_date == date(2024, 3, 1) and team.agents[0].agent_id == "KF1001"
-    (override,) = team.cascade()
-    assert (override.level, override.key, override.stretch, override.weight) == (
-        "agent",
-        "frt_mean",
-        45.0,
-        None,
-    )
+    ((level, _, key, values),) = team.own_targets()
+    assert (level, key, values) == ("agent", "frt_mean", {"stretch": 45.0})
 
 
 def test_committed_template_is_current():
@@ -63,10 +58,9 @@ def test_team_group_and_agent_rows_go_to_targets_and_cascade(tmp_path):
     team = r.teams["投诉组"]
     csat = next(t for t in team.targets() if t.key == "csat")
     assert (csat.baseline, csat.stretch, csat.challenge) == (0.8, 0.85, 0.9)
-    rows = [(o.row, o.level, o.name, o.key, o.weight, o.stretch) for o in team.cascade()]
-    assert rows == [
-        (18, "group", "A班", "fcr", None, 0.85),
-        (19, "agent", "张三", "fcr", 25.0, None),
+    assert team.own_targets() == [
+        ("group", "A班", "fcr", {"stretch": 0.85}),
+        ("agent", "张三", "fcr", {"weight": 25.0}),
     ]
     assert team.agents[0].agent_id == "7"
     assert r.teams["售后 一组"].agents[0].hire_date == date(2026, 3, 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.worksheet.cell_range import CellRange
@@ -431,3 +431,31 @@ def setup_sheet(
         p.formatRows = False
         p.autoFilter = False
         p.sort = False
+
+
+# ------------------------------------------------------------------ a roster's team
+class RosterAgent(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def group(self) -> str | None: ...
+    @property
+    def agent_id(self) -> str | None: ...
+    @property
+    def hire_date(self) -> date | None: ...
+
+
+class RosterTeam(Protocol):
+    """A team of `csxl batch`'s roster (`csxl.roster.Team`): the rooms with a `roster` hook
+    fill their inputs of the team's plan from it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def agents(self) -> Sequence[RosterAgent]: ...
+    @property
+    def active_customers(self) -> float | None: ...
+    def targets(self) -> tuple[Target, ...]: ...
+    def own_targets(
+        self, targets: tuple[Target, ...]
+    ) -> list[tuple[str, str, str, dict[str, float]]]: ...

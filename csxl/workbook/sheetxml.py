@@ -248,3 +248,11 @@ def formula_cells(sheet_xml: bytes) -> set[tuple[int, int]]:
             r = _R.search(m["attrs"])
             found.add((int(r["row"]), col_number(r["ref"].decode())))
     return found
+
+
+def as_written(value: object) -> object:
+    """A number typed into a cell as openpyxl stores it (16 significant digits, "%.16g"):
+    what `build` writes for an input; cached formula values keep full precision."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return float(f"{value:.16g}")
+    return value

@@ -111,16 +111,10 @@ def spread() -> dict[str, set[str]]:
 
 # Measured; delete a module from its sheet's set when its knowledge has moved to the room.
 STILL_SPREAD: dict[str, set[str]] = {
-    "Team": {
-        "batch.py",
-    },
     "Dashboard": {
-        "batch.py",
         "workbook/sheets/customers.py",
     },
     "Goals": {
-        "batch.py",
-        "roster.py",
         "workbook/port.py",
         "workbook/sheets/customers.py",
         "workbook/sheets/dashboard.py",
@@ -132,12 +126,8 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/port.py",
     },
     "Milestones": {
-        "summary_book.py",
         "workbook/sheets/budget.py",
         "workbook/sheets/risks.py",
-    },
-    "Budget": {
-        "summary_book.py",
     },
     "Incentives": {
         "workbook/sheets/goals.py",
@@ -149,7 +139,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Calls": {
         "domain/columns.py",
-        "kpi_report.py",
     },
     "Staffing": {
         "refresh.py",
@@ -179,20 +168,12 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/port.py",
         "workbook/sheets/calls.py",
     },
-    "Holidays": {
-        "batch.py",
-        "cli.py",
-        "upgrade.py",
-    },
     "Errors": {
         "refresh.py",
         "workbook/sheets/trend.py",
     },
     "Settings": {
-        "batch.py",
-        "kpi_report.py",
         "refresh.py",
-        "upgrade.py",
         "workbook/sheets/customers.py",
         "workbook/sheets/dashboard.py",
         "workbook/sheets/sla.py",

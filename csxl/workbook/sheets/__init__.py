@@ -9,14 +9,14 @@ for the sheets the plan has, in this order; refresh runs the rooms' steps (`scop
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from csxl.domain.agents import AgentRow
-from csxl.domain.people import Member
-from csxl.workbook.book import Ctx, PlanInputs
+from csxl.errors import Location
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam
 from csxl.workbook.port import Book
 from csxl.workbook.scorecard import AgentCard
 from csxl.workbook.sheets import (
@@ -80,6 +80,9 @@ class Room:
     # and what it copies cell for cell into the new plan (inputs without a model).
     upgrade: Callable[[Book, PlanInputs], list[tuple[str, str]]] | None = None
     carry: Callable[[Book, Book], list[tuple[str, str]]] | None = None
+    # The sheet that holds the template version a plan was made by: the version, and where
+    # (rows, file name, the plan's language).
+    version: Callable[[list[list[object]], str, str], tuple[str, Location]] | None = None
     # `csxl consolidate`: the room's part of a team's summary (`TeamBook`), from cached values.
     summarise: Callable[[list[list[object]], TeamBook, str, str], None] | None = None
     # `csxl refresh`: the room's part of the month (its fields of the inputs, from what
@@ -118,6 +121,18 @@ class Room:
     # `csxl export-agent-sheets`: the room's part of each agent's card (a refreshed plan's
     # cached values; `csxl.workbook.scorecard.AgentCard`), in ROOMS order.
     scorecards: Callable[[Book, PlanState, list[AgentCard]], None] | None = None
+    # ... and the labels of its part of the department summary, by language.
+    summary_text: Callable[[str], Mapping[str, object]] | None = None
+    # `csxl kpi PLAN`: what it reads of the sheet from a plan file's cached values, by name
+    # ("team", "sla_targets", "call_settings"): (rows, file, sheet title, language) -> value.
+    kpi: tuple[tuple[str, Callable[[list[list[object]], str, str, str], object]], ...] = ()
+    # `csxl batch`: what a roster team sets in the sheet's inputs of its plan, and the cells
+    # that differ from the plan built with a placeholder team and the defaults
+    # (`formulas()`: that built sheet's formula texts by address, for cached values).
+    roster: Callable[[PlanInputs, RosterTeam], None] | None = None
+    team_cells: Callable[[PlanInputs, Callable[[], Mapping[str, str]]], dict] | None = None
+    # `csxl new`, `batch` and `upgrade`: what they say about the sheet of a plan they write.
+    warn: Callable[[PlanInputs], str | None] | None = None
 
 
 def _sheet(*keys: str) -> Callable[[Book], bool]:
@@ -140,9 +155,13 @@ ROOMS: tuple[Room, ...] = (
         read=settings.read,
         upgrade=settings.upgrade,
         carry=settings.carry,
+        version=settings.version,
+        kpi=settings.KPI,
         summarise=settings.summarise,
         refresh=settings.refresh,
         write=settings.write,
+        roster=settings.roster,
+        team_cells=settings.team_cells,
     ),
     Room(
         "Incentives",
@@ -160,6 +179,8 @@ ROOMS: tuple[Room, ...] = (
         refresh=goals.refresh,
         write=goals.write,
         rescore=goals.rescore,
+        roster=goals.roster,
+        team_cells=goals.team_cells,
     ),
     # Dashboard reads the Settings and Goals cells built above.
     Room("Guide", guide.build, rendered=False),
@@ -169,6 +190,7 @@ ROOMS: tuple[Room, ...] = (
         refresh=dashboard.refresh,
         write=dashboard.write,
         rescore=dashboard.rescore,
+        team_cells=dashboard.team_cells,
     ),
     Room(
         "Scores",
@@ -225,10 +247,16 @@ ROOMS: tuple[Room, ...] = (
         milestones.build,
         upgrade=milestones.upgrade,
         summarise=milestones.summarise,
+        summary_text=milestones.summary_text,
         rendered=False,
     ),
     Room(
-        "Budget", budget.build, upgrade=budget.upgrade, summarise=budget.summarise, rendered=False
+        "Budget",
+        budget.build,
+        upgrade=budget.upgrade,
+        summarise=budget.summarise,
+        summary_text=budget.summary_text,
+        rendered=False,
     ),
     Room("Risks", risks.build, upgrade=risks.upgrade, summarise=risks.summarise, rendered=False),
     Room(
@@ -256,6 +284,7 @@ ROOMS: tuple[Room, ...] = (
         "Holidays",
         holidays.build,
         upgrade=holidays.upgrade,
+        warn=holidays.open_year_warning,
         read=holidays.read,
         write=holidays.write,
         say=holidays.plan_warnings,
@@ -284,6 +313,8 @@ ROOMS: tuple[Room, ...] = (
         present=_sheet("Team"),
         flag="has_team",
         blocks=team.BLOCKS,
+        roster=team.roster,
+        team_cells=team.team_cells,
     ),
     Room(
         "Aliases",
@@ -296,6 +327,8 @@ ROOMS: tuple[Room, ...] = (
         blocks=aliases.BLOCKS,
         scope=aliases.team_scope,
         days=aliases.with_days,
+        roster=aliases.roster,
+        team_cells=aliases.team_cells,
     ),
     Room(
         "Appeals",
@@ -328,6 +361,7 @@ ROOMS: tuple[Room, ...] = (
         upgrade=calls.upgrade,
         read=calls.read,
         write=calls.write,
+        kpi=calls.KPI,
         present=_calls,
         flag="has_calls",
         refresh=calls.refresh,
@@ -348,20 +382,47 @@ SHEET_BUILDERS: dict[str, Callable[[Ctx], None]] = {r.key: r.build for r in ROOM
 NOT_RENDERED = frozenset(r.key for r in ROOMS if not r.rendered)
 
 
-def roster_cells(
-    lang: str,
-    today: date,
-    members: Sequence[Member],
-    alias_rows: Sequence[tuple[str, str, str]],
-    formulas: Callable[[str], Mapping[str, str]],
+def roster_inputs(team: RosterTeam, lang: str, year: int, today: date) -> PlanInputs:
+    """The inputs of a roster team's plan (`csxl batch`): each room's part of the roster."""
+    p = PlanInputs(lang=lang, year=year, today=today)
+    for room in ROOMS:
+        if room.roster is not None:
+            room.roster(p, team)
+    return p
+
+
+def team_cells(
+    p: PlanInputs, formulas: Callable[[str], Mapping[str, str]]
 ) -> dict[str, dict[tuple[int, int], object]]:
-    """Per sheet key, the cells a roster's agents fill in a plan built without them (`csxl
-    batch`): Team's agent rows and Aliases' left table. `formulas(key)`: the built sheet's
-    formula texts by address."""
-    return {
-        "Team": team.roster_cells(members, lang, today, formulas("Team")),
-        "Aliases": aliases.roster_cells(alias_rows),
-    }
+    """Per sheet key, the cells of `p`'s plan that differ from the plan built with a
+    placeholder team and the defaults (`csxl batch` patches them into that plan).
+    `formulas(key)`: the built sheet's formula texts by address."""
+    out = {}
+    for room in ROOMS:
+        if room.team_cells is not None:
+            cells = room.team_cells(p, lambda key=room.key: formulas(key))
+            if cells:
+                out[room.key] = cells
+    return out
+
+
+def written_warnings(p: PlanInputs) -> list[str]:
+    """What `csxl new`, `batch` and `upgrade` say about a plan they write from `p`."""
+    return [w for room in ROOMS if room.warn is not None and (w := room.warn(p))]
+
+
+def versioned() -> Room:
+    """The room whose sheet holds the template version (`csxl upgrade` reads it first)."""
+    return next(room for room in ROOMS if room.version is not None)
+
+
+def summary_text(lang: str) -> dict[str, object]:
+    """The rooms' labels of their parts of the department summary (`csxl consolidate`)."""
+    out: dict[str, object] = {}
+    for room in ROOMS:
+        if room.summary_text is not None:
+            out.update(room.summary_text(lang))
+    return out
 
 
 def scores_shown(ctx: Ctx, inputs: PlanInputs) -> list[tuple[str, object, object, object]]:
@@ -381,9 +442,10 @@ def manager_entries(state: PlanState, month: str) -> dict[str, tuple[object, obj
     return trend.switch_month(state, month)
 
 
-def plan_version(book: Book):
+def plan_version(book: Book) -> tuple[str, Location]:
     """(the template version the plan says it was made with, where it says so)."""
-    return settings.version(book)
+    room = versioned()
+    return room.version(book.rows(room.key), book.name, book.lang)
 
 
 def agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list:

@@ -21,7 +21,7 @@ which rows they hand over (`identity.RowKind`): the Data sheet's tickets, the ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from csxl.domain.agents import RowKind
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.layout import Aliases as L
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
@@ -436,3 +436,16 @@ def _teams(book_name, lang, transfers, plan_team, found, frame, agent_id, time: 
         return frame, 0
     other = (teams.notna() & (teams != plan_team)).fillna(False).to_numpy(dtype=bool)
     return frame[~other], int(other.sum())
+
+
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """Each agent's name -> 工号 -> the name shown; an agent without a 工号 has the name as id,
+    so that no agent of the team is an unknown name. Empty when no agent has a 工号: an
+    empty table changes nothing."""
+    if any(a.agent_id for a in team.agents):
+        p.aliases = tuple((a.name, a.agent_id or a.name, a.name) for a in team.agents)
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """`roster_cells` for the plan's aliases (`csxl batch`)."""
+    return roster_cells(p.aliases)  # type: ignore[arg-type]

@@ -502,3 +502,31 @@ def read(rows: list[list[object]], book: str, lang: str) -> list:
     if len(out) > B.CATEGORY_ROWS:
         raise too_many_rows(KEY, book, lang, B.FIRST_ROW + B.CATEGORY_ROWS, B.CATEGORY_ROWS)
     return out
+
+
+# The budget's sheet of the department summary (`csxl consolidate`): its title and the
+# headings of the team column and of the columns `summarise` takes.
+def summary_text(lang: str) -> dict[str, object]:
+    heads = {
+        "zh": (
+            "团队",
+            "类别",
+            "年度预算",
+            "年累计计划",
+            "年累计实际",
+            "年累计差异",
+            "年累计差异%",
+            "标识",
+        ),
+        "en": (
+            "Team",
+            "Category",
+            "Year budget",
+            "YTD plan",
+            "YTD actual",
+            "YTD variance",
+            "YTD variance %",
+            "Flag",
+        ),
+    }
+    return {"budget": layout.title("Budget", lang), "b_head": heads[lang]}

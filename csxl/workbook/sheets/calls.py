@@ -287,3 +287,7 @@ def _status(lang: str, calls, in_month: int, offered: int, month: str, now: date
     if calls.rejected:
         text += f"; {calls.rejected:,} rows of {sheet} rejected, see {errors}"
     return text
+
+
+# What `csxl kpi PLAN` reads here (`Room.kpi`): (rows, file, sheet title, language) -> value.
+KPI = (("call_settings", lambda rows, file, title, lang: thresholds(rows, file, lang)),)

@@ -8,6 +8,8 @@ for the ratio KPIs; the Top-20 tags block is left empty for refresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from openpyxl.chart import BarChart
 from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
 from openpyxl.chart.series import Series, SeriesLabel
@@ -16,7 +18,7 @@ from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.workbook import layout, owned, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Customers as C
 from csxl.workbook.layout import Dashboard as D
 from csxl.workbook.layout import Goals as G
@@ -362,3 +364,26 @@ def rescore(book: Book, ctx: Ctx) -> None:
     customer block hold refresh's results, which a re-score does not recompute (their
     cached values would go blank)."""
     owned.write_formulas(book, ctx, "Dashboard", range(D.HEADER_ROW, D.TAGS_TITLE_ROW))
+
+
+# ------------------------------------------------------------------ csxl batch
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """Over a plan built with the default targets: the targets shown of the KPIs whose
+    targets differ (formulas that mirror Goals, with their cached values)."""
+    from csxl.workbook.sheetxml import Formula
+
+    cells: dict[tuple[int, int], object] = {}
+    for i, (tg, d) in enumerate(
+        zip(p.targets[: SCORE_ROW - D.FIRST_ROW], scoring.DEFAULT_TARGETS, strict=False)
+    ):
+        if tg == d:
+            continue
+        df = formulas()
+        r = D.FIRST_ROW + i
+        for c, value in (
+            (D.BASELINE, tg.baseline),
+            (D.STRETCH, tg.stretch),
+            (D.CHALLENGE, tg.challenge),
+        ):
+            cells[(r, c)] = Formula(df[f"{col(c)}{r}"], as_shown(tg, value))
+    return cells

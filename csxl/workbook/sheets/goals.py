@@ -7,6 +7,7 @@ same values for the cache (and is what refresh uses).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from csxl.domain import scoring
@@ -15,7 +16,7 @@ from csxl.domain.scoring import Target
 from csxl.errors import LANGUAGE, InputError, Location, domain_reason, printable
 from csxl.errors import t as tr
 from csxl.workbook import layout, owned, style
-from csxl.workbook.book import Ctx, Override, PlanInputs, setup_sheet
+from csxl.workbook.book import Ctx, Override, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
@@ -777,3 +778,96 @@ def _required(rows, r: int, c: int, where) -> float:
             tr("目标为空。", "a target is empty."), where(c), tr("请填写目标。", "Type the target.")
         )
     return value
+
+
+# ------------------------------------------------------------------ csxl batch
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """A roster team's targets and cascade: its group then agent overrides in the cascade
+    rows, then a row for each agent without an override of its own (the first KPI scored
+    per agent, its targets blank: the team's, for the manager to change). ValueError when
+    the overrides do not fit the block; the agents beyond it are on Team all the same."""
+    from csxl.errors import t
+    from csxl.workbook.book import Override
+
+    p.targets = team.targets()
+    own = team.own_targets(p.targets)
+    if len(own) > G.CASCADE_ROWS:
+        raise ValueError(
+            t(
+                f"小组/客服的个别目标超过 {G.CASCADE_ROWS} 行：“目标”表的分解目标"
+                f"只有 {G.CASCADE_ROWS} 行",
+                f"more than {G.CASCADE_ROWS} group/agent overrides: the Goals "
+                f"cascade block has {G.CASCADE_ROWS} rows",
+            )
+        )
+    rows = [
+        Override(G.CASCADE_FIRST_ROW + i, level, name, key, **values)  # type: ignore[arg-type]
+        for i, (level, name, key, values) in enumerate(own)
+    ]
+    kpi = next((t.key for t in p.targets if "agent" in t.scored_for), None)
+    named = {o.name for o in rows if o.level == "agent"}
+    used = {o.row for o in rows}
+    free = (r for r in range(G.CASCADE_FIRST_ROW, G.CASCADE_FIRST_ROW + G.CASCADE_ROWS))
+    for a in team.agents if kpi is not None else ():
+        if a.name in named:
+            continue
+        r = next((r for r in free if r not in used), None)
+        if r is None:
+            break
+        rows.append(Override(r, "agent", a.name, kpi))
+    p.cascade = rows
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """Over a plan built with the default targets and no cascade: the rows of the KPIs whose
+    targets differ (inputs, SMART text, monthly and quarter targets and their cached
+    values), the weights' total and note, and the typed cascade rows."""
+    from csxl.workbook.sheetxml import Formula, as_written
+
+    defaults = scoring.DEFAULT_TARGETS
+    targets = p.targets
+    if len(targets) != len(defaults) or any(
+        (t.key, t.direction, t.unit, t.scored_for) != (d.key, d.direction, d.unit, d.scored_for)
+        for t, d in zip(targets, defaults, strict=True)
+    ):
+        raise ValueError("batch overrides weights and targets only: same KPIs, same order")
+    cells: dict[tuple[int, int], object] = {}
+    gf: Mapping[str, str] = {}
+    for i, (tg, d) in enumerate(zip(targets[: G.KPI_ROWS], defaults, strict=False)):
+        if tg == d:
+            continue
+        gf = gf or formulas()
+        r = G.FIRST_ROW + i
+        for c, value in (
+            (G.WEIGHT, tg.weight),
+            (G.BASELINE, tg.baseline),
+            (G.STRETCH, tg.stretch),
+            (G.CHALLENGE, tg.challenge),
+        ):
+            cells[(r, c)] = as_written(value)
+        cells[(r, G.NOTE)] = smart_text(p.lang, p.year, tg, CATALOG[tg.key].label(p.lang))
+        for m in range(12):
+            c = G.MONTH_FIRST + m
+            cells[(r, c)] = Formula(gf[f"{col(c)}{r}"], tg.stretch)
+        for q in range(4):
+            c = G.QUARTER_FIRST + q
+            cells[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([tg.stretch] * 3) / 3)
+    if cells:  # the weights' total and note follow the weights
+        weights = [t.weight for t in targets[: G.KPI_ROWS]]
+        total = (G.WEIGHT_TOTAL_ROW, G.WEIGHT)
+        note = (G.WEIGHT_NOTE_ROW, G.WEIGHT_NOTE_COL)
+        cells[total] = Formula(gf[f"{col(total[1])}{total[0]}"], round(sum(weights), 6))
+        cells[note] = Formula(gf[f"{col(note[1])}{note[0]}"], weight_problems(p.lang, weights, 0))
+    labels = {t.key: CATALOG[t.key].label(p.lang) for t in targets}
+    for o in p.cascade:
+        r = o.row
+        if not G.CASCADE_FIRST_ROW <= r < G.CASCADE_FIRST_ROW + G.CASCADE_ROWS:
+            raise ValueError(f"cascade row {r} is outside the Goals cascade block")
+        cells[(r, G.C_LEVEL)] = LEVELS[p.lang][0 if o.level == "group" else 1]
+        cells[(r, G.C_NAME)] = o.name
+        cells[(r, G.C_KPI)] = labels.get(o.key, o.key)
+        cells[(r, G.C_WEIGHT)] = as_written(o.weight)
+        cells[(r, G.C_BASELINE)] = as_written(o.baseline)
+        cells[(r, G.C_STRETCH)] = as_written(o.stretch)
+        cells[(r, G.C_CHALLENGE)] = as_written(o.challenge)
+    return cells

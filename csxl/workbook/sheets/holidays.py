@@ -377,7 +377,8 @@ def calendar_days(
 
 
 def open_year_warning(p: PlanInputs) -> str | None:
-    """`uncovered_warning` for a plan whose Holidays sheet does not hold its year yet."""
+    """`uncovered_warning` for a plan whose Holidays sheet does not hold its year yet (a new
+    plan's never does): what `csxl new`, `batch` and `upgrade` say (`Room.warn`)."""
     days_off = [d for d, kind, _ in p.holidays if kind != "workday"]
     if p.year in entered_years(days_off, [p.year] if notice_given(p) else []):
         return None

@@ -506,3 +506,21 @@ def read(rows: list[list[object]], book: str, lang: str) -> list:
                 t("请改正这一行。", "Correct the row."),
             ) from None
     return out
+
+
+# The overdue milestones' part of the department summary (`csxl consolidate`): its title
+# and the headings of the team column and of the columns `summarise` takes.
+SUMMARY_TEXT = {
+    "zh": {
+        "overdue": "逾期里程碑",
+        "m_head": ("团队", "季度", "里程碑", "负责人", "结束日期", "完成%", "状态"),
+    },
+    "en": {
+        "overdue": "Overdue milestones",
+        "m_head": ("Team", "Quarter", "Milestone", "Owner", "End", "% complete", "Status"),
+    },
+}
+
+
+def summary_text(lang: str) -> dict[str, object]:
+    return SUMMARY_TEXT[lang]

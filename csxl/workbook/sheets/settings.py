@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from csxl.domain.kpis import KpiSettings
 from csxl.errors import InputError, Location, printable
 from csxl.errors import t as tr
 from csxl.workbook import layout, owned, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.cells import cell, day, number
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.port import Book
 from csxl.workbook.state import Month, PlanState
 from csxl.workbook.team_book import TeamBook
 
+if TYPE_CHECKING:
+    from csxl.errors import Location
+
 
 # ------------------------------------------------------------------ csxl upgrade
 def upgrade(old, p) -> list[tuple[str, str]]:
-    """What `csxl upgrade` says it moved (Settings is read with the plan: `read_plan`)."""
+    """What `csxl upgrade` says it moved (Settings is read with the plan: `read_plan`; the
+    last refresh's moment here, which the new plan shows until it is refreshed again)."""
+    from csxl.workbook.cells import cell, moment
+
+    p.refreshed_at = moment(cell(old.rows("Settings"), S.ROW_LAST_REFRESH, S.VALUE_COL))
     return [
         (
             "设置：团队、年度、基准日、活跃客户数、首响与解决时限",
@@ -49,6 +58,15 @@ def template_version(rows: list[list[object]]) -> str:
     from csxl.workbook.cells import cell, text
 
     return text(cell(rows, S.ROW_VERSION, S.VALUE_COL))
+
+
+def version(rows: list[list[object]], file: str, lang: str) -> tuple[str, Location]:
+    """`csxl upgrade`: the template version a plan was made by, and where it is typed."""
+    from csxl.errors import Location
+
+    return template_version(rows), Location(
+        file, layout.title("Settings", lang), S.ROW_VERSION, "B"
+    )
 
 
 # ------------------------------------------------------------------ csxl consolidate
@@ -212,13 +230,6 @@ def write(book: Book, ctx: Ctx) -> None:
 
 
 # ------------------------------------------------------------------ read
-def version(book: Book) -> tuple[object, Location]:
-    """The template version the plan says it is made with, and where it says it."""
-    rows = book.rows("Settings")
-    where = Location(book.name, layout.title("Settings", book.lang), S.ROW_VERSION, "B")
-    return cell(rows, S.ROW_VERSION, S.VALUE_COL), where
-
-
 def read(book: Book, state: PlanState) -> None:
     """The team, year, as-of date, SLA limits, peak hours and customer plan; the month the
     plan shows (the last refreshed)."""
@@ -245,6 +256,24 @@ def read(book: Book, state: PlanState) -> None:
     state.shown_month = None if shown is None else str(shown)
 
 
+# ------------------------------------------------------------------ csxl batch
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """The team's name and its active customers, as the roster gives them."""
+    p.team = team.name
+    p.active_customers = team.active_customers
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """The active customers: an input no formula of the plan caches a value of (the team's
+    name is in every sheet's title line: batch replaces it wherever it is)."""
+    from csxl.workbook.sheetxml import as_written
+
+    if p.active_customers is None:
+        return {}
+    return {(S.ROW_ACTIVE_CUSTOMERS, S.VALUE_COL): as_written(p.active_customers)}
+
+
+# ------------------------------------------------------------------ read: refresh and csxl kpi
 def sla_targets(settings: list[list[object]], book: str, sheet: str) -> tuple[float, float]:
     """Settings' limits of frt_sla and rt_sla in seconds (B10, B11): the one source of
     both, which refresh and `csxl kpi PLAN` use and the SLA sheet shows. Blank is the
@@ -328,3 +357,18 @@ def _clock(value: object, default: time, where: Location) -> time:
             where,
             tr("请写成 09:00 这样的格式。", "Write it as 09:00."),
         ) from None
+
+
+def plan_team(rows: list[list[object]]) -> str | None:
+    """The team typed on Settings, on one line; None when blank (a department plan)."""
+    row, col = S.ROW_TEAM, S.VALUE_COL
+    value = rows[row - 1][col - 1] if len(rows) >= row and len(rows[row - 1]) >= col else None
+    team = " ".join(str(value).split()) if value not in (None, "") else ""
+    return team or None
+
+
+# What `csxl kpi PLAN` reads here (`Room.kpi`): (rows, file, sheet title, language) -> value.
+KPI = (
+    ("team", lambda rows, file, title, lang: plan_team(rows)),
+    ("sla_targets", lambda rows, file, title, lang: sla_targets(rows, file, title)),
+)

@@ -14,7 +14,7 @@ listed agent's months at the rule's grade or better, and the promotion flag
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from csxl.domain import people, scoring
@@ -22,7 +22,7 @@ from csxl.domain.people import Member, TeamInputs
 from csxl.errors import InputError, Location
 from csxl.errors import t as t_
 from csxl.workbook import layout, owned, style
-from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.cells import cell, day, number
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Team as T
@@ -402,3 +402,17 @@ def refresh(m: Month) -> list[str]:
     )
     p.team_inputs = replace(team, members=members, evaluated=month)
     return []
+
+
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """The roster's agents (agent, group, hire date), as many as the sheet has rows for."""
+    from dataclasses import replace
+
+    members = tuple(Member(a.name, a.group, hired=a.hire_date) for a in team.agents[: T.ROWS])
+    p.team_inputs = replace(p.team_inputs, members=members)
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """`roster_cells` for the plan's members (`csxl batch`)."""
+    members = p.team_inputs.members
+    return roster_cells(members, p.lang, p.today, formulas()) if members else {}
