@@ -277,11 +277,12 @@ def plan_orders(path: str | Path) -> bool:
     from csxl.domain.columns import ORDERS
     from csxl.readers.excel import sheet_names
     from csxl.readers.sniff import Kind, sniff
+    from csxl.workbook import layout
 
     path = Path(path)
     if sniff(path) is not Kind.XLSX:
         return False
-    return any(name in ORDERS.sheets for name in sheet_names(path))
+    return any(name in layout.paste_titles(ORDERS) for name in sheet_names(path))
 
 
 def kpi_document(

@@ -72,7 +72,10 @@ PASTE_AREAS: dict[str, Schema] = {"Data": TICKETS, "Orders": ORDERS, "CallRecord
 
 def paste_area(schema: Schema) -> str:
     """The key of the paste sheet that holds `schema`'s kind of table (tickets: Data)."""
-    return next(key for key, kind in PASTE_AREAS.items() if kind.name == schema.name)
+    for key, kind in PASTE_AREAS.items():
+        if kind.name == schema.name:
+            return key
+    raise KeyError(f"no paste area holds {schema.name}")
 
 
 def paste_titles(schema: Schema) -> tuple[str, str]:

@@ -257,3 +257,16 @@ def test_every_sheet_has_one_room() -> None:
     from csxl.workbook.sheets import ROOMS
 
     assert sorted(r.key for r in ROOMS) == sorted(s.key for s in layout.SHEETS)
+
+
+def test_each_kind_of_table_has_one_paste_area() -> None:
+    # The registry says which paste sheet holds which kind of table; the readers, the
+    # import, the demo and the book port ask it by kind.
+    from csxl.domain.columns import CALLS, ORDERS, TICKETS
+
+    assert sorted(s.name for s in layout.PASTE_AREAS.values()) == ["calls", "orders", "tickets"]
+    for schema in (TICKETS, ORDERS, CALLS):
+        key = layout.paste_area(schema)
+        assert layout.PASTE_AREAS[key] is schema and key in layout.PASTE_TABLES
+    assert layout.paste_titles(TICKETS) == ("Data", "数据")
+    assert layout.paste_titles(CALLS) == ("Call records", "通话记录")
