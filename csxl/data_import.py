@@ -22,14 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from csxl.domain.columns import TICKETS
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
-from csxl.workbook.layout import Data as D
+from csxl.workbook.layout import Paste as P
 
 if TYPE_CHECKING:
     from csxl.workbook.port import PackageBook
 
 EXCEL_ROWS = 1_048_576
+# The paste sheet of tickets (the registry's `layout.PASTE_AREAS`): where an import goes.
+SHEET = layout.paste_area(TICKETS)
+TABLE = layout.PASTE_TABLES[SHEET]
 MAX_SOURCE = 40  # characters: a label, not a note
 
 
@@ -73,12 +77,13 @@ def clean_source(name: str) -> str:
 
 def too_many(book, total: int) -> InputError:
     """The refusal of an import that would take the Data sheet past Excel's last row."""
+    zh, en = layout.title(SHEET, "zh"), layout.title(SHEET, "en")
     return InputError(
         t(
-            f"“数据”表将有 {total:,} 行，超过 Excel 的 {EXCEL_ROWS:,} 行。",
-            f"the Data sheet would hold {total:,} rows, more than Excel's {EXCEL_ROWS:,}.",
+            f"“{zh}”表将有 {total:,} 行，超过 Excel 的 {EXCEL_ROWS:,} 行。",
+            f"the {en} sheet would hold {total:,} rows, more than Excel's {EXCEL_ROWS:,}.",
         ),
-        Location(book.name, book.title("Data")),
+        Location(book.name, book.title(SHEET)),
         t(
             "请一次导入一个月，或为新的期间新建计划。",
             "Import one month at a time, or start a plan for the new period.",
@@ -111,7 +116,7 @@ def _import(book, export: Path, source: str, replace: bool, sheet, now) -> Impor
     state = read_plan(book)
     synonyms = Synonyms()
     synonyms.extend(state.mapping_for(source))
-    table = read_table(export, synonyms, sheet)
+    table = read_table(export, synonyms, sheet, layout.paste_titles(TICKETS))
     streamed = _stream_shape(book)
     if streamed is not None:
         report = _import_streamed(book, export, table, state, source, replace, streamed, now)
@@ -128,7 +133,7 @@ def _stream_shape(book):
     if not hasattr(book, "write_stream"):
         return None
     try:
-        return append.scan(book.part_chunks("Data"), D.FIRST_ROW)
+        return append.scan(book.part_chunks(SHEET), P.FIRST_ROW)
     except ValueError:  # a cell or row without an address: the general path says so
         return None
 
@@ -174,14 +179,14 @@ def _import_streamed(book, export, table, state, source, replace, shape, now):
     width = len(header)
     source_col = match.columns["data_source"]
     id_col = match.columns.get("ticket_id")
-    start = shape.start(D.FIRST_ROW)
-    old = start - D.FIRST_ROW
+    start = shape.start(P.FIRST_ROW)
+    old = start - P.FIRST_ROW
     sources, ids = _old_columns(book, old, source_col, id_col)
     key = spelling(source)
     if replace and any(spelling(v) == key for v in sources):
         return None
     total = old + typed.count
-    if D.FIRST_ROW - 1 + total > EXCEL_ROWS:
+    if P.FIRST_ROW - 1 + total > EXCEL_ROWS:
         raise too_many(book, total)
     try:
         cells = [
@@ -193,15 +198,15 @@ def _import_streamed(book, export, table, state, source, replace, shape, now):
     rejected = load_tickets(table, now).rejected  # as refresh will judge the rows
     cells.append(append.ColumnCells(source_col + 1, _repeat(source, typed.count)))
     heading = {c: label for c, label in enumerate(header, start=1) if label in added}
-    last = max(D.FIRST_ROW + total - 1, D.FIRST_ROW)
+    last = max(P.FIRST_ROW + total - 1, P.FIRST_ROW)
 
     def chunks():
         return append.chunks(
-            shape, lambda: book.part_chunks("Data"), cells, typed.count, start, heading, width
+            shape, lambda: book.part_chunks(SHEET), cells, typed.count, start, heading, width
         )
 
-    book.write_stream("Data", chunks, header_columns=width)
-    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", D.TABLE, header)
+    book.write_stream(SHEET, chunks, header_columns=width)
+    grow_table(book, f"A{P.HEADER_ROW}:{layout.col(width)}{last}", TABLE, header)
     counts = _counts([_source_of(v) for v in sources] + [source] * typed.count)
     incoming_ids = typed.frame.get("ticket_id")
     return ImportReport(
@@ -307,7 +312,7 @@ def _old_columns(book, rows: int, source_col: int, id_col: int | None):
 
     wanted = {source_col} | ({id_col} if id_col is not None else set())
     sheet = fastexcel.read_excel(str(book.path)).load_sheet(
-        book.title("Data"),
+        book.title(SHEET),
         header_row=None,
         skip_rows=0,
         dtypes="string",
@@ -315,7 +320,7 @@ def _old_columns(book, rows: int, source_col: int, id_col: int | None):
     )
     batch = sheet.to_arrow()
     found = {c.absolute_index: i for i, c in enumerate(sheet.selected_columns)}
-    first = D.FIRST_ROW - 1  # table row of sheet row 2 (the table starts at row 1)
+    first = P.FIRST_ROW - 1  # table row of sheet row 2 (the table starts at row 1)
 
     def column(index: int | None) -> list[object]:
         if index is None or index not in found:
@@ -355,14 +360,14 @@ def _import_general(book, export, table, state, source, replace, now) -> ImportR
     incoming = as_pasted(table)
     checked = load_tickets(table, now)
 
-    rows = book.rows("Data")
+    rows = book.rows(SHEET)
     header, match, added = _columns(
-        rows[D.HEADER_ROW - 1] if rows else [], incoming.columns, state, book.lang
+        rows[P.HEADER_ROW - 1] if rows else [], incoming.columns, state, book.lang
     )
     width = len(header)
     source_col = match.columns["data_source"]
 
-    body = [list(r) + [""] * (width - len(r)) for r in rows[D.FIRST_ROW - 1 :]]
+    body = [list(r) + [""] * (width - len(r)) for r in rows[P.FIRST_ROW - 1 :]]
     while body and all(v in ("", None) for v in body[-1]):
         body.pop()
     key = spelling(source)
@@ -372,14 +377,14 @@ def _import_general(book, export, table, state, source, replace, now) -> ImportR
     first_changed = next((i for i, m in enumerate(mine) if m), len(body)) if replace else len(body)
 
     total = len(kept) + len(incoming)
-    if D.FIRST_ROW - 1 + total > EXCEL_ROWS:
+    if P.FIRST_ROW - 1 + total > EXCEL_ROWS:
         raise too_many(book, total)
 
     cells: dict[tuple[int, int], object] = {}
-    for i, r in enumerate(kept[first_changed:], start=D.FIRST_ROW + first_changed):
+    for i, r in enumerate(kept[first_changed:], start=P.FIRST_ROW + first_changed):
         for c, value in enumerate(r, start=1):
             cells[(i, c)] = None if value == "" else value
-    start = D.FIRST_ROW + len(kept)
+    start = P.FIRST_ROW + len(kept)
     for column in incoming.columns:
         c = match.columns[column] + 1
         values = incoming[column]
@@ -393,15 +398,15 @@ def _import_general(book, export, table, state, source, replace, now) -> ImportR
     if added:
         for c, label in enumerate(header, start=1):
             if label in added:
-                cells[(D.HEADER_ROW, c)] = label
+                cells[(P.HEADER_ROW, c)] = label
 
-    old_last = D.FIRST_ROW + len(body) - 1
-    last = max(D.FIRST_ROW + total - 1, D.FIRST_ROW)
-    clear = [(D.FIRST_ROW + first_changed, 1, max(old_last, last), width)]
-    book.write("Data", cells, clear=clear)
+    old_last = P.FIRST_ROW + len(body) - 1
+    last = max(P.FIRST_ROW + total - 1, P.FIRST_ROW)
+    clear = [(P.FIRST_ROW + first_changed, 1, max(old_last, last), width)]
+    book.write(SHEET, cells, clear=clear)
     from csxl.workbook.data_sheet import grow_table
 
-    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", D.TABLE, header)
+    grow_table(book, f"A{P.HEADER_ROW}:{layout.col(width)}{last}", TABLE, header)
 
     counts = pd.Series([_source_of(r[source_col]) for r in kept] + [source] * len(incoming))
     sources = {str(k): int(v) for k, v in counts.value_counts(sort=False).items()}

@@ -33,6 +33,7 @@ def _run_demo(folder: Path, lang: str) -> Path:
     from csxl import console
     from csxl import refresh as engine
     from csxl.demo_data import generate_tickets, write_xlsx
+    from csxl.domain.columns import ORDERS
     from csxl.domain.plan import default_milestones
     from csxl.workbook.book import PlanInputs
     from csxl.workbook.builder import build
@@ -65,7 +66,7 @@ def _run_demo(folder: Path, lang: str) -> Path:
     team = frame[frame["团队"] == DEMO_TEAM]
     book = PackageBook(plan)
     paste(book, team)
-    paste(book, demo_orders(team), "Orders")
+    paste(book, demo_orders(team), ORDERS)
     book.commit()
     outcome = engine.refresh(PackageBook(plan), DEMO_MONTH, now=datetime(year, month + 1, 1, 8))
     console.print_outcome(outcome, lang)

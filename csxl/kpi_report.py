@@ -85,8 +85,10 @@ def load(path: str | Path, mapping: str | Path | None = None) -> TicketSet:
     """Read and validate a ticket file (xlsx/xlsm/csv or a plan's Data sheet)."""
     from csxl.domain.columns import TICKETS
     from csxl.readers.read import read_table
+    from csxl.workbook import layout
 
-    table = read_table(path, _synonyms(TICKETS, mapping))  # imports pandas as it reads
+    # imports pandas as it reads
+    table = read_table(path, _synonyms(TICKETS, mapping), prefer=layout.paste_titles(TICKETS))
     from csxl.domain.tickets import load_tickets
 
     tickets = load_tickets(table)
@@ -107,8 +109,10 @@ def load_orders(path: str | Path, mapping: str | Path | None = None) -> OrderSet
     from csxl.domain.columns import ORDERS
     from csxl.domain.orders import load_orders as load_order_table
     from csxl.readers.read import read_table
+    from csxl.workbook import layout
 
-    return load_order_table(read_table(path, _synonyms(ORDERS, mapping)))
+    synonyms = _synonyms(ORDERS, mapping)
+    return load_order_table(read_table(path, synonyms, prefer=layout.paste_titles(ORDERS)))
 
 
 def load_calls(path: str | Path, mapping: str | Path | None = None) -> CallSet:
@@ -116,8 +120,10 @@ def load_calls(path: str | Path, mapping: str | Path | None = None) -> CallSet:
     from csxl.domain.call_records import load_calls as load_call_table
     from csxl.domain.columns import CALLS
     from csxl.readers.read import read_table
+    from csxl.workbook import layout
 
-    return load_call_table(read_table(path, _synonyms(CALLS, mapping)))
+    synonyms = _synonyms(CALLS, mapping)
+    return load_call_table(read_table(path, synonyms, prefer=layout.paste_titles(CALLS)))
 
 
 def plan_call_settings(path: str | Path) -> CallSettings:
@@ -242,11 +248,12 @@ def plan_orders(path: str | Path) -> bool:
     from csxl.domain.columns import ORDERS
     from csxl.readers.excel import sheet_names
     from csxl.readers.sniff import Kind, sniff
+    from csxl.workbook import layout
 
     path = Path(path)
     if sniff(path) is not Kind.XLSX:
         return False
-    return any(name in ORDERS.sheets for name in sheet_names(path))
+    return any(name in layout.paste_titles(ORDERS) for name in sheet_names(path))
 
 
 def kpi_document(

@@ -301,6 +301,7 @@ def test_calls_add_a_calls_object_of_call_kpis(tmp_path):
 
 
 def test_calls_of_a_plan_workbook_use_its_thresholds_and_match_its_calls_sheet_kpis(tmp_path):
+    from csxl.domain.columns import CALLS
     from csxl.refresh import refresh
     from csxl.workbook.data_sheet import paste
     from csxl.workbook.layout import Calls as L
@@ -312,7 +313,7 @@ def test_calls_of_a_plan_workbook_use_its_thresholds_and_match_its_calls_sheet_k
         CALL_ROWS[:4], columns=["呼叫ID", "呼入时间", "坐席", "技能组", "接听状态", "排队时长(秒)"]
     )
     book = PackageBook(plan)
-    paste(book, frame.replace("", None), "CallRecords")
+    paste(book, frame.replace("", None), CALLS)
     book.write("Calls", {(L.ROW_SL_SECONDS, 2): 10, (L.ROW_SHORT_ABANDON, 2): 5})
     book.commit()
     refresh(PackageBook(plan), "2026-03")

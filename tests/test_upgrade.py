@@ -114,11 +114,12 @@ def _old_plan(folder: Path) -> Path:
     path = folder / "计划.xlsx"
     new_plan(path, plan_inputs(milestones=MILESTONES, budget=BUDGET, risks=RISKS))
     book = PackageBook(path)
+    from csxl.domain import columns
     from csxl.workbook.data_sheet import paste
 
     paste(book, clean_tickets(120))
-    paste(book, ORDERS, "Orders")
-    paste(book, CALLS, "CallRecords")
+    paste(book, ORDERS, columns.ORDERS)
+    paste(book, CALLS, columns.CALLS)
     book.commit()
     book = PackageBook(path)
     book.write("Goals", {(G.FIRST_ROW, G.WEIGHT): 35, (G.FIRST_ROW, G.STRETCH): 0.91})

@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 
 def split_export(path: Path, roster: Roster) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The export's rows per roster team (by its team column, else by agent); warnings."""
+    from csxl.domain.columns import TICKETS
     from csxl.readers.read import read_table
     from csxl.roster import clean_name
+    from csxl.workbook import layout
 
-    table = read_table(path)
+    table = read_table(path, prefer=layout.paste_titles(TICKETS))
     frame = table.frame
     warnings: list[str] = []
     if "team" in frame:

@@ -111,7 +111,7 @@ def label(column: str, lang: str = "zh") -> str:
 
 
 # ---------------------------------------------------------------------------- orders
-# One row per order (订单), from an e-commerce export or the plan's Orders sheet.
+# One row per order (订单), from an e-commerce export or a plan's paste area.
 ORDER_COLUMNS: dict[str, Kind] = {
     "customer_id": Kind.TEXT,
     "ordered_at": Kind.DATETIME,
@@ -133,13 +133,13 @@ ORDER_LABELS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Schema:
-    """What one kind of table holds: its columns, the required ones, names and sheets."""
+    """What one kind of table holds: its columns, the required ones and their names. Which
+    sheet of a plan holds it is the workbook's (`csxl.workbook.layout.PASTE_AREAS`)."""
 
     name: str
     columns: Mapping[str, Kind]
     required: tuple[str, ...]
     labels: Mapping[str, tuple[str, str]]
-    sheets: tuple[str, ...]  # sheet names of a plan workbook read first
     what: tuple[str, str]  # one row is one ... (zh, en), for messages
     # Columns that one export may give twice, in ranked synonyms of which the best one with
     # data wins (an order's payment time over its creation time). Any other column given
@@ -147,13 +147,12 @@ class Schema:
     ranked: frozenset[str] = frozenset()
 
 
-TICKETS = Schema("tickets", COLUMNS, REQUIRED, LABELS, ("Data", "数据"), ("工单", "ticket"))
+TICKETS = Schema("tickets", COLUMNS, REQUIRED, LABELS, ("工单", "ticket"))
 ORDERS = Schema(
     "orders",
     ORDER_COLUMNS,
     ORDER_REQUIRED,
     ORDER_LABELS,
-    ("Orders", "订单"),
     ("订单", "order"),
     ranked=frozenset(ORDER_COLUMNS),  # e-commerce exports: see synonyms._ORDER_BUILTIN
 )
@@ -161,7 +160,7 @@ ORDERS = Schema(
 
 # ---------------------------------------------------------------------------- calls
 # One row per inbound call that reached the queue, from a call-centre (呼叫中心) export or
-# the plan's Call records (通话记录) sheet: what csxl.domain.calls counts.
+# a plan's paste area: what csxl.domain.calls counts.
 CALL_COLUMNS: dict[str, Kind] = {
     "call_id": Kind.TEXT,
     "started_at": Kind.DATETIME,
@@ -191,6 +190,5 @@ CALLS = Schema(
     CALL_COLUMNS,
     CALL_REQUIRED,
     CALL_LABELS,
-    ("Call records", "通话记录"),
     ("通话", "call"),
 )

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from csxl.domain.columns import CALLS, ORDERS, TICKETS, Schema
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.port import Rect, Titles, sheet_of
@@ -188,19 +189,20 @@ class LiveBook:
         return [["" if v is None else v for v in row] for row in self._read(key)]
 
     def data(self, synonyms: Synonyms) -> RawTable:
-        """The Data sheet as the file reader sees it: every cell as text, the header found
-        among the first rows by the same `find_header`, the mapped columns below it."""
-        return self._paste_area("Data", synonyms)
+        """The pasted tickets as the file reader sees them: every cell as text, the header
+        found among the first rows by the same `find_header`, the mapped columns below it."""
+        return self._paste_area(TICKETS, synonyms)
 
     def orders(self, synonyms: Synonyms) -> RawTable:
-        """The Orders paste area, read as Data is."""
-        return self._paste_area("Orders", synonyms)
+        """The pasted orders, read as the tickets are."""
+        return self._paste_area(ORDERS, synonyms)
 
     def calls(self, synonyms: Synonyms) -> RawTable:
-        """The Call records paste area, read as Data is."""
-        return self._paste_area("CallRecords", synonyms)
+        """The pasted call records, read as the tickets are."""
+        return self._paste_area(CALLS, synonyms)
 
-    def _paste_area(self, key: str, synonyms: Synonyms) -> RawTable:
+    def _paste_area(self, schema: Schema, synonyms: Synonyms) -> RawTable:
+        """The paste sheet of `schema`'s kind (`layout.PASTE_AREAS`)."""
         import pandas as pd
         import pyarrow as pa
 
@@ -209,6 +211,7 @@ class LiveBook:
         from csxl.readers.limits import column_letters
         from csxl.readers.table import RawTable
 
+        key = layout.paste_area(schema)
         title = self.title(key)
         values = self._read(key)
         text = [[as_text(v) for v in row] for row in values]

@@ -25,12 +25,12 @@ from csxl.readers import limits
 from csxl.readers.header import SCAN_ROWS, find_header, settle
 from csxl.readers.table import RawTable
 
-# Sheets of a plan workbook that hold ticket data, by key in both languages (orders: the
-# schema's own sheets, 订单/Orders).
-DATA_SHEETS = ("Data", "数据")
 
-
-def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawTable:
+def read_excel(
+    path: Path, synonyms: Synonyms, sheet: str | None = None, prefer: Sequence[str] = ()
+) -> RawTable:
+    """The table of `sheet`; without one, of the first sheet with a header, the sheets named
+    in `prefer` first (a plan's paste sheet of this kind: `csxl.workbook.layout`)."""
     import fastexcel
 
     where = Location(file=path.name)
@@ -47,7 +47,7 @@ def read_excel(path: Path, synonyms: Synonyms, sheet: str | None = None) -> RawT
             ),
         ) from None
     names = reader.sheet_names
-    candidates = _candidate_sheets(names, sheet, where, synonyms.schema.sheets)
+    candidates = _candidate_sheets(names, sheet, where, prefer)
     problems: list[InputError] = []
     for name in candidates:
         sheet_where = Location(path.name, name)
@@ -165,7 +165,7 @@ def _candidate_sheets(
     names: Sequence[str],
     wanted: str | None,
     where: Location,
-    preferred: Sequence[str] = DATA_SHEETS,
+    preferred: Sequence[str],
 ) -> list[str]:
     if wanted is not None:
         if wanted not in names:

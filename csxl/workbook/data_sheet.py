@@ -1,7 +1,8 @@
-"""Paste a ticket table into a plan's Data sheet, as a manager's paste would.
+"""Paste a table into a plan's paste area of its kind (`layout.PASTE_AREAS`: tickets,
+orders, call records), as a manager's paste would.
 
-Used by `csxl demo` and `csxl batch --data`. The rows go below the Data header through the
-book port (only the Data part and its table range change); values are written as they are,
+Used by `csxl demo` and `csxl batch --data`. The rows go below the sheet's header through
+the book port (only its part and its table range change); values are written as they are,
 so text that looks like a formula stays text.
 """
 
@@ -10,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from csxl.domain.columns import TICKETS, Schema
 from csxl.domain.synonyms import Synonyms
 from csxl.workbook import layout
-from csxl.workbook.layout import Data as D
+from csxl.workbook.layout import Paste as P
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,19 +22,18 @@ if TYPE_CHECKING:
     from csxl.workbook.port import PackageBook
 
 
-def paste(book: PackageBook, frame: pd.DataFrame, key: str = "Data") -> int:
-    """Write `frame` (any recognised headers) below the header of a paste sheet (Data,
-    Orders or CallRecords); returns rows written.
+def paste(book: PackageBook, frame: pd.DataFrame, schema: Schema = TICKETS) -> int:
+    """Write `frame` (any recognised headers) below the header of the paste sheet of
+    `schema`'s kind (tickets, orders or call records); returns rows written.
 
     Columns are matched to the sheet's header by canonical column, so an export with
     zh, en or vendor headers lands under the right heading; unknown columns are left out.
     """
     import pandas as pd
 
-    from csxl.domain.columns import CALLS, ORDERS, TICKETS
-
-    header = [h for h in book.rows(key)[D.HEADER_ROW - 1] if h != ""]
-    synonyms = Synonyms({"Orders": ORDERS, "CallRecords": CALLS}.get(key, TICKETS))
+    key = layout.paste_area(schema)
+    header = [h for h in book.rows(key)[P.HEADER_ROW - 1] if h != ""]
+    synonyms = Synonyms(schema)
     target = {s.column: i + 1 for i, h in enumerate(header) if (s := synonyms.lookup(h))}
     cells: dict[tuple[int, int], object] = {}
     for name in frame.columns:
@@ -44,11 +45,11 @@ def paste(book: PackageBook, frame: pd.DataFrame, key: str = "Data") -> int:
         for i, value in enumerate(values):
             if isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()
-            cells[(D.FIRST_ROW + i, c)] = value
+            cells[(P.FIRST_ROW + i, c)] = value
     old = len(book.rows(key))
-    last = D.FIRST_ROW + max(len(frame), 1) - 1
-    book.write(key, cells, clear=[(D.FIRST_ROW, 1, max(old, last), len(header))])
-    grow_table(book, f"A{D.HEADER_ROW}:{layout.col(len(header))}{last}", layout.PASTE_TABLES[key])
+    last = P.FIRST_ROW + max(len(frame), 1) - 1
+    book.write(key, cells, clear=[(P.FIRST_ROW, 1, max(old, last), len(header))])
+    grow_table(book, f"A{P.HEADER_ROW}:{layout.col(len(header))}{last}", layout.PASTE_TABLES[key])
     return len(frame)
 
 
@@ -141,7 +142,7 @@ class PastedColumns:
 
 
 def grow_table(
-    book: PackageBook, ref: str, table: str = D.TABLE, headers: list[object] | None = None
+    book: PackageBook, ref: str, table: str, headers: list[object] | None = None
 ) -> None:
     """Make the table cover the pasted rows, as Excel does when a manager pastes; with
     `headers` (the header row it now spans), its column list follows them too."""
@@ -206,11 +207,11 @@ def carry_paste(old, new, key: str, schema) -> int:
         return found.column if found is not None else None
 
     rows = old.rows(key)
-    header = [h for h in new.rows(key)[D.HEADER_ROW - 1] if h != ""]
+    header = [h for h in new.rows(key)[P.HEADER_ROW - 1] if h != ""]
     width = len(header)
     scores = [synonyms.score(r) for r in rows[:SCAN_ROWS]]
     top = max(scores, default=0)
-    at = scores.index(top) if top >= MIN_MATCHES else D.HEADER_ROW - 1
+    at = scores.index(top) if top >= MIN_MATCHES else P.HEADER_ROW - 1
     old_header = rows[at] if rows else []
     below = rows[at + 1 :]
     where = {h: i + 1 for i, h in enumerate(header)}
@@ -230,19 +231,19 @@ def carry_paste(old, new, key: str, schema) -> int:
         elif heading != "" or filled:
             extra += 1
             target[c] = extra
-            cells[(D.HEADER_ROW, extra)] = _plain(heading)
-    last = D.FIRST_ROW - 1
+            cells[(P.HEADER_ROW, extra)] = _plain(heading)
+    last = P.FIRST_ROW - 1
     for i, row in enumerate(below):
-        r = D.FIRST_ROW + i
+        r = P.FIRST_ROW + i
         for c, value in enumerate(row, start=1):
             if value != "" and c in target:
                 cells[(r, target[c])] = _plain(value)
                 last = r
     if cells:
         new.write(key, cells)
-    if last >= D.FIRST_ROW:
-        grow_table(new, f"A{D.HEADER_ROW}:{layout.col(width)}{last}", layout.PASTE_TABLES[key])
-    return max(0, last - D.HEADER_ROW)
+    if last >= P.FIRST_ROW:
+        grow_table(new, f"A{P.HEADER_ROW}:{layout.col(width)}{last}", layout.PASTE_TABLES[key])
+    return max(0, last - P.HEADER_ROW)
 
 
 def _plain(value: object) -> object:

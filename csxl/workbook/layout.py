@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
+from csxl.domain.columns import CALLS, ORDERS, TICKETS, Schema
 from csxl.readers.limits import column_letters, column_number
 
 TEMPLATE_VERSION = "1.3"
@@ -60,9 +61,28 @@ SHEETS: tuple[SheetName, ...] = (
     SheetName("Settings", "Settings", "设置"),
 )
 SHEET = {s.key: s for s in SHEETS}
-# The exports as the manager pastes them: read, never rewritten by refresh; they print only
-# their header row (csxl/workbook/printing.py).
-PASTE_AREAS: tuple[str, ...] = ("Data", "Orders", "CallRecords")
+# The sheets every plan has had since the first template: a workbook with all three is a
+# plan, in the language of their titles (`port.detect_lang`).
+PLAN_SIGNATURE: tuple[str, ...] = ("Goals", "Data", "Scores")
+# The exports as the manager pastes them, with the kind of table each holds (the domain's
+# schema of its columns): read, never rewritten by refresh; they print only their header
+# row (csxl/workbook/printing.py).
+PASTE_AREAS: dict[str, Schema] = {"Data": TICKETS, "Orders": ORDERS, "CallRecords": CALLS}
+
+
+def paste_area(schema: Schema) -> str:
+    """The key of the paste sheet that holds `schema`'s kind of table (tickets: Data)."""
+    for key, kind in PASTE_AREAS.items():
+        if kind.name == schema.name:
+            return key
+    raise KeyError(f"no paste area holds {schema.name}")
+
+
+def paste_titles(schema: Schema) -> tuple[str, str]:
+    """That sheet's titles (en, zh): a workbook's sheet of either name is read first for
+    this kind of table, so a plan given as an export is read from its paste sheet."""
+    s = SHEET[paste_area(schema)]
+    return s.en, s.zh
 
 
 # What each sheet is for and who fills it: key -> ((zh, en) purpose, (zh, en) who).
@@ -563,27 +583,29 @@ class Risks:
 
 
 # ---------------------------------------------------------------- Data (数据) and Mapping (映射)
-class Data:
+class Paste:
+    """Where every paste area (`PASTE_AREAS`) holds its export: the header on row 1, the
+    rows below it."""
+
     HEADER_ROW = 1
     FIRST_ROW = 2
+
+
+class Data(Paste):
     TABLE = "tblData"
 
 
-class Orders:
+class Orders(Paste):
     """The order paste area (manager), read by refresh like Data (never rewritten)."""
 
-    HEADER_ROW = 1
-    FIRST_ROW = 2
     TABLE = "tblOrders"
 
 
-class CallRecords:
+class CallRecords(Paste):
     """The call-record paste area (manager), read by refresh like Data (never rewritten).
     Its results are on Calls: a refresh writing into this sheet's part would re-compress
     every pasted row (performance.md), so nothing of csxl's lives here."""
 
-    HEADER_ROW = 1
-    FIRST_ROW = 2
     TABLE = "tblCalls"
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from csxl.domain.columns import CALLS, ORDERS, TICKETS, Schema
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout
 from csxl.workbook.safety import BACKUPS_KEPT, backup, backups_folder, open_error
@@ -40,14 +41,15 @@ class Book(Protocol):
     def rows(self, key: str) -> list[list[object]]:
         """A sheet's values (cached values for formulas) from A1; "" for empty cells."""
 
+    # The paste areas (`layout.PASTE_AREAS`), each read from the sheet of its kind.
     def data(self, synonyms: Synonyms) -> RawTable:
-        """The Data sheet's tickets as a raw table (header found by the synonyms)."""
+        """The pasted tickets as a raw table (header found by the synonyms)."""
 
     def orders(self, synonyms: Synonyms) -> RawTable:
-        """The Orders sheet's orders as a raw table (a plan made before it has none)."""
+        """The pasted orders as a raw table (a plan made before their sheet has none)."""
 
     def calls(self, synonyms: Synonyms) -> RawTable:
-        """The Call records sheet's calls as a raw table (a plan made before it has none)."""
+        """The pasted call records as a raw table (a plan made before their sheet has none)."""
 
     def formulas(self, key: str) -> set[tuple[int, int]]:
         """The cells of a sheet that hold a formula (row, column), whatever it computes."""
@@ -70,12 +72,14 @@ def detect_lang(
         if max(votes.values()) > 0:
             return "en" if votes["en"] > votes["zh"] else "zh"
     for lang in ("zh", "en"):
-        if {layout.title(k, lang) for k in ("Goals", "Data", "Scores")} <= names:
+        if {layout.title(k, lang) for k in layout.PLAN_SIGNATURE} <= names:
             return lang
+    *zh, zh_last = (layout.title(k, "zh") for k in layout.PLAN_SIGNATURE)
+    *en, en_last = (layout.title(k, "en") for k in layout.PLAN_SIGNATURE)
     raise InputError(
         t(
-            "这不是 csxl 的计划工作簿（没有“目标”“数据”和“考核”工作表）。",
-            "this is not a csxl plan workbook (no Goals, Data and Scores sheets).",
+            f"这不是 csxl 的计划工作簿（没有“{'”“'.join(zh)}”和“{zh_last}”工作表）。",
+            f"this is not a csxl plan workbook (no {', '.join(en)} and {en_last} sheets).",
         ),
         Location(file),
         t(
@@ -170,7 +174,7 @@ class Titles:
 
 
 def prefetch_data(path: str | Path) -> None:
-    """Start reading the plan's Data sheet in a worker thread (`readers.excel.prefetch`)
+    """Start reading the plan's pasted tickets in a worker thread (`readers.excel.prefetch`)
     while the refresh engine is imported and the plan's own sheets are read: about 1 s that
     then costs no time when a core is free. `PackageBook.data` takes the cells from there."""
     from csxl.readers.excel import prefetch
@@ -179,7 +183,7 @@ def prefetch_data(path: str | Path) -> None:
     if not path.is_file():
         return  # the command says what is wrong
     try:
-        title = Titles.of_file(path).title("Data")
+        title = Titles.of_file(path).title(layout.paste_area(TICKETS))
     except InputError:
         return
     prefetch(path, title)
@@ -303,21 +307,19 @@ class PackageBook:
         return [list(r) for r in self._rows[title]]
 
     def data(self, synonyms: Synonyms) -> RawTable:
-        from csxl.readers.excel import read_excel
-
-        return read_excel(self.path, synonyms, self.title("Data"))
+        return self._pasted(TICKETS, synonyms)
 
     def orders(self, synonyms: Synonyms) -> RawTable:
-        """The Orders paste area, read like Data (the header found by the order synonyms)."""
-        from csxl.readers.excel import read_excel
-
-        return read_excel(self.path, synonyms, self.title("Orders"))
+        return self._pasted(ORDERS, synonyms)
 
     def calls(self, synonyms: Synonyms) -> RawTable:
-        """The Call records paste area, read like Data (the header found by the call synonyms)."""
+        return self._pasted(CALLS, synonyms)
+
+    def _pasted(self, schema: Schema, synonyms: Synonyms) -> RawTable:
+        """The paste sheet of `schema`'s kind, the header found by the synonyms."""
         from csxl.readers.excel import read_excel
 
-        return read_excel(self.path, synonyms, self.title("CallRecords"))
+        return read_excel(self.path, synonyms, self.title(layout.paste_area(schema)))
 
     def formulas(self, key: str) -> set[tuple[int, int]]:
         from csxl.workbook import sheetxml, zipsplice
@@ -535,12 +537,11 @@ class MemoryBook:
         sheets = {
             s.key: book.rows(s.key) for s in layout.SHEETS if book.title(s.key) in book._parts
         }
-        from csxl.domain.columns import CALLS, ORDERS
         from csxl.domain.synonyms import Synonyms
 
         formulas = {key: book.formulas(key) for key in sheets}
-        orders = book.orders(Synonyms(ORDERS)) if "Orders" in sheets else None
-        calls = book.calls(Synonyms(CALLS)) if "CallRecords" in sheets else None
+        orders = book.orders(Synonyms(ORDERS)) if layout.paste_area(ORDERS) in sheets else None
+        calls = book.calls(Synonyms(CALLS)) if layout.paste_area(CALLS) in sheets else None
         data = book.data(Synonyms())
         return cls(book.name, book.lang, sheets, data, formulas, orders, calls)
 
@@ -548,23 +549,22 @@ class MemoryBook:
         return [list(r) for r in self.sheets[key]]
 
     def data(self, synonyms: Synonyms) -> RawTable:
-        if self._data is None:
-            raise InputError(t("“数据”表是空的。", "the Data sheet is empty."), Location(self.name))
-        return self._data
+        return self._pasted(TICKETS, self._data)
 
     def orders(self, synonyms: Synonyms) -> RawTable:
-        if self._orders is None:
-            raise InputError(
-                t("“订单”表是空的。", "the Orders sheet is empty."), Location(self.name)
-            )
-        return self._orders
+        return self._pasted(ORDERS, self._orders)
 
     def calls(self, synonyms: Synonyms) -> RawTable:
-        if self._calls is None:
+        return self._pasted(CALLS, self._calls)
+
+    def _pasted(self, schema: Schema, table: RawTable | None) -> RawTable:
+        if table is None:
+            key = layout.paste_area(schema)
+            zh, en = layout.title(key, "zh"), layout.title(key, "en")
             raise InputError(
-                t("“通话记录”表是空的。", "the Call records sheet is empty."), Location(self.name)
+                t(f"“{zh}”表是空的。", f"the {en} sheet is empty."), Location(self.name)
             )
-        return self._calls
+        return table
 
     def formulas(self, key: str) -> set[tuple[int, int]]:
         return set(self._formulas.get(key, ()))

@@ -42,16 +42,30 @@ def test_only_mapped_columns_are_read_and_unmapped_reported(tmp_path):
     assert t.match.unmapped == ["备注"]
 
 
-def test_a_plan_workbook_data_sheet_is_preferred(tmp_path):
+def _guide_then_data(path):
     wb = openpyxl.Workbook()
     wb.active.title = "指南"
     wb.active.append(["工单号", "创建时间"])  # a guide that mentions the headers
     data = wb.create_sheet("数据")
     data.append(HEADER)
     data.append(ROWS[0])
-    wb.save(tmp_path / "plan.xlsx")
-    t = read_table(tmp_path / "plan.xlsx")
+    wb.save(path)
+    return path
+
+
+def test_preferred_sheets_are_read_first(tmp_path):
+    path = _guide_then_data(tmp_path / "plan.xlsx")
+    assert read_table(path).sheet == "指南"  # without a preference: the first with a header
+    t = read_table(path, prefer=("Data", "数据"))
     assert t.sheet == "数据" and len(t.frame) == 1
+
+
+def test_a_plan_workbooks_ticket_paste_sheet_is_read(tmp_path):
+    # `csxl kpi` given a plan reads its paste sheet of tickets (layout.PASTE_AREAS).
+    from csxl.kpi_report import load
+
+    tickets = load(_guide_then_data(tmp_path / "plan.xlsx"))
+    assert tickets.sheet == "数据"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])

@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
+from csxl.domain.columns import CALLS as CALL_RECORDS
 from csxl.errors import InputError
 from csxl.refresh import refresh, validate
 from csxl.workbook import layout
@@ -76,7 +77,7 @@ def _plan(
     tickets = clean_tickets(60) if tickets is None else tickets
     path = pasted_plan(tmp_path / name, tickets, inputs or plan_inputs(aliases=ALIASES))
     book = PackageBook(path)
-    paste(book, _frame() if calls is None else calls, "CallRecords")
+    paste(book, _frame() if calls is None else calls, CALL_RECORDS)
     book.commit()
     return path
 
@@ -203,7 +204,7 @@ def test_a_month_without_calls_and_a_refresh_that_empties_the_block(tmp_path):
         ("坐席", "张三"): (1, 1, 0, 1),
     }
     book = PackageBook(path)
-    paste(book, _frame(rows=CALLS[:1]), "CallRecords")
+    paste(book, _frame(rows=CALLS[:1]), CALL_RECORDS)
     book.commit()
     refresh(PackageBook(path), "2026-02", now=NOW)
     rows = sheet(path, "Calls")

@@ -9,6 +9,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
+from csxl.domain.columns import ORDERS
 from csxl.refresh import refresh
 from csxl.workbook.data_sheet import paste
 from csxl.workbook.layout import Errors as E
@@ -30,7 +31,7 @@ def _orders_frame() -> pd.DataFrame:
 def test_order_rejects_are_listed_on_errors_with_the_sheet(tmp_path):
     path = pasted_plan(tmp_path / "plan.xlsx", clean_tickets(50), plan_inputs())
     book = PackageBook(path)
-    paste(book, _orders_frame(), "Orders")
+    paste(book, _orders_frame(), ORDERS)
     book.commit()
     outcome = refresh(PackageBook(path), "2026-03")
     assert outcome.problems == 2
@@ -52,7 +53,7 @@ def test_validate_lists_order_rejects_too(tmp_path):
 
     path = pasted_plan(tmp_path / "plan.xlsx", clean_tickets(50), plan_inputs())
     book = PackageBook(path)
-    paste(book, _orders_frame(), "Orders")
+    paste(book, _orders_frame(), ORDERS)
     book.commit()
     assert validate(PackageBook(path)).problems == 2
     rows = sheet(path, "Errors")
@@ -69,7 +70,7 @@ def _plan_with_orders(tmp_path, customer_plan=None):
     extra = {} if customer_plan is None else {"customer_plan": customer_plan}
     path = pasted_plan(tmp_path / "plan.xlsx", frame, plan_inputs(**extra))
     book = PackageBook(path)
-    paste(book, orders, "Orders")
+    paste(book, orders, ORDERS)
     book.commit()
     refresh(PackageBook(path), "2026-03")
     return path
@@ -312,7 +313,7 @@ def test_refreshed_customer_and_team_cells_agree_with_libreoffice(libreoffice, t
     frame = clean_tickets(200)
     orders = generate_orders(frame["客户ID"].dropna(), month="2026-03")
     book = PackageBook(path)
-    paste(book, orders.drop(columns=["订单创建时间"]), "Orders")
+    paste(book, orders.drop(columns=["订单创建时间"]), ORDERS)
     book.commit()
     refresh(PackageBook(path), "2026-03")
     recalc = libreoffice.recalc(path)

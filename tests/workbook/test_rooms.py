@@ -41,11 +41,12 @@ def _address_classes() -> dict[str, str]:
     }
 
 
-# Titles that are also everyday headings: 团队 / Team heads the team column of exports,
-# rosters and tables. Such a word names its sheet only where code hands it to a call as a
-# sheet (`book.rows("Team")`, `layout.title("Team", lang)`), not in a label, a tuple of
-# headings or a translation (`t("团队", "Team")`).
-SHARED_WORDS = frozenset({"Team", "团队"})
+# Titles that are also everyday words: 团队 / Team heads the team column of exports,
+# rosters and tables; 订单 (order) and 通话 (call) are what one row of an export is, in
+# messages (a domain schema's `what`). Such a word names its sheet only where code hands it
+# to a call as a sheet (`book.rows("Team")`, `layout.title("Team", lang)`), not in a label,
+# a tuple of headings or a translation (`t("团队", "Team")`).
+SHARED_WORDS = frozenset({"Team", "团队", "订单", "通话"})
 TRANSLATIONS = frozenset({"t", "_t"})
 
 
@@ -115,7 +116,6 @@ STILL_SPREAD: dict[str, set[str]] = {
         "workbook/sheets/customers.py",
     },
     "Goals": {
-        "workbook/port.py",
         "workbook/sheets/customers.py",
         "workbook/sheets/dashboard.py",
         "workbook/sheets/scores.py",
@@ -123,7 +123,6 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Scores": {
         "refresh.py",
-        "workbook/port.py",
     },
     "Milestones": {
         "workbook/sheets/budget.py",
@@ -137,35 +136,14 @@ STILL_SPREAD: dict[str, set[str]] = {
     "QA": {
         "workbook/sheets/scores.py",
     },
-    "Calls": {
-        "domain/columns.py",
-    },
     "Staffing": {
         "refresh.py",
         "workbook/sheets/guide.py",
     },
     "Data": {
-        "data_import.py",
-        "domain/columns.py",
-        "excel/live.py",
-        "readers/excel.py",
         "refresh.py",
-        "workbook/data_sheet.py",
-        "workbook/port.py",
-        "workbook/sheets/staffing.py",
-    },
-    "Orders": {
-        "demo.py",
-        "domain/columns.py",
-        "excel/live.py",
-        "workbook/data_sheet.py",
-        "workbook/port.py",
     },
     "CallRecords": {
-        "domain/columns.py",
-        "excel/live.py",
-        "workbook/data_sheet.py",
-        "workbook/port.py",
         "workbook/sheets/calls.py",
     },
     "Errors": {
@@ -210,6 +188,9 @@ def test_naming_sees_each_way_of_naming_a_sheet() -> None:
     assert naming('layout.title("Team", lang)', "x.py") == {"Team"}
     assert naming('HEADINGS = ("团队", "Team")', "x.py") == set()  # the team column's heading
     assert naming('label = t("团队", "Team")', "x.py") == set()
+    assert naming('what = ("订单", "order")', "x.py") == set()  # a row's noun, in messages
+    assert naming('book.rows("订单")', "x.py") == {"Orders"}
+    assert naming('x = ("Calls", "通话")', "x.py") == {"Calls"}  # the key still names it
 
 
 def test_the_rooms_that_write_are_sheets_refresh_owns() -> None:
@@ -229,3 +210,16 @@ def test_every_sheet_has_one_room() -> None:
     from csxl.workbook.sheets import ROOMS
 
     assert sorted(r.key for r in ROOMS) == sorted(s.key for s in layout.SHEETS)
+
+
+def test_each_kind_of_table_has_one_paste_area() -> None:
+    # The registry says which paste sheet holds which kind of table; the readers, the
+    # import, the demo and the book port ask it by kind.
+    from csxl.domain.columns import CALLS, ORDERS, TICKETS
+
+    assert sorted(s.name for s in layout.PASTE_AREAS.values()) == ["calls", "orders", "tickets"]
+    for schema in (TICKETS, ORDERS, CALLS):
+        key = layout.paste_area(schema)
+        assert layout.PASTE_AREAS[key] is schema and key in layout.PASTE_TABLES
+    assert layout.paste_titles(TICKETS) == ("Data", "数据")
+    assert layout.paste_titles(CALLS) == ("Call records", "通话记录")

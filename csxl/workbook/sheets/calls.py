@@ -17,6 +17,7 @@ from datetime import datetime
 from openpyxl.styles import Alignment
 
 from csxl.domain.calls import CallSettings
+from csxl.domain.columns import CALLS
 from csxl.errors import InputError, Location, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
@@ -81,7 +82,7 @@ def build(ctx: Ctx) -> None:
             "sheet; Refresh computes the month's offered calls, answer rate, abandon rate, "
             "service level and ASA per team (queue) and per agent below. The yellow cells are "
             "the thresholds. Abandoned calls that never reached an agent count as Unassigned.",
-        ).format(records=layout.title("CallRecords", ctx.lang)),
+        ).format(records=layout.title(layout.paste_area(CALLS), ctx.lang)),
     )
     ws.merge_cells(f"A2:{col(L.ASA)}2")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")

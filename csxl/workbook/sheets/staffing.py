@@ -16,6 +16,7 @@ from datetime import datetime
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment
 
+from csxl.domain.columns import TICKETS
 from csxl.domain.staffing import StaffingInputs
 from csxl.errors import LANGUAGE, InputError, Location, t
 from csxl.workbook import layout, owned, style
@@ -30,7 +31,12 @@ WEEKDAYS = {
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
-SOURCES = {"zh": ("数据", "手工预测"), "en": ("Data", "Forecast")}
+# Where the arrivals come from, as the dropdown offers them: the paste sheet of tickets (by
+# its title) or the manual forecast grid.
+SOURCES = {
+    lang: (layout.SHEET[layout.paste_area(TICKETS)].title(lang), forecast)
+    for lang, forecast in (("zh", "手工预测"), ("en", "Forecast"))
+}
 INTERVALS = (15, 30, 60)
 BLOCK_TITLES = {
     "arrivals": ("到达量（数据：各周同一时段的平均）", "Arrivals (data: mean over the weeks)"),
