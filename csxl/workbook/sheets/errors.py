@@ -33,7 +33,7 @@ def build(ctx: Ctx) -> None:
     }
     for c, text in headers.items():
         ctx.label(ws, f"{col(c)}{E.HEADER_ROW}", text, style.HEADER)
-    write_rows(ctx, ws, E.FIRST_ROW, ctx.inputs.errors)
+    owned.write_rows(ctx, ws, E.FIRST_ROW, ctx.inputs.errors)
     ws.merge_cells(f"A2:{col(E.VALUE)}2")
     ws.row_dimensions[2].height = 40  # merged cells do not grow with their text
     widths = {
@@ -50,13 +50,6 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{E.FIRST_ROW}",
         header_rows=f"{E.HEADER_ROW}:{E.HEADER_ROW}",
     )
-
-
-def write_rows(ctx: Ctx, ws, first_row: int, rows: list[tuple[object, ...]]) -> None:
-    """Rows of values from column A; text from data is never taken as a formula."""
-    for i, row in enumerate(rows):
-        for c, value in enumerate(row, start=1):
-            ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED)
 
 
 # ------------------------------------------------------------------ refresh

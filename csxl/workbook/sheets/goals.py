@@ -12,33 +12,17 @@ from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
+from csxl.workbook.kpi_format import UNITS, blank, flag_colours, gap_colours, unit_format
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.incentives import mode_label
+from csxl.workbook.rule_words import DIRECTIONS, direction_label, mode_label
 from csxl.workbook.team_book import TeamBook
 
-DIRECTIONS = {"zh": ("越高越好", "越低越好"), "en": ("Higher is better", "Lower is better")}
-UNITS = {
-    "%": ("%", "%", style.PERCENT),
-    "s": ("秒", "s", "0.0"),
-    "per 10k": ("每万人", "per 10k", "0.00"),
-}
 MONTHS = {
     "zh": [f"{m}月" for m in range(1, 13)],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
 }
 LEVELS = {"zh": ("小组", "客服"), "en": ("Group", "Agent")}
-
-
-def direction_label(lang: str, target: Target) -> str:
-    return DIRECTIONS[lang][0 if target.direction == "higher" else 1]
-
-
-def unit_format(target: Target, lang: str = "zh") -> str:
-    """The number format of a KPI's values in its unit; seconds carry the unit (秒 / s)."""
-    if target.unit == "s":
-        return style.seconds_format(lang)
-    return UNITS.get(target.unit, (target.unit, target.unit, style.NUMBER))[2]
 
 
 def signed_gap(lang: str, r: int, s: str) -> str:
@@ -324,10 +308,6 @@ def build(ctx: Ctx) -> None:
     ws.column_dimensions["A"].hidden = False
 
 
-def blank(value: float | None) -> object:
-    return "" if value is None else value
-
-
 def smart_text(lang: str, year: int, target: Target, label: str) -> str:
     fmt = unit_format(target, lang)
 
@@ -520,39 +500,3 @@ def _flag_colours(ws) -> None:
     first, last = G.FIRST_ROW, G.last_row()
     area = f"{col(G.TIER)}{first}:{col(G.TIER)}{last} {col(G.FLAG)}{first}:{col(G.FLAG)}{last}"
     flag_colours(ws, area, f"${col(G.TIER)}{first}")
-
-
-def gap_colours(ws, area: str) -> None:
-    """Variance signed by better / worse: green when better than the target (> 0), red when
-    worse (< 0), in the flags' colours."""
-    from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Font
-
-    for operator, level in (("greaterThan", 2), ("lessThan", 0)):
-        ws.conditional_formatting.add(
-            area,
-            CellIsRule(
-                operator=operator,
-                formula=["0"],
-                font=Font(color=style.FLAG_FONTS[level], bold=True),
-            ),
-        )
-
-
-def flag_colours(ws, area: str, tier_cell: str) -> None:
-    """Flag colours on `area` by the tier label in `tier_cell` (its first row, column fixed)."""
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
-
-    for level in range(4):
-        ws.conditional_formatting.add(
-            area,
-            FormulaRule(
-                formula=[f"{tier_cell}=INDEX(csxl_TierLabels,{level + 1})"],
-                fill=PatternFill(
-                    "solid", fgColor=style.FLAG_FILLS[level], bgColor=style.FLAG_FILLS[level]
-                ),
-                font=Font(color=style.FLAG_FONTS[level], bold=True),
-                stopIfTrue=True,
-            ),
-        )
