@@ -3,7 +3,9 @@
 Every KPI cell is a formula that refers to its Goals row (refresh writes actuals into Goals,
 and Goals computes tiers and variance), so the Dashboard never disagrees with Goals. The
 refresh row shows the Settings cells refresh fills; the chart compares actual with stretch
-for the ratio KPIs; the Top-20 tags block is left empty for refresh.
+for the ratio KPIs; the Top-20 tags block is left empty for refresh. Below it, the customer
+KPIs (high-value customers, retention, repurchase, surveys) against their thresholds and
+targets on Settings. Another sheet's cells come through layout.py's cross-sheet links.
 """
 
 from __future__ import annotations
