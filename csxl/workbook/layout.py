@@ -634,6 +634,8 @@ class Dashboard:
     HEADER_ROW = 5
     FIRST_ROW = 6
     LABEL, ACTUAL, BASELINE, STRETCH, CHALLENGE, TIER, VARIANCE_PCT = 1, 2, 3, 4, 5, 6, 7
+    KPI_ROWS = Goals.KPI_ROWS  # one row per Goals KPI row
+    SCORE_ROW = FIRST_ROW + KPI_ROWS  # the team's weighted score and grade, below the KPIs
     CHART_ANCHOR = "I5"
     TAGS_TITLE_ROW = 17
     TAGS_HEADER_ROW = 18
@@ -1020,6 +1022,109 @@ class Customers:
     @classmethod
     def last_row(cls) -> int:
         return cls.FIRST_ROW + len(cls.KEYS) - 1
+
+
+# ---------------------------------------------------------------- Cross-sheet links
+# Every cell one sheet's builder takes from another sheet (a formula showing it, or using
+# it), named for what it points at: a room then knows no other sheet's name or address
+# class (tests/workbook/test_rooms.py), and an address that moves moves here only.
+# `index` is a KPI's 0-based place in Goals order.
+_GOAL_FIELDS = {
+    "label": Goals.LABEL,
+    "direction": Goals.DIRECTION,
+    "weight": Goals.WEIGHT,
+    "baseline": Goals.BASELINE,
+    "stretch": Goals.STRETCH,
+    "challenge": Goals.CHALLENGE,
+    "actual": Goals.ACTUAL,
+    "tier": Goals.TIER,
+    "variance_pct": Goals.VARIANCE_PCT,
+}
+_CASCADE_FIELDS = {
+    "weight": Goals.C_WEIGHT,
+    "baseline": Goals.C_BASELINE,
+    "stretch": Goals.C_STRETCH,
+    "challenge": Goals.C_CHALLENGE,
+}
+_REFRESH_INFO = {
+    "time": Settings.ROW_LAST_REFRESH,
+    "rows": Settings.ROW_SOURCE_ROWS,
+    "month": Settings.ROW_REFRESH_MONTH,
+}
+_KPI_LIMITS = {"frt_sla": Settings.ROW_FRT_TARGET, "rt_sla": Settings.ROW_RT_TARGET}
+_INCENTIVE_RULES = {
+    "base_bonus": Incentives.ROW_BASE_BONUS,
+    "deduction": Incentives.ROW_DEDUCTION,
+    "cap_multiple": Incentives.ROW_CAP_MULTIPLE,
+    "red_line_cap": Incentives.ROW_RED_LINE_CAP,
+    "new_hire_months": Incentives.ROW_NEW_HIRE_MONTHS,
+    "proration": Incentives.ROW_PRORATION,
+}
+_QA_GOALS = {
+    "weight": Qa.ROW_WEIGHT,
+    "baseline": Qa.ROW_BASELINE,
+    "stretch": Qa.ROW_STRETCH,
+    "challenge": Qa.ROW_CHALLENGE,
+}
+
+
+def kpi_goal_row(index: int) -> int:
+    """The Goals row of a KPI."""
+    return Goals.FIRST_ROW + index
+
+
+def kpi_goal_cell(index: int, field: str, lang: str) -> str:
+    """A KPI's team target or result on Goals (`field`: label, direction, weight, baseline,
+    stretch, challenge, actual, tier, variance_pct): '目标'!$I$5."""
+    return ref("Goals", lang, f"${col(_GOAL_FIELDS[field])}${kpi_goal_row(index)}")
+
+
+def cascade_goal_cell(row: int, field: str, lang: str) -> str:
+    """A group's or agent's own target on Goals' cascade row `row` (weight, baseline,
+    stretch or challenge)."""
+    return ref("Goals", lang, f"${col(_CASCADE_FIELDS[field])}${row}")
+
+
+def kpi_goals_sheet(lang: str) -> str:
+    """The sheet the KPI targets and their cascade are typed on, as an error names it."""
+    return title("Goals", lang)
+
+
+def team_score_cell(field: str, lang: str) -> str:
+    """The team's weighted score (`score`) or grade (`grade`) below Goals' KPI rows."""
+    c = Goals.ACTUAL if field == "score" else Goals.TIER
+    return ref("Goals", lang, f"${col(c)}${Goals.last_row() + 1}")
+
+
+def refresh_info_cell(field: str, lang: str) -> str:
+    """What the last refresh recorded on Settings: its `time`, source `rows` or `month`."""
+    return ref("Settings", lang, f"$B${_REFRESH_INFO[field]}")
+
+
+def customer_setting_cell(row: int, lang: str) -> str:
+    """A customer KPI threshold or target on Settings (`row`: a `Customers.ROW_*`)."""
+    return ref("Settings", lang, f"$B${row}")
+
+
+def kpi_limit_cell(key: str, lang: str) -> str:
+    """The limit in seconds (on Settings) of frt_sla or rt_sla."""
+    return ref("Settings", lang, f"$B${_KPI_LIMITS[key]}")
+
+
+def kpi_limit_address(key: str) -> str:
+    """That limit's cell as a note on another sheet names it: B10."""
+    return f"B{_KPI_LIMITS[key]}"
+
+
+def incentive_rule_cell(field: str, lang: str) -> str:
+    """A scoring rule on Incentives: base_bonus, deduction (per escalated complaint),
+    cap_multiple, red_line_cap (the grade a red line caps at), new_hire_months, proration."""
+    return ref("Incentives", lang, f"$B${_INCENTIVE_RULES[field]}")
+
+
+def qa_goal_cell(field: str, lang: str) -> str:
+    """The QA score's weight or baseline, stretch or challenge target on QA."""
+    return ref("QA", lang, f"$B${_QA_GOALS[field]}")
 
 
 # ---------------------------------------------------------------- Defined names

@@ -4,9 +4,11 @@ into the workbook (`Book`), formulas with their cached values. Each room's `writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from csxl.workbook import style
 from csxl.workbook.book import Ctx
+from csxl.workbook.layout import col
 from csxl.workbook.port import Book, Rect
 from csxl.workbook.sheetxml import Formula
 
@@ -75,3 +77,19 @@ def grow(book: Book, key: str, first: int, last_col: int, new_rows: int) -> tupl
     old = len(book.rows(key))
     last = first + max(new_rows, 1) - 1
     return (first, 1, last, last_col), (first, 1, max(old, last), last_col)
+
+
+def write_rows(
+    ctx: Ctx,
+    ws,
+    first_row: int,
+    rows: list[tuple[object, ...]],
+    formats: Callable[[tuple[object, ...]], dict[int, str]] | None = None,
+) -> None:
+    """A log's rows rendered (Errors, Trend): values from column A; text from data is
+    never taken as a formula. Numbers take the format `formats(row)` gives their column,
+    else a plain one."""
+    for i, row in enumerate(rows):
+        by_column = formats(row) if formats is not None else {}
+        for c, value in enumerate(row, start=1):
+            ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED, by_column.get(c))

@@ -43,10 +43,11 @@ def _address_classes() -> dict[str, str]:
 
 # Titles that are also everyday words: 团队 / Team heads the team column of exports,
 # rosters and tables; 订单 (order) and 通话 (call) are what one row of an export is, in
-# messages (a domain schema's `what`). Such a word names its sheet only where code hands it
-# to a call as a sheet (`book.rows("Team")`, `layout.title("Team", lang)`), not in a label,
-# a tuple of headings or a translation (`t("团队", "Team")`).
-SHARED_WORDS = frozenset({"Team", "团队", "订单", "通话"})
+# messages; 目标 heads a column of targets (`t("目标", "Target")`); Staffing is the label of
+# the ribbon button that runs `csxl staff`. Such a word names its sheet only where code
+# hands it to a call as a sheet (`book.rows("Team")`, `layout.title("Team", lang)`), not in
+# a label, a tuple of headings or a translation (`t("团队", "Team")`).
+SHARED_WORDS = frozenset({"Team", "团队", "订单", "通话", "目标", "Staffing"})
 TRANSLATIONS = frozenset({"t", "_t"})
 
 
@@ -112,33 +113,11 @@ def spread() -> dict[str, set[str]]:
 
 # Measured; delete a module from its sheet's set when its knowledge has moved to the room.
 STILL_SPREAD: dict[str, set[str]] = {
-    "Dashboard": {
-        "workbook/sheets/customers.py",
-    },
-    "Goals": {
-        "workbook/sheets/customers.py",
-        "workbook/sheets/dashboard.py",
-        "workbook/sheets/scores.py",
-        "workbook/sheets/team.py",
-    },
     "Scores": {
         "refresh.py",
     },
-    "Milestones": {
-        "workbook/sheets/budget.py",
-        "workbook/sheets/risks.py",
-    },
-    "Incentives": {
-        "workbook/sheets/goals.py",
-        "workbook/sheets/scores.py",
-        "workbook/sheets/team.py",
-    },
-    "QA": {
-        "workbook/sheets/scores.py",
-    },
     "Staffing": {
         "refresh.py",
-        "workbook/sheets/guide.py",
     },
     "Data": {
         "refresh.py",
@@ -148,13 +127,9 @@ STILL_SPREAD: dict[str, set[str]] = {
     },
     "Errors": {
         "refresh.py",
-        "workbook/sheets/trend.py",
     },
     "Settings": {
         "refresh.py",
-        "workbook/sheets/customers.py",
-        "workbook/sheets/dashboard.py",
-        "workbook/sheets/sla.py",
     },
 }
 
@@ -191,6 +166,10 @@ def test_naming_sees_each_way_of_naming_a_sheet() -> None:
     assert naming('what = ("订单", "order")', "x.py") == set()  # a row's noun, in messages
     assert naming('book.rows("订单")', "x.py") == {"Orders"}
     assert naming('x = ("Calls", "通话")', "x.py") == {"Calls"}  # the key still names it
+    assert naming('label = t("目标", "Target")', "x.py") == set()  # a column of targets
+    assert naming('ctx.sheet("目标")', "x.py") == {"Goals"}
+    assert naming('BUTTONS = (("排班测算", "Staffing", "csxl staff"),)', "x.py") == set()
+    assert naming('has_sheet(book, "Staffing")', "x.py") == {"Staffing"}
 
 
 def test_the_rooms_that_write_are_sheets_refresh_owns() -> None:

@@ -29,7 +29,7 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, loose_number, text, too_many_rows
 from csxl.workbook.layout import Budget as B
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.milestones import HEADER_HEIGHT
+from csxl.workbook.registers import HEADER_HEIGHT
 from csxl.workbook.team_book import TeamBook
 
 MONTH_FORMAT = {"zh": 'm"月"', "en": "mmm"}

@@ -3,7 +3,9 @@
 Every KPI cell is a formula that refers to its Goals row (refresh writes actuals into Goals,
 and Goals computes tiers and variance), so the Dashboard never disagrees with Goals. The
 refresh row shows the Settings cells refresh fills; the chart compares actual with stretch
-for the ratio KPIs; the Top-20 tags block is left empty for refresh.
+for the ratio KPIs; the Top-20 tags block is left empty for refresh. Below it, the customer
+KPIs (high-value customers, retention, repurchase, surveys) against their thresholds and
+targets on Settings. Another sheet's cells come through layout.py's cross-sheet links.
 """
 
 from __future__ import annotations
@@ -13,22 +15,31 @@ from collections.abc import Callable, Mapping
 from openpyxl.chart import BarChart
 from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
 from openpyxl.chart.series import Series, SeriesLabel
+from openpyxl.styles import Alignment
 
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
+from csxl.workbook.kpi_format import blank, flag_colours, gap_colours, unit_format
 from csxl.workbook.layout import Customers as C
 from csxl.workbook.layout import Dashboard as D
-from csxl.workbook.layout import Goals as G
-from csxl.workbook.layout import Settings as S
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.sheets.goals import blank, flag_colours, gap_colours, unit_format
+from csxl.workbook.sheetxml import cell_text
 from csxl.workbook.state import Month
 
-SCORE_ROW = D.FIRST_ROW + G.KPI_ROWS  # the team's weighted score and grade, below the KPIs
+SCORE_ROW = D.SCORE_ROW
+NO_WRAP = Alignment(vertical="top", wrap_text=False)
+FLAGS = {"zh": ("达标", "未达标"), "en": ("Met", "Missed")}
+UNAVAILABLE = {"zh": "不可用", "en": "n/a"}
+FORMATS = {
+    "high_value_customers": style.INTEGER,
+    "tickets": style.INTEGER,
+    "csat": style.PERCENT,
+    "frt_median": style.SECONDS,
+}
 
 
 def as_shown(target: Target, value: float) -> float:
@@ -41,13 +52,12 @@ def _mirror(ref: str) -> str:
     return f'=IF(ISBLANK({ref}),"",{ref})'
 
 
-def _setting(ctx: Ctx, row: int) -> object:
-    """What a Settings value cell holds as the Dashboard shows it ("" when blank)."""
-    ws = ctx.sheet("Settings")
-    cell = ws[S.value(row)]
-    if cell.data_type == "f":
-        return ctx.cached[(ws.title, S.value(row))]
-    return "" if cell.value is None else cell.value
+def _shown_info(value: object) -> object:
+    """A refresh record as its Settings cell holds it and the Dashboard shows it ("" when
+    blank)."""
+    if value is None:
+        return ""
+    return cell_text(value) if isinstance(value, str) else value
 
 
 def build(ctx: Ctx) -> None:
@@ -87,8 +97,8 @@ def build(ctx: Ctx) -> None:
     points: dict[str, float | None] = {}
     weights: dict[str, float] = {}
     ratio_rows: list[int] = []
-    for i, target in enumerate(p.targets[: G.KPI_ROWS]):
-        r, g = D.FIRST_ROW + i, G.FIRST_ROW + i
+    for i, target in enumerate(p.targets[: D.KPI_ROWS]):
+        r = D.FIRST_ROW + i
         actual = p.actuals.get(target.key)
         fmt = unit_format(target, lang)
         # A duration is shown as 分:秒 (时:分:秒): its seconds / DAY (docs/workbook.md, "Units").
@@ -99,40 +109,40 @@ def build(ctx: Ctx) -> None:
         def shown(value: float | None, target: Target = target) -> object:
             return "" if value is None else as_shown(target, value)
 
-        def goals(c: int, g: int = g) -> str:
-            """The Goals cell of this KPI in column c."""
-            return ctx.ref("Goals", f"${col(c)}${g}")
+        def goals(field: str, i: int = i) -> str:
+            """This KPI's cell on Goals."""
+            return layout.kpi_goal_cell(i, field, lang)
 
         ctx.formula(
             ws,
             f"{col(D.LABEL)}{r}",
-            _mirror(goals(G.LABEL)),
+            _mirror(goals("label")),
             CATALOG[target.key].label(lang),
             cell_style=style.LABEL,
         )
         ctx.formula(
             ws,
             f"{col(D.ACTUAL)}{r}",
-            f'=IF(ISNUMBER({goals(G.ACTUAL)}),{goals(G.ACTUAL)}{div},"")',
+            f'=IF(ISNUMBER({goals("actual")}),{goals("actual")}{div},"")',
             shown(actual),
             fmt,
         )
-        for c, gc, value in (
-            (D.BASELINE, G.BASELINE, target.baseline),
-            (D.STRETCH, G.STRETCH, target.stretch),
-            (D.CHALLENGE, G.CHALLENGE, target.challenge),
+        for c, field, value in (
+            (D.BASELINE, "baseline", target.baseline),
+            (D.STRETCH, "stretch", target.stretch),
+            (D.CHALLENGE, "challenge", target.challenge),
         ):
-            ref = goals(gc)
+            ref = goals(field)
             text = _mirror(ref) if not div else f'=IF(ISNUMBER({ref}),{ref}{div},"")'
             ctx.formula(ws, f"{col(c)}{r}", text, shown(value), fmt)
         level = scoring.tier(actual, target)
         ctx.formula(
-            ws, f"{col(D.TIER)}{r}", f"={goals(G.TIER)}", "" if level is None else tiers[level]
+            ws, f"{col(D.TIER)}{r}", f"={goals('tier')}", "" if level is None else tiers[level]
         )
         ctx.formula(
             ws,
             f"{col(D.VARIANCE_PCT)}{r}",
-            f"={goals(G.VARIANCE_PCT)}",
+            f"={goals('variance_pct')}",
             blank(scoring.variance_pct(actual, target)),
             style.SIGNED_PERCENT,
         )
@@ -142,7 +152,6 @@ def build(ctx: Ctx) -> None:
             ratio_rows.append(r)
 
     # The team's weighted score and grade, as Goals shows them below its KPI rows.
-    g = G.last_row() + 1
     score = scoring.weighted_score(points, weights)
     ctx.label(
         ws, f"{col(D.LABEL)}{SCORE_ROW}", t("团队加权得分 / 等级", "Team weighted score / grade")
@@ -150,18 +159,18 @@ def build(ctx: Ctx) -> None:
     ctx.formula(
         ws,
         f"{col(D.ACTUAL)}{SCORE_ROW}",
-        f"={ctx.ref('Goals', f'${col(G.ACTUAL)}${g}')}",
+        f"={layout.team_score_cell('score', lang)}",
         blank(score),
         "0.00",
     )
     ctx.formula(
         ws,
         f"{col(D.TIER)}{SCORE_ROW}",
-        f"={ctx.ref('Goals', f'${col(G.TIER)}${g}')}",
+        f"={layout.team_score_cell('grade', lang)}",
         scoring.grade(score, p.incentives) or "",
     )
 
-    last = D.FIRST_ROW + G.KPI_ROWS - 1
+    last = D.FIRST_ROW + D.KPI_ROWS - 1
     tier_col = col(D.TIER)
     flag_colours(ws, f"{tier_col}{D.FIRST_ROW}:{tier_col}{last}", f"${tier_col}{D.FIRST_ROW}")
     gap = col(D.VARIANCE_PCT)
@@ -169,25 +178,30 @@ def build(ctx: Ctx) -> None:
     if ratio_rows:
         ws.add_chart(_chart(ctx, ws.title, ratio_rows), D.CHART_ANCHOR)
     _tags(ctx, ws)
-    from csxl.workbook.sheets.customers import dashboard_block
-
-    dashboard_block(ctx)
+    _customers(ctx, ws)
     widths = {"A": 24, "B": 11, "C": 11, "D": 11, "E": 11, "F": 13, "G": 11, "H": 3}
     setup_sheet(ws, widths=widths, header_rows=f"{D.HEADER_ROW}:{D.HEADER_ROW}", one_page=True)
 
 
 def _refresh_row(ctx: Ctx, ws) -> None:
     """Row 3: last refresh time, source rows and month, from the Settings cells refresh fills."""
-    t, r = ctx.t, D.ROW_REFRESHED
+    t, r, p = ctx.t, D.ROW_REFRESHED, ctx.inputs
     cells = (
-        ("A", D.REFRESHED_AT, t("上次刷新", "Last refresh"), S.ROW_LAST_REFRESH, style.DATETIME),
-        ("D", D.REFRESH_ROWS, t("数据行数", "Source rows"), S.ROW_SOURCE_ROWS, style.INTEGER),
-        ("F", D.REFRESH_MONTH, t("月份", "Month"), S.ROW_REFRESH_MONTH, None),
+        (
+            "A",
+            D.REFRESHED_AT,
+            t("上次刷新", "Last refresh"),
+            "time",
+            p.refreshed_at,
+            style.DATETIME,
+        ),
+        ("D", D.REFRESH_ROWS, t("数据行数", "Source rows"), "rows", p.source_rows, style.INTEGER),
+        ("F", D.REFRESH_MONTH, t("月份", "Month"), "month", p.refresh_month, None),
     )
-    for label_col, value_col, text, row, fmt in cells:
+    for label_col, value_col, text, field, value, fmt in cells:
         ctx.label(ws, f"{label_col}{r}", text, style.NOTE)
-        source = ctx.ref("Settings", f"$B${row}")
-        ctx.formula(ws, f"{value_col}{r}", _mirror(source), _setting(ctx, row), fmt)
+        source = layout.refresh_info_cell(field, ctx.lang)
+        ctx.formula(ws, f"{value_col}{r}", _mirror(source), _shown_info(value), fmt)
     ws.merge_cells(f"{D.REFRESHED_AT}{r}:C{r}")
 
 
@@ -249,7 +263,7 @@ def refresh(m: Month) -> list[str]:
     from csxl import unavailable
 
     p = m.state.inputs
-    said = _customers(m)
+    said = _customer_kpis(m)
     p.top_tags = _top_tags(m.tickets, m.frame)
     if "tags" not in m.tickets.columns:
         p.tags_note = unavailable.note(["tags"], p.lang)
@@ -258,7 +272,7 @@ def refresh(m: Month) -> list[str]:
     return said
 
 
-def _customers(m: Month) -> list[str]:
+def _customer_kpis(m: Month) -> list[str]:
     """The customer KPIs: the domain's numbers for the refreshed month (those `csxl kpi
     --month` gives), with the reason for each unavailable one (the ticket KPIs' too)."""
     from csxl import unavailable
@@ -387,3 +401,121 @@ def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict
         ):
             cells[(r, c)] = Formula(df[f"{col(c)}{r}"], as_shown(tg, value))
     return cells
+
+
+# ------------------------------------------------------------------ customer KPIs
+def _label(lang: str, key: str) -> str:
+    names = {
+        "tickets": ("工单数", "Tickets"),
+        "frt_median": ("首响时长中位数（秒）", "First response median (s)"),
+    }
+    if key in names:
+        return names[key][0 if lang == "zh" else 1]
+    return CATALOG[key].label(lang) if key in CATALOG else key
+
+
+def _shown(p, key: str) -> object:
+    """What a value cell shows: the number, 不可用 when unavailable, blank before refresh."""
+    if key in p.customer_notes:
+        return UNAVAILABLE[p.lang]
+    value = p.customers.get(key)
+    return value if isinstance(value, int | float) else None
+
+
+def _customers(ctx: Ctx, ws) -> None:
+    """The customer KPIs below the tags (docs/workbook.md, "Customer KPIs"): the values
+    refresh computed (`csxl.domain.customers`), the gap, target and flag as formulas; an
+    unavailable figure shows 不可用 / n/a with the reason, never 0, its flag blank."""
+    p, t, lang = ctx.inputs, ctx.t, ctx.lang
+    cp = p.customer_plan
+    met, missed = FLAGS[lang]
+    ctx.label(ws, f"A{C.TITLE_ROW}", t("客户指标", "Customer KPIs"), style.TITLE)
+    ctx.header(
+        ws,
+        C.HEADER_ROW,
+        C.LABEL,
+        [
+            t("指标", "KPI"),
+            t("全部客户", "All customers"),
+            t("高价值客户", "High-value"),
+            t("差异", "Gap"),
+            t("上期/去年", "Previous"),
+            t("目标", "Target"),
+            t("标记", "Flag"),
+        ],
+    )
+    ctx.label(ws, f"{col(C.NOTE)}{C.HEADER_ROW}", t("说明", "Note"), style.NOTE)
+    settings = lambda row: layout.customer_setting_cell(row, lang)  # noqa: E731
+    for key in C.KEYS:
+        r = C.row(key)
+        cell = lambda c, r=r: f"{col(c)}{r}"  # noqa: E731
+        ctx.label(ws, cell(C.LABEL), _label(lang, key))
+        fmt = FORMATS.get(key, style.PERCENT)
+        hv_key = f"hv_{key}"
+        all_value = _shown(p, key)
+        ctx.label(ws, cell(C.ALL), all_value, style.COMPUTED, fmt)
+        hv_value = _shown(p, hv_key) if key in ("tickets", "csat", "frt_median") else None
+        ctx.label(ws, cell(C.HV), hv_value, style.COMPUTED, fmt)
+        a, h = cell(C.ALL), cell(C.HV)
+        if key in ("csat", "frt_median"):
+            both = isinstance(all_value, int | float) and isinstance(hv_value, int | float)
+            ctx.formula(
+                ws,
+                cell(C.GAP),
+                f'=IF(AND(ISNUMBER({a}),ISNUMBER({h})),{h}-{a},"")',
+                hv_value - all_value if both else "",  # type: ignore[operator]
+                fmt,
+            )
+        else:
+            ctx.label(ws, cell(C.GAP), None, style.COMPUTED)
+        previous: object = None
+        target: object = None
+        if key == "repurchase_rate":
+            previous = _shown(p, "previous_repurchase_rate")
+            ctx.label(ws, cell(C.PREVIOUS), previous, style.COMPUTED, fmt)
+            e = cell(C.PREVIOUS)
+            target = previous + cp.repurchase_points if isinstance(previous, int | float) else ""
+            ctx.formula(
+                ws,
+                cell(C.TARGET),
+                f'=IF(ISNUMBER({e}),{e}+{settings(C.ROW_REPURCHASE_POINTS)},"")',
+                target,
+                fmt,
+            )
+        elif key == "survey_response_rate":
+            previous = cp.survey_last_year
+            ctx.formula(ws, cell(C.PREVIOUS), f"={settings(C.ROW_SURVEY_LAST_YEAR)}", previous, fmt)
+            target = cp.survey_target
+            ctx.formula(ws, cell(C.TARGET), f"={settings(C.ROW_SURVEY_TARGET)}", target, fmt)
+        elif key in ("retention_rate", "survey_timeliness"):
+            ctx.label(ws, cell(C.PREVIOUS), None, style.COMPUTED)
+            row = C.ROW_RETENTION_TARGET if key == "retention_rate" else C.ROW_TIMELINESS_TARGET
+            target = cp.retention_target if key == "retention_rate" else cp.timeliness_target
+            ctx.formula(ws, cell(C.TARGET), f"={settings(row)}", target, fmt)
+        else:
+            ctx.label(ws, cell(C.PREVIOUS), None, style.COMPUTED)
+            ctx.label(ws, cell(C.TARGET), None, style.COMPUTED)
+        if target is None:
+            ctx.label(ws, cell(C.FLAG), None, style.COMPUTED)
+        else:
+            f = cell(C.TARGET)
+            ok = isinstance(all_value, int | float) and isinstance(target, int | float)
+            ctx.formula(
+                ws,
+                cell(C.FLAG),
+                f'=IF(AND(ISNUMBER({a}),ISNUMBER({f})),IF({a}>={f},"{met}","{missed}"),"")',
+                (met if all_value >= target else missed) if ok else "",  # type: ignore[operator]
+            )
+        ctx.label(ws, cell(C.NOTE), _note(p, key), style.NOTE)
+        ws[cell(C.NOTE)].alignment = NO_WRAP  # one line, running on to the right
+
+
+def _note(p, key: str) -> str | None:
+    """The reason a figure is unavailable, or what it was computed over."""
+    for k in (key, f"hv_{key}"):
+        if k in p.customer_notes:
+            return p.customer_notes[k]
+    note = p.customers.get(f"note_{key}")
+    if note is None and p.customers and p.customers.get(key) is None:
+        return "本期没有可计算的数据" if p.lang == "zh" else "nothing to compute this period"
+    return note  # type: ignore[return-value]

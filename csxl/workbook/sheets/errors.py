@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from csxl.workbook import owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Errors as E
@@ -35,7 +33,7 @@ def build(ctx: Ctx) -> None:
     }
     for c, text in headers.items():
         ctx.label(ws, f"{col(c)}{E.HEADER_ROW}", text, style.HEADER)
-    write_rows(ctx, ws, E.FIRST_ROW, ctx.inputs.errors)
+    owned.write_rows(ctx, ws, E.FIRST_ROW, ctx.inputs.errors)
     ws.merge_cells(f"A2:{col(E.VALUE)}2")
     ws.row_dimensions[2].height = 40  # merged cells do not grow with their text
     widths = {
@@ -52,21 +50,6 @@ def build(ctx: Ctx) -> None:
         freeze=f"A{E.FIRST_ROW}",
         header_rows=f"{E.HEADER_ROW}:{E.HEADER_ROW}",
     )
-
-
-def write_rows(
-    ctx: Ctx,
-    ws,
-    first_row: int,
-    rows: list[tuple[object, ...]],
-    formats: Callable[[tuple[object, ...]], dict[int, str]] | None = None,
-) -> None:
-    """Rows of values from column A; text from data is never taken as a formula. Numbers
-    take the format `formats(row)` gives their column, else a plain one."""
-    for i, row in enumerate(rows):
-        by_column = formats(row) if formats is not None else {}
-        for c, value in enumerate(row, start=1):
-            ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED, by_column.get(c))
 
 
 # ------------------------------------------------------------------ refresh

@@ -10,22 +10,8 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, number
 from csxl.workbook.layout import Incentives as I
 from csxl.workbook.port import Book
+from csxl.workbook.rule_words import MODE_LABELS, PRORATION_LABELS, mode_label, proration_label
 from csxl.workbook.state import PlanState
-
-MODE_LABELS = {"zh": {"step": "阶梯", "linear": "线性"}, "en": {"step": "step", "linear": "linear"}}
-# The bonus pro-rating rule (csxl.domain.identity.days_in_team), as the drop-down shows it.
-PRORATION_LABELS = {
-    "zh": {"calendar": "按日历天数", "workdays": "按工作日", "none": "不折算"},
-    "en": {"calendar": "Calendar days", "workdays": "Working days", "none": "No pro-rating"},
-}
-
-
-def mode_label(lang: str, mode: str) -> str:
-    return MODE_LABELS[lang][mode]
-
-
-def proration_label(lang: str, rule: str) -> str:
-    return PRORATION_LABELS[lang][rule]
 
 
 def proration_key(value: object) -> str | None:

@@ -24,7 +24,7 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_date
 from csxl.workbook.layout import Risks as R
 from csxl.workbook.layout import col
-from csxl.workbook.sheets.milestones import HEADER_HEIGHT, fit_rows, owner_validation
+from csxl.workbook.registers import HEADER_HEIGHT, fit_rows, owner_validation
 from csxl.workbook.team_book import TeamBook
 
 # Fill and font per level, lowest first.

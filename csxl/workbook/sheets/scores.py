@@ -25,13 +25,11 @@ from csxl.errors import t as tr
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.cells import address, cell, number, numeric_text
-from csxl.workbook.layout import Goals as G
-from csxl.workbook.layout import Incentives as I
+from csxl.workbook.kpi_format import unit_format
 from csxl.workbook.layout import Scores as S
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.sheets.goals import DIRECTIONS, unit_format
-from csxl.workbook.sheets.incentives import mode_label, proration_label
+from csxl.workbook.rule_words import DIRECTIONS, mode_label, proration_label
 from csxl.workbook.state import Graded, Month, PlanState
 from csxl.workbook.style import text_width
 from csxl.workbook.team_book import TeamBook
@@ -202,22 +200,16 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
         overrides.get(("agent", agent.agent, target.key)),
         overrides.get(("group", agent.group, target.key)),
     ]
-    team_row = G.FIRST_ROW + index
     values: dict[str, float] = {}
     refs: dict[str, str] = {}
-    for field, team_col, cascade_col in (
-        ("weight", G.WEIGHT, G.C_WEIGHT),
-        ("baseline", G.BASELINE, G.C_BASELINE),
-        ("stretch", G.STRETCH, G.C_STRETCH),
-        ("challenge", G.CHALLENGE, G.C_CHALLENGE),
-    ):
+    for field in ("weight", "baseline", "stretch", "challenge"):
         source = next((o for o in chain if o is not None and getattr(o, field) is not None), None)
         if source is None:
             values[field] = getattr(target, field)
-            refs[field] = layout.ref("Goals", p.lang, f"${col(team_col)}${team_row}")
+            refs[field] = layout.kpi_goal_cell(index, field, p.lang)
         else:
             values[field] = getattr(source, field)
-            refs[field] = layout.ref("Goals", p.lang, f"${col(cascade_col)}${source.row}")
+            refs[field] = layout.cascade_goal_cell(source.row, field, p.lang)
     try:
         effective = replace(target, **values)
     except ValueError as exc:
@@ -228,7 +220,10 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
                 f"{who} 的“{label}”目标在应用分解目标后无法使用：{exc}。",
                 f"{who}'s targets for {label} are not usable once the cascade is applied: {exc}.",
             ),
-            Location(sheet=layout.title("Goals", p.lang), row=rows[0] if rows else team_row),
+            Location(
+                sheet=layout.kpi_goals_sheet(p.lang),
+                row=rows[0] if rows else layout.kpi_goal_row(index),
+            ),
             t(
                 "请让个别目标的保底、冲刺和挑战与它沿用的目标保持顺序。",
                 "Put the override's baseline, stretch and challenge in order with the ones it "
@@ -273,9 +268,7 @@ def qa_target(p: PlanInputs) -> Target:
 
 def _qa_points_formula(ctx: Ctx, v: str) -> str:
     """Points of the QA score against the QA sheet's targets (higher is better)."""
-    from csxl.workbook.layout import Qa as Q
-
-    b, s, c = (ctx.ref("QA", f"$B${r}") for r in (Q.ROW_BASELINE, Q.ROW_STRETCH, Q.ROW_CHALLENGE))
+    b, s, c = (layout.qa_goal_cell(f, ctx.lang) for f in ("baseline", "stretch", "challenge"))
     tier = f"IF({v}>={c},3,IF({v}>={s},2,IF({v}>={b},1,0)))"
     linear = (
         f"IF({tier}=3,100,IF({tier}=2,80+20*({v}-{s})/({c}-{s}),"
@@ -285,9 +278,9 @@ def _qa_points_formula(ctx: Ctx, v: str) -> str:
     return f'=IF(ISNUMBER({v}),IF(csxl_Mode="{mode}",{linear},INDEX(csxl_TierPoints,{tier}+1)),"")'
 
 
-def _points_formula(ctx: Ctx, v: str, e: Effective, goals_row: int) -> str:
+def _points_formula(ctx: Ctx, v: str, e: Effective, index: int) -> str:
     """Excel twin of scoring.points on the effective targets (see goals.tier_number)."""
-    d = ctx.ref("Goals", f"${col(G.DIRECTION)}${goals_row}")
+    d = layout.kpi_goal_cell(index, "direction", ctx.lang)
     high = DIRECTIONS[ctx.lang][0]
     b, s, c = e.baseline_ref, e.stretch_ref, e.challenge_ref
     tier = (
@@ -308,10 +301,10 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
     inc = p.incentives
     yes = TICKS[ctx.lang][0]
     index = {t.key: i for i, t in enumerate(p.targets)}
-    base = ctx.ref("Incentives", f"$B${I.ROW_BASE_BONUS}")
-    per_escalated = ctx.ref("Incentives", f"$B${I.ROW_DEDUCTION}")
-    cap = ctx.ref("Incentives", f"$B${I.ROW_CAP_MULTIPLE}")
-    cap_grade = ctx.ref("Incentives", f"$B${I.ROW_RED_LINE_CAP}")
+    base, per_escalated, cap, cap_grade = (
+        layout.incentive_rule_cell(f, ctx.lang)
+        for f in ("base_bonus", "deduction", "cap_multiple", "red_line_cap")
+    )
     for n, agent in enumerate(p.agents):
         r = S.FIRST_ROW + n
         if r > S.last_row():
@@ -325,21 +318,17 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
         weights: dict[str, float] = {}
         num, den = [], []
         for i, target in enumerate(scored):
-            goals_row = G.FIRST_ROW + index[target.key]
-            e = effective_target(p, index[target.key], target, agent)
+            kpi = index[target.key]
+            e = effective_target(p, kpi, target, agent)
             value = agent.values.get(target.key)
             v, pc = f"{col(S.kpi_value(i))}{r}", f"{col(S.kpi_points(i))}{r}"
             ctx.label(ws, v, value, style.COMPUTED, unit_format(target, ctx.lang))
             pts = scoring.points(value, e.target, inc.mode, p.points_table())
-            ctx.formula(
-                ws, pc, _points_formula(ctx, v, e, goals_row), "" if pts is None else pts, "0.0"
-            )
+            ctx.formula(ws, pc, _points_formula(ctx, v, e, kpi), "" if pts is None else pts, "0.0")
             points[target.key], weights[target.key] = pts, e.target.weight
             num.append(f"IF(ISNUMBER({pc}),{e.weight_ref}*{pc},0)")
             den.append(f"IF(ISNUMBER({pc}),{e.weight_ref},0)")
         if p.has_qa:
-            from csxl.workbook.layout import Qa as Q
-
             goal = qa_target(p)
             qv, qp = f"{col(S.QA_VALUE)}{r}", f"{col(S.QA_POINTS)}{r}"
             value = agent.values.get("qa_score")
@@ -347,7 +336,7 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
             pts = scoring.points(value, goal, inc.mode, p.points_table())
             ctx.formula(ws, qp, _qa_points_formula(ctx, qv), "" if pts is None else pts, "0.0")
             points["qa_score"], weights["qa_score"] = pts, goal.weight
-            w = ctx.ref("QA", f"$B${Q.ROW_WEIGHT}")
+            w = layout.qa_goal_cell("weight", ctx.lang)
             num.append(f"IF(ISNUMBER({qp}),{w}*{qp},0)")
             den.append(f"IF(ISNUMBER({qp}),{w},0)")
         score = scoring.weighted_score(points, weights)
@@ -418,7 +407,7 @@ def _share(ctx: Ctx, ws, r: int, agent: AgentRow) -> str:
     days = agent.days
     ctx.label(ws, d, None if days is None else days.days, style.COMPUTED, style.INTEGER)
     ctx.label(ws, m, None if days is None else days.month, style.COMPUTED, style.INTEGER)
-    rule = ctx.ref("Incentives", f"$B${I.ROW_PRORATION}")
+    rule = layout.incentive_rule_cell("proration", ctx.lang)
     none = proration_label(ctx.lang, "none")
     ctx.formula(
         ws,

@@ -12,6 +12,7 @@ from csxl.errors import t as tr
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.cells import cell, day, number
+from csxl.workbook.layout import Customers as C
 from csxl.workbook.layout import Settings as S
 from csxl.workbook.port import Book
 from csxl.workbook.state import Month, PlanState
@@ -202,10 +203,93 @@ def build(ctx: Ctx) -> None:
         ctx.label(ws, v(row), value, style.COMPUTED)
     ws[v(S.ROW_LAST_REFRESH)].number_format = style.DATETIME
     ws[v(S.ROW_SOURCE_ROWS)].number_format = style.INTEGER  # refresh writes the count here
-    from csxl.workbook.sheets.customers import settings_rows
-
-    settings_rows(ctx)
+    _customer_rows(ctx)
     setup_sheet(ws, widths={"A": 26, "B": 22, "C": 48}, landscape=False)
+
+
+def _customer_rows(ctx: Ctx) -> None:
+    """The customer KPIs' thresholds and targets (inputs, A label, B value, C note), which
+    the Dashboard's customer block compares with."""
+    ws = ctx.sheet("Settings")
+    t = ctx.t
+    cp = ctx.inputs.customer_plan
+    ctx.label(
+        ws, f"A{C.ROW_TITLE}", t("客户指标（订单表）", "Customer KPIs (Orders sheet)"), style.HEADER
+    )
+    ctx.label(ws, f"B{C.ROW_TITLE}", None, style.HEADER)
+    ctx.label(ws, f"C{C.ROW_TITLE}", None, style.HEADER)
+    rows = (
+        (
+            C.ROW_HV_ORDERS,
+            t("高价值：订单数 ≥", "High value: orders >="),
+            cp.hv_min_orders,
+            style.INTEGER,
+            t("默认 12 单", "Default 12"),
+        ),
+        (
+            C.ROW_HV_ORDERS_MONTHS,
+            t("……在最近几个月内", "... in the last months"),
+            cp.hv_orders_months,
+            style.INTEGER,
+            t("默认 6 个月", "Default 6"),
+        ),
+        (
+            C.ROW_HV_AMOUNT,
+            t("或消费金额 ≥", "or spent >="),
+            cp.hv_min_amount,
+            style.MONEY,
+            t("默认 50,000 元", "Default 50,000 CNY"),
+        ),
+        (
+            C.ROW_HV_AMOUNT_MONTHS,
+            t("……在最近几个月内", "... in the last months"),
+            cp.hv_amount_months,
+            style.INTEGER,
+            t("默认 12 个月", "Default 12"),
+        ),
+        (
+            C.ROW_RETENTION_TARGET,
+            t("留存率目标", "Retention target"),
+            cp.retention_target,
+            style.PERCENT,
+            t("上期下单客户本期再次下单的比例", "Previous period's customers who ordered again"),
+        ),
+        (
+            C.ROW_REPURCHASE_POINTS,
+            t("复购率目标：比上期提高", "Repurchase target: points over the previous period"),
+            cp.repurchase_points,
+            style.PERCENT,
+            t("默认 +5 个百分点", "Default +5 points"),
+        ),
+        (
+            C.ROW_SURVEY_TARGET,
+            t("评价回收率目标", "Survey response target"),
+            cp.survey_target,
+            style.PERCENT,
+            t("默认 35%", "Default 35%"),
+        ),
+        (
+            C.ROW_SURVEY_LAST_YEAR,
+            t("评价回收率（去年）", "Survey response (last year)"),
+            cp.survey_last_year,
+            style.PERCENT,
+            t("默认 28%", "Default 28%"),
+        ),
+        (
+            C.ROW_TIMELINESS_TARGET,
+            t("评价推送及时率目标", "Survey timeliness target"),
+            cp.timeliness_target,
+            style.PERCENT,
+            t("解决后 30 分钟内推送", "Sent within 30 min of resolution"),
+        ),
+    )
+    positive = ctx.validation(
+        ws, "positive", type="decimal", operator="greaterThanOrEqual", formula1="0"
+    )
+    for row, label, value, fmt, note in rows:
+        ctx.label(ws, f"A{row}", label)
+        ctx.input(ws, f"B{row}", value, fmt, validation=positive)
+        ctx.label(ws, f"C{row}", note, style.NOTE)
 
 
 def _whole(seconds: float) -> float | int:

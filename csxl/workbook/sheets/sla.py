@@ -188,8 +188,6 @@ def _kpi_limits(ctx: Ctx, ws) -> None:
     """frt_sla's and rt_sla's limits as formulas on Settings (their one source: a manager
     changes them there), and the refreshed month's two rates beside them."""
     from csxl.domain.catalog import CATALOG
-    from csxl.workbook import layout
-    from csxl.workbook.layout import Settings as St
 
     t, p = ctx.t, ctx.inputs
     ctx.label(
@@ -205,13 +203,13 @@ def _kpi_limits(ctx: Ctx, ws) -> None:
         [t("指标", "KPI"), t("时限（秒）", "Limit (s)"), t("月份", "Month"), t("达标率", "Rate")],
     )
     limits = (
-        (St.ROW_FRT_TARGET, p.frt_target_s, DEFAULT_FRT_TARGET_S),
-        (St.ROW_RT_TARGET, p.rt_target_s, DEFAULT_RT_TARGET_S),
+        (p.frt_target_s, DEFAULT_FRT_TARGET_S),
+        (p.rt_target_s, DEFAULT_RT_TARGET_S),
     )
-    for i, (key, (row, seconds, default)) in enumerate(zip(L.KPI_KEYS, limits, strict=True)):
+    for i, (key, (seconds, default)) in enumerate(zip(L.KPI_KEYS, limits, strict=True)):
         r = L.KPI_FIRST_ROW + i
         ctx.label(ws, f"{col(L.K_LABEL)}{r}", CATALOG[key].label(ctx.lang))
-        source = layout.ref("Settings", ctx.lang, f"$B${row}")
+        source = layout.kpi_limit_cell(key, ctx.lang)
         # Blank on Settings means the default, as the reader takes it.
         ctx.formula(
             ws,
@@ -227,7 +225,7 @@ def _kpi_limits(ctx: Ctx, ws) -> None:
         ctx.label(ws, f"{col(L.K_MONTH)}{r}", month, style.COMPUTED)
         ctx.label(ws, f"{col(L.K_VALUE)}{r}", value, style.COMPUTED, style.PERCENT)
     note = f"A{L.KPI_NOTE_ROW}"
-    cells = f"B{St.ROW_FRT_TARGET}、B{St.ROW_RT_TARGET}"
+    cells = "、".join(layout.kpi_limit_address(key) for key in L.KPI_KEYS)
     ctx.label(
         ws,
         note,

@@ -24,7 +24,6 @@ from csxl.errors import t as t_
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.cells import cell, day, number
-from csxl.workbook.layout import Incentives as I
 from csxl.workbook.layout import Team as T
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
@@ -175,7 +174,7 @@ def build(ctx: Ctx) -> None:
     dates = ctx.validation(ws, "date", type="date", operator="greaterThan", formula1="36526")
     as_of = p.effective_as_of
     months = p.incentives.new_hire_months
-    new_hire_months = ctx.ref("Incentives", f"$B${I.ROW_NEW_HIRE_MONTHS}")
+    new_hire_months = layout.incentive_rule_cell("new_hire_months", lang)
     members = team.members
     for i in range(T.ROWS):
         r = T.FIRST_ROW + i

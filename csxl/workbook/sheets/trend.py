@@ -24,7 +24,6 @@ from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Trend as T
 from csxl.workbook.layout import col
 from csxl.workbook.port import Book
-from csxl.workbook.sheets.errors import write_rows
 from csxl.workbook.state import Month, PlanState
 
 SCORE_LABELS = ("加权得分", "Weighted score")
@@ -63,7 +62,7 @@ def build(ctx: Ctx) -> None:
     }
     for c, text in headers.items():
         ctx.label(ws, f"{col(c)}{T.HEADER_ROW}", text, style.HEADER)
-    write_rows(ctx, ws, T.FIRST_ROW, ctx.inputs.trend, _row_formats(ctx))
+    owned.write_rows(ctx, ws, T.FIRST_ROW, ctx.inputs.trend, _row_formats(ctx))
     _value_formats(ctx, ws)
     _chart_block(ctx, ws)
     ws.merge_cells(f"A2:{col(T.POINTS)}2")
