@@ -7,19 +7,23 @@ same values for the cache (and is what refresh uses).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
-from csxl.errors import InputError, Location
-from csxl.workbook import layout, style
-from csxl.workbook.book import Ctx, setup_sheet
-from csxl.workbook.cells import cell
+from csxl.errors import LANGUAGE, InputError, Location, domain_reason, printable
+from csxl.errors import t as tr
+from csxl.workbook import layout, owned, style
+from csxl.workbook.book import Ctx, Override, PlanInputs, RosterTeam, setup_sheet
+from csxl.workbook.cells import cell, number
 from csxl.workbook.kpi_format import UNITS, blank, flag_colours, gap_colours, unit_format
 from csxl.workbook.layout import Goals as G
 from csxl.workbook.layout import col
+from csxl.workbook.port import Book
 from csxl.workbook.rule_words import DIRECTIONS, direction_label, mode_label
+from csxl.workbook.state import Month, PlanState
 from csxl.workbook.team_book import TeamBook
 
 MONTHS = {
@@ -503,3 +507,310 @@ def _flag_colours(ws) -> None:
     first, last = G.FIRST_ROW, G.last_row()
     area = f"{col(G.TIER)}{first}:{col(G.TIER)}{last} {col(G.FLAG)}{first}:{col(G.FLAG)}{last}"
     flag_colours(ws, area, f"${col(G.TIER)}{first}")
+
+
+# ------------------------------------------------------------------ refresh
+def refresh(m: Month) -> list[str]:
+    """The month's team actuals, and the note column saying why a KPI has none when the
+    export lacks its column (the actual stays blank, never 0); one warning per missing
+    column, naming its KPIs."""
+    from csxl import unavailable
+
+    p = m.state.inputs
+    p.actuals = {
+        t.key: m.team[t.key] for t in p.targets if isinstance(m.team.get(t.key), float | int)
+    }
+    p.goal_notes = {}
+    kpis_by_note: dict[str, list[str]] = {}
+    for t in p.targets:
+        why = m.unavailable.get(t.key)
+        text = unavailable.reason_note(why, p.lang) if why else None
+        if text:
+            p.goal_notes[t.key] = text
+            kpis_by_note.setdefault(text, []).append(CATALOG[t.key].label(p.lang))
+    goals = layout.title("Goals", p.lang)
+    sep = "、" if p.lang == "zh" else ", "
+    return [
+        unavailable.where(goals, sep.join(names), text, p.lang)
+        for text, names in kpis_by_note.items()
+    ]
+
+
+def actuals(book: Book, p: PlanInputs) -> dict[str, float]:
+    """The team actuals Goals holds (what `csxl score` scores against, no data read)."""
+    from csxl.workbook.cells import cell
+
+    rows = book.rows("Goals")
+    out = {}
+    for i, t in enumerate(p.targets):
+        value = cell(rows, G.FIRST_ROW + i, G.ACTUAL)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[t.key] = float(value)
+    return out
+
+
+def write(book: Book, ctx: Ctx) -> None:
+    """Refresh's regions: the actual and note columns (the SMART text follows targets),
+    and every formula, whose cached values change with the actuals."""
+    mine = [
+        (G.FIRST_ROW, G.ACTUAL, G.last_row(), G.ACTUAL),
+        (G.FIRST_ROW, G.NOTE, G.last_row(), G.NOTE),
+    ]
+    book.write("Goals", owned.cells(ctx, "Goals", mine))
+    owned.write_formulas(book, ctx, "Goals")
+
+
+def rescore(book: Book, ctx: Ctx) -> None:
+    """`csxl score`: the formulas' cached values, on the targets as they are now."""
+    owned.write_formulas(book, ctx, "Goals")
+
+
+# ------------------------------------------------------------------ read
+DEFAULTS = {t.key: t for t in scoring.DEFAULT_TARGETS}
+
+
+def read(book: Book, state: PlanState) -> None:
+    """The targets, their monthly overrides and the cascade; the weight note as a warning
+    (not when `csxl upgrade` reads an older plan)."""
+    p = state.inputs
+    p.targets, p.monthly, p.cascade, p.blank_weights = _read(book, book.lang)
+    if not state.upgrading:
+        state.warnings += weight_warnings(book, p)
+
+
+def _read(book: Book, lang: str):
+    rows = book.rows("Goals")
+    sheet = layout.title("Goals", lang)
+    blank_weights: set[str] = set()
+    targets: list[Target] = []
+    monthly: dict[str, list[float | None]] = {}
+    formulas = book.formulas("Goals")
+    for i in range(G.KPI_ROWS):
+        r = G.FIRST_ROW + i
+        key = cell(rows, r, G.KEY)
+        if key != scoring.DEFAULT_TARGETS[i].key:
+            raise InputError(
+                tr(
+                    f"这里应是指标代码“{scoring.DEFAULT_TARGETS[i].key}”，而不是“{printable(str(key))}”："
+                    "这张表的行被移动或删除了。",
+                    f"row {r} should hold the KPI key {scoring.DEFAULT_TARGETS[i].key!r} in column A, not "
+                    f"{key!r}: the sheet's rows were moved or deleted.",
+                ),
+                Location(book.name, sheet, r, "A"),
+                tr(
+                    "请撤销这一改动，或从 csxl-backups 文件夹中的备份恢复工作簿。",
+                    "Undo the change, or restore the workbook from csxl-backups.",
+                ),
+            )
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        direction = cell(rows, r, G.DIRECTION)
+        if direction not in DIRECTIONS[lang]:
+            raise InputError(
+                tr(
+                    f"方向“{printable(str(direction))}”不是 {' / '.join(DIRECTIONS[lang])} 之一。",
+                    f"direction {direction!r} is not one of {' / '.join(DIRECTIONS[lang])}.",
+                ),
+                where(G.DIRECTION),
+                tr("请从下拉列表中选择。", "Pick it from the list."),
+            )
+        base = DEFAULTS[key]
+        if cell(rows, r, G.WEIGHT) is None:
+            blank_weights.add(key)
+        try:
+            targets.append(
+                replace(
+                    base,
+                    direction="higher" if direction == DIRECTIONS[lang][0] else "lower",
+                    weight=number(rows, r, G.WEIGHT, where(G.WEIGHT)) or 0.0,
+                    baseline=_required(rows, r, G.BASELINE, where),
+                    stretch=_required(rows, r, G.STRETCH, where),
+                    challenge=_required(rows, r, G.CHALLENGE, where),
+                )
+            )
+        except ValueError as exc:
+            raise InputError(
+                tr(
+                    f"{CATALOG[key].label(lang)} 的目标无法使用：{domain_reason(exc)}。",
+                    f"the targets of {CATALOG[key].label(lang)} are not usable: {exc}.",
+                ),
+                where(G.BASELINE),
+                tr(
+                    "请让保底、冲刺、挑战按顺序排列。",
+                    "Put the baseline, stretch and challenge targets in order.",
+                ),
+            ) from None
+        # A month cell still holding its formula inherits the annual stretch (None); a
+        # typed number is the manager's own target for that month.
+        monthly[key] = [
+            None
+            if (r, G.MONTH_FIRST + m) in formulas
+            else number(rows, r, G.MONTH_FIRST + m, where(G.MONTH_FIRST + m))
+            for m in range(12)
+        ]
+    labels = {CATALOG[t.key].label(lang): t.key for t in targets}
+    cascade: list[Override] = []
+    # By content, to the sheet's end: a row a manager inserted inside the block pushes its
+    # last rows below the formatted ones, and they count where they are now (refresh writes
+    # nothing at or below the block, and Scores refers to each override by its row).
+    for r in range(G.CASCADE_FIRST_ROW, max(len(rows), G.CASCADE_FIRST_ROW) + 1):
+        level, name, kpi = (cell(rows, r, c) for c in (G.C_LEVEL, G.C_NAME, G.C_KPI))
+        if all(cell(rows, r, c) is None for c in range(G.C_LEVEL, G.C_CHALLENGE + 1)):
+            continue
+        where = lambda c, r=r: Location(book.name, sheet, r, layout.col(c))  # noqa: E731
+        if level not in LEVELS[lang] or name is None or kpi not in labels:
+            beyond = r >= G.CASCADE_FIRST_ROW + G.CASCADE_ROWS
+            raise InputError(
+                tr(
+                    f"{sheet} 表第 {r} 行是分解目标的一行，"
+                    "需要层级、小组或客服和指标（从下拉列表中选）。"
+                    + ("（它在分解目标表格之下，也会被读取。）" if beyond else ""),
+                    f"row {r} of {sheet} is a cascade row: it needs a level, a name and a KPI "
+                    "from the lists."
+                    + (" (It is below the block, and read too.)" if beyond else ""),
+                ),
+                where(G.C_LEVEL),
+                tr(
+                    "请补全或清空这一行；未写入任何内容。",
+                    "Complete or clear the row; nothing was written.",
+                ),
+            )
+        values = {
+            f: number(rows, r, c, where(c))
+            for f, c in (
+                ("weight", G.C_WEIGHT),
+                ("baseline", G.C_BASELINE),
+                ("stretch", G.C_STRETCH),
+                ("challenge", G.C_CHALLENGE),
+            )
+        }
+        cascade.append(
+            Override(
+                r,
+                "group" if level == LEVELS[lang][0] else "agent",
+                str(name),
+                labels[kpi],
+                **values,
+            )
+        )
+    return tuple(targets), monthly, cascade, frozenset(blank_weights)
+
+
+def weight_warnings(book: Book, inputs: PlanInputs) -> list[str]:
+    """The weight note of Goals (B14) as a warning of the command: blank weights, and
+    weights that do not total 100 (the score still weighs each KPI by its share)."""
+    weights = [t.weight for t in inputs.targets[: G.KPI_ROWS]]
+    text = weight_problems(LANGUAGE.get(), weights, len(inputs.blank_weights))  # the run's
+    if not text:
+        return []
+    sheet = layout.title("Goals", inputs.lang)
+    blank = [
+        f"{layout.col(G.WEIGHT)}{G.FIRST_ROW + i}"
+        for i, t in enumerate(inputs.targets[: G.KPI_ROWS])
+        if t.key in inputs.blank_weights
+    ]
+    where = f"{sheet}!{layout.col(G.WEIGHT)}{G.FIRST_ROW}:{layout.col(G.WEIGHT)}{G.last_row()}"
+    if blank:
+        where += tr("（空白：", " (blank: ") + tr("、", ", ").join(blank) + tr("）", ")")
+    return [f"{book.name}, {where}: {text.strip()}"]
+
+
+def _required(rows, r: int, c: int, where) -> float:
+    value = number(rows, r, c, where(c))
+    if value is None:
+        raise InputError(
+            tr("目标为空。", "a target is empty."), where(c), tr("请填写目标。", "Type the target.")
+        )
+    return value
+
+
+# ------------------------------------------------------------------ csxl batch
+def roster(p: PlanInputs, team: RosterTeam) -> None:
+    """A roster team's targets and cascade: its group then agent overrides in the cascade
+    rows, then a row for each agent without an override of its own (the first KPI scored
+    per agent, its targets blank: the team's, for the manager to change). ValueError when
+    the overrides do not fit the block; the agents beyond it are on Team all the same."""
+    from csxl.errors import t
+    from csxl.workbook.book import Override
+
+    p.targets = team.targets()
+    own = team.own_targets(p.targets)
+    if len(own) > G.CASCADE_ROWS:
+        raise ValueError(
+            t(
+                f"小组/客服的个别目标超过 {G.CASCADE_ROWS} 行：“目标”表的分解目标"
+                f"只有 {G.CASCADE_ROWS} 行",
+                f"more than {G.CASCADE_ROWS} group/agent overrides: the Goals "
+                f"cascade block has {G.CASCADE_ROWS} rows",
+            )
+        )
+    rows = [
+        Override(G.CASCADE_FIRST_ROW + i, level, name, key, **values)  # type: ignore[arg-type]
+        for i, (level, name, key, values) in enumerate(own)
+    ]
+    kpi = next((t.key for t in p.targets if "agent" in t.scored_for), None)
+    named = {o.name for o in rows if o.level == "agent"}
+    used = {o.row for o in rows}
+    free = (r for r in range(G.CASCADE_FIRST_ROW, G.CASCADE_FIRST_ROW + G.CASCADE_ROWS))
+    for a in team.agents if kpi is not None else ():
+        if a.name in named:
+            continue
+        r = next((r for r in free if r not in used), None)
+        if r is None:
+            break
+        rows.append(Override(r, "agent", a.name, kpi))
+    p.cascade = rows
+
+
+def team_cells(p: PlanInputs, formulas: Callable[[], Mapping[str, str]]) -> dict:
+    """Over a plan built with the default targets and no cascade: the rows of the KPIs whose
+    targets differ (inputs, SMART text, monthly and quarter targets and their cached
+    values), the weights' total and note, and the typed cascade rows."""
+    from csxl.workbook.sheetxml import Formula, as_written
+
+    defaults = scoring.DEFAULT_TARGETS
+    targets = p.targets
+    if len(targets) != len(defaults) or any(
+        (t.key, t.direction, t.unit, t.scored_for) != (d.key, d.direction, d.unit, d.scored_for)
+        for t, d in zip(targets, defaults, strict=True)
+    ):
+        raise ValueError("batch overrides weights and targets only: same KPIs, same order")
+    cells: dict[tuple[int, int], object] = {}
+    gf: Mapping[str, str] = {}
+    for i, (tg, d) in enumerate(zip(targets[: G.KPI_ROWS], defaults, strict=False)):
+        if tg == d:
+            continue
+        gf = gf or formulas()
+        r = G.FIRST_ROW + i
+        for c, value in (
+            (G.WEIGHT, tg.weight),
+            (G.BASELINE, tg.baseline),
+            (G.STRETCH, tg.stretch),
+            (G.CHALLENGE, tg.challenge),
+        ):
+            cells[(r, c)] = as_written(value)
+        cells[(r, G.NOTE)] = smart_text(p.lang, p.year, tg, CATALOG[tg.key].label(p.lang))
+        for m in range(12):
+            c = G.MONTH_FIRST + m
+            cells[(r, c)] = Formula(gf[f"{col(c)}{r}"], tg.stretch)
+        for q in range(4):
+            c = G.QUARTER_FIRST + q
+            cells[(r, c)] = Formula(gf[f"{col(c)}{r}"], sum([tg.stretch] * 3) / 3)
+    if cells:  # the weights' total and note follow the weights
+        weights = [t.weight for t in targets[: G.KPI_ROWS]]
+        total = (G.WEIGHT_TOTAL_ROW, G.WEIGHT)
+        note = (G.WEIGHT_NOTE_ROW, G.WEIGHT_NOTE_COL)
+        cells[total] = Formula(gf[f"{col(total[1])}{total[0]}"], round(sum(weights), 6))
+        cells[note] = Formula(gf[f"{col(note[1])}{note[0]}"], weight_problems(p.lang, weights, 0))
+    labels = {t.key: CATALOG[t.key].label(p.lang) for t in targets}
+    for o in p.cascade:
+        r = o.row
+        if not G.CASCADE_FIRST_ROW <= r < G.CASCADE_FIRST_ROW + G.CASCADE_ROWS:
+            raise ValueError(f"cascade row {r} is outside the Goals cascade block")
+        cells[(r, G.C_LEVEL)] = LEVELS[p.lang][0 if o.level == "group" else 1]
+        cells[(r, G.C_NAME)] = o.name
+        cells[(r, G.C_KPI)] = labels.get(o.key, o.key)
+        cells[(r, G.C_WEIGHT)] = as_written(o.weight)
+        cells[(r, G.C_BASELINE)] = as_written(o.baseline)
+        cells[(r, G.C_STRETCH)] = as_written(o.stretch)
+        cells[(r, G.C_CHALLENGE)] = as_written(o.challenge)
+    return cells
