@@ -21,7 +21,7 @@ from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.domain.identity import DaysInTeam
 from csxl.domain.scoring import Target
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
 from csxl.workbook.layout import Goals as G
@@ -253,7 +253,7 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
         who, label = agent.agent or agent.group, CATALOG[target.key].label(p.lang)
         raise InputError(
             t(
-                f"{who} 的“{label}”目标在应用分解目标后无法使用：{exc}。",
+                f"{who} 的“{label}”目标在应用分解目标后无法使用：{reason(exc)}。",
                 f"{who}'s targets for {label} are not usable once the cascade is applied: {exc}.",
             ),
             Location(sheet=layout.title("Goals", p.lang), row=rows[0] if rows else team_row),
