@@ -1039,8 +1039,12 @@ def test_cli_validate_writes_the_errors_sheet_only(tmp_path):
     after = parts(path)
     names["after"] = zipfile.ZipFile(path).read("xl/workbook.xml")
     changed = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-    # workbook.xml: the Errors sheet's print area follows its rows (csxl/workbook/printing.py).
-    assert changed == {sheet_part(path, "Errors"), "xl/workbook.xml"}
+    # workbook.xml: the Errors sheet's print area follows its rows (csxl/workbook/printing.py);
+    # styles.xml: its row numbers' format, added once (csxl/workbook/numfmt.py).
+    assert changed == {sheet_part(path, "Errors"), "xl/workbook.xml", "xl/styles.xml"}
+    styles = zipfile.ZipFile(path).read("xl/styles.xml")
+    assert run("validate", path).exit_code == 1
+    assert zipfile.ZipFile(path).read("xl/styles.xml") == styles  # the same style again
     area = re.compile(rb'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">[^<]*<')
     moved = {m.group(0) for m in area.finditer(names["after"])} - {
         m.group(0) for m in area.finditer(names["before"])
