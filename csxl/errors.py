@@ -26,6 +26,13 @@ def t(zh: str, en: str) -> str:
     return en if LANGUAGE.get() == "en" else Zh(zh)
 
 
+def reason(exc: BaseException) -> str:
+    """An exception's reason in this run's language: the domain's checks (`Invalid`, in
+    csxl.domain.reasons) carry a Chinese one too; any other says what it says."""
+    zh = getattr(exc, "zh", None)
+    return t(zh, str(exc)) if isinstance(zh, str) else str(exc)
+
+
 def is_chinese(text: str) -> bool:
     """Chosen by `t` in a Chinese run, or (a message written before `t`) mostly Chinese: an
     English message that quotes a Chinese name is still English."""

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook.roster_book import (
     COLUMNS,
     FIELD_LABELS,
@@ -151,7 +151,7 @@ class Team:
                     who = t(
                         ("小组" if level == "group" else "客服") + f" {name}", f"{level} {name}"
                     )
-                    raise ValueError(f"{who}: {exc}") from None
+                    raise ValueError(f"{who}: {reason(exc)}") from None
                 out.append((level, name, key, values))
         return out
 
@@ -452,7 +452,7 @@ def _check_team_targets(entry: Team, file: str, sheet: str, r: int, problems: li
     except ValueError as exc:
         problems.append(
             t(
-                f"{Location(file, sheet, r)}：团队 {entry.name}：{exc}",
+                f"{Location(file, sheet, r)}：团队 {entry.name}：{reason(exc)}",
                 f"{Location(file, sheet, r)}: team {entry.name}: {exc}",
             )
         )

@@ -150,10 +150,13 @@ def test_an_english_plan_speaks_english_without_lang(tmp_path):
 def plan_refusals():
     """(command, sheet, cells written, a Chinese fragment, an English fragment): the plan
     reader's and refresh's refusals of a plan's inputs."""
+    from csxl.workbook.layout import Actions as A
     from csxl.workbook.layout import Customers as C
     from csxl.workbook.layout import Goals as G
     from csxl.workbook.layout import Incentives as I
     from csxl.workbook.layout import Settings as St
+    from csxl.workbook.layout import Sla as L
+    from csxl.workbook.layout import Team as T
 
     return [
         ("validate", "Settings", {(St.ROW_VERSION, 2): "0.9"}, "模板版本为“0.9”", "'0.9'"),
@@ -168,6 +171,10 @@ def plan_refusals():
         ("validate", "Incentives", {(I.ROW_MODE, 2): "random"}, "计分方式", "points mode"),
         ("validate", "Incentives", {(I.ROW_PRORATION, 2): "weekly"}, "折算方式", "pro-rating"),
         ("validate", "Incentives", {(I.GRADE_FIRST_ROW + 1, 2): 99}, "从高到低", "grade table"),
+        # The domain's checks (csxl.domain.reasons.Invalid), in the run's language too.
+        ("validate", "SLA", {(L.POLICY_FIRST_ROW, L.HOURS): "weekdays"}, "服务时间", "opening"),
+        ("validate", "Actions", {(A.FIRST_ROW, A.KPI): "speed"}, "不是 csxl 认识", "not a KPI"),
+        ("validate", "Team", {(T.FIRST_ROW, T.HIRED): "someday"}, "不是日期", "not a date"),
         ("refresh", None, {}, "没有可用的工单", "no usable tickets"),
         ("score", None, {}, "还没有客服", "no agents yet"),
     ]
@@ -253,3 +260,21 @@ def test_the_add_ins_refusals_are_in_the_runs_language(tmp_path):
                 addin.modules(macros)
             check(str(refused.value))
             assert fragment in str(refused.value)
+
+
+def test_the_domains_checks_reach_a_manager_in_the_runs_language():
+    """A domain check (csxl.domain.reasons.Invalid) inside a room's refusal: a risk rated 7."""
+    from csxl.errors import InputError, language, reason
+    from csxl.workbook.layout import Risks as R
+    from csxl.workbook.sheets import risks
+
+    rows = [[None] * 5 for _ in range(R.FIRST_ROW - 1)] + [["R01", "outage", "IT", 7, 2]]
+    for lang, check, fragment in (
+        ("zh", assert_chinese, "可能性必须是 1 到 5，而不是 7"),
+        ("en", assert_english, "likelihood must be 1..5, got 7"),
+    ):
+        with language(lang), pytest.raises(InputError) as refused:
+            risks.read(rows, "plan.xlsx", "en")
+        check(str(refused.value))
+        assert fragment in str(refused.value)
+    assert reason(ValueError("plain")) == "plain"  # not a domain check: as it is

@@ -1043,11 +1043,14 @@ def test_cli_validate_writes_the_errors_sheet_only(tmp_path):
     changed = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
     # workbook.xml: the Errors sheet's print area follows its rows (csxl/workbook/printing.py);
     # styles.xml: the number formats of its row and column numbers, added after the plan's
-    # own styles, which stay as they were (csxl/workbook/numfmt.py).
+    # own styles, which stay as they were (csxl/workbook/numfmt.py), and added once.
     assert changed == {sheet_part(path, "Errors"), "xl/workbook.xml", "xl/styles.xml"}
     xfs = re.compile(rb"<cellXfs[^>]*>(.*?)</cellXfs>", re.S)
     old, new = (xfs.search(x).group(1) for x in styles)
     assert new.startswith(old) and len(new) > len(old)
+    again = zipfile.ZipFile(path).read("xl/styles.xml")
+    assert run("validate", path).exit_code == 1
+    assert zipfile.ZipFile(path).read("xl/styles.xml") == again  # the same style again
     area = re.compile(rb'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">[^<]*<')
     moved = {m.group(0) for m in area.finditer(names["after"])} - {
         m.group(0) for m in area.finditer(names["before"])

@@ -82,7 +82,7 @@ def test_every_bad_row_is_reported_with_file_sheet_row_and_column(tmp_path):
     text = "\n".join(zh.value.problems)
     assert "roster.xlsx，工作表“花名册”，第 3 行，“团队”列：团队为空" in text
     assert "第 4 行，“工号”列：工号 KF1 在第 2 行也有" in text
-    assert "第 6 行：团队 C：csat:" in text
+    assert "第 6 行：团队 C：csat：目标必须按 保底 → 冲刺 → 挑战 的顺序（越高越好）" in text
     assert str(zh.value).startswith("roster.xlsx：花名册有 5 个问题：")
     with language("en"), pytest.raises(RosterError) as caught:
         read_roster(path)

@@ -30,6 +30,8 @@ from typing import Literal
 
 import pandas as pd
 
+from csxl.domain.reasons import Invalid
+
 SUB_ACCOUNT = ":"  # after NFKC, the full-width ： is this
 
 
@@ -188,7 +190,10 @@ class Membership:
 
     def __post_init__(self) -> None:
         if self.last is not None and self.last < self.first:
-            raise ValueError(f"{self.agent_id}: left {self.team} before joining it")
+            raise Invalid(
+                f"{self.agent_id}: left {self.team} before joining it",
+                f"{self.agent_id}：离开 {self.team} 的日期早于加入的日期",
+            )
 
 
 def team_on(agent_id: pd.Series, day: pd.Series, memberships: Iterable[Membership]) -> pd.Series:
@@ -239,7 +244,10 @@ def _check_overlaps(periods: pd.DataFrame) -> None:
         for i in range(1, len(rows)):
             end = ends[i - 1]
             if end is None or pd.isna(end) or pd.Timestamp(end) >= starts[i]:
-                raise ValueError(f"{agent}: team periods overlap at {starts[i].date()}")
+                raise Invalid(
+                    f"{agent}: team periods overlap at {starts[i].date()}",
+                    f"{agent}：在 {starts[i].date()} 的团队期间重叠",
+                )
 
 
 # ------------------------------------------------------------------ bonus pro-rating

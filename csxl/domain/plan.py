@@ -44,6 +44,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from csxl.domain.excel_math import excel_round
+from csxl.domain.reasons import Invalid
 
 __all__ = [
     "BAR_STATES",
@@ -371,9 +372,15 @@ class BudgetLine:
                 if _blank(value):
                     continue
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise ValueError(f"{self.category}: {name} amounts must be numbers")
+                    raise Invalid(
+                        f"{self.category}: {name} amounts must be numbers",
+                        f"{self.category}：{_AMOUNTS_ZH[name]}金额必须是数字",
+                    )
                 if not math.isfinite(value):
-                    raise ValueError(f"{self.category}: {name} amounts must be finite")
+                    raise Invalid(
+                        f"{self.category}: {name} amounts must be finite",
+                        f"{self.category}：{_AMOUNTS_ZH[name]}金额必须是有限的数",
+                    )
             object.__setattr__(self, name, tuple(None if _blank(v) else v for v in values))
 
 
@@ -450,7 +457,10 @@ def _share(pct: float | None) -> float:
         return 0.0
     share = float(pct)  # type: ignore[arg-type]
     if not 0.0 <= share <= 1.0:
-        raise ValueError(f"% complete must be a fraction 0..1, got {pct!r}")
+        raise Invalid(
+            f"% complete must be a fraction 0..1, got {pct!r}",
+            f"完成百分比必须在 0% 到 100% 之间，而不是 {pct}",
+        )
     return share
 
 
@@ -459,7 +469,10 @@ def _window(start: date | None, end: date | None) -> tuple[date, date] | None:
     if first is None or last is None:
         return None
     if last < first:
-        raise ValueError(f"milestone ends ({last}) before it starts ({first})")
+        raise Invalid(
+            f"milestone ends ({last}) before it starts ({first})",
+            f"里程碑的结束日期（{last}）早于开始日期（{first}）",
+        )
     return first, last
 
 
@@ -588,7 +601,10 @@ class Milestone:
 
     def __post_init__(self) -> None:
         if self.quarter not in (1, 2, 3, 4):
-            raise ValueError(f"{self.milestone}: quarter must be 1..4, got {self.quarter!r}")
+            raise Invalid(
+                f"{self.milestone}: quarter must be 1..4, got {self.quarter!r}",
+                f"{self.milestone}：季度必须是 1 到 4，而不是 {self.quarter}",
+            )
         _window(self.start, self.end)
         _share(self.pct_complete)
 
@@ -701,13 +717,21 @@ def default_milestones(year: int, lang: Lang = "zh") -> tuple[Milestone, ...]:
 # --- risks ------------------------------------------------------------------------------
 
 
+_RATINGS_ZH = {"likelihood": "可能性", "impact": "影响"}
+_AMOUNTS_ZH = {"plan": "计划", "actual": "实际"}
+
+
 def _rating(name: str, value: int | None) -> int | None:
     if _blank(value):
         return None
+    bad = Invalid(
+        f"{name} must be 1..5, got {value!r}",
+        f"{_RATINGS_ZH.get(name, name)}必须是 1 到 5，而不是 {value}",
+    )
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{name} must be 1..5, got {value!r}")
+        raise bad
     if value not in SCALE:  # 3.0 is in range(1, 6); 2.5 is not
-        raise ValueError(f"{name} must be 1..5, got {value!r}")
+        raise bad
     return int(value)
 
 
@@ -730,7 +754,10 @@ def level(risk_score: int | None) -> RiskLevel | None:
         return None
     assert risk_score is not None
     if not 1 <= risk_score <= 25:
-        raise ValueError(f"a risk score runs 1..25, got {risk_score!r}")
+        raise Invalid(
+            f"a risk score runs 1..25, got {risk_score!r}",
+            f"风险分值在 1 到 25 之间，而不是 {risk_score}",
+        )
     for name, lowest in RISK_LEVELS:
         if risk_score >= lowest:
             return name

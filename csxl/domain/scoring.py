@@ -29,6 +29,7 @@ import pandas as pd
 
 from csxl.domain.excel_math import edate, excel_round
 from csxl.domain.identity import PRORATIONS
+from csxl.domain.reasons import Invalid
 
 Direction = Literal["higher", "lower"]
 Mode = Literal["step", "linear"]
@@ -84,13 +85,18 @@ class Target:
             raise ValueError(f"{self.key}: direction must be 'higher' or 'lower'")
         numbers = (self.weight, self.baseline, self.stretch, self.challenge)
         if not all(math.isfinite(float(n)) for n in numbers):
-            raise ValueError(f"{self.key}: weight and targets must be finite numbers")
+            raise Invalid(
+                f"{self.key}: weight and targets must be finite numbers",
+                f"{self.key}：权重和目标必须是数字",
+            )
         if self.weight < 0:
-            raise ValueError(f"{self.key}: weight must not be negative")
+            raise Invalid(f"{self.key}: weight must not be negative", f"{self.key}：权重不能为负数")
         if not (self.met(self.baseline, self.stretch) and self.met(self.stretch, self.challenge)):
-            raise ValueError(
+            direction = "越高越好" if self.direction == "higher" else "越低越好"
+            raise Invalid(
                 f"{self.key}: targets must run baseline -> stretch -> challenge in the "
-                f"'{self.direction}' direction"
+                f"'{self.direction}' direction",
+                f"{self.key}：目标必须按 保底 → 冲刺 → 挑战 的顺序（{direction}）",
             )
 
     def met(self, target_value: float, actual: float) -> bool:
@@ -246,14 +252,22 @@ class Incentives:
             raise ValueError(f"unknown pro-rating rule {self.proration!r}")
         minimums = [minimum for _, minimum in self.grade_bands]
         if minimums != sorted(minimums, reverse=True):
-            raise ValueError("grade bands must run from the highest minimum score down")
+            raise Invalid(
+                "grade bands must run from the highest minimum score down",
+                "各等级的最低分必须从高到低排列",
+            )
         grades = self.grades
         if len(set(grades)) != len(grades):
-            raise ValueError("grade names must be unique")
+            raise Invalid("grade names must be unique", "等级名称不能重复")
         if self.red_line_cap not in grades:
-            raise ValueError(f"red-line cap {self.red_line_cap!r} is not a grade")
+            raise Invalid(
+                f"red-line cap {self.red_line_cap!r} is not a grade",
+                f"红线封顶等级“{self.red_line_cap}”不是表中的等级",
+            )
         if set(dict(self.coefficients)) != set(grades):
-            raise ValueError("every grade needs exactly one coefficient")
+            raise Invalid(
+                "every grade needs exactly one coefficient", "每个等级需要且只需要一个系数"
+            )
 
     @property
     def grades(self) -> tuple[str, ...]:

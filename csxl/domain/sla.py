@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from csxl.domain.calendar import OpeningHours, WorkCalendar
+from csxl.domain.reasons import Invalid
 
 SEVERITIES = ("紧急", "重要", "常规")
 EVERY_CHANNEL = ("全部", "All", "*", "")
@@ -74,17 +75,22 @@ def parse_hours(text: str) -> OpeningHours:
             continue
         m = re.fullmatch(r"([1-7])(?:\s*-\s*([1-7]))?\s+" + _WINDOW, part)
         if not m:
-            raise ValueError(
+            raise Invalid(
                 f"opening hours {raw!r} not understood: write 7x24, 09:00-24:00, "
-                "or per weekday like 1-5 09:00-18:00; 6 10:00-16:00"
+                "or per weekday like 1-5 09:00-18:00; 6 10:00-16:00",
+                f"无法理解服务时间“{raw}”：请写 7x24、09:00-24:00，"
+                "或按星期写，如 1-5 09:00-18:00; 6 10:00-16:00",
             )
         first, last = int(m[1]), int(m[2] or m[1])
         if last < first:
-            raise ValueError(f"opening hours {raw!r}: weekdays run from 1 (Monday) to 7")
+            raise Invalid(
+                f"opening hours {raw!r}: weekdays run from 1 (Monday) to 7",
+                f"服务时间“{raw}”：星期从 1（周一）到 7",
+            )
         for weekday in range(first, last + 1):
             days[weekday - 1] = (m[3].replace("：", ":"), m[4].replace("：", ":"))
     if not days:
-        raise ValueError(f"opening hours {raw!r} are empty")
+        raise Invalid(f"opening hours {raw!r} are empty", f"服务时间“{raw}”为空")
     return OpeningHours.per_weekday(days, every_day=every_day)
 
 
@@ -101,12 +107,18 @@ class SlaPolicy:
             key = (t.severity, t.channel)
             if key in seen:
                 who = t.channel or "every channel"
-                raise ValueError(f"two SLA rows for {t.severity} / {who}")
+                raise Invalid(
+                    f"two SLA rows for {t.severity} / {who}",
+                    f"{t.severity} / {t.channel or '所有渠道'} 有两行 SLA",
+                )
             seen.add(key)
             parse_hours(t.hours)  # refuse a bad clock now, not per ticket
             for limit in (t.first_response_min, t.resolution_h):
                 if limit is not None and limit < 0:
-                    raise ValueError(f"an SLA limit cannot be negative ({t.severity})")
+                    raise Invalid(
+                        f"an SLA limit cannot be negative ({t.severity})",
+                        f"SLA 时限不能为负数（{t.severity}）",
+                    )
 
     def calendar(self, hours: str) -> WorkCalendar:
         return WorkCalendar(

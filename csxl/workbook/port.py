@@ -409,7 +409,9 @@ class PackageBook:
         sheet, styles = self.part(part), self.part(STYLES_PART)
         if sheet is None or styles is None:
             return
-        self._pending[STYLES_PART], self._pending[part] = numfmt.apply(styles, sheet, formats)
+        new_styles, self._pending[part] = numfmt.apply(styles, sheet, formats)
+        if new_styles != styles:  # a style the workbook has already is not rewritten
+            self._pending[STYLES_PART] = new_styles
 
     def commit(self) -> None:
         try:

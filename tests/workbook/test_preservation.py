@@ -12,6 +12,7 @@ writes every formula it owns with its value again.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from datetime import date, datetime, time
@@ -334,6 +335,8 @@ def test_refresh_keeps_every_input_edit_and_every_part_it_does_not_own(
     path = tmp_path_factory.mktemp("edited") / "plan.xlsx"
     wb.save(path)
     before = parts(path)
+    with zipfile.ZipFile(path) as z:
+        styles_before = z.read("xl/styles.xml")
 
     refresh(PackageBook(path), MONTH, now=NOW)
 
@@ -345,9 +348,22 @@ def test_refresh_keeps_every_input_edit_and_every_part_it_does_not_own(
     with zipfile.ZipFile(path) as z:
         names = z.read("xl/workbook.xml")
     assert b"_xlnm.Print_Area" in names
+    # styles.xml: the number formats of rows written below the template's (Trend, Errors;
+    # csxl/workbook/numfmt.py) are appended; every style a cell uses keeps its index.
+    owned.add("xl/styles.xml")
+    with zipfile.ZipFile(path) as z:
+        new_styles = z.read("xl/styles.xml")
+    xfs = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+    formats = re.compile(rb"<numFmt [^>]*/>")
     changed = sorted(n for n in before if before[n] != after[n])
     assert set(changed) <= owned, f"refresh rewrote parts it does not own: {changed}"
     assert before[sheet_part(path, "Data")] == after[sheet_part(path, "Data")]
+    if "xl/styles.xml" in changed:
+        old_styles = styles_before
+        assert xfs.search(new_styles)[1].startswith(xfs.search(old_styles)[1])
+        assert formats.findall(new_styles)[: len(formats.findall(old_styles))] == (
+            formats.findall(old_styles)
+        )
 
     wb = openpyxl.load_workbook(path)
     lost = []

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from csxl.domain import sla
 from csxl.domain.sla import Incident, SlaPolicy
-from csxl.errors import InputError
+from csxl.errors import InputError, language
 from csxl.kpi_report import load
 from csxl.refresh import refresh
 from csxl.workbook.book import PlanInputs
@@ -132,7 +132,9 @@ def test_a_bad_sla_row_is_refused_with_its_row(tmp_path):
     book = PackageBook(path)
     book.write("SLA", {(L.POLICY_FIRST_ROW + 1, L.HOURS): "weekdays"})
     book.commit()
-    with pytest.raises(InputError, match=f"row {L.POLICY_FIRST_ROW + 1}.*not understood"):
+    with pytest.raises(InputError, match=f"第 {L.POLICY_FIRST_ROW + 1} 行.*无法理解服务时间"):
+        refresh(PackageBook(path), now=NOW)
+    with language("en"), pytest.raises(InputError, match=f"row {L.POLICY_FIRST_ROW + 1}.*not und"):
         refresh(PackageBook(path), now=NOW)
 
 
@@ -231,7 +233,9 @@ def test_a_plan_made_before_these_sheets_still_refreshes(tmp_path):
     outcome = refresh(book, now=NOW)
     assert outcome.month == "2026-10" and book.commits == 1
     assert set(book.sheets).isdisjoint({"SLA", "Holidays", "Incidents", "Actions", "Staffing"})
-    with pytest.raises(InputError, match="没有“排班”表"):
+    with pytest.raises(InputError, match="工作簿没有“排班”表"):
+        staff(book)
+    with language("en"), pytest.raises(InputError, match="no 排班 sheet"):
         staff(book)
 
 

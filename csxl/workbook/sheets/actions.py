@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from csxl.domain import actions
 from csxl.domain.catalog import CATALOG
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, printable, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, day, number
@@ -169,13 +169,20 @@ def read(book: Book, state: PlanState) -> None:
         key = kpi_key(label)
         if label is not None and key is None:
             raise InputError(
-                f"{label!r} is not a KPI csxl knows.", where(A.KPI), "Pick it from the list."
+                t(
+                    f"“{printable(str(label))}”不是 csxl 认识的指标。",
+                    f"{label!r} is not a KPI csxl knows.",
+                ),
+                where(A.KPI),
+                t("请从下拉列表中选择。", "Pick it from the list."),
             )
         try:
             start = day(cell(rows, r, A.START))
         except ValueError:
             raise InputError(
-                "not a date.", where(A.START), "Type a date such as 2026-04-01."
+                t("不是日期。", "not a date."),
+                where(A.START),
+                t("请输入日期，如 2026-04-01。", "Type a date such as 2026-04-01."),
             ) from None
         text = cell(rows, r, A.ACTION)
         owner = cell(rows, r, A.OWNER)

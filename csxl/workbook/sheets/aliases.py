@@ -27,7 +27,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csxl.domain.agents import RowKind
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, RosterTeam, setup_sheet
 from csxl.workbook.layout import Aliases as L
@@ -274,7 +274,9 @@ def team_scope(book_name: str, state: PlanState, tickets):
             by_day = identity.team_on(agent_id, frame["created_at"], periods)
         except ValueError as exc:
             raise InputError(
-                f"{exc}.", _where(book_name, p.lang), "An agent is in one team at a time."
+                t(f"{reason(exc)}。", f"{exc}."),
+                _where(book_name, p.lang),
+                t("一名客服同一时间只在一个团队。", "An agent is in one team at a time."),
             ) from None
         current = frame["team"] if "team" in frame else pd.Series(pd.NA, index=frame.index)
         teams = by_day.astype(object).where(by_day.notna(), current)
@@ -367,15 +369,24 @@ def memberships(book_name, lang, transfers, found) -> list[identity.Membership]:
         key = found.lookup(agent)
         if not isinstance(key, str):
             raise InputError(
-                f"the transfer period's agent {agent!r} is "
-                + ("ambiguous." if isinstance(key, tuple) else "not in the alias table."),
+                t(
+                    f"调岗期间的客服“{agent}”"
+                    + ("对应多名客服。" if isinstance(key, tuple) else "不在别名表中。"),
+                    f"the transfer period's agent {agent!r} is "
+                    + ("ambiguous." if isinstance(key, tuple) else "not in the alias table."),
+                ),
                 where,
-                "Write the agent id, or add the name to the alias table.",
+                t(
+                    "请填写客服编号，或把这个名字加入别名表。",
+                    "Write the agent id, or add the name to the alias table.",
+                ),
             )
         try:
             periods.append(identity.Membership(key, str(team), first, last))
         except ValueError as exc:
-            raise InputError(f"{exc}.", where, "Fix the dates.") from None
+            raise InputError(
+                t(f"{reason(exc)}。", f"{exc}."), where, t("请改正日期。", "Fix the dates.")
+            ) from None
     return periods
 
 
@@ -429,7 +440,11 @@ def _teams(book_name, lang, transfers, plan_team, found, frame, agent_id, time: 
     try:
         teams = identity.team_on(agent_id, frame[time], periods)
     except ValueError as exc:
-        raise InputError(f"{exc}.", where, "An agent is in one team at a time.") from None
+        raise InputError(
+            t(f"{reason(exc)}。", f"{exc}."),
+            where,
+            t("一名客服同一时间只在一个团队。", "An agent is in one team at a time."),
+        ) from None
     current = frame["team"] if "team" in frame else pd.Series(pd.NA, index=frame.index)
     frame = frame.assign(team=teams.astype(object).where(teams.notna(), current))
     if not plan_team:

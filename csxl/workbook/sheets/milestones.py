@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from csxl.domain import plan
 from csxl.domain.plan import Milestone
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_date
@@ -464,7 +464,7 @@ def read(rows: list[list[object]], book: str, lang: str) -> list:
             )
         except ValueError as exc:
             raise InputError(
-                t(f"这个里程碑无法使用：{exc}。", f"this milestone is not usable: {exc}."),
+                t(f"这个里程碑无法使用：{reason(exc)}。", f"this milestone is not usable: {exc}."),
                 where(M.QUARTER),
                 t("请改正这一行。", "Correct the row."),
             ) from None

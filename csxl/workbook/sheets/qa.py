@@ -11,7 +11,7 @@ columns at the right end), in the weighted score with this weight, 0 by default.
 from __future__ import annotations
 
 from csxl.domain import qa
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import Qa as Q
@@ -130,7 +130,7 @@ def read_rows(book):
         )
     except ValueError as exc:
         raise InputError(
-            t(f"质检目标无法使用：{exc}。", f"the QA targets are not usable: {exc}."),
+            t(f"质检目标无法使用：{reason(exc)}。", f"the QA targets are not usable: {exc}."),
             where(Q.ROW_BASELINE),
             t(
                 "请让保底、冲刺和挑战从小到大排列。",

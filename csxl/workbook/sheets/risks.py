@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from csxl.domain import plan
 from csxl.domain.plan import Risk
-from csxl.errors import InputError, Location, t
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, loose_number, text, too_many_rows, typed_date
@@ -426,7 +426,7 @@ def read(rows: list[list[object]], book: str, lang: str) -> list:
             )
         except ValueError as exc:
             raise InputError(
-                t(f"这条风险无法使用：{exc}。", f"this risk is not usable: {exc}."),
+                t(f"这条风险无法使用：{reason(exc)}。", f"this risk is not usable: {exc}."),
                 where(R.LIKELIHOOD),
                 t("请按 1-5 评分。", "Rate it 1-5."),
             ) from None

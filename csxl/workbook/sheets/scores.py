@@ -20,7 +20,7 @@ from csxl.domain import scoring
 from csxl.domain.agents import TICKS, AgentRow
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
-from csxl.errors import InputError, Location, printable, t
+from csxl.errors import InputError, Location, printable, reason, t
 from csxl.errors import t as tr
 from csxl.workbook import layout, style
 from csxl.workbook.book import Ctx, PlanInputs, setup_sheet
@@ -217,7 +217,7 @@ def effective_target(p: PlanInputs, index: int, target: Target, agent: AgentRow)
         who, label = agent.agent or agent.group, CATALOG[target.key].label(p.lang)
         raise InputError(
             t(
-                f"{who} 的“{label}”目标在应用分解目标后无法使用：{exc}。",
+                f"{who} 的“{label}”目标在应用分解目标后无法使用：{reason(exc)}。",
                 f"{who}'s targets for {label} are not usable once the cascade is applied: {exc}.",
             ),
             Location(

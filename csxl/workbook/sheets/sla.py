@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment
 
 from csxl.domain.kpis import DEFAULT_FRT_TARGET_S, DEFAULT_RT_TARGET_S
 from csxl.domain.sla import EVERY_CHANNEL, SEVERITIES
-from csxl.errors import InputError, Location
+from csxl.errors import InputError, Location, reason, t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, number
@@ -363,9 +363,9 @@ def read(book: Book, state: PlanState) -> None:
         severity, channel, hours = values[0], values[1], values[2]
         if severity is None or hours is None:
             raise InputError(
-                "an SLA row needs a severity and its hours.",
+                t("SLA 的一行需要级别和服务时间。", "an SLA row needs a severity and its hours."),
                 where(L.SEVERITY if severity is None else L.HOURS),
-                "Complete or clear the row.",
+                t("请补全或清空这一行。", "Complete or clear the row."),
             )
         targets.append(
             SlaTarget(
@@ -379,7 +379,11 @@ def read(book: Book, state: PlanState) -> None:
         try:
             SlaPolicy(tuple(targets))
         except ValueError as exc:
-            raise InputError(f"{exc}.", where(L.SEVERITY), "Fix or clear the row.") from None
+            raise InputError(
+                t(f"{reason(exc)}。", f"{exc}."),
+                where(L.SEVERITY),
+                t("请改正或清空这一行。", "Fix or clear the row."),
+            ) from None
     limits = []
     unit_keys = {label: key for lang in UNITS for key, label in UNITS[lang].items()}
     for r in range(L.COLLAB_FIRST_ROW, L.COLLAB_FIRST_ROW + L.COLLAB_ROWS):
@@ -390,12 +394,19 @@ def read(book: Book, state: PlanState) -> None:
         value = number(rows, r, L.C_LIMIT, where)
         if kind is None or value is None or value < 0 or unit not in unit_keys:
             raise InputError(
-                "a collaboration limit needs a type, a limit of 0 or more and a unit.",
+                t(
+                    "协作时限需要类型、0 或以上的时限和单位。",
+                    "a collaboration limit needs a type, a limit of 0 or more and a unit.",
+                ),
                 where,
-                "Complete or clear the row.",
+                t("请补全或清空这一行。", "Complete or clear the row."),
             )
         if unit_keys[unit] == "workdays" and value != int(value):
-            raise InputError("working days are whole numbers.", where, "Type e.g. 3.")
+            raise InputError(
+                t("工作日必须是整数。", "working days are whole numbers."),
+                where,
+                t("请填写整数，如 3。", "Type e.g. 3."),
+            )
         limits.append((str(kind).strip(), value, unit_keys[unit]))
     p = state.inputs
     p.sla_targets, p.collab_limits = tuple(targets), tuple(limits)

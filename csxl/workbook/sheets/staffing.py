@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment
 from csxl.domain.columns import TICKETS
 from csxl.domain.staffing import StaffingInputs
 from csxl.errors import LANGUAGE, InputError, Location, t
+from csxl.errors import t as t_  # `t` is the builders' ctx.t
 from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.cells import cell, number
@@ -330,7 +331,7 @@ def read(book: Book, state: PlanState) -> None:
                 if v is not None:
                     if v < 0:
                         raise InputError(
-                            "arrivals cannot be negative.",
+                            t_("来量不能为负数。", "arrivals cannot be negative."),
                             Location(book.name, sheet, r, layout.col(c)),
                         )
                     grid[(w, i)] = v

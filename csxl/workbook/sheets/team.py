@@ -268,9 +268,9 @@ def read(book: Book, state: PlanState) -> None:
         )
     except ValueError:
         raise InputError(
-            "the rule needs 1 <= at least <= months.",
+            t_("规则需要 1 ≤ 至少 ≤ 月数。", "the rule needs 1 <= at least <= months."),
             where(T.ROW_AT_LEAST, T.VALUE_COL),
-            "Fix the two numbers.",
+            t_("请改正这两个数。", "Fix the two numbers."),
         ) from None
     kb_targets = tuple(value(T.KB_TARGET_ROW, c) for c in (T.KB_COVERAGE, T.KB_UPDATED))
     kb = tuple(
@@ -286,7 +286,9 @@ def read(book: Book, state: PlanState) -> None:
             hired = day(cell(rows, r, T.HIRED))
         except ValueError:
             raise InputError(
-                "not a date.", where(r, T.HIRED), "Type a date such as 2026-04-01."
+                t_("不是日期。", "not a date."),
+                where(r, T.HIRED),
+                t_("请输入日期，如 2026-04-01。", "Type a date such as 2026-04-01."),
             ) from None
         good = cell(rows, r, T.GOOD_MONTHS)
         ready = cell(rows, r, T.READY)
