@@ -18,7 +18,7 @@ from csxl.domain import scoring
 from csxl.domain.catalog import CATALOG
 from csxl.errors import InputError, Location
 from csxl.workbook import layout, owned
-from csxl.workbook.book import Ctx, PlanInputs
+from csxl.workbook.book import Ctx, PlanInputs, collecting_later
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book, Rect
 from csxl.workbook.sheets import ROOMS, staffing
@@ -909,9 +909,10 @@ def render(p: PlanInputs, everything: bool = False) -> Ctx:
     """The plan built in memory from `p` (nothing saved): cells and cached values of every
     sheet refresh writes (with `everything`, of every sheet)."""
     ctx = Ctx(p)
-    for room in ROOMS:
-        if everything or room.rendered:
-            room.build(ctx)
+    with collecting_later():
+        for room in ROOMS:
+            if everything or room.rendered:
+                room.build(ctx)
     return ctx
 
 
