@@ -17,7 +17,7 @@ from csxl.domain.agents import AgentRow, RowKind
 from csxl.errors import InputError, Location, printable
 from csxl.errors import t as tr  # `t` is a target in this module's loops
 from csxl.workbook import layout
-from csxl.workbook.book import Ctx, PlanInputs
+from csxl.workbook.book import Ctx, PlanInputs, collecting_later
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book
 from csxl.workbook.sheets import (
@@ -448,9 +448,10 @@ def render(p: PlanInputs, everything: bool = False) -> Ctx:
     """The plan built in memory from `p` (nothing saved): cells and cached values of every
     sheet refresh writes (with `everything`, of every sheet)."""
     ctx = Ctx(p)
-    for room in ROOMS:
-        if everything or room.rendered:
-            room.build(ctx)
+    with collecting_later():
+        for room in ROOMS:
+            if everything or room.rendered:
+                room.build(ctx)
     return ctx
 
 

@@ -14,7 +14,6 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import quoteattr
 
 from openpyxl.chart._chart import ChartBase
 
@@ -134,7 +133,7 @@ def replace_charts(
         target = posixpath.relpath(drawing_part, posixpath.dirname(sheet_part))
         kept.append(
             f'<Relationship Id="{DRAWING_ID}" Type="{DRAWING_REL}" '
-            f"Target={quoteattr(target)}/>".encode()
+            f"Target={_quoteattr(target)}/>".encode()
         )
         sheet_xml = _with_drawing(sheet_xml)
     changes.remove -= set(changes.write)
@@ -192,3 +191,15 @@ def _content_types(types: bytes, changes: Changes) -> bytes:
                 b'<Override PartName="/%s" ContentType="%s"/>' % (name.encode(), kind.encode())
             )
     return types.replace(b"</Types>", b"".join(adds) + b"</Types>")
+
+
+def _quoteattr(text: str) -> str:
+    """`xml.sax.saxutils.quoteattr`, whose module imports urllib, http and ssl."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    quoted = text.replace('"', "&quot;")
+    return f'"{quoted}"'

@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities (`xml.sax.saxutils.escape`: its module imports urllib, http
+    and ssl; `package.escape` would be an import cycle, package imports this module)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
 
 _CELL = re.compile(rb"<c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)", re.S)
 _REF = re.compile(rb'\sr="(?P<col>[A-Z]+)(?P<row>\d+)"')

@@ -70,7 +70,14 @@ def _col_of(attrs: bytes) -> int:
     m = _R.search(attrs)
     if m is None or m["ref"] is None:
         raise ValueError("a cell without an r attribute: csxl cannot patch this sheet safely")
-    return col_number(m["ref"].decode())
+    letters = m["ref"]
+    number = _COLUMNS.get(letters)
+    if number is None:
+        number = _COLUMNS[letters] = col_number(letters.decode())
+    return number
+
+
+_COLUMNS: dict[bytes, int] = {}  # b"AB" -> 28: a refresh reads some 60,000 cell addresses
 
 
 def _column_styles(sheet_xml: bytes) -> dict[int, bytes]:
@@ -136,20 +143,21 @@ def _patch_all(
     order: list[int] = []
     columns = _column_styles(sheet_xml[: m.start()])  # <cols> comes before <sheetData>
     for rm in _ROW.finditer(body):
-        r = int(_R.search(rm["attrs"])["row"]) if _R.search(rm["attrs"]) else None
-        if r is None:
+        number = _R.search(rm["attrs"])
+        if number is None:
             raise ValueError("a row without an r attribute: csxl cannot patch this sheet safely")
+        r = int(number["row"])
         rows[r] = rm.group(0)
         order.append(r)
     # Cells to empty: existing cells inside a clear rectangle that are not written anew.
     for r, xml in rows.items():
-        for rect in rects:
-            if rect[0] <= r <= rect[2]:
-                inner = _ROW.match(xml)["body"] or b""
-                for cm in _CELL.finditer(inner):
-                    c = _col_of(cm["attrs"])
-                    if rect[1] <= c <= rect[3]:
-                        wanted.setdefault(r, {}).setdefault(c, None)
+        inside = [rect for rect in rects if rect[0] <= r <= rect[2]]
+        if inside:
+            inner = _ROW.match(xml)["body"] or b""
+            for cm in _CELL.finditer(inner):
+                c = _col_of(cm["attrs"])
+                if any(rect[1] <= c <= rect[3] for rect in inside):
+                    wanted.setdefault(r, {}).setdefault(c, None)
     for r, by_col in wanted.items():
         if r in rows:
             rm = _ROW.match(rows[r])

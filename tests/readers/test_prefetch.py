@@ -3,6 +3,7 @@ without, and a prefetch of a file that changed since is not used."""
 
 import os
 
+import openpyxl
 import pandas as pd
 
 from csxl.domain.synonyms import Synonyms
@@ -43,3 +44,32 @@ def test_a_prefetch_is_taken_only_by_a_read_of_that_sheet(tmp_path):
         assert excel._WAITING
     finally:
         excel._WAITING.clear()
+
+
+def _two_sheets(path):
+    wb = openpyxl.Workbook()
+    for i, title in enumerate(("数据", "订单")):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        for row in [HEADER, *ROWS[: i + 1]]:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_the_prefetched_reader_serves_the_other_sheets_of_the_unchanged_file(tmp_path, monkeypatch):
+    import fastexcel
+
+    path = _two_sheets(tmp_path / "a.xlsx")
+    plain = excel.read_excel(path, Synonyms(), "订单")
+    excel.prefetch(path, "数据")
+    excel.read_excel(path, Synonyms(), "数据")
+    opened = []
+    real = fastexcel.read_excel
+    monkeypatch.setattr(fastexcel, "read_excel", lambda p: opened.append(p) or real(p))
+    _same(excel.read_excel(path, Synonyms(), "订单"), plain)
+    assert opened == []  # the file was not opened (nor its shared strings parsed) again
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    _same(excel.read_excel(path, Synonyms(), "订单"), plain)
+    assert opened == [str(path)]  # changed since: opened again

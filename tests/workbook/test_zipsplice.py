@@ -1,6 +1,7 @@
 """The zip splicer: replaced parts are new, every other part is copied byte for byte."""
 
 import io
+import random
 import zipfile
 import zlib
 
@@ -149,3 +150,18 @@ def test_a_stream_that_fails_writes_nothing_usable_and_says_why():
     src = io.BytesIO(_zip(ENTRIES))
     with pytest.raises(ValueError, match="export changed"):
         zipsplice.splice(src, io.BytesIO(), {next(iter(ENTRIES)): zipsplice.Stream(broken)})
+
+
+def test_a_write_that_fails_while_a_part_streams_stops_the_splice_and_says_why():
+    class Full(io.BytesIO):  # a disk that fills up once the streamed part is under way
+        def write(self, data):
+            if self.tell() > 1000:
+                raise OSError("No space left on device")
+            return super().write(data)
+
+    noise = random.Random(1)
+    big = [noise.randbytes(16_384) for _ in range(20)]  # does not deflate below 1000 bytes
+    src = io.BytesIO(_zip(ENTRIES))
+    stream = zipsplice.Stream(lambda: iter(big))
+    with pytest.raises(OSError, match="No space left"):
+        zipsplice.splice(src, Full(), {next(iter(ENTRIES)): stream})
