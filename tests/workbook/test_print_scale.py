@@ -29,7 +29,6 @@ STILL_SMALL = frozenset(
         "Risks",
         "Team",
         "SLA",
-        "Incidents",
         "Data",
         "Holidays",
         "Trend",
