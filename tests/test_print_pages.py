@@ -14,6 +14,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -76,16 +77,21 @@ def _page_sizes(pdf: Path, eight: float) -> list[list[float]]:
     ]
 
 
+@pytest.mark.parametrize("book", [PLAN["zh"], SUMMARY["zh"]])
 def test_the_computed_scales_and_pages_are_what_libreoffice_prints(
-    libreoffice, demo: Path, tmp_path: Path
+    libreoffice, demo: Path, tmp_path: Path, book: str
 ) -> None:
-    """page_scale's sum, cross-checked: the demo plan's PDF has the computed pages, sheet
-    after sheet, and on each page the commonest text size is one of the sheet's font sizes
-    times its computed scale (within 3%)."""
+    """page_scale's sum, cross-checked: the PDF of the demo plan (and of the summary) has
+    the computed pages, sheet after sheet, and on each page the commonest text size is one
+    of the sheet's font sizes times its computed scale (within 3%). On the summary's chart
+    sheet, fitted one page tall, LibreOffice prints 5% larger than computed (0.85 for
+    0.81): there the sum is a lower bound (up to 10% above it), which is the safe side of
+    the 8 pt tests."""
+    above = 0.03 if book == PLAN["zh"] else 0.10
     require_calibri_metrics()
     eight = _eight_pt_height(libreoffice, tmp_path)
-    sizes = _page_sizes(libreoffice.convert_to_pdf(demo / PLAN["zh"], tmp_path / "all"), eight)
-    wb = load_workbook(demo / PLAN["zh"])
+    sizes = _page_sizes(libreoffice.convert_to_pdf(demo / book, tmp_path / "all"), eight)
+    wb = load_workbook(demo / book)
     sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     expected = [(ws, page_scale.pages(ws)) for ws in sheets]
     assert len(sizes) == sum(p.count for _, p in expected)
@@ -103,7 +109,8 @@ def test_the_computed_scales_and_pages_are_what_libreoffice_prints(
             if not words:
                 continue
             common = Counter(round(s, 1) for s in words).most_common(1)[0][0]
-            assert any(abs(common - f * p.scale) <= 0.03 * f * p.scale for f in fonts), (
+            near = [f for f in fonts if 0.97 <= common / (f * p.scale) <= 1 + above]
+            assert near, (
                 ws.title,
                 page,
                 common,
