@@ -11,7 +11,7 @@ a column-width unit is 5.55 pt (measured; Excel draws one 5.25 pt, so Excel's sc
 never lower than this one), a row without a height 15 pt (10 pt text).
 tests/test_print_pages.py checks the result against LibreOffice's PDF: exact on the demo
 plan; a sheet fitted one page tall can print a few percent larger than computed (the
-summary's chart sheet: 0.85 for 0.81), never smaller.
+summary's chart sheet: 0.85 for 0.81); smaller in none measured.
 """
 
 from __future__ import annotations
