@@ -136,7 +136,7 @@ def build(ctx: Ctx) -> None:
         ws,
         widths={
             "A": 30,  # the columns fit one landscape page at 8 pt (issue 18)
-            "B": 18 if lang == "zh" else 14,
+            "B": 14,
             "C": 11,
             "D": 9,
             "E": 9,
@@ -148,7 +148,7 @@ def build(ctx: Ctx) -> None:
             "K": 9,
             "L": 9,
             "M": 2,
-            "N": 22 if lang == "zh" else 26,  # the longest KPI name on one line
+            "N": 26,  # the longest KPI name on one line
         },
         freeze=f"B{A.FIRST_ROW}",
         header_rows=f"{A.HEADER_ROW}:{A.HEADER_ROW}",

@@ -162,11 +162,11 @@ def build(ctx: Ctx) -> None:
         )
     widths = {col(c): 16 for c in range(N.START, N.RECOVERED + 1)}
     # one landscape page at 8 pt (issue 18): the times keep their 16, the rest give way
-    widths |= {"A": 16 if lang == "zh" else 14, "B": 10, "C": 16, col(N.OWNER): 8}
+    widths |= {"A": 14, "B": 10, "C": 16, col(N.OWNER): 8}
     widths |= {col(c): 7 for c in range(N.ALERT_MIN, N.ANNOUNCE_OK + 1)}
-    widths[col(N.ALERT_MIN)] = 7 if lang == "zh" else 10  # its row 4 label: 达标率 / Share met
-    if lang == "en":  # the limits' labels and "Share met" on two lines in their columns
-        ws.row_dimensions[N.LIMIT_ROW].height = ws.row_dimensions[N.RATE_ROW].height = 28
+    widths[col(N.ALERT_MIN)] = 10  # its row 4 label: 达标率 / Share met
+    # the limits' labels and "Share met" on two lines in their narrow columns
+    ws.row_dimensions[N.LIMIT_ROW].height = ws.row_dimensions[N.RATE_ROW].height = 28
     setup_sheet(
         ws,
         widths=widths,
