@@ -386,11 +386,6 @@ PASTE_PRINT_NOTE = {
     "selection.",
 }
 
-# Column-width units one A4 page holds at 80% (margins 0.5"): a wider sheet is split across
-# pages rather than shrunk below 8 pt (10 pt text). A unit is the Normal font's digit
-# (Calibri 11): 10 units print 55.5 pt wide in Excel and in LibreOffice with Carlito, its
-# metric twin (without it LibreOffice draws them 70 pt wide). Landscape 770 pt / 0.8 / 5.55.
-PAGE_UNITS = {"landscape": 170.0, "portrait": 115.0}
 # Excel's margins in inches: left/right narrow enough for the page groups above, the page
 # header and footer inside the top and bottom margins.
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
@@ -409,29 +404,26 @@ def _width(ws: Worksheet, c: int) -> float:
 
 
 def print_width(ws: Worksheet, freeze: str | None, landscape: bool = True) -> int:
-    """Fit the sheet to as many pages wide as keep its text readable; the frozen columns
-    (the row labels: agent, KPI, interval) are repeated on each page. Returns the pages."""
-    import math
-
+    """Split the sheet into as few pages wide as keep its text at 8 pt or more
+    (csxl/workbook/page_scale.py); the frozen columns (the row labels: agent, KPI, interval)
+    are repeated on each page. Returns the pages."""
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-    last = ws.max_column
-    total = sum(_width(ws, c) for c in range(1, last + 1))
+    from csxl.workbook import page_scale
+
     labels = 0
     if freeze:
         letters, _ = coordinate_from_string(freeze)
         labels = column_index_from_string(letters) - 1
-    page = PAGE_UNITS["landscape" if landscape else "portrait"]
-    label_width = sum(_width(ws, c) for c in range(1, labels + 1))
-    pages = 1
-    if total > page:
-        room = page - label_width if label_width < page / 2 else page
-        pages = math.ceil((total - label_width) / room)
-        if labels and label_width < page / 2:
-            from openpyxl.utils import get_column_letter
-
-            ws.print_title_cols = f"A:{get_column_letter(labels)}"
-    ws.page_setup.fitToWidth = pages
+    page_w = page_scale.printable_pt(ws)[0]
+    if labels and sum(page_scale.column_pt(ws, c) for c in range(1, labels + 1)) < page_w / 2:
+        ws.print_title_cols = f"A:{get_column_letter(labels)}"
+    size = page_scale.body_size(ws)
+    for pages in range(1, 13):
+        ws.page_setup.fitToWidth = pages
+        if page_scale.pages(ws).scale * size >= page_scale.MIN_TEXT_PT:
+            break
     return pages
 
 

@@ -114,11 +114,11 @@ def build(ctx: Ctx) -> None:
             "C": 12,
             "D": 16,
             "E": 10,
-            "F": 30,
+            "F": 28,  # one landscape page at 8 pt (issue 18)
             "G": 10,
             "H": 12,
             "I": 8,
-            "J": 36,
+            "J": 28,
             "K": 2,
             col(list_col): 22,
         },

@@ -87,7 +87,7 @@ def build(ctx: Ctx) -> None:
     }
     for c, text in headers.items():
         ctx.label(ws, f"{col(c)}{N.HEADER_ROW}", text, style.HEADER)
-    ws.row_dimensions[N.HEADER_ROW].height = 30
+    ws.row_dimensions[N.HEADER_ROW].height = 44  # three lines in the narrow minute columns
 
     words = STATUS[lang]
     statuses: dict[str, list[str]] = {m: [] for m in MILESTONES}
@@ -161,8 +161,12 @@ def build(ctx: Ctx) -> None:
             ),
         )
     widths = {col(c): 16 for c in range(N.START, N.RECOVERED + 1)}
-    widths |= {"A": 12, "B": 12, "C": 28, col(N.OWNER): 10}
-    widths |= {col(c): 10 for c in range(N.ALERT_MIN, N.ANNOUNCE_OK + 1)}
+    # one landscape page at 8 pt (issue 18): the times keep their 16, the rest give way
+    widths |= {"A": 14, "B": 10, "C": 16, col(N.OWNER): 8}
+    widths |= {col(c): 7 for c in range(N.ALERT_MIN, N.ANNOUNCE_OK + 1)}
+    widths[col(N.ALERT_MIN)] = 10  # its row 4 label: 达标率 / Share met
+    # the limits' labels and "Share met" on two lines in their narrow columns
+    ws.row_dimensions[N.LIMIT_ROW].height = ws.row_dimensions[N.RATE_ROW].height = 28
     setup_sheet(
         ws,
         widths=widths,
