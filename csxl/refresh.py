@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from csxl.domain.agents import AgentRow, RowKind
+from csxl.domain.columns import TICKETS as TICKET_COLUMNS
 from csxl.errors import InputError, Location, printable
 from csxl.errors import t as tr  # `t` is a target in this module's loops
-from csxl.workbook import layout
+from csxl.workbook import layout, owned
 from csxl.workbook.book import Ctx, PlanInputs, collecting_later
 from csxl.workbook.plan_reader import PlanState, read_plan
 from csxl.workbook.port import Book
@@ -26,7 +27,10 @@ from csxl.workbook.sheets import (
     goals_actuals,
     manager_entries,
     scores_shown,
-    staffing,
+    staff_inputs,
+    staff_notes,
+    staff_write,
+    unscored,
     weighted_score,
     with_awards,
 )
@@ -82,13 +86,27 @@ def _scoped_tickets(book: Book, state: PlanState):
 
 
 # The Data sheet's tickets, as the names of their agents are resolved.
-TICKETS = RowKind("Data", "created_at", ("张工单", "tickets"), lists_missing_ids=True)
+TICKETS = RowKind(
+    layout.paste_area(TICKET_COLUMNS), "created_at", ("张工单", "tickets"), lists_missing_ids=True
+)
+
+
+def _team_tickets(book: Book, state: PlanState):
+    """(the Data sheet's row counts, the plan's team's tickets, warnings); a team plan
+    whose sheet holds only other teams' tickets is refused."""
+    tickets = _tickets(book, state)
+    rows = tickets.rows()
+    tickets, warnings = _team_scope(book.name, state, tickets)
+    if tickets.valid == 0 and rows["valid"]:
+        raise _no_team_tickets(book, state, rows)
+    return rows, tickets, warnings
 
 
 def _no_team_tickets(book: Book, state: PlanState, rows: dict[str, int]) -> InputError:
     """The refusal of a team plan whose Data sheet holds only other teams' tickets."""
     p = state.inputs
-    data, settings = layout.title("Data", p.lang), layout.title("Settings", p.lang)
+    data = layout.title(layout.paste_area(TICKET_COLUMNS), p.lang)
+    settings, row, column = layout.team_setting(p.lang)
     return InputError(
         tr(
             f"“{data}”表中没有计划团队“{printable(p.team)}”的工单：其 {rows['valid']:,} 张有效工单"
@@ -96,7 +114,7 @@ def _no_team_tickets(book: Book, state: PlanState, rows: dict[str, int]) -> Inpu
             f"the Data sheet has no tickets of the plan's team {p.team!r}: its "
             f"{rows['valid']:,} valid tickets are of other teams.",
         ),
-        Location(book.name, settings, layout.Settings.ROW_TEAM, "B"),
+        Location(book.name, settings, row, column),
         tr(
             f"请检查“{settings}”表上的团队（留空 = 全部团队），或粘贴本团队的导出。",
             "Check the team on Settings (blank = every team), or paste this team's export.",
@@ -115,20 +133,6 @@ def _orders(book: Book, state: PlanState):
     synonyms = Synonyms(ORDERS)
     synonyms.extend(m for m in state.mapping_for() if m[1] in ORDERS.columns)
     return load_orders(book.orders(synonyms))
-
-
-def _error_rows(tickets, lang: str) -> list[tuple[object, ...]]:
-    return [
-        (
-            tickets.source,
-            tickets.sheet,
-            p.row,
-            p.column,
-            p.reason(lang),
-            None if p.value is None else str(p.value),
-        )
-        for p in tickets.problems
-    ]
 
 
 # ------------------------------------------------------------------ the rooms' steps
@@ -211,9 +215,9 @@ def _validate(book: Book) -> Outcome:
     orders = _orders(book, state)
     pasted_problems, pasted_errors, pasted_warnings = _load(book, state)
     warnings += pasted_warnings
-    state.inputs.errors = _error_rows(tickets, book.lang)
+    state.inputs.errors = owned.problem_rows(tickets, book.lang)
     if orders is not None:
-        state.inputs.errors += _error_rows(orders, book.lang)
+        state.inputs.errors += owned.problem_rows(orders, book.lang)
     state.inputs.errors += pasted_errors
     # The QA rows too (unreadable dates, unknown names); the month only decides what counts.
     qa_errors = _inspect(book.name, state, tickets.frame, state.shown_month or "")
@@ -248,9 +252,9 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     if tickets.valid == 0:
         raise InputError(
             tr("没有可用的工单。", "the Data sheet has no usable tickets."),
-            Location(book.name, layout.title("Data", p.lang)),
+            Location(book.name, layout.title(layout.paste_area(TICKET_COLUMNS), p.lang)),
             tr(
-                f"请把导出粘贴在标题行之下；被拒绝的行列在“{layout.title('Errors', p.lang)}”表上。",
+                f"请把导出粘贴在标题行之下；被拒绝的行列在“{layout.rejected_rows_sheet(p.lang)}”表上。",
                 "Paste the export below the header row; the Errors sheet lists rejected rows.",
             ),
         )
@@ -264,7 +268,7 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
             tr(
                 f"没有创建于 {month} 的工单。", f"the Data sheet has no tickets created in {month}."
             ),
-            Location(book.name, layout.title("Data", p.lang)),
+            Location(book.name, layout.title(layout.paste_area(TICKET_COLUMNS), p.lang)),
             tr(
                 f"工单的创建月份从 {first} 到 {last}；请指定其中一个月份。",
                 f"Its tickets run from {first} to {last}; give one of those months.",
@@ -298,10 +302,10 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     p.agents = with_awards(p, month)
     orders = _orders(book, state)
     pasted_problems, pasted_errors, pasted_warnings = _load(book, state)
-    p.errors = _error_rows(tickets, p.lang) + identity_errors
+    p.errors = owned.problem_rows(tickets, p.lang) + identity_errors
     p.errors += refused + qa_errors
     if orders is not None:
-        p.errors += _error_rows(orders, p.lang)
+        p.errors += owned.problem_rows(orders, p.lang)
     p.errors += pasted_errors
     # The rooms' parts of the month, in the registry's order (`Room.refresh`).
     run = Month(book.name, state, tickets, frame, month, window, team, result.unavailable, now)
@@ -338,11 +342,7 @@ def _score(book: Book, now: datetime | None = None) -> Outcome:
     state = read_plan(book)
     p = state.inputs
     if not state.agents:
-        raise InputError(
-            tr("还没有客服。", "Scores has no agents yet."),
-            Location(book.name, layout.title("Scores", p.lang)),
-            tr("请先运行“刷新”（csxl refresh）。", "Run Refresh first."),
-        )
+        raise unscored(book.name, p.lang)
     team_row = {t.key: None for t in p.targets}
     p.actuals = goals_actuals(book, p) or team_row
     p.agents = [replace(a, award="") for a in state.agents]
@@ -386,52 +386,14 @@ def staff(book: Book, now: datetime | None = None) -> Outcome:
 def _staff(book: Book, now: datetime | None = None) -> Outcome:
     state = read_plan(book)
     p = state.inputs
-    if not state.has_staffing:
-        raise InputError(
-            tr(
-                f"工作簿没有“{layout.title('Staffing', p.lang)}”表。",
-                f"the workbook has no {layout.title('Staffing', p.lang)} sheet.",
-            ),
-            Location(book.name),
-            tr(
-                "请用 csxl new 新建计划（或用 csxl upgrade 升级这份计划）。",
-                "Make a new plan with `csxl new` (or `csxl upgrade` this one).",
-            ),
-        )
     now = (now or datetime.now()).replace(microsecond=0)
-    rows: dict[str, int] = {}
-    problems = 0
-    warnings: list[str] = []
-    if p.staffing.source == "data":
-        tickets = _tickets(book, state)
-        rows = tickets.rows()
-        tickets, warnings = _team_scope(book.name, state, tickets)
-        if tickets.valid == 0 and rows["valid"]:
-            raise _no_team_tickets(book, state, rows)
-        if tickets.valid == 0:
-            raise InputError(
-                tr(
-                    "没有可用于统计来量的工单。",
-                    "the Data sheet has no usable tickets to count arrivals from.",
-                ),
-                Location(book.name, layout.title("Data", p.lang)),
-                tr(
-                    f"请粘贴导出，或在“{layout.title('Staffing', p.lang)}”表上选择手工预测。",
-                    "Paste the export, or choose the manual forecast on the Staffing sheet.",
-                ),
-            )
-        staffing.arrivals(p, tickets.frame, now)
-        problems = len(tickets.problems)
-    else:
-        from csxl.workbook.sheets.staffing import status_line
-
-        p.staffing.computed = status_line(p.lang, None, now)
-    ctx = render(p)
-    staffing.write(book, ctx)
-    book.commit()
-    return Outcome(
-        book.name, rows=rows, problems=problems, warnings=warnings, notes=staffing.notes(p)
+    rows, problems, warnings = staff_inputs(
+        book.name, state, now, lambda: _team_tickets(book, state)
     )
+    ctx = render(p)
+    staff_write(book, ctx)
+    book.commit()
+    return Outcome(book.name, rows=rows, problems=problems, warnings=warnings, notes=staff_notes(p))
 
 
 def _said(p: PlanInputs, warnings: list) -> list[str]:

@@ -406,12 +406,6 @@ def ref(key: str, lang: str, address: str) -> str:
     return f"'{title(key, lang)}'!{address}"
 
 
-def unnamed_team(lang: str) -> str:
-    """What Trend calls the team of a plan whose Settings names none: the title of the sheet
-    holding the team's targets (as the plan names it)."""
-    return title("Goals", lang)
-
-
 # ---------------------------------------------------------------- Settings (设置)
 class Settings:
     LABEL_COL = 1  # A: label, B: value, C: note
@@ -1127,6 +1121,23 @@ def qa_goal_cell(field: str, lang: str) -> str:
     return ref("QA", lang, f"$B${_QA_GOALS[field]}")
 
 
+# Sheets and cells another room's text points the manager at, named for what they are.
+def rejected_rows_sheet(lang: str) -> str:
+    """The sheet listing every rejected row and why, as a status line names it."""
+    return title("Errors", lang)
+
+
+def unnamed_team(lang: str) -> str:
+    """What Trend calls the team of a plan whose Settings names none: the title of the sheet
+    holding the team's targets (as the plan names it)."""
+    return title("Goals", lang)
+
+
+def team_setting(lang: str) -> tuple[str, int, str]:
+    """Where a plan names its team (blank: every team): (sheet title, row, column)."""
+    return title("Settings", lang), Settings.ROW_TEAM, col(Settings.VALUE_COL)
+
+
 # ---------------------------------------------------------------- Defined names
 def defined_names(lang: str) -> dict[str, str]:
     """Workbook-level names: what formulas and the add-in refer to."""
@@ -1210,11 +1221,3 @@ LANDMARKS: dict[str, tuple[tuple[int, int, str, str], ...]] = {
 # Landmarks of blocks added within template 1.2: blank (and nowhere else) is a plan made
 # before them, which refresh completes.
 LANDMARKS_ADDED = frozenset({("SLA", Sla.KPI_TITLE_ROW)})
-
-
-# ---------------------------------------------------------------- Cross-sheet links
-# A sheet another room's text points at, named for what it is: that room then knows no
-# other sheet's name (tests/workbook/test_rooms.py).
-def rejected_rows_sheet(lang: str) -> str:
-    """The sheet listing every rejected row and why, as a status line names it."""
-    return title("Errors", lang)

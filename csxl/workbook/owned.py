@@ -93,3 +93,19 @@ def write_rows(
         by_column = formats(row) if formats is not None else {}
         for c, value in enumerate(row, start=1):
             ctx.label(ws, f"{col(c)}{first_row + i}", value, style.COMPUTED, by_column.get(c))
+
+
+def problem_rows(loaded, lang: str) -> list[tuple[object, ...]]:
+    """The Errors log's rows of a loaded paste sheet's rejected rows (tickets, orders or
+    calls): file, sheet, row, column, the reason in `lang`, the value as typed."""
+    return [
+        (
+            loaded.source,
+            loaded.sheet,
+            p.row,
+            p.column,
+            p.reason(lang),
+            None if p.value is None else str(p.value),
+        )
+        for p in loaded.problems
+    ]

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from csxl.domain.agents import AgentRow
-from csxl.errors import Location
+from csxl.errors import InputError, Location
 from csxl.workbook.book import Ctx, PlanInputs, RosterTeam
 from csxl.workbook.port import Book
 from csxl.workbook.scorecard import AgentCard
@@ -462,3 +462,26 @@ def with_awards(inputs: PlanInputs, month: str | None) -> list:
 def weighted_score(inputs: PlanInputs, agent: AgentRow) -> float | None:
     """An agent's weighted score as the Scores formulas compute it."""
     return scores.score_of(inputs, agent)
+
+
+def staff_inputs(
+    book_name: str, state: PlanState, now: datetime, tickets
+) -> tuple[dict, int, list[str]]:
+    """`csxl staff`: the staffing inputs filled from the plan's tickets or the manual
+    forecast, (row counts, rows rejected, warnings); the room refuses a plan without it."""
+    return staffing.staff(book_name, state, now, tickets)
+
+
+def staff_write(book: Book, ctx: Ctx) -> None:
+    """What `csxl staff` writes: the staffing sheet's owned regions."""
+    staffing.write(book, ctx)
+
+
+def staff_notes(inputs: PlanInputs) -> list[str]:
+    """What `csxl staff` prints: the busiest interval's agents and scheduled heads."""
+    return staffing.notes(inputs)
+
+
+def unscored(book_name: str, lang: str) -> InputError:
+    """The refusal of a re-score before the plan has any agent rows."""
+    return scores.unscored(book_name, lang)

@@ -14,7 +14,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from csxl.domain.agents import RowKind
 from csxl.domain.columns import CALL_COLUMNS, CALL_LABELS, Kind
 from csxl.errors import InputError
-from csxl.workbook import layout, style
+from csxl.workbook import layout, owned, style
 from csxl.workbook.book import Ctx, setup_sheet
 from csxl.workbook.layout import CallRecords as R
 from csxl.workbook.layout import col
@@ -103,18 +103,4 @@ def load(book: Book, state: PlanState) -> tuple[int, list[tuple[object, ...]], l
     if state.names is not None:
         calls, errors, warnings = state.names.resolve(book.name, calls, RECORDS)
     state.calls = calls
-    return len(calls.problems), problem_rows(calls, book.lang) + errors, warnings
-
-
-def problem_rows(calls, lang: str) -> list[tuple[object, ...]]:
-    return [
-        (
-            calls.source,
-            calls.sheet,
-            p.row,
-            p.column,
-            p.reason(lang),
-            None if p.value is None else str(p.value),
-        )
-        for p in calls.problems
-    ]
+    return len(calls.problems), owned.problem_rows(calls, book.lang) + errors, warnings

@@ -267,7 +267,7 @@ def fill(state: PlanState, window, month: str, now: datetime) -> list[str]:
 
 
 def _status(lang: str, calls, in_month: int, offered: int, month: str, now: datetime) -> str:
-    sheet = layout.title("CallRecords", lang)
+    sheet = layout.title(layout.paste_area(CALLS), lang)
     errors = layout.rejected_rows_sheet(lang)
     short = in_month - offered
     at = f"{now:%Y-%m-%d %H:%M}"

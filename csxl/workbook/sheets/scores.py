@@ -729,3 +729,12 @@ def scorecards(book, state, cards: list) -> None:
                 days=None if agent.days is None else (agent.days.days, agent.days.month),
             )
         )
+
+
+def unscored(book_name: str, lang: str) -> InputError:
+    """The refusal of `csxl score` before refresh has written any agent rows."""
+    return InputError(
+        tr("还没有客服。", "Scores has no agents yet."),
+        Location(book_name, layout.title("Scores", lang)),
+        tr("请先运行“刷新”（csxl refresh）。", "Run Refresh first."),
+    )

@@ -423,3 +423,41 @@ def notes(p) -> list[str]:
             f"Staffing: busiest interval {when} needs {agents} agents, {scheduled} scheduled",
         )
     ]
+
+
+# ------------------------------------------------------------------ csxl staff
+def staff(book_name: str, state: PlanState, now: datetime, tickets) -> tuple[dict, int, list[str]]:
+    """Fill the inputs of the sheet's results: arrivals from the plan's tickets (`tickets()`:
+    the Data sheet's row counts, the team's tickets, warnings), or the manual forecast.
+    (row counts, rows rejected, warnings.)"""
+    from csxl.domain.columns import TICKETS
+
+    p = state.inputs
+    sheet = layout.title("Staffing", p.lang)
+    if not state.has_staffing:
+        raise InputError(
+            t_(f"工作簿没有“{sheet}”表。", f"the workbook has no {sheet} sheet."),
+            Location(book_name),
+            t_(
+                "请用 csxl new 新建计划（或用 csxl upgrade 升级这份计划）。",
+                "Make a new plan with `csxl new` (or `csxl upgrade` this one).",
+            ),
+        )
+    if p.staffing.source != "data":
+        p.staffing.computed = status_line(p.lang, None, now)
+        return {}, 0, []
+    rows, found, warnings = tickets()
+    if found.valid == 0:
+        raise InputError(
+            t_(
+                "没有可用于统计来量的工单。",
+                "the Data sheet has no usable tickets to count arrivals from.",
+            ),
+            Location(book_name, layout.title(layout.paste_area(TICKETS), p.lang)),
+            t_(
+                f"请粘贴导出，或在“{sheet}”表上选择手工预测。",
+                f"Paste the export, or choose the manual forecast on the {sheet} sheet.",
+            ),
+        )
+    arrivals(p, found.frame, now)
+    return rows, len(found.problems), warnings
