@@ -94,7 +94,12 @@ def ensure_team_export(
     cached in bench/out/ (regenerated when the arguments or csxl.demo_data change). Its
     sidecar: export, roster, rows, teams, agents, expected_rows."""
     import hashlib
+    import sys
 
+    # This checkout's csxl, as the timed commands run it (PYTHONPATH), installed or not.
+    repo = str(Path(__file__).resolve().parents[1])
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
     import csxl.demo_data as demo_data
 
     out = out or Path(__file__).resolve().parent / "out"
