@@ -1,10 +1,14 @@
-"""The rooms: one module per sheet of the plan, in the order they are built.
+"""The rooms: one module per sheet of the plan, in the order they are built, and the
+registry that wires them (docs/workbook.md, "The house").
 
 Each module has `build(ctx)`; a room whose inputs a plan holds has `read(book, state)` (the
 manager's cells into `PlanState`), and a room refresh writes has `write(book, ctx)` (its
 owned regions, docs/workbook.md "Who owns what"). `read_plan` and `refresh` loop over `ROOMS`
-for the sheets the plan has, in this order; refresh runs the rooms' steps (`scope`, `load`,
-`review` ...) for every plan, each step checking whether the plan has its sheet.
+for the sheets the plan has, in this order: refresh runs the steps that change the agents'
+rows (`scope`, `load`, `review` ..., each checking whether the plan has its sheet), then
+each room's `refresh(month)`. What a command needs of one room by role goes through the
+small functions at the end of this module, so that no module outside the rooms and the
+registry names a sheet (tests/workbook/test_rooms.py).
 """
 
 from __future__ import annotations
