@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # pandas stays out of start-up: identity imports it
 
 # The manager's red-line tick, as the list on Scores offers it: (yes, no).
 TICKS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+# The row of the tickets without an agent, as Scores and Trend name it.
+UNASSIGNED = {"zh": "未分配", "en": "Unassigned"}
 
 
 @dataclass(frozen=True)

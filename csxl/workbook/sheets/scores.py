@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from openpyxl.styles import Alignment
 
 from csxl.domain import scoring
-from csxl.domain.agents import TICKS, AgentRow
+from csxl.domain.agents import TICKS, UNASSIGNED, AgentRow
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.errors import InputError, Location, printable, reason, t
@@ -309,7 +309,7 @@ def write_agents(ctx: Ctx, ws, scored: list[Target]) -> None:
         r = S.FIRST_ROW + n
         if r > S.last_row():
             raise ValueError(f"more than {S.ROWS} agents: the Scores sheet has {S.ROWS} rows")
-        unassigned = ctx.t("未分配", "Unassigned")
+        unassigned = UNASSIGNED[ctx.lang]
         ctx.label(ws, f"{col(S.AGENT)}{r}", agent.agent or unassigned, style.COMPUTED)
         ctx.label(ws, f"{col(S.TEAM)}{r}", agent.group, style.COMPUTED)
         ctx.label(ws, f"{col(S.TICKETS)}{r}", agent.tickets, style.COMPUTED, style.INTEGER)
@@ -472,7 +472,8 @@ def _graded(p: PlanInputs, a: AgentRow) -> Graded:
 
 
 # ------------------------------------------------------------------ read
-UNASSIGNED = frozenset({"未分配", "Unassigned"})  # how the sheet shows tickets without an agent
+# The agent row of tickets without one, read back in either language.
+UNASSIGNED_ROW = frozenset(UNASSIGNED.values())
 
 
 def read(book: Book, state: PlanState) -> None:
@@ -500,7 +501,7 @@ def read(book: Book, state: PlanState) -> None:
         group = cell(rows, r, S.TEAM)
         state.agents.append(
             AgentRow(
-                agent=None if agent in UNASSIGNED else str(agent),
+                agent=None if agent in UNASSIGNED_ROW else str(agent),
                 group=None if group is None else str(group),
                 tickets=int(value(S.TICKETS) or 0),
                 answered=int(value(S.ANSWERED) or 0),
@@ -550,7 +551,7 @@ def agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[Age
             continue
         key = g["key"]
         counts = extra.get(key, {})
-        shown = key if key is not None else ("未分配" if p.lang == "zh" else "Unassigned")
+        shown = key if key is not None else UNASSIGNED[p.lang]
         tick, note = manager.get(shown, (None, None))
         rows[key] = AgentRow(
             agent=key,
@@ -566,7 +567,7 @@ def agent_rows(state: PlanState, groups: list[dict], frame, manager) -> list[Age
         )
     # An agent without tickets this month keeps a row while the manager has an entry for
     # them: a tick or a note is never dropped.
-    unassigned = "未分配" if p.lang == "zh" else "Unassigned"
+    unassigned = UNASSIGNED[p.lang]
     for shown, (tick, note) in manager.items():
         key = None if shown == unassigned else shown
         if key not in rows and (tick is not None or note is not None):

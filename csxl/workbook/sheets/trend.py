@@ -16,7 +16,7 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
 from csxl.domain import scoring
-from csxl.domain.agents import TICKS
+from csxl.domain.agents import TICKS, UNASSIGNED
 from csxl.domain.catalog import CATALOG
 from csxl.domain.scoring import Target
 from csxl.workbook import layout, owned, style
@@ -314,7 +314,7 @@ def refresh(m: Month) -> list[str]:
             row = (month, scope_team, name, CATALOG[t.key].label(p.lang), value, tiers[level])
             fresh.append((*row, points))
     score_label = SCORE_LABELS[0] if p.lang == "zh" else SCORE_LABELS[1]
-    unassigned = "未分配" if p.lang == "zh" else "Unassigned"
+    unassigned = UNASSIGNED[p.lang]
     for g in m.graded:
         who = g.agent or unassigned
         for key, value, level, points in g.kpis:
