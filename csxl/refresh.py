@@ -261,7 +261,8 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     month = month or tickets.frame["created_at"].max().strftime("%Y-%m")
     period = Period.parse(month, None, None)
     window = (period.start, period.end)
-    if kpis.in_period(tickets.frame, window).empty:
+    frame = kpis.in_period(tickets.frame, window)  # the month's tickets
+    if frame.empty:
         first = tickets.frame["created_at"].min().strftime("%Y-%m")
         last = tickets.frame["created_at"].max().strftime("%Y-%m")
         raise InputError(
@@ -278,7 +279,6 @@ def _refresh(book: Book, month: str | None = None, now: datetime | None = None) 
     result.warnings.extend(state.warnings)  # the plan's own: weights (Goals' note says it too)
     result.warnings.extend(identity_warnings)
     team = result.groups[0]["kpis"]
-    frame = kpis.in_period(tickets.frame, window)
     carried = manager_entries(state, month)
     now = (now or datetime.now()).replace(microsecond=0)
     # Approved appeals (the Appeals room's steps): excluded tickets leave their agent's
